@@ -1,0 +1,20 @@
+package dev.rcx.cli;
+
+/** A failure to report as "Error: message" with a specific exit code. */
+final class CliException extends RuntimeException {
+  private final int exitCode;
+
+  CliException(int exitCode, String message) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+
+  CliException(int exitCode, String message, Throwable cause) {
+    super(message, cause);
+    this.exitCode = exitCode;
+  }
+
+  int exitCode() {
+    return exitCode;
+  }
+}

@@ -1,0 +1,162 @@
+package dev.rcx.cli;
+
+import dev.rcx.client.RcxClient;
+import dev.rcx.protocol.Response;
+import dev.rcx.tls.ClientTls;
+import dev.rcx.tls.ClientTrust;
+import dev.rcx.tls.ServerIdentityChangedException;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import picocli.CommandLine.Option;
+
+/** Where to connect, how to trust the server, and who to log in as; shared by {@code exec} and {@code shell}. */
+final class ConnectionOptions {
+  @Option(names = "--host", description = "Server host (default: ${DEFAULT-VALUE}).")
+  String host = "127.0.0.1";
+
+  @Option(names = "--port", description = "Server port (default: ${DEFAULT-VALUE}).")
+  int port = 7443;
+
+  @Option(names = {"-u", "--user"}, description = "User name (default: $USER).")
+  String user = System.getProperty("user.name");
+
+  @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
+  boolean passwordStdin;
+
+  @Option(names = "--cacert", description = "Trust servers whose certificate is signed by (or is) this PEM file.")
+  Path caCert;
+
+  @Option(names = "--fingerprint", description = "Trust only a server with this certificate SHA-256 fingerprint.")
+  String fingerprint;
+
+  @Option(names = "--known-hosts", description = "Known-hosts file for trust on first use (default: ${DEFAULT-VALUE}).")
+  Path knownHosts = DataDirs.defaultKnownHosts();
+
+  @Option(names = "--accept-new", description = "Remember an unknown server's fingerprint without asking (never a changed one).")
+  boolean acceptNew;
+
+  @Option(names = "--insecure", description = "Do not check the server's identity at all (explicit opt-out; NOT for production).")
+  boolean insecure;
+
+  @Option(names = "--no-tls", description = "Plaintext, against a server started with --no-tls (benchmarks only).")
+  boolean noTls;
+
+  @Option(names = "--tls12", description = "Also offer TLS 1.2 (ECDHE + AEAD suites only).")
+  boolean tls12;
+
+  /** Connects and completes the TLS handshake, mapping failures to exit codes. */
+  RcxClient connect(PrintWriter err) {
+    RcxClient.Endpoint endpoint;
+    if (noTls) {
+      endpoint = RcxClient.Endpoint.plaintext(host, port);
+    } else {
+      ClientTrust trust = trust(err);
+      SSLContext ctx = ClientTls.context(trust);
+      endpoint = RcxClient.Endpoint.tls(host, port, ctx, ClientTls.parameters(trust, host, tls12));
+    }
+    try {
+      return RcxClient.connect(endpoint);
+    } catch (SSLException e) {
+      ServerIdentityChangedException changed = cause(e, ServerIdentityChangedException.class);
+      if (changed != null) {
+        throw new CliException(ExitCodes.CONNECTION_FAILED, changed.getMessage());
+      }
+      throw new CliException(
+          ExitCodes.CONNECTION_FAILED, "TLS handshake with " + host + ":" + port + " failed: " + rootMessage(e));
+    } catch (IOException e) {
+      throw new CliException(
+          ExitCodes.CONNECTION_FAILED, "cannot connect to " + host + ":" + port + ": " + rootMessage(e));
+    }
+  }
+
+  /** Connects and logs in; the password comes from stdin, RCX_PASSWORD or a prompt. */
+  RcxClient connectAndLogin(InputStream stdin, PrintWriter err) {
+    char[] password = Passwords.read(passwordStdin, stdin, "Password for " + user + "@" + host + ": ");
+    RcxClient client = connect(err);
+    try {
+      Response.AuthResponse auth = client.login(user, password);
+      if (!auth.succeeded()) {
+        client.close();
+        String msg = auth.message() == null ? "authentication failed" : auth.message();
+        throw new CliException(ExitCodes.AUTH_FAILED, msg);
+      }
+      return client;
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.CONNECTION_FAILED, "connection lost during login: " + rootMessage(e));
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  private ClientTrust trust(PrintWriter err) {
+    int chosen = (caCert != null ? 1 : 0) + (fingerprint != null ? 1 : 0) + (insecure ? 1 : 0);
+    if (chosen > 1) {
+      throw new CliException(ExitCodes.USAGE, "choose at most one of --cacert, --fingerprint and --insecure");
+    }
+    if (insecure) {
+      err.println("WARNING: --insecure: the server's identity is not checked; anyone in the path can impersonate it.");
+      return new ClientTrust.Insecure();
+    }
+    if (caCert != null) {
+      return new ClientTrust.TrustCertificates(caCert);
+    }
+    if (fingerprint != null) {
+      return new ClientTrust.PinnedFingerprint(fingerprint);
+    }
+    return new ClientTrust.KnownHosts(knownHosts, host + ":" + port, this::askToTrust);
+  }
+
+  private boolean askToTrust(String hostPort, String fp) {
+    if (acceptNew) {
+      return true;
+    }
+    Console console = System.console();
+    if (console == null) {
+      throw new CliException(
+          ExitCodes.CONNECTION_FAILED,
+          "server "
+              + hostPort
+              + " is not in "
+              + knownHosts
+              + "; its certificate SHA-256 fingerprint is "
+              + fp
+              + ". Check it with the server's operator, then pass --fingerprint "
+              + fp
+              + " or --accept-new");
+    }
+    console.printf(
+        "The authenticity of rcx server '%s' can't be established.%nCertificate SHA-256 fingerprint: %s%n", hostPort, fp);
+    String answer = console.readLine("Are you sure you want to continue connecting (yes/no)? ");
+    return answer != null && answer.trim().toLowerCase(Locale.ROOT).equals("yes");
+  }
+
+  private static <T extends Throwable> T cause(Throwable t, Class<T> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return type.cast(c);
+      }
+      if (c instanceof CliException cli) {
+        throw cli;
+      }
+    }
+    return null;
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      if (c.getCause() instanceof CliException cli) {
+        throw cli;
+      }
+      c = c.getCause();
+    }
+    return c.getMessage() == null ? c.toString() : c.getMessage();
+  }
+}

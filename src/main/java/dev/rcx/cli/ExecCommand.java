@@ -1,0 +1,51 @@
+package dev.rcx.cli;
+
+import dev.rcx.client.RcxClient;
+import dev.rcx.protocol.Response;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rcx exec [options] COMMAND [ARGS...]}: runs one whitelisted command and exits with its exit code. COMMAND is
+ * split into words by the server (quotes honoured, never a shell); ARGS are passed literally.
+ */
+@Command(
+    name = "exec",
+    mixinStandardHelpOptions = true,
+    description = "Run one whitelisted command on an rcx server.",
+    footer = {
+      "",
+      "Exit status: the remote command's, or 124 timed out, 251 denied, 252 authentication failed,",
+      "253 server error, 254 usage error, 255 connection or TLS failure."
+    })
+final class ExecCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ConnectionOptions connection;
+
+  @Parameters(index = "0", paramLabel = "COMMAND", description = "Command name (or a whole command line to split).")
+  String command;
+
+  @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments, passed literally.")
+  List<String> args = List.of();
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (RcxClient client = connection.connectAndLogin(System.in, err)) {
+      Response r = client.exec(command, args);
+      int code = Replies.print(r, out, err);
+      client.logout();
+      return code;
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.CONNECTION_FAILED, "connection lost: " + ConnectionOptions.rootMessage(e));
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.rcx.cli;
+
+import dev.rcx.auth.User;
+import dev.rcx.auth.UserStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code rcx user add|remove|list|passwd}: manages the users file in a server's data directory. */
+@Command(
+    name = "user",
+    mixinStandardHelpOptions = true,
+    description = "Manage users (a running server picks up changes without a restart).",
+    subcommands = {UserCommand.Add.class, UserCommand.Remove.class, UserCommand.ListUsers.class, UserCommand.Passwd.class})
+final class UserCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Options every user subcommand shares. */
+  static class Base {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--data-dir", description = "The server's data directory (default: ${DEFAULT-VALUE}).")
+    Path dataDir = DataDirs.defaultServerDir();
+
+    UserStore store() throws IOException {
+      return UserStore.open(dataDir.resolve(UserStore.DEFAULT_FILE_NAME));
+    }
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+  }
+
+  @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a user; the password is prompted for.")
+  static final class Add extends Base implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME") String name;
+
+    @Option(names = "--roles", split = ",", description = "Comma-separated roles, e.g. ops,admin.")
+    List<String> roles = List.of();
+
+    @Option(names = "--password-stdin", description = "Read the password from standard input.")
+    boolean passwordStdin;
+
+    @Override
+    public Integer call() throws IOException {
+      char[] password = Passwords.readNew(passwordStdin, System.in);
+      try {
+        User u = store().add(name, password, new LinkedHashSet<>(roles));
+        out().println("added user " + u.name() + (u.roles().isEmpty() ? "" : " with roles " + String.join(",", u.roles())));
+      } finally {
+        Arrays.fill(password, '\0');
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a user.")
+  static final class Remove extends Base implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME") String name;
+
+    @Override
+    public Integer call() throws IOException {
+      store().remove(name);
+      out().println("removed user " + name);
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List users and their roles.")
+  static final class ListUsers extends Base implements Callable<Integer> {
+    @Override
+    public Integer call() throws IOException {
+      for (User u : store().list()) {
+        Set<String> roles = u.roles();
+        out().println(u.name() + (roles.isEmpty() ? "" : "\t" + String.join(",", roles)));
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Change a user's password.")
+  static final class Passwd extends Base implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME") String name;
+
+    @Option(names = "--password-stdin", description = "Read the password from standard input.")
+    boolean passwordStdin;
+
+    @Override
+    public Integer call() throws IOException {
+      char[] password = Passwords.readNew(passwordStdin, System.in);
+      try {
+        store().passwd(name, password);
+        out().println("changed password of " + name);
+      } finally {
+        Arrays.fill(password, '\0');
+      }
+      return ExitCodes.OK;
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package dev.rcx.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads a server configuration file (YAML). Every key is optional and falls back to {@link ServerConfig#defaults()};
+ * an unknown key, a wrong type or an out-of-range value is an error naming the file, the key and the value. Relative
+ * paths are resolved against the file's directory. docs/CONFIGURATION.md lists every key.
+ */
+public final class ConfigLoader {
+  private static final ObjectMapper YAML = new YAMLMapper();
+
+  private ConfigLoader() {}
+
+  public static ServerConfig load(Path file) {
+    JsonNode root;
+    try {
+      root = YAML.readTree(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": no such file");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+    }
+    if (root == null || root.isNull() || root.isMissingNode()) {
+      return ServerConfig.defaults();
+    }
+    try {
+      return bind(new Node(file, "", root), file.toAbsolutePath().getParent());
+    } catch (ConfigException e) {
+      throw new ConfigException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static ServerConfig bind(Node root, Path base) {
+    root.allow("bind", "port", "tls", "limits", "sessions", "commands", "audit");
+    ServerConfig d = ServerConfig.defaults();
+    ServerConfig.Tls dt = d.tls();
+    Node t = root.child("tls");
+    t.allow("enabled", "allow_tls12", "certificate", "key", "client_auth", "client_ca");
+    ServerConfig.Tls tls =
+        new ServerConfig.Tls(
+            t.bool("enabled", dt.enabled()),
+            t.bool("allow_tls12", dt.allowTls12()),
+            t.path("certificate", base),
+            t.path("key", base),
+            ServerConfig.ClientAuth.valueOf(
+                t.choice("client_auth", "none", Set.of("none", "optional", "required")).toUpperCase(Locale.ROOT)),
+            t.path("client_ca", base));
+    ServerConfig.Limits dl = d.limits();
+    Node l = root.child("limits");
+    l.allow(
+        "max_connections",
+        "max_line_bytes",
+        "handshake_timeout",
+        "idle_timeout",
+        "line_timeout",
+        "max_concurrent_commands",
+        "command_queue_wait");
+    ServerConfig.Limits limits =
+        new ServerConfig.Limits(
+            l.integer("max_connections", dl.maxConnections()),
+            l.integer("max_line_bytes", dl.maxLineBytes()),
+            l.duration("handshake_timeout", dl.handshakeTimeout()),
+            l.duration("idle_timeout", dl.idleTimeout()),
+            l.duration("line_timeout", dl.lineTimeout()),
+            l.integer("max_concurrent_commands", dl.maxConcurrentCommands()),
+            l.duration("command_queue_wait", dl.commandQueueWait()));
+    ServerConfig.Sessions ds = d.sessions();
+    Node s = root.child("sessions");
+    s.allow("idle_timeout", "lifetime", "bind_to_address", "max_sessions");
+    ServerConfig.Sessions sessions =
+        new ServerConfig.Sessions(
+            s.duration("idle_timeout", ds.idleTimeout()),
+            s.duration("lifetime", ds.lifetime()),
+            s.bool("bind_to_address", ds.bindToAddress()),
+            s.integer("max_sessions", ds.maxSessions()));
+    Node a = root.child("audit");
+    a.allow("durability", "seal_epoch_records");
+    ServerConfig.Audit audit =
+        new ServerConfig.Audit(
+            ServerConfig.Durability.valueOf(
+                a.choice("durability", "flush", Set.of("flush", "fsync")).toUpperCase(Locale.ROOT)),
+            a.integer("seal_epoch_records", d.audit().sealEpochRecords()));
+    return new ServerConfig(
+        root.string("bind", d.bind()),
+        root.integer("port", d.port()),
+        tls,
+        limits,
+        sessions,
+        root.path("commands", base),
+        audit);
+  }
+
+  /** One mapping in the YAML tree, with typed, key-naming accessors. */
+  private record Node(Path file, String prefix, JsonNode node) {
+    Node child(String key) {
+      JsonNode c = node.get(key);
+      if (c != null && !c.isNull() && !c.isObject()) {
+        throw new ConfigException(prefix + key + ": expected a mapping of settings");
+      }
+      return new Node(file, prefix + key + ".", c == null || c.isNull() ? YAML.createObjectNode() : c);
+    }
+
+    void allow(String... keys) {
+      if (!node.isObject()) {
+        throw new ConfigException((prefix.isEmpty() ? "top level" : prefix) + ": expected a mapping of settings");
+      }
+      Set<String> allowed = Set.of(keys);
+      for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+        String key = it.next();
+        if (!allowed.contains(key)) {
+          throw new ConfigException(prefix + key + ": unknown setting; known ones are " + String.join(", ", keys));
+        }
+      }
+    }
+
+    private @Nullable JsonNode value(String key) {
+      JsonNode v = node.get(key);
+      return v == null || v.isNull() ? null : v;
+    }
+
+    String string(String key, String fallback) {
+      JsonNode v = value(key);
+      if (v == null) {
+        return fallback;
+      }
+      if (!v.isTextual()) {
+        throw new ConfigException(prefix + key + ": expected text, but got " + v);
+      }
+      return v.textValue();
+    }
+
+    String choice(String key, String fallback, Set<String> choices) {
+      String v = string(key, fallback).toLowerCase(Locale.ROOT);
+      if (!choices.contains(v)) {
+        throw new ConfigException(prefix + key + ": expected one of " + choices + ", but got '" + v + "'");
+      }
+      return v;
+    }
+
+    int integer(String key, int fallback) {
+      JsonNode v = value(key);
+      if (v == null) {
+        return fallback;
+      }
+      if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+        throw new ConfigException(prefix + key + ": expected a whole number, but got " + v);
+      }
+      return v.intValue();
+    }
+
+    boolean bool(String key, boolean fallback) {
+      JsonNode v = value(key);
+      if (v == null) {
+        return fallback;
+      }
+      if (!v.isBoolean()) {
+        throw new ConfigException(prefix + key + ": expected true or false, but got " + v);
+      }
+      return v.booleanValue();
+    }
+
+    Duration duration(String key, Duration fallback) {
+      JsonNode v = value(key);
+      if (v == null) {
+        return fallback;
+      }
+      return Durations.parse(prefix + key, v.asText());
+    }
+
+    @Nullable Path path(String key, Path base) {
+      JsonNode v = value(key);
+      if (v == null) {
+        return null;
+      }
+      if (!v.isTextual() || v.textValue().isBlank()) {
+        throw new ConfigException(prefix + key + ": expected a file path, but got " + v);
+      }
+      return base.resolve(v.textValue()).normalize();
+    }
+  }
+}

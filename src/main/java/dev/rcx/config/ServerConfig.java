@@ -1,0 +1,206 @@
+package dev.rcx.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything a server needs, immutable and validated where it is built. {@link #defaults()} is safe: loopback only,
+ * TLS 1.3 only, bounded connections, lines, timeouts and concurrent commands.
+ *
+ * @param bind address to listen on
+ * @param port TCP port; 0 picks a free one
+ * @param tls TLS settings
+ * @param limits resource bounds
+ * @param sessions session-token lifetimes
+ * @param commandsFile whitelist file, or null for the built-in whitelist
+ * @param audit audit-log settings
+ */
+public record ServerConfig(
+    String bind, int port, Tls tls, Limits limits, Sessions sessions, @Nullable Path commandsFile, Audit audit) {
+
+  public static final int DEFAULT_PORT = 7443;
+
+  public ServerConfig {
+    Objects.requireNonNull(bind, "bind");
+    Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(sessions, "sessions");
+    Objects.requireNonNull(audit, "audit");
+    if (port < 0 || port > 65535) {
+      throw new ConfigException("port: must be between 0 and 65535, but was " + port);
+    }
+  }
+
+  public static ServerConfig defaults() {
+    return new ServerConfig(
+        "127.0.0.1", DEFAULT_PORT, Tls.defaults(), Limits.defaults(), Sessions.defaults(), null, Audit.defaults());
+  }
+
+  public ServerConfig withBind(String newBind) {
+    return new ServerConfig(newBind, port, tls, limits, sessions, commandsFile, audit);
+  }
+
+  public ServerConfig withPort(int newPort) {
+    return new ServerConfig(bind, newPort, tls, limits, sessions, commandsFile, audit);
+  }
+
+  public ServerConfig withTls(Tls newTls) {
+    return new ServerConfig(bind, port, newTls, limits, sessions, commandsFile, audit);
+  }
+
+  public ServerConfig withLimits(Limits newLimits) {
+    return new ServerConfig(bind, port, tls, newLimits, sessions, commandsFile, audit);
+  }
+
+  public ServerConfig withSessions(Sessions newSessions) {
+    return new ServerConfig(bind, port, tls, limits, newSessions, commandsFile, audit);
+  }
+
+  public ServerConfig withCommandsFile(@Nullable Path file) {
+    return new ServerConfig(bind, port, tls, limits, sessions, file, audit);
+  }
+
+  public ServerConfig withAudit(Audit newAudit) {
+    return new ServerConfig(bind, port, tls, limits, sessions, commandsFile, newAudit);
+  }
+
+  /** Client-certificate policy for mutual TLS. */
+  public enum ClientAuth {
+    NONE,
+    OPTIONAL,
+    REQUIRED
+  }
+
+  /**
+   * @param enabled false only for the plaintext benchmark comparison; refused on non-loopback addresses
+   * @param allowTls12 also accept TLS 1.2 with ECDHE and AEAD suites
+   * @param certificate PEM certificate chain, or null to generate a self-signed one in the data directory
+   * @param key PEM private key matching {@code certificate}
+   * @param clientAuth whether clients must present certificates
+   * @param clientCa PEM file of CAs trusted for client certificates
+   */
+  public record Tls(
+      boolean enabled,
+      boolean allowTls12,
+      @Nullable Path certificate,
+      @Nullable Path key,
+      ClientAuth clientAuth,
+      @Nullable Path clientCa) {
+    public Tls {
+      Objects.requireNonNull(clientAuth, "clientAuth");
+      if ((certificate == null) != (key == null)) {
+        throw new ConfigException("tls: 'certificate' and 'key' must be given together");
+      }
+      if (clientAuth != ClientAuth.NONE && clientCa == null) {
+        throw new ConfigException("tls.client_auth: " + clientAuth + " needs tls.client_ca");
+      }
+    }
+
+    public static Tls defaults() {
+      return new Tls(true, false, null, null, ClientAuth.NONE, null);
+    }
+
+    public Tls withEnabled(boolean on) {
+      return new Tls(on, allowTls12, certificate, key, clientAuth, clientCa);
+    }
+  }
+
+  /**
+   * @param maxConnections connections served at once; more are answered SERVER_BUSY and closed
+   * @param maxLineBytes longest request line
+   * @param handshakeTimeout time allowed for the TLS handshake
+   * @param idleTimeout a connection with no request and no running command for this long is closed
+   * @param lineTimeout a line that starts but does not end within this time closes the connection
+   * @param maxConcurrentCommands commands running at once across all clients
+   * @param commandQueueWait how long a command may wait for a free slot before SERVER_BUSY
+   */
+  public record Limits(
+      int maxConnections,
+      int maxLineBytes,
+      Duration handshakeTimeout,
+      Duration idleTimeout,
+      Duration lineTimeout,
+      int maxConcurrentCommands,
+      Duration commandQueueWait) {
+    public Limits {
+      positive("limits.max_connections", maxConnections);
+      if (maxLineBytes < 1024 || maxLineBytes > 16 * 1024 * 1024) {
+        throw new ConfigException(
+            "limits.max_line_bytes: must be between 1024 and 16777216, but was " + maxLineBytes);
+      }
+      positive("limits.handshake_timeout", handshakeTimeout);
+      positive("limits.idle_timeout", idleTimeout);
+      positive("limits.line_timeout", lineTimeout);
+      positive("limits.max_concurrent_commands", maxConcurrentCommands);
+      if (commandQueueWait.isNegative()) {
+        throw new ConfigException("limits.command_queue_wait: must not be negative, but was " + commandQueueWait);
+      }
+    }
+
+    public static Limits defaults() {
+      return new Limits(
+          1024,
+          64 * 1024,
+          Duration.ofSeconds(10),
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(30),
+          Math.max(8, 16 * Runtime.getRuntime().availableProcessors()),
+          Duration.ofSeconds(10));
+    }
+  }
+
+  /**
+   * @param idleTimeout a token unused for this long expires
+   * @param lifetime a token expires this long after login regardless of use
+   * @param bindToAddress a token is only valid from the address that logged in
+   * @param maxSessions live sessions at most; the oldest is evicted beyond this
+   */
+  public record Sessions(Duration idleTimeout, Duration lifetime, boolean bindToAddress, int maxSessions) {
+    public Sessions {
+      positive("sessions.idle_timeout", idleTimeout);
+      positive("sessions.lifetime", lifetime);
+      positive("sessions.max_sessions", maxSessions);
+    }
+
+    public static Sessions defaults() {
+      return new Sessions(Duration.ofMinutes(15), Duration.ofHours(8), false, 100_000);
+    }
+  }
+
+  /** How hard the audit log tries to survive a crash; see docs/SECURITY.md. */
+  public enum Durability {
+    /** Each record is handed to the OS before the response: survives a crash of rcx, not a power loss. */
+    FLUSH,
+    /** Each record is on disk (fsync, group commit) before the response: survives a power loss. */
+    FSYNC
+  }
+
+  /**
+   * @param durability flush or fsync per record
+   * @param sealEpochRecords records per forward-secure sealing epoch
+   */
+  public record Audit(Durability durability, int sealEpochRecords) {
+    public Audit {
+      Objects.requireNonNull(durability, "durability");
+      positive("audit.seal_epoch_records", sealEpochRecords);
+    }
+
+    public static Audit defaults() {
+      return new Audit(Durability.FLUSH, 64);
+    }
+  }
+
+  private static void positive(String key, int value) {
+    if (value <= 0) {
+      throw new ConfigException(key + ": must be positive, but was " + value);
+    }
+  }
+
+  private static void positive(String key, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new ConfigException(key + ": must be positive, but was " + Durations.format(value));
+    }
+  }
+}

@@ -1,0 +1,402 @@
+package dev.rcx.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Encodes and decodes protocol messages, one JSON object per line. Requests are validated strictly (unknown fields,
+ * wrong types and missing fields are errors with a precise message); responses are decoded leniently so that a newer
+ * server may add fields. The parser is bounded (nesting depth, string and number length) so a hostile line costs a
+ * small, fixed amount of memory beyond the line itself. Thread-safe.
+ */
+public final class MessageCodec {
+  /** Deepest nesting accepted; a valid request needs two levels. */
+  static final int MAX_NESTING = 16;
+  /** Longest number literal accepted. */
+  static final int MAX_NUMBER_LENGTH = 32;
+  static final int MAX_ID_LENGTH = 128;
+  static final int MAX_USERNAME_LENGTH = 64;
+  static final int MAX_ARGS = 1024;
+
+  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+
+  private final ObjectMapper mapper;
+
+  /** A codec whose strings may be as long as a line may be. */
+  public MessageCodec(int maxLineBytes) {
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING)
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .maxStringLength(Math.max(maxLineBytes, 1024))
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    this.mapper =
+        JsonMapper.builder(factory)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  /** Decodes one request line (without its newline). */
+  public Request decodeRequest(byte[] line) throws ProtocolException {
+    JsonNode root = parse(line);
+    if (!root.isObject()) {
+      throw new ProtocolException(ErrorCode.INVALID_REQUEST, "a message must be a JSON object", null);
+    }
+    String id = optionalId(root);
+    JsonNode type = root.get("type");
+    if (type == null || type.isNull()) {
+      throw new ProtocolException(ErrorCode.INVALID_REQUEST, "missing field 'type'", id);
+    }
+    if (!type.isTextual()) {
+      throw new ProtocolException(ErrorCode.INVALID_REQUEST, "field 'type' must be a string", id);
+    }
+    Fields f = new Fields(root, id);
+    return switch (type.textValue()) {
+      case "auth" -> {
+        f.allow("type", "id", "username", "password_hash");
+        String username = f.requiredString("username", MAX_USERNAME_LENGTH);
+        String hash = f.requiredString("password_hash", 64);
+        if (!SHA256_HEX.matcher(hash).matches()) {
+          throw new ProtocolException(
+              ErrorCode.INVALID_REQUEST,
+              "field 'password_hash' must be the hex SHA-256 of the password (64 hex digits)",
+              id);
+        }
+        yield new Request.Auth(username, hash.toLowerCase(Locale.ROOT), id);
+      }
+      case "command" -> {
+        f.allow("type", "id", "session_token", "command", "args");
+        yield new Request.Command(
+            f.requiredString("session_token", 256),
+            f.requiredString("command", Integer.MAX_VALUE),
+            f.optionalStringArray("args"),
+            id);
+      }
+      case "logout" -> {
+        f.allow("type", "id", "session_token");
+        yield new Request.Logout(f.requiredString("session_token", 256), id);
+      }
+      case "ping" -> {
+        f.allow("type", "id");
+        yield new Request.Ping(id);
+      }
+      default ->
+          throw new ProtocolException(
+              ErrorCode.UNKNOWN_TYPE,
+              "unknown message type '" + clip(type.textValue()) + "'; expected auth, command, logout or ping",
+              id);
+    };
+  }
+
+  /** Encodes a request as one line including the trailing newline. */
+  public byte[] encode(Request request) {
+    return write(
+        g -> {
+          g.writeStringField("type", request.type());
+          switch (request) {
+            case Request.Auth a -> {
+              g.writeStringField("username", a.username());
+              g.writeStringField("password_hash", a.passwordHash());
+            }
+            case Request.Command c -> {
+              g.writeStringField("session_token", c.sessionToken());
+              g.writeStringField("command", c.command());
+              if (!c.args().isEmpty()) {
+                g.writeArrayFieldStart("args");
+                for (String arg : c.args()) {
+                  g.writeString(arg);
+                }
+                g.writeEndArray();
+              }
+            }
+            case Request.Logout l -> g.writeStringField("session_token", l.sessionToken());
+            case Request.Ping p -> {}
+          }
+          if (request.id() != null) {
+            g.writeStringField("id", request.id());
+          }
+        });
+  }
+
+  // --------------------------------------------------------------- responses
+
+  /** Encodes a response as one line including the trailing newline. */
+  public byte[] encode(Response response) {
+    return write(
+        g -> {
+          switch (response) {
+            case Response.AuthResponse a -> {
+              g.writeStringField("type", "auth_response");
+              g.writeStringField("status", a.status());
+              optional(g, "session_token", a.sessionToken());
+              optional(g, "expires_in", a.expiresIn());
+              optional(g, "idle_timeout", a.idleTimeout());
+              optional(g, "code", a.code() == null ? null : a.code().name());
+              optional(g, "message", a.message());
+              optional(g, "retry_after_ms", a.retryAfterMs());
+            }
+            case Response.CommandOutput c -> {
+              g.writeStringField("type", "command_output");
+              g.writeStringField("status", c.status());
+              g.writeStringField("output", c.output());
+              g.writeStringField("stderr", c.stderr());
+              if (c.exitCode() == null) {
+                g.writeNullField("exit_code");
+              } else {
+                g.writeNumberField("exit_code", c.exitCode());
+              }
+              g.writeNumberField("duration_ms", c.durationMs());
+              g.writeBooleanField("truncated", c.truncated());
+              g.writeBooleanField("timed_out", c.timedOut());
+            }
+            case Response.LogoutResponse l -> {
+              g.writeStringField("type", "logout_response");
+              g.writeStringField("status", l.status());
+            }
+            case Response.Pong p -> g.writeStringField("type", "pong");
+            case Response.Error e -> {
+              g.writeStringField("type", "error");
+              g.writeStringField("code", e.code().name());
+              g.writeStringField("message", e.message());
+              optional(g, "retry_after_ms", e.retryAfterMs());
+            }
+          }
+          optional(g, "id", response.id());
+        });
+  }
+
+  /** Decodes one response line; unknown fields are ignored so newer servers stay compatible. */
+  public Response decodeResponse(byte[] line) throws ProtocolException {
+    JsonNode root = parse(line);
+    if (!root.isObject()) {
+      throw new ProtocolException(ErrorCode.INVALID_REQUEST, "a message must be a JSON object", null);
+    }
+    String id = text(root, "id");
+    String type = text(root, "type");
+    if (type == null) {
+      throw new ProtocolException(ErrorCode.INVALID_REQUEST, "response without a 'type'", id);
+    }
+    return switch (type) {
+      case "auth_response" ->
+          new Response.AuthResponse(
+              orEmpty(text(root, "status")),
+              text(root, "session_token"),
+              number(root, "expires_in"),
+              number(root, "idle_timeout"),
+              code(root),
+              text(root, "message"),
+              number(root, "retry_after_ms"),
+              id);
+      case "command_output" -> {
+        Long exit = number(root, "exit_code");
+        Long duration = number(root, "duration_ms");
+        yield new Response.CommandOutput(
+            orEmpty(text(root, "status")),
+            orEmpty(text(root, "output")),
+            orEmpty(text(root, "stderr")),
+            exit == null ? null : exit.intValue(),
+            duration == null ? 0 : duration,
+            root.path("truncated").asBoolean(false),
+            root.path("timed_out").asBoolean(false),
+            id);
+      }
+      case "logout_response" -> new Response.LogoutResponse(orEmpty(text(root, "status")), id);
+      case "pong" -> new Response.Pong(id);
+      case "error" -> {
+        ErrorCode code = code(root);
+        yield new Response.Error(
+            code == null ? ErrorCode.INTERNAL : code,
+            orEmpty(text(root, "message")),
+            number(root, "retry_after_ms"),
+            id);
+      }
+      default ->
+          throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown response type '" + clip(type) + "'", id);
+    };
+  }
+
+  // ----------------------------------------------------------------- helpers
+
+  private JsonNode parse(byte[] line) throws ProtocolException {
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(line));
+    } catch (CharacterCodingException e) {
+      throw new ProtocolException(ErrorCode.MALFORMED_JSON, "message is not valid UTF-8", null);
+    }
+    try {
+      JsonNode node = mapper.readTree(line);
+      if (node == null || node.isMissingNode()) {
+        throw new ProtocolException(ErrorCode.MALFORMED_JSON, "empty message", null);
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new ProtocolException(ErrorCode.MALFORMED_JSON, "malformed JSON: " + e.getOriginalMessage(), null);
+    } catch (IOException e) {
+      throw new ProtocolException(ErrorCode.MALFORMED_JSON, "malformed JSON: " + e.getMessage(), null);
+    }
+  }
+
+  private static @Nullable String optionalId(JsonNode root) throws ProtocolException {
+    JsonNode id = root.get("id");
+    if (id == null || id.isNull()) {
+      return null;
+    }
+    if (!id.isTextual()) {
+      throw new ProtocolException(ErrorCode.INVALID_REQUEST, "field 'id' must be a string", null);
+    }
+    if (id.textValue().length() > MAX_ID_LENGTH) {
+      throw new ProtocolException(
+          ErrorCode.INVALID_REQUEST, "field 'id' is longer than " + MAX_ID_LENGTH + " characters", null);
+    }
+    return id.textValue();
+  }
+
+  /** Strict field access for one request object. */
+  private record Fields(JsonNode root, @Nullable String id) {
+    void allow(String... names) throws ProtocolException {
+      Set<String> allowed = Set.of(names);
+      Iterator<String> it = root.fieldNames();
+      while (it.hasNext()) {
+        String name = it.next();
+        if (!allowed.contains(name)) {
+          throw new ProtocolException(
+              ErrorCode.INVALID_REQUEST,
+              "unknown field '" + clip(name) + "' in '" + root.get("type").textValue() + "' message",
+              id);
+        }
+      }
+    }
+
+    String requiredString(String name, int maxLength) throws ProtocolException {
+      JsonNode node = root.get(name);
+      if (node == null || node.isNull()) {
+        throw new ProtocolException(ErrorCode.INVALID_REQUEST, "missing field '" + name + "'", id);
+      }
+      if (!node.isTextual()) {
+        throw new ProtocolException(
+            ErrorCode.INVALID_REQUEST,
+            "field '" + name + "' must be a string, not " + node.getNodeType().name().toLowerCase(Locale.ROOT),
+            id);
+      }
+      String value = node.textValue();
+      if (value.length() > maxLength) {
+        throw new ProtocolException(
+            ErrorCode.INVALID_REQUEST, "field '" + name + "' is longer than " + maxLength + " characters", id);
+      }
+      return value;
+    }
+
+    List<String> optionalStringArray(String name) throws ProtocolException {
+      JsonNode node = root.get(name);
+      if (node == null || node.isNull()) {
+        return List.of();
+      }
+      if (!node.isArray()) {
+        throw new ProtocolException(
+            ErrorCode.INVALID_REQUEST, "field '" + name + "' must be an array of strings", id);
+      }
+      if (node.size() > MAX_ARGS) {
+        throw new ProtocolException(
+            ErrorCode.INVALID_REQUEST, "field '" + name + "' has more than " + MAX_ARGS + " elements", id);
+      }
+      List<String> values = new ArrayList<>(node.size());
+      for (int i = 0; i < node.size(); i++) {
+        JsonNode element = node.get(i);
+        if (!element.isTextual()) {
+          throw new ProtocolException(
+              ErrorCode.INVALID_REQUEST, "field '" + name + "[" + i + "]' must be a string", id);
+        }
+        values.add(element.textValue());
+      }
+      return values;
+    }
+  }
+
+  private static @Nullable String text(JsonNode root, String name) {
+    JsonNode node = root.get(name);
+    return node != null && node.isTextual() ? node.textValue() : null;
+  }
+
+  private static @Nullable Long number(JsonNode root, String name) {
+    JsonNode node = root.get(name);
+    return node != null && node.canConvertToLong() && node.isIntegralNumber() ? node.longValue() : null;
+  }
+
+  private static @Nullable ErrorCode code(JsonNode root) {
+    String code = text(root, "code");
+    if (code == null) {
+      return null;
+    }
+    try {
+      return ErrorCode.valueOf(code);
+    } catch (IllegalArgumentException e) {
+      return ErrorCode.INTERNAL;
+    }
+  }
+
+  private static String orEmpty(@Nullable String s) {
+    return s == null ? "" : s;
+  }
+
+  static String clip(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+  }
+
+  private static void optional(JsonGenerator g, String name, @Nullable Object value) throws IOException {
+    switch (value) {
+      case null -> {}
+      case String s -> g.writeStringField(name, s);
+      case Long l -> g.writeNumberField(name, l);
+      default -> throw new IllegalArgumentException("unsupported field type for " + name);
+    }
+  }
+
+  private interface Body {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private byte[] write(Body body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      body.write(g);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode message", e);
+    }
+    out.write('\n');
+    return out.toByteArray();
+  }
+
+}

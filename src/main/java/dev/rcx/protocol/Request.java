@@ -1,0 +1,81 @@
+package dev.rcx.protocol;
+
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A message from client to server. Field names on the wire are those of the original design ({@code session_token},
+ * {@code password_hash}); see docs/PROTOCOL.md. Every request may carry an optional {@code id} that the reply echoes.
+ */
+public sealed interface Request {
+
+  /** Optional correlation id chosen by the client, echoed in the reply. */
+  @Nullable String id();
+
+  /** The wire name of this message's {@code type}. */
+  String type();
+
+  /** {@code {"type":"auth","username":..,"password_hash":..}}. */
+  record Auth(String username, String passwordHash, @Nullable String id) implements Request {
+    public Auth {
+      Objects.requireNonNull(username, "username");
+      Objects.requireNonNull(passwordHash, "passwordHash");
+    }
+
+    @Override
+    public String type() {
+      return "auth";
+    }
+
+    @Override
+    public String toString() {
+      return "Auth[username=" + username + ", id=" + id + "]";
+    }
+  }
+
+  /** {@code {"type":"command","session_token":..,"command":..,"args":[..]}}. */
+  record Command(String sessionToken, String command, List<String> args, @Nullable String id)
+      implements Request {
+    public Command {
+      Objects.requireNonNull(sessionToken, "sessionToken");
+      Objects.requireNonNull(command, "command");
+      args = List.copyOf(args);
+    }
+
+    @Override
+    public String type() {
+      return "command";
+    }
+
+    @Override
+    public String toString() {
+      return "Command[command=" + command + ", args=" + args + ", id=" + id + "]";
+    }
+  }
+
+  /** {@code {"type":"logout","session_token":..}}. */
+  record Logout(String sessionToken, @Nullable String id) implements Request {
+    public Logout {
+      Objects.requireNonNull(sessionToken, "sessionToken");
+    }
+
+    @Override
+    public String type() {
+      return "logout";
+    }
+
+    @Override
+    public String toString() {
+      return "Logout[id=" + id + "]";
+    }
+  }
+
+  /** {@code {"type":"ping"}}. */
+  record Ping(@Nullable String id) implements Request {
+    @Override
+    public String type() {
+      return "ping";
+    }
+  }
+}

@@ -1,0 +1,252 @@
+package dev.rcx.server;
+
+import dev.rcx.audit.AuditEvent;
+import dev.rcx.exec.Execution;
+import dev.rcx.protocol.ErrorCode;
+import dev.rcx.protocol.LineReader;
+import dev.rcx.protocol.LineTooLongException;
+import dev.rcx.protocol.Response;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One client connection, served by one virtual thread, plus a reader virtual thread.
+ *
+ * <p>Life cycle: HANDSHAKE (TLS only; the watchdog closes it at the handshake timeout) then OPEN. In OPEN the reader
+ * thread reads bounded lines into a small queue and the request thread answers them in order. Reading continuously is
+ * what lets rcx notice a client that disconnects while its command runs: the reader sees the end of the stream and
+ * cancels the command, whose process tree is then killed. The queue bounds pipelining; a full queue stops reading,
+ * which pushes back on the client through TCP.
+ */
+final class Connection implements Runnable {
+  private static final int PIPELINE_DEPTH = 16;
+  /** Consecutive undecodable requests tolerated before the connection is closed. */
+  private static final int MAX_CONSECUTIVE_ERRORS = 16;
+
+  private enum Phase {
+    HANDSHAKE,
+    OPEN,
+    CLOSED
+  }
+
+  private final Socket socket;
+  private final ServerContext ctx;
+  private final ConnectionState state;
+  private final long id;
+  private volatile Phase phase = Phase.HANDSHAKE;
+  private final long openedNanos = System.nanoTime();
+  private volatile @Nullable LineReader reader;
+  private volatile @Nullable String abortReason;
+  private volatile @Nullable Execution running;
+
+  Connection(Socket socket, ServerContext ctx, long id) {
+    this.socket = socket;
+    this.ctx = ctx;
+    this.id = id;
+    InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+    String ip = remote.getAddress().getHostAddress();
+    this.state = new ConnectionState(ip + ":" + remote.getPort(), ip, this::setRunning);
+  }
+
+  @Override
+  public void run() {
+    String reason = "unknown";
+    long requests = 0;
+    try {
+      ctx.audit(new AuditEvent.ConnectionOpened(state.client()));
+      if (socket instanceof SSLSocket tls && !handshake(tls)) {
+        reason = "tls_handshake_failed";
+        return;
+      }
+      phase = Phase.OPEN;
+      LineReader lines = new LineReader(socket.getInputStream(), ctx.config().limits().maxLineBytes());
+      reader = lines;
+      BlockingQueue<Inbound> queue = new ArrayBlockingQueue<>(PIPELINE_DEPTH);
+      Thread.ofVirtual().name("rcx-read-" + id).start(() -> readLoop(lines, queue));
+      OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+      Served served = serve(queue, out);
+      reason = served.reason();
+      requests = served.requests();
+    } catch (IOException e) {
+      reason = abortReasonOr("io_error: " + e.getMessage());
+    } catch (InterruptedException e) {
+      reason = "server_shutdown";
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      reason = "internal_error: " + e;
+      ctx.log().error("connection {} failed", state.client(), e);
+    } finally {
+      phase = Phase.CLOSED;
+      cancelRunning();
+      closeQuietly();
+      ctx.auditQuietly(
+          new AuditEvent.ConnectionClosed(state.client(), state.user(), state.session(), reason, requests));
+      ctx.connectionEnded(this);
+    }
+  }
+
+  private record Served(String reason, long requests) {}
+
+  private Served serve(BlockingQueue<Inbound> queue, OutputStream out) throws IOException, InterruptedException {
+    long requests = 0;
+    int consecutiveErrors = 0;
+    long idleMillis = ctx.config().limits().idleTimeout().toMillis();
+    while (true) {
+      Inbound next = queue.poll(idleMillis, TimeUnit.MILLISECONDS);
+      switch (next) {
+        case null -> {
+          return new Served("idle_timeout", requests);
+        }
+        case Inbound.Closed c -> {
+          return new Served("client_closed", requests);
+        }
+        case Inbound.Broken b -> {
+          return new Served(abortReasonOr(b.reason()), requests);
+        }
+        case Inbound.TooLong t -> {
+          Response.Error error =
+              new Response.Error(
+                  ErrorCode.LINE_TOO_LONG, "line exceeds the maximum of " + t.limit() + " bytes; closing", null);
+          ctx.auditQuietly(
+              new AuditEvent.ProtocolError(
+                  state.client(), state.user(), state.session(), error.code().name(), error.message()));
+          send(out, error);
+          return new Served("line_too_long", requests);
+        }
+        case Inbound.Line line -> {
+          requests++;
+          RequestHandler.Outcome outcome = ctx.handler().handle(line.bytes(), state);
+          consecutiveErrors = outcome.protocolError() ? consecutiveErrors + 1 : 0;
+          if (outcome.response() != null) {
+            send(out, outcome.response());
+          }
+          if (outcome.close() != null) {
+            return new Served(outcome.close(), requests);
+          }
+          if (consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
+            return new Served("too_many_protocol_errors", requests);
+          }
+        }
+      }
+    }
+  }
+
+  private void send(OutputStream out, Response response) throws IOException {
+    out.write(ctx.codec().encode(response));
+    out.flush();
+  }
+
+  private boolean handshake(SSLSocket tls) {
+    try {
+      tls.startHandshake();
+      return true;
+    } catch (IOException e) {
+      String reason = abortReasonOr(String.valueOf(e.getMessage()));
+      ctx.auditQuietly(new AuditEvent.TlsHandshakeFailed(state.client(), reason));
+      return false;
+    }
+  }
+
+  private void readLoop(LineReader lines, BlockingQueue<Inbound> queue) {
+    Inbound last;
+    try {
+      while (true) {
+        byte[] line = lines.readLine();
+        if (line == null) {
+          last = new Inbound.Closed();
+          break;
+        }
+        if (line.length == 0) {
+          continue; // blank lines are keep-alives, e.g. from a person typing in openssl s_client
+        }
+        queue.put(new Inbound.Line(line));
+      }
+    } catch (LineTooLongException e) {
+      last = new Inbound.TooLong(e.limit());
+    } catch (EOFException e) {
+      last = new Inbound.Broken("client_disconnected_mid_line");
+    } catch (SocketException e) {
+      last = new Inbound.Broken(phase == Phase.CLOSED ? "closed" : "client_disconnected: " + e.getMessage());
+    } catch (IOException e) {
+      last = new Inbound.Broken("read_failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      return;
+    }
+    // The client is gone or done: a command still running for it is killed, not left to finish.
+    if (!(last instanceof Inbound.TooLong)) {
+      cancelRunning();
+    }
+    queue.clear();
+    queue.offer(last);
+  }
+
+  private void setRunning(@Nullable Execution execution) {
+    running = execution;
+    // A client that vanished while the command was starting is caught here too.
+    if (execution != null && phase == Phase.CLOSED) {
+      execution.cancel();
+    }
+  }
+
+  private void cancelRunning() {
+    Execution e = running;
+    if (e != null) {
+      e.cancel();
+    }
+  }
+
+  /** Called by the watchdog; closes the socket when a deadline has passed. */
+  void enforceDeadlines(long nowNanos) {
+    switch (phase) {
+      case HANDSHAKE -> {
+        if (nowNanos - openedNanos > ctx.config().limits().handshakeTimeout().toNanos()) {
+          abort("handshake_timeout");
+        }
+      }
+      case OPEN -> {
+        LineReader r = reader;
+        long started = r == null ? 0 : r.lineStartedNanos();
+        if (started != 0 && nowNanos - started > ctx.config().limits().lineTimeout().toNanos()) {
+          abort("line_timeout");
+        }
+      }
+      case CLOSED -> {}
+    }
+  }
+
+  /** Closes the connection from outside (watchdog, shutdown); the reason is audited. */
+  void abort(String reason) {
+    if (abortReason == null) {
+      abortReason = reason;
+    }
+    closeQuietly();
+  }
+
+  /** Whether a command is running for this connection. */
+  boolean busy() {
+    return running != null;
+  }
+
+  private String abortReasonOr(String fallback) {
+    String r = abortReason;
+    return r != null ? r : fallback;
+  }
+
+  private void closeQuietly() {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // Already closed or broken; nothing more to release.
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package dev.rcx.server;
+
+import dev.rcx.exec.Execution;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the request handler knows about one connection: who is at the other end (for audit records) and a way to
+ * register the running command so the connection can cancel it if the client disappears. Used by one request thread
+ * at a time; fields are volatile because the closing path reads them from another.
+ */
+final class ConnectionState {
+  private final String client;
+  private final String clientIp;
+  private final Consumer<@Nullable Execution> runningSink;
+  private volatile @Nullable String user;
+  private volatile @Nullable String session;
+
+  ConnectionState(String client, String clientIp, Consumer<@Nullable Execution> runningSink) {
+    this.client = client;
+    this.clientIp = clientIp;
+    this.runningSink = runningSink;
+  }
+
+  /** Remote "ip:port". */
+  String client() {
+    return client;
+  }
+
+  String clientIp() {
+    return clientIp;
+  }
+
+  @Nullable String user() {
+    return user;
+  }
+
+  @Nullable String session() {
+    return session;
+  }
+
+  /** Remembers the last identity seen on this connection, for the audit record of its close. */
+  void identify(String user, String session) {
+    this.user = user;
+    this.session = session;
+  }
+
+  void running(@Nullable Execution execution) {
+    runningSink.accept(execution);
+  }
+}

@@ -1,0 +1,351 @@
+package dev.rcx.server;
+
+import dev.rcx.audit.AuditEvent;
+import dev.rcx.audit.AuditLog;
+import dev.rcx.auth.Authenticator;
+import dev.rcx.auth.LoginThrottle;
+import dev.rcx.auth.PasswordHasher;
+import dev.rcx.auth.SessionManager;
+import dev.rcx.auth.UserStore;
+import dev.rcx.config.ConfigException;
+import dev.rcx.config.ServerConfig;
+import dev.rcx.exec.CommandExecutor;
+import dev.rcx.exec.Whitelist;
+import dev.rcx.protocol.ErrorCode;
+import dev.rcx.protocol.MessageCodec;
+import dev.rcx.protocol.Response;
+import dev.rcx.tls.KeyMaterial;
+import dev.rcx.tls.ServerIdentity;
+import dev.rcx.tls.ServerTls;
+import dev.rcx.tls.TlsPolicy;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The rcx server: accepts TCP (TLS by default) connections on one platform thread and serves each on its own virtual
+ * thread. See docs/ARCHITECTURE.md for the concurrency model.
+ *
+ * <p>Start one with {@link #builder(ServerConfig, Path)}; {@link #close()} stops accepting, lets running commands finish
+ * within the grace period, kills what remains and audits the shutdown.
+ */
+public final class RcxServer implements AutoCloseable {
+  /** Connections beyond the maximum that may be holding a TLS handshake just to be told SERVER_BUSY. */
+  private static final int REJECT_SLOTS = 64;
+
+  private final ServerConfig config;
+  private final ServerSocket listener;
+  private final @Nullable String fingerprint;
+  private final AuditLog audit;
+  private final Watchdog watchdog;
+  private final ServerContext ctx;
+  private final CommandExecutor executor;
+  private final SessionManager sessions;
+  private final Duration shutdownGrace;
+  private final AtomicInteger active = new AtomicInteger();
+  private final AtomicLong connectionIds = new AtomicLong();
+  private final Semaphore rejectSlots = new Semaphore(REJECT_SLOTS);
+  private final Thread acceptor;
+  private volatile boolean closing;
+
+  private RcxServer(Builder b) throws IOException {
+    this.config = b.config;
+    this.shutdownGrace = b.shutdownGrace;
+    Files.createDirectories(b.dataDir);
+    boolean tls = config.tls().enabled();
+    InetAddress bindAddress = InetAddress.getByName(config.bind());
+    if (!tls && !bindAddress.isLoopbackAddress()) {
+      throw new ConfigException(
+          "plaintext (--no-tls) is refused on non-loopback address " + config.bind() + "; it exists for benchmarks only");
+    }
+    KeyMaterial identity = null;
+    SSLContext sslContext = null;
+    if (tls) {
+      identity =
+          config.tls().certificate() != null
+              ? ServerIdentity.loadPem(config.tls().certificate(), config.tls().key())
+              : ServerIdentity.loadOrCreate(b.dataDir);
+      sslContext = ServerTls.context(identity, clientCas(config.tls()));
+    }
+    this.fingerprint = identity == null ? null : identity.fingerprint();
+
+    this.audit = AuditLog.open(b.dataDir.resolve("audit.log"), b.clock);
+    Whitelist whitelist =
+        config.commandsFile() == null ? Whitelist.defaults() : Whitelist.load(config.commandsFile());
+    UserStore users = UserStore.open(b.dataDir.resolve("users.json"));
+    this.sessions =
+        new SessionManager(
+            b.clock,
+            config.sessions().idleTimeout(),
+            config.sessions().lifetime(),
+            config.sessions().maxSessions(),
+            config.sessions().bindToAddress(),
+            b.random);
+    Authenticator authenticator = new Authenticator(users, new PasswordHasher(), new LoginThrottle(b.clock));
+    this.executor =
+        new CommandExecutor(config.limits().maxConcurrentCommands(), config.limits().commandQueueWait());
+    MessageCodec codec = new MessageCodec(config.limits().maxLineBytes());
+    this.ctx = new ServerContext(config, codec, audit, this::connectionEnded);
+    ctx.handler(new RequestHandler(codec, authenticator, sessions, () -> whitelist, executor, ctx));
+
+    this.listener = tls ? sslContext.getServerSocketFactory().createServerSocket() : new ServerSocket();
+    if (listener instanceof SSLServerSocket s) {
+      s.setSSLParameters(ServerTls.parameters(new TlsPolicy(config.tls().allowTls12(), clientAuth(config.tls()))));
+    }
+    listener.setReuseAddress(true);
+    listener.bind(new InetSocketAddress(bindAddress, config.port()), 1024);
+    this.watchdog = new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions)::run);
+    audit.append(new AuditEvent.ServerStarted(listenAddress(), tls, fingerprint, version()));
+    this.acceptor = Thread.ofPlatform().name("rcx-accept").daemon(false).start(this::acceptLoop);
+  }
+
+  public static Builder builder(ServerConfig config, Path dataDir) {
+    return new Builder(config, dataDir);
+  }
+
+  /** The port actually bound (useful when the configuration asked for port 0). */
+  public int port() {
+    return listener.getLocalPort();
+  }
+
+  /** "host:port" the server listens on. */
+  public String listenAddress() {
+    return config.bind() + ":" + port();
+  }
+
+  /** SHA-256 fingerprint of the server certificate, or null in plaintext mode. */
+  public @Nullable String fingerprint() {
+    return fingerprint;
+  }
+
+  public boolean tls() {
+    return fingerprint != null;
+  }
+
+  /** Connections being served right now. */
+  public int activeConnections() {
+    return active.get();
+  }
+
+  /** Commands running right now. */
+  public int runningCommands() {
+    return executor.running();
+  }
+
+  private void acceptLoop() {
+    while (!closing) {
+      Socket socket;
+      try {
+        socket = listener.accept();
+      } catch (IOException e) {
+        if (closing) {
+          return;
+        }
+        ctx.log().warn("accept failed: {}", e.getMessage());
+        continue;
+      }
+      try {
+        socket.setTcpNoDelay(true);
+      } catch (SocketException e) {
+        closeQuietly(socket);
+        continue;
+      }
+      if (active.incrementAndGet() > config.limits().maxConnections()) {
+        active.decrementAndGet();
+        reject(socket);
+        continue;
+      }
+      Connection c = new Connection(socket, ctx, connectionIds.incrementAndGet());
+      watchdog.watch(c);
+      try {
+        Thread.ofVirtual().name("rcx-conn-" + connectionIds.get()).start(c);
+      } catch (RuntimeException e) {
+        watchdog.forget(c);
+        active.decrementAndGet();
+        closeQuietly(socket);
+      }
+    }
+  }
+
+  /** Tells a connection beyond the maximum that the server is busy, if that is cheap enough; then closes it. */
+  private void reject(Socket socket) {
+    if (!rejectSlots.tryAcquire()) {
+      closeQuietly(socket);
+      return;
+    }
+    Thread.ofVirtual()
+        .name("rcx-reject")
+        .start(
+            () -> {
+              try (socket) {
+                socket.setSoTimeout((int) config.limits().handshakeTimeout().toMillis());
+                if (socket instanceof SSLSocket s) {
+                  s.startHandshake();
+                }
+                OutputStream out = socket.getOutputStream();
+                out.write(
+                    ctx.codec()
+                        .encode(
+                            new Response.Error(
+                                ErrorCode.SERVER_BUSY,
+                                "too many connections (" + config.limits().maxConnections() + "); try again later",
+                                null)));
+                out.flush();
+              } catch (IOException e) {
+                // The client went away first; nothing to tell it.
+              } finally {
+                rejectSlots.release();
+              }
+            });
+  }
+
+  private void connectionEnded(Connection c) {
+    watchdog.forget(c);
+    active.decrementAndGet();
+  }
+
+  /**
+   * Stops the server: no new connections, running commands get the grace period to finish, then every connection is
+   * closed (killing any command still running), the shutdown is audited and the audit log closed. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    closeQuietly(listener);
+    long deadline = System.nanoTime() + shutdownGrace.toNanos();
+    while (executor.running() > 0 && System.nanoTime() < deadline) {
+      sleep(20);
+    }
+    List<Connection> open = List.copyOf(watchdog.connections());
+    for (Connection c : open) {
+      c.abort("server_shutdown");
+    }
+    long waitUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (active.get() > 0 && System.nanoTime() < waitUntil) {
+      sleep(10);
+    }
+    try {
+      acceptor.join(Duration.ofSeconds(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    watchdog.close();
+    ctx.auditQuietly(new AuditEvent.ServerStopped("shutdown"));
+    try {
+      audit.close();
+    } catch (Exception e) {
+      ctx.log().error("closing the audit log failed", e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      // Closing on a path that is already failing; the original problem is what matters.
+    }
+  }
+
+  private static List<java.security.cert.X509Certificate> clientCas(ServerConfig.Tls tls) {
+    if (tls.clientCa() == null) {
+      return List.of();
+    }
+    return dev.rcx.tls.Pem.readCertificates(tls.clientCa());
+  }
+
+  private static TlsPolicy.ClientAuth clientAuth(ServerConfig.Tls tls) {
+    return switch (tls.clientAuth()) {
+      case NONE -> TlsPolicy.ClientAuth.NONE;
+      case OPTIONAL -> TlsPolicy.ClientAuth.OPTIONAL;
+      case REQUIRED -> TlsPolicy.ClientAuth.REQUIRED;
+    };
+  }
+
+  static String version() {
+    String v = RcxServer.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /** Periodic clean-up that must not run on every watchdog tick. */
+  private static final class Housekeeping {
+    private final SessionManager sessions;
+    private int ticks;
+
+    Housekeeping(SessionManager sessions) {
+      this.sessions = sessions;
+    }
+
+    void run() {
+      if (++ticks % 50 == 0) {
+        sessions.purge();
+      }
+    }
+  }
+
+  /** Builds a server; time and randomness are injectable for tests. */
+  public static final class Builder {
+    private final ServerConfig config;
+    private final Path dataDir;
+    private Clock clock = Clock.systemUTC();
+    private SecureRandom random = new SecureRandom();
+    private Duration shutdownGrace = Duration.ofSeconds(10);
+
+    private Builder(ServerConfig config, Path dataDir) {
+      this.config = config;
+      this.dataDir = dataDir;
+    }
+
+    public Builder clock(Clock c) {
+      this.clock = c;
+      return this;
+    }
+
+    public Builder random(SecureRandom r) {
+      this.random = r;
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration d) {
+      this.shutdownGrace = d;
+      return this;
+    }
+
+    /** Binds and starts serving; throws if the port, files or configuration are not usable. */
+    public RcxServer start() {
+      try {
+        return new RcxServer(this);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start server: " + e.getMessage(), e);
+      }
+    }
+  }
+}

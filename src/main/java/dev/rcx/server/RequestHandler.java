@@ -1,0 +1,293 @@
+package dev.rcx.server;
+
+import dev.rcx.audit.AuditEvent;
+import dev.rcx.audit.AuditException;
+import dev.rcx.auth.AuthOutcome;
+import dev.rcx.auth.Authenticator;
+import dev.rcx.auth.Session;
+import dev.rcx.auth.SessionManager;
+import dev.rcx.auth.TokenCheck;
+import dev.rcx.config.ServerConfig;
+import dev.rcx.exec.CommandExecutor;
+import dev.rcx.exec.CommandSyntaxException;
+import dev.rcx.exec.CommandWords;
+import dev.rcx.exec.Decision;
+import dev.rcx.exec.ExecResult;
+import dev.rcx.exec.Execution;
+import dev.rcx.exec.Whitelist;
+import dev.rcx.protocol.ErrorCode;
+import dev.rcx.protocol.MessageCodec;
+import dev.rcx.protocol.ProtocolException;
+import dev.rcx.protocol.Request;
+import dev.rcx.protocol.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns one request line into one response, consulting authentication, sessions, the whitelist and the executor, and
+ * writes the audit record of what happened before the response is returned. Stateless apart from its collaborators;
+ * safe to call from many connection threads at once.
+ */
+final class RequestHandler {
+
+  /**
+   * @param response what to send, or null when there is nobody to send it to
+   * @param protocolError whether the request could not be decoded
+   * @param close a reason to close the connection after sending, or null to keep serving
+   */
+  record Outcome(@Nullable Response response, boolean protocolError, @Nullable String close) {
+    static Outcome reply(Response r) {
+      return new Outcome(r, false, null);
+    }
+  }
+
+  private final MessageCodec codec;
+  private final Authenticator authenticator;
+  private final SessionManager sessions;
+  private final Supplier<Whitelist> whitelist;
+  private final CommandExecutor executor;
+  private final ServerContext ctx;
+  private final ServerConfig.Sessions sessionConfig;
+
+  RequestHandler(
+      MessageCodec codec,
+      Authenticator authenticator,
+      SessionManager sessions,
+      Supplier<Whitelist> whitelist,
+      CommandExecutor executor,
+      ServerContext ctx) {
+    this.codec = codec;
+    this.authenticator = authenticator;
+    this.sessions = sessions;
+    this.whitelist = whitelist;
+    this.executor = executor;
+    this.ctx = ctx;
+    this.sessionConfig = ctx.config().sessions();
+  }
+
+  Outcome handle(byte[] line, ConnectionState st) {
+    Request request;
+    try {
+      request = codec.decodeRequest(line);
+    } catch (ProtocolException e) {
+      ctx.auditQuietly(
+          new AuditEvent.ProtocolError(st.client(), st.user(), st.session(), e.code().name(), e.getMessage()));
+      return new Outcome(e.toResponse(), true, null);
+    }
+    try {
+      return switch (request) {
+        case Request.Auth a -> Outcome.reply(auth(a, st));
+        case Request.Command c -> command(c, st);
+        case Request.Logout l -> Outcome.reply(logout(l, st));
+        case Request.Ping p -> Outcome.reply(new Response.Pong(p.id()));
+      };
+    } catch (AuditException e) {
+      // Fail closed: nothing is answered as done unless its audit record was written.
+      ctx.log().error("audit log write failed; refusing request", e);
+      return new Outcome(
+          new Response.Error(ErrorCode.INTERNAL, "audit log unavailable; request refused", request.id()),
+          false,
+          "audit_failed");
+    }
+  }
+
+  private Response auth(Request.Auth a, ConnectionState st) {
+    AuthOutcome outcome = authenticator.authenticate(a.username(), a.passwordHash(), st.clientIp());
+    return switch (outcome) {
+      case AuthOutcome.Success s -> {
+        SessionManager.Issued issued = sessions.create(s.user(), st.clientIp());
+        Session session = issued.session();
+        st.identify(session.user(), session.id());
+        ctx.audit(new AuditEvent.AuthSucceeded(st.client(), session.user(), session.id()));
+        yield Response.AuthResponse.success(
+            issued.token(),
+            sessionConfig.lifetime().toSeconds(),
+            sessionConfig.idleTimeout().toSeconds(),
+            a.id());
+      }
+      case AuthOutcome.Failure f -> {
+        ctx.audit(new AuditEvent.AuthFailed(st.client(), a.username(), f.auditReason()));
+        yield Response.AuthResponse.failure(ErrorCode.AUTH_FAILED, "invalid username or password", null, a.id());
+      }
+      case AuthOutcome.Throttled t -> {
+        long retry = Math.max(1, t.retryAfter().toMillis());
+        ctx.audit(new AuditEvent.RateLimited(st.client(), a.username(), retry));
+        yield Response.AuthResponse.failure(
+            ErrorCode.RATE_LIMITED, "too many failed logins; retry in " + retry + " ms", retry, a.id());
+      }
+    };
+  }
+
+  /** The session a token names, or the error to answer instead. */
+  private sealed interface Checked {
+    record Ok(Session session) implements Checked {}
+
+    record Rejected(Response.Error error) implements Checked {}
+  }
+
+  private Checked session(String token, ConnectionState st, @Nullable String id) {
+    return switch (sessions.check(token, st.clientIp())) {
+      case TokenCheck.Valid v -> new Checked.Ok(v.session());
+      case TokenCheck.Expired e -> {
+        ctx.audit(new AuditEvent.TokenRejected(st.client(), "TOKEN_EXPIRED", e.session().user(), e.session().id()));
+        yield new Checked.Rejected(
+            new Response.Error(ErrorCode.TOKEN_EXPIRED, "session token expired; log in again", id));
+      }
+      case TokenCheck.WrongAddress w -> {
+        ctx.audit(new AuditEvent.TokenRejected(st.client(), "INVALID_TOKEN", w.session().user(), w.session().id()));
+        yield new Checked.Rejected(
+            new Response.Error(ErrorCode.INVALID_TOKEN, "session token is bound to another client address", id));
+      }
+      case TokenCheck.Unknown u -> {
+        ctx.audit(new AuditEvent.TokenRejected(st.client(), "INVALID_TOKEN", null, null));
+        yield new Checked.Rejected(
+            new Response.Error(ErrorCode.INVALID_TOKEN, "unknown or revoked session token", id));
+      }
+    };
+  }
+
+  private Outcome command(Request.Command c, ConnectionState st) {
+    Session session;
+    switch (session(c.sessionToken(), st, c.id())) {
+      case Checked.Rejected r -> {
+        return Outcome.reply(r.error());
+      }
+      case Checked.Ok ok -> session = ok.session();
+    }
+    st.identify(session.user(), session.id());
+    if (c.command().isBlank()) {
+      return deny(st, session, "", ErrorCode.INVALID_REQUEST, "field 'command' is empty", c.id());
+    }
+    List<String> words;
+    try {
+      words = new ArrayList<>(CommandWords.split(c.command()));
+    } catch (CommandSyntaxException e) {
+      return deny(st, session, firstWord(c.command()), ErrorCode.ARGUMENT_NOT_ALLOWED, e.getMessage(), c.id());
+    }
+    words.addAll(c.args());
+    return switch (whitelist.get().check(session.user(), session.roles(), words)) {
+      case Decision.Denied d ->
+          deny(
+              st,
+              session,
+              words.getFirst(),
+              switch (d.reason()) {
+                case COMMAND_NOT_ALLOWED -> ErrorCode.COMMAND_NOT_ALLOWED;
+                case ARGUMENT_NOT_ALLOWED -> ErrorCode.ARGUMENT_NOT_ALLOWED;
+              },
+              d.message(),
+              c.id());
+      case Decision.Allowed a -> run(a, st, session, c.id());
+    };
+  }
+
+  private Outcome run(Decision.Allowed allowed, ConnectionState st, Session session, @Nullable String id) {
+    Execution execution = executor.start(allowed.rule(), allowed.argv());
+    ExecResult result;
+    st.running(execution);
+    try {
+      result = execution.await();
+    } finally {
+      st.running(null);
+    }
+    String name = allowed.rule().name();
+    List<String> argv = allowed.argv();
+    return switch (result) {
+      case ExecResult.Completed done -> {
+        ctx.audit(ran(st, session, name, argv, done.exitCode(), "completed", done.duration().toMillis(), done.output()));
+        yield Outcome.reply(
+            new Response.CommandOutput(
+                done.exitCode() == 0 ? "success" : "failure",
+                done.output().stdout(),
+                done.output().stderr(),
+                done.exitCode(),
+                done.duration().toMillis(),
+                done.output().truncated(),
+                /* timedOut= */ false,
+                id));
+      }
+      case ExecResult.TimedOut t -> {
+        ctx.audit(ran(st, session, name, argv, null, "timed_out", t.duration().toMillis(), t.output()));
+        yield Outcome.reply(
+            new Response.CommandOutput(
+                "timed_out",
+                t.output().stdout(),
+                t.output().stderr(),
+                null,
+                t.duration().toMillis(),
+                t.output().truncated(),
+                /* timedOut= */ true,
+                id));
+      }
+      case ExecResult.Cancelled k -> {
+        ctx.audit(ran(st, session, name, argv, null, "cancelled", k.duration().toMillis(), k.output()));
+        yield new Outcome(null, false, "client_disconnected_mid_command");
+      }
+      case ExecResult.LaunchFailed f -> {
+        ctx.audit(
+            new AuditEvent.CommandRun(
+                st.client(), session.user(), session.id(), name, argv, null, "launch_failed", 0, 0, 0, false));
+        ctx.log().warn("command {} could not be started: {}", name, f.reason());
+        yield Outcome.reply(new Response.Error(ErrorCode.INTERNAL, "command could not be started", id));
+      }
+      case ExecResult.Busy b -> {
+        ctx.audit(
+            new AuditEvent.CommandRun(
+                st.client(), session.user(), session.id(), name, argv, null, "busy", 0, 0, 0, false));
+        yield Outcome.reply(
+            new Response.Error(ErrorCode.SERVER_BUSY, "too many commands running; try again later", id));
+      }
+    };
+  }
+
+  private static AuditEvent.CommandRun ran(
+      ConnectionState st,
+      Session session,
+      String name,
+      List<String> argv,
+      @Nullable Integer exitCode,
+      String outcome,
+      long durationMs,
+      ExecResult.Output output) {
+    return new AuditEvent.CommandRun(
+        st.client(),
+        session.user(),
+        session.id(),
+        name,
+        argv,
+        exitCode,
+        outcome,
+        durationMs,
+        output.stdoutBytes(),
+        output.stderrBytes(),
+        output.truncated());
+  }
+
+  private Outcome deny(
+      ConnectionState st, Session session, String command, ErrorCode code, String message, @Nullable String id) {
+    ctx.audit(new AuditEvent.CommandDenied(st.client(), session.user(), session.id(), command, code.name(), message));
+    return Outcome.reply(new Response.Error(code, message, id));
+  }
+
+  private Response logout(Request.Logout l, ConnectionState st) {
+    Session session;
+    switch (session(l.sessionToken(), st, l.id())) {
+      case Checked.Rejected r -> {
+        return r.error();
+      }
+      case Checked.Ok ok -> session = ok.session();
+    }
+    sessions.revoke(l.sessionToken());
+    ctx.audit(new AuditEvent.LoggedOut(st.client(), session.user(), session.id()));
+    return new Response.LogoutResponse("success", l.id());
+  }
+
+  private static String firstWord(String command) {
+    String trimmed = command.strip();
+    int space = trimmed.indexOf(' ');
+    String word = space < 0 ? trimmed : trimmed.substring(0, space);
+    return word.length() <= 64 ? word : word.substring(0, 64);
+  }
+}
