@@ -1,0 +1,126 @@
+package dev.rcx.exec;
+
+import dev.rcx.exec.ExecResult.Busy;
+import dev.rcx.exec.ExecResult.Cancelled;
+import dev.rcx.exec.ExecResult.LaunchFailed;
+import dev.rcx.exec.ExecResult.Output;
+import java.io.File;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs whitelisted commands as child processes, never through a shell.
+ *
+ * <p>Each process gets the absolute executable path and the argv from {@link Decision.Allowed}, a fixed minimal
+ * environment ({@link #ENVIRONMENT}, nothing inherited), stdin from {@code /dev/null} and the rule's working
+ * directory. Standard output and error are read concurrently and capped at the rule's {@code max_output}; at the
+ * rule's timeout, or on {@link Execution#cancel()}, the whole process tree is killed.
+ *
+ * <p>At most {@code maxConcurrent} commands run at once; a caller waits for a slot (fairly, first come first served) for
+ * at most {@code queueWait} and otherwise gets {@link Busy}. Thread-safe.
+ */
+public final class CommandExecutor {
+  private static final Logger LOG = LoggerFactory.getLogger(CommandExecutor.class);
+
+  /** The complete environment of every child process. */
+  public static final Map<String, String> ENVIRONMENT = Map.of(
+      "PATH", "/usr/bin:/bin",
+      "LANG", "C.UTF-8",
+      "LC_ALL", "C.UTF-8",
+      "HOME", "/");
+
+  private static final File DEV_NULL = new File("/dev/null");
+
+  private final Semaphore permits;
+  private final Duration queueWait;
+  private final AtomicInteger running = new AtomicInteger();
+
+  /**
+   * @param maxConcurrent how many commands may run at once, at least 1
+   * @param queueWait how long {@link #start} waits for a free slot before returning {@link Busy}; zero or more
+   */
+  public CommandExecutor(int maxConcurrent, Duration queueWait) {
+    if (maxConcurrent < 1) {
+      throw new IllegalArgumentException("maxConcurrent must be >= 1, was " + maxConcurrent);
+    }
+    if (queueWait.isNegative()) {
+      throw new IllegalArgumentException("queueWait must not be negative, was " + queueWait);
+    }
+    this.permits = new Semaphore(maxConcurrent, /* fair= */ true);
+    this.queueWait = queueWait;
+  }
+
+  /**
+   * Starts {@code argv} under {@code rule}'s limits. Blocks only while waiting for a free slot. Launch failures,
+   * {@link Busy} and an interrupt while waiting for a slot ({@link Cancelled}) come back as an already finished
+   * {@link Execution}.
+   *
+   * @param argv the executable path (must equal {@code rule.executable()}), then its arguments; normally
+   *     {@link Decision.Allowed#argv()}
+   * @throws IllegalArgumentException if {@code argv} does not start with the rule's executable
+   */
+  public Execution start(CommandRule rule, List<String> argv) {
+    Objects.requireNonNull(rule, "rule");
+    List<String> command = List.copyOf(argv);
+    if (command.isEmpty() || !command.get(0).equals(rule.executable().toString())) {
+      throw new IllegalArgumentException(
+          "argv must start with the executable of rule '" + rule.name() + "' (" + rule.executable() + "): " + command);
+    }
+    try {
+      if (!permits.tryAcquire(queueWait.toNanos(), TimeUnit.NANOSECONDS)) {
+        return Execution.finished(new Busy());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Execution.finished(new Cancelled(Output.EMPTY, Duration.ZERO));
+    }
+    return launch(rule, command);
+  }
+
+  /** {@link #start} and {@link Execution#await()} in one call. */
+  public ExecResult run(CommandRule rule, List<String> argv) {
+    return start(rule, argv).await();
+  }
+
+  /** How many commands are running right now. */
+  public int running() {
+    return running.get();
+  }
+
+  private Execution launch(CommandRule rule, List<String> command) {
+    long startNanos = System.nanoTime();
+    Process process;
+    try {
+      process = processBuilder(rule, command).start();
+    } catch (IOException e) {
+      permits.release();
+      LOG.warn("cannot start '{}' ({}): {}", rule.name(), rule.executable(), e.getMessage());
+      return Execution.finished(new LaunchFailed("cannot start " + rule.executable() + ": " + e.getMessage()));
+    } catch (RuntimeException e) {
+      permits.release();
+      throw e;
+    }
+    running.incrementAndGet();
+    return Execution.launched(process, rule, startNanos, () -> {
+      running.decrementAndGet();
+      permits.release();
+    });
+  }
+
+  private static ProcessBuilder processBuilder(CommandRule rule, List<String> command) {
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(rule.workdir().toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+    builder.environment().clear();
+    builder.environment().putAll(ENVIRONMENT);
+    return builder;
+  }
+}

@@ -1,0 +1,94 @@
+package dev.rcx.exec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One whitelisted command: what a caller may type, which executable runs, and the limits it runs under.
+ *
+ * <p>Instances are normally built by {@link Whitelist#load} or {@link Whitelist#defaults}; tests may build them
+ * directly. The constructor checks values that need no file system (the loader also checks that the executable and
+ * the working directory exist).
+ *
+ * @param name what the caller types as the first word, matching {@value #NAME_PATTERN}
+ * @param executable absolute path of the program that runs; never a shell lookup
+ * @param fixedArgs arguments always passed first, before the caller's words
+ * @param maxArgs how many extra words a caller may add
+ * @param argPatterns each extra word must fully match at least one of these
+ * @param timeout wall-clock limit after which the whole process tree is killed
+ * @param maxOutputBytes bytes kept per stream (stdout, stderr); the rest is read and discarded
+ * @param users user names allowed to run it; {@code "*"} means every authenticated user
+ * @param roles roles allowed to run it; a user matching {@code users} or {@code roles} may run it
+ * @param workdir absolute working directory
+ * @param allowDotDot whether an extra word may contain a {@code ..} path segment
+ */
+public record CommandRule(
+    String name,
+    Path executable,
+    List<String> fixedArgs,
+    int maxArgs,
+    List<Pattern> argPatterns,
+    Duration timeout,
+    int maxOutputBytes,
+    Set<String> users,
+    Set<String> roles,
+    Path workdir,
+    boolean allowDotDot) {
+
+  /** Syntax of {@link #name}. */
+  public static final String NAME_PATTERN = "[a-z0-9][a-z0-9._-]{0,63}";
+
+  /** Largest {@link #maxOutputBytes}: output is held in memory, so it is bounded. */
+  public static final int MAX_OUTPUT_LIMIT = 64 * 1024 * 1024;
+
+  /** The {@link #users} entry that admits every authenticated user. */
+  public static final String EVERY_USER = "*";
+
+  private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
+
+  /**
+   * Validates and copies the arguments.
+   *
+   * @throws IllegalArgumentException naming the field (by its whitelist-file key) and the bad value
+   */
+  public CommandRule {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(executable, "path");
+    fixedArgs = List.copyOf(fixedArgs);
+    argPatterns = List.copyOf(argPatterns);
+    Objects.requireNonNull(timeout, "timeout");
+    users = Set.copyOf(users);
+    roles = Set.copyOf(roles);
+    Objects.requireNonNull(workdir, "workdir");
+    require(NAME.matcher(name).matches(), "name '%s' must match %s", name, NAME_PATTERN);
+    require(executable.isAbsolute(), "path '%s' must be absolute", executable);
+    require(workdir.isAbsolute(), "workdir '%s' must be absolute", workdir);
+    require(maxArgs >= 0, "max_args must be >= 0, was %d", maxArgs);
+    require(maxArgs == 0 || !argPatterns.isEmpty(),
+        "max_args is %d but arg_patterns is empty, so no argument could ever be accepted", maxArgs);
+    require(timeout.isPositive(), "timeout must be positive, was %s", timeout);
+    require(maxOutputBytes >= 0 && maxOutputBytes <= MAX_OUTPUT_LIMIT,
+        "max_output must be between 0 and %d, was %d", MAX_OUTPUT_LIMIT, maxOutputBytes);
+    require(!users.isEmpty() || !roles.isEmpty(), "users and roles are both empty, so nobody could run it");
+    for (String arg : fixedArgs) {
+      require(Values.controlChar(arg) < 0, "args entry %s contains a control character", Values.show(arg));
+    }
+  }
+
+  /** Whether {@code user}, holding {@code userRoles}, may run this command. */
+  public boolean permits(String user, Set<String> userRoles) {
+    return users.contains(EVERY_USER)
+        || users.contains(user)
+        || userRoles.stream().anyMatch(roles::contains);
+  }
+
+  private static void require(boolean ok, String format, Object... values) {
+    if (!ok) {
+      throw new IllegalArgumentException(String.format(format, values));
+    }
+  }
+}

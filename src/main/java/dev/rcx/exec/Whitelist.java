@@ -1,0 +1,157 @@
+package dev.rcx.exec;
+
+import dev.rcx.exec.Decision.Allowed;
+import dev.rcx.exec.Decision.Denied;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The set of commands rcx may run, and the check that turns a caller's words into an argv or a refusal.
+ *
+ * <p>A whitelist file is YAML with one top-level key, {@code commands}, a list of entries (see
+ * {@code dev/rcx/exec/commands.example.yaml} on the class path for a commented sample):
+ *
+ * <pre>{@code
+ * commands:
+ *   - name: ls                  # required; the first word the caller types; [a-z0-9][a-z0-9._-]{0,63}, unique
+ *     path: /usr/bin/ls         # required; absolute path of an existing executable file
+ *     args: ["--color=never"]   # fixed leading arguments, always passed first; default none
+ *     max_args: 4               # how many extra words a caller may add; default 0
+ *     arg_patterns: ["-[lah]+"] # Java regexes; each extra word must match one of them as a whole
+ *     timeout: 10s              # a positive number with unit ms, s, m or h; default 10s
+ *     max_output: 1048576       # bytes kept per stream (stdout, stderr), 0..67108864; default 1048576
+ *     users: [alice]            # user names that may run it; "*" means every authenticated user
+ *     roles: [ops]              # roles that may run it; users and roles must not both be empty
+ *     workdir: /                # absolute path of an existing directory; default /
+ *     allow_dotdot: false       # whether an extra word may contain a ".." path segment; default false
+ * }</pre>
+ *
+ * Unknown keys, duplicate keys and duplicate names are errors. Whatever the patterns say, an extra word with a control
+ * character is always refused, and one with a {@code ..} path segment is refused unless {@code allow_dotdot} is set.
+ *
+ * <p>Instances are immutable and safe to share between threads.
+ */
+public final class Whitelist {
+  private final Map<String, CommandRule> rules;
+
+  private Whitelist(Map<String, CommandRule> rules) {
+    this.rules = rules;
+  }
+
+  /**
+   * A whitelist of the given rules, in order.
+   *
+   * @throws IllegalArgumentException if two rules share a name
+   */
+  public static Whitelist of(Collection<CommandRule> rules) {
+    Map<String, CommandRule> byName = new LinkedHashMap<>();
+    for (CommandRule rule : rules) {
+      if (byName.putIfAbsent(rule.name(), rule) != null) {
+        throw new IllegalArgumentException("duplicate command name '" + rule.name() + "'");
+      }
+    }
+    return new Whitelist(byName);
+  }
+
+  /**
+   * Loads and validates a whitelist file (format in the class description).
+   *
+   * @throws WhitelistException naming the file, the entry and the problem
+   */
+  public static Whitelist load(Path file) {
+    return of(new WhitelistLoader(file).load());
+  }
+
+  /**
+   * Harmless read-only commands every user may run: echo, date, uptime, hostname, whoami, id, uname, df, free and ls,
+   * each with a narrow set of flags. Commands missing from /usr/bin and /bin are left out (and logged).
+   */
+  public static Whitelist defaults() {
+    return of(DefaultCommands.rules(List.of(Path.of("/usr/bin"), Path.of("/bin"))));
+  }
+
+  /** All rules, in file order. */
+  public List<CommandRule> rules() {
+    return List.copyOf(rules.values());
+  }
+
+  /** The rule called {@code name}, if any. */
+  public Optional<CommandRule> rule(String name) {
+    return Optional.ofNullable(rules.get(name));
+  }
+
+  /**
+   * Decides whether {@code user} with {@code roles} may run {@code words} (the command name, then extra words).
+   *
+   * <p>An unknown command and a command this user may not run get the same message, so callers cannot probe which
+   * commands exist.
+   */
+  public Decision check(String user, Set<String> roles, List<String> words) {
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(roles, "roles");
+    if (words.isEmpty()) {
+      return new Denied(DenialReason.COMMAND_NOT_ALLOWED, "empty command");
+    }
+    String name = words.get(0);
+    CommandRule rule = rules.get(name);
+    if (rule == null || !rule.permits(user, roles)) {
+      return new Denied(DenialReason.COMMAND_NOT_ALLOWED,
+          "command " + Values.show(name) + " is not allowed for user " + Values.show(user));
+    }
+    List<String> extra = words.subList(1, words.size());
+    if (extra.size() > rule.maxArgs()) {
+      return new Denied(DenialReason.ARGUMENT_NOT_ALLOWED, String.format(
+          "command '%s' accepts at most %d arguments, got %d", name, rule.maxArgs(), extra.size()));
+    }
+    for (int i = 0; i < extra.size(); i++) {
+      String problem = argumentProblem(rule, extra.get(i));
+      if (problem != null) {
+        return new Denied(DenialReason.ARGUMENT_NOT_ALLOWED, String.format(
+            "command '%s' argument %d %s %s", name, i + 1, Values.show(extra.get(i)), problem));
+      }
+    }
+    List<String> argv = new ArrayList<>(1 + rule.fixedArgs().size() + extra.size());
+    argv.add(rule.executable().toString());
+    argv.addAll(rule.fixedArgs());
+    argv.addAll(extra);
+    return new Allowed(rule, argv);
+  }
+
+  private static String argumentProblem(CommandRule rule, String word) {
+    int control = Values.controlChar(word);
+    if (control >= 0) {
+      return String.format("contains control character U+%04X", (int) word.charAt(control));
+    }
+    if (!rule.allowDotDot() && hasDotDotSegment(word)) {
+      return "contains a '..' path segment";
+    }
+    for (Pattern pattern : rule.argPatterns()) {
+      if (pattern.matcher(word).matches()) {
+        return null;
+      }
+    }
+    return "matches none of the allowed patterns " + rule.argPatterns();
+  }
+
+  private static boolean hasDotDotSegment(String word) {
+    for (String segment : word.split("/", -1)) {
+      if (segment.equals("..")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return "Whitelist" + rules.keySet();
+  }
+}

@@ -1,0 +1,223 @@
+package dev.rcx.exec;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Reads a whitelist YAML file into rules; every problem becomes a {@link WhitelistException} naming file and entry. */
+final class WhitelistLoader {
+  private static final YAMLMapper MAPPER = YAMLMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
+
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+
+  record FileModel(List<EntryModel> commands) {}
+
+  record EntryModel(
+      String name,
+      String path,
+      List<String> args,
+      @JsonProperty("max_args") Integer maxArgs,
+      @JsonProperty("arg_patterns") List<String> argPatterns,
+      String timeout,
+      @JsonProperty("max_output") Long maxOutput,
+      List<String> users,
+      List<String> roles,
+      String workdir,
+      @JsonProperty("allow_dotdot") Boolean allowDotDot) {}
+
+  private final Path file;
+
+  WhitelistLoader(Path file) {
+    this.file = file;
+  }
+
+  List<CommandRule> load() {
+    FileModel model = parse();
+    if (model == null || model.commands() == null) {
+      throw new WhitelistException("whitelist " + file + ": missing top-level 'commands' list");
+    }
+    List<CommandRule> rules = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < model.commands().size(); i++) {
+      EntryModel entry = model.commands().get(i);
+      String where = "whitelist " + file + ": commands[" + i + "]";
+      if (entry == null) {
+        throw new WhitelistException(where + ": empty entry");
+      }
+      where += entry.name() == null ? "" : " " + Values.show(entry.name());
+      CommandRule rule = toRule(entry, where);
+      if (!names.add(rule.name())) {
+        throw new WhitelistException(where + ": duplicate name '" + rule.name() + "'");
+      }
+      rules.add(rule);
+    }
+    return rules;
+  }
+
+  private FileModel parse() {
+    try {
+      return MAPPER.readValue(file.toFile(), FileModel.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new WhitelistException(String.format("whitelist %s: %s: unknown key '%s' (known keys: %s)",
+          file, where(e), e.getPropertyName(), e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()), e);
+    } catch (JsonProcessingException e) {
+      throw new WhitelistException("whitelist " + file + ": " + where(e) + ": " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new WhitelistException("cannot read whitelist " + file + ": " + e, e);
+    }
+  }
+
+  private static String where(JsonProcessingException e) {
+    StringBuilder path = new StringBuilder();
+    if (e instanceof JsonMappingException m) {
+      for (JsonMappingException.Reference ref : m.getPath()) {
+        if (ref.getIndex() >= 0) {
+          path.append('[').append(ref.getIndex()).append(']');
+        } else if (ref.getFieldName() != null) {
+          path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+        }
+      }
+    }
+    JsonLocation at = e.getLocation();
+    if (at != null && at.getLineNr() > 0) {
+      path.append(path.isEmpty() ? "" : " ").append("(line ").append(at.getLineNr()).append(')');
+    }
+    return path.isEmpty() ? "document" : path.toString();
+  }
+
+  private static CommandRule toRule(EntryModel e, String where) {
+    try {
+      return new CommandRule(
+          required(e.name(), "name"),
+          executable(required(e.path(), "path")),
+          strings(e.args(), "args"),
+          e.maxArgs() == null ? 0 : e.maxArgs(),
+          patterns(strings(e.argPatterns(), "arg_patterns")),
+          e.timeout() == null ? DefaultCommands.TIMEOUT : duration(e.timeout()),
+          maxOutput(e.maxOutput()),
+          Set.copyOf(nonBlank(strings(e.users(), "users"), "users")),
+          Set.copyOf(nonBlank(strings(e.roles(), "roles"), "roles")),
+          directory(e.workdir() == null ? "/" : e.workdir()),
+          Boolean.TRUE.equals(e.allowDotDot()));
+    } catch (IllegalArgumentException ex) {
+      throw new WhitelistException(where + ": " + ex.getMessage(), ex);
+    }
+  }
+
+  private static String required(String value, String key) {
+    if (value == null) {
+      throw new IllegalArgumentException("missing required key '" + key + "'");
+    }
+    return value;
+  }
+
+  private static List<String> strings(List<String> values, String key) {
+    if (values == null) {
+      return List.of();
+    }
+    if (values.contains(null)) {
+      throw new IllegalArgumentException(key + " must not contain an empty (null) item");
+    }
+    return values;
+  }
+
+  private static List<String> nonBlank(List<String> values, String key) {
+    if (values.stream().anyMatch(String::isBlank)) {
+      throw new IllegalArgumentException(key + " must not contain a blank item");
+    }
+    return values;
+  }
+
+  private static Path executable(String value) {
+    Path path = absolute(value, "path");
+    if (!Files.isRegularFile(path)) {
+      throw new IllegalArgumentException("path '" + value + "' is not an existing regular file");
+    }
+    if (!Files.isExecutable(path)) {
+      throw new IllegalArgumentException("path '" + value + "' is not executable");
+    }
+    return path;
+  }
+
+  private static Path directory(String value) {
+    Path path = absolute(value, "workdir");
+    if (!Files.isDirectory(path)) {
+      throw new IllegalArgumentException("workdir '" + value + "' is not an existing directory");
+    }
+    return path;
+  }
+
+  private static Path absolute(String value, String key) {
+    try {
+      Path path = Path.of(value);
+      if (!path.isAbsolute()) {
+        throw new IllegalArgumentException(key + " '" + value + "' must be absolute");
+      }
+      return path;
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException(key + " " + Values.show(value) + " is not a valid path");
+    }
+  }
+
+  private static List<Pattern> patterns(List<String> regexes) {
+    List<Pattern> patterns = new ArrayList<>();
+    for (int i = 0; i < regexes.size(); i++) {
+      try {
+        patterns.add(Pattern.compile(regexes.get(i)));
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException(String.format("arg_patterns[%d] %s is not a valid regex: %s",
+            i, Values.show(regexes.get(i)), e.getDescription()));
+      }
+    }
+    return patterns;
+  }
+
+  /** Parses {@code 500ms}, {@code 10s}, {@code 2m} or {@code 1h}. */
+  static Duration duration(String value) {
+    Matcher m = DURATION.matcher(value.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("timeout " + Values.show(value)
+          + " must be a positive number with a unit ms, s, m or h, like 500ms, 10s or 2m");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    };
+  }
+
+  private static int maxOutput(Long value) {
+    if (value == null) {
+      return DefaultCommands.MAX_OUTPUT;
+    }
+    if (value < 0 || value > CommandRule.MAX_OUTPUT_LIMIT) {
+      throw new IllegalArgumentException(String.format(
+          "max_output must be between 0 and %d, was %d", CommandRule.MAX_OUTPUT_LIMIT, value));
+    }
+    return value.intValue();
+  }
+}

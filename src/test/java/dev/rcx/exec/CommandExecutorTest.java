@@ -1,0 +1,335 @@
+package dev.rcx.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rcx.exec.ExecResult.Busy;
+import dev.rcx.exec.ExecResult.Cancelled;
+import dev.rcx.exec.ExecResult.Completed;
+import dev.rcx.exec.ExecResult.LaunchFailed;
+import dev.rcx.exec.ExecResult.TimedOut;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(30)
+class CommandExecutorTest {
+  private static final Duration LONG = Duration.ofSeconds(20);
+  private static final int MIB = 1024 * 1024;
+
+  @TempDir Path dir;
+
+  private final CommandExecutor executor = new CommandExecutor(4, Duration.ofSeconds(5));
+
+  private static CommandRule rule(String exe, Duration timeout, int maxOutput) {
+    return new CommandRule("test", Path.of(exe), List.of(), 0, List.of(), timeout, maxOutput,
+        Set.of("*"), Set.of(), Path.of("/"), false);
+  }
+
+  private static List<String> argv(String... words) {
+    return List.of(words);
+  }
+
+  private ExecResult run(Duration timeout, int maxOutput, String... words) {
+    return executor.run(rule(words[0], timeout, maxOutput), argv(words));
+  }
+
+  private static <T> T as(ExecResult result, Class<T> type) {
+    assertThat(result).isInstanceOf(type);
+    return type.cast(result);
+  }
+
+  @Test
+  void run_echo_completesWithStdout() {
+    Completed c = as(run(LONG, MIB, "/usr/bin/echo", "hello", "world"), Completed.class);
+
+    assertThat(c.exitCode()).isZero();
+    assertThat(c.output().stdout()).isEqualTo("hello world\n");
+    assertThat(c.output().stderr()).isEmpty();
+    assertThat(c.output().stdoutBytes()).isEqualTo(12);
+    assertThat(c.output().truncated()).isFalse();
+    assertThat(c.duration()).isPositive();
+  }
+
+  @Test
+  void run_shellSyntaxInArguments_passedLiterally() {
+    Completed c = as(run(LONG, MIB, "/usr/bin/echo", "a;", "$(id)", "`id`", "*", "$HOME"), Completed.class);
+    assertThat(c.output().stdout()).isEqualTo("a; $(id) `id` * $HOME\n");
+  }
+
+  @Test
+  void run_nonZeroExit_reportsExitCode() {
+    Completed c = as(run(LONG, MIB, "/bin/sh", "-c", "exit 3"), Completed.class);
+    assertThat(c.exitCode()).isEqualTo(3);
+  }
+
+  @Test
+  void run_stderr_keptSeparately() {
+    Completed c = as(run(LONG, MIB, "/bin/sh", "-c", "echo out; echo err >&2"), Completed.class);
+    assertThat(c.output().stdout()).isEqualTo("out\n");
+    assertThat(c.output().stderr()).isEqualTo("err\n");
+    assertThat(c.output().stderrBytes()).isEqualTo(4);
+  }
+
+  @Test
+  void run_outputOverCap_keepsFirstBytesCountsAllAndCompletes() throws Exception {
+    String full = seq(100_000);
+    Completed c = as(run(LONG, 1000, "/usr/bin/seq", "1", "100000"), Completed.class);
+
+    assertThat(c.exitCode()).isZero();
+    assertThat(c.output().stdout()).isEqualTo(full.substring(0, 1000));
+    assertThat(c.output().stdoutBytes()).isEqualTo(full.length());
+    assertThat(c.output().truncated()).isTrue();
+  }
+
+  @Test
+  void run_stderrOverCap_truncatedIndependently() {
+    Completed c = as(run(LONG, 10, "/bin/sh", "-c", "echo ok; seq 1 100000 >&2"), Completed.class);
+
+    assertThat(c.output().stdout()).isEqualTo("ok\n");
+    assertThat(c.output().stderr()).isEqualTo("1\n2\n3\n4\n5\n");
+    assertThat(c.output().stderrBytes()).isEqualTo(seq(100_000).length());
+    assertThat(c.output().truncated()).isTrue();
+  }
+
+  @Test
+  void run_zeroCap_keepsNothingButCounts() {
+    Completed c = as(run(LONG, 0, "/usr/bin/echo", "hi"), Completed.class);
+    assertThat(c.output().stdout()).isEmpty();
+    assertThat(c.output().stdoutBytes()).isEqualTo(3);
+    assertThat(c.output().truncated()).isTrue();
+  }
+
+  @Test
+  void run_invalidUtf8_decodedWithReplacement() {
+    Completed c = as(run(LONG, MIB, "/usr/bin/printf", "a\\377b"), Completed.class);
+    assertThat(c.output().stdout()).isEqualTo("a\uFFFDb");
+    assertThat(c.output().stdoutBytes()).isEqualTo(3);
+  }
+
+  @Test
+  void run_pastTimeout_timesOutKeepingEarlierOutput() {
+    TimedOut t = as(run(Duration.ofMillis(500), MIB, "/bin/sh", "-c", "echo started; exec sleep 30"), TimedOut.class);
+
+    assertThat(t.output().stdout()).isEqualTo("started\n");
+    assertThat(t.duration()).isBetween(Duration.ofMillis(500), Duration.ofSeconds(5));
+  }
+
+  @Test
+  void cancel_fromAnotherThread_killsAndReturnsCancelled() throws Exception {
+    Execution execution = executor.start(rule("/usr/bin/sleep", LONG, MIB), argv("/usr/bin/sleep", "30"));
+    Thread canceller = Thread.ofVirtual().start(() -> {
+      sleep(Duration.ofMillis(200));
+      execution.cancel();
+    });
+
+    Cancelled c = as(execution.await(), Cancelled.class);
+
+    canceller.join();
+    assertThat(c.duration()).isLessThan(Duration.ofSeconds(5));
+    assertThat(ProcessHandle.of(execution.pid().orElseThrow()).filter(ProcessHandle::isAlive)).isEmpty();
+  }
+
+  @Test
+  void cancel_afterCompletion_changesNothing() {
+    Execution execution = executor.start(rule("/usr/bin/echo", LONG, MIB), argv("/usr/bin/echo", "x"));
+    ExecResult first = execution.await();
+    execution.cancel();
+
+    assertThat(first).isInstanceOf(Completed.class);
+    assertThat(execution.await()).isSameAs(first);
+  }
+
+  @Test
+  void await_interrupted_cancelsAndKeepsInterruptFlag() throws Exception {
+    Execution execution = executor.start(rule("/usr/bin/sleep", LONG, MIB), argv("/usr/bin/sleep", "30"));
+    AtomicReference<ExecResult> result = new AtomicReference<>();
+    AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
+    Thread waiter = Thread.ofVirtual().start(() -> {
+      result.set(execution.await());
+      stillInterrupted.set(Thread.currentThread().isInterrupted());
+    });
+    sleep(Duration.ofMillis(200));
+    waiter.interrupt();
+    waiter.join(Duration.ofSeconds(10));
+
+    assertThat(result.get()).isInstanceOf(Cancelled.class);
+    assertThat(stillInterrupted.get()).isTrue();
+  }
+
+  @Test
+  void start_allSlotsTaken_returnsBusyAndFreesSlotAfterwards() {
+    CommandExecutor single = new CommandExecutor(1, Duration.ofMillis(100));
+    CommandRule sleep = rule("/usr/bin/sleep", LONG, MIB);
+    Execution first = single.start(sleep, argv("/usr/bin/sleep", "30"));
+
+    assertThat(single.running()).isEqualTo(1);
+    assertThat(single.run(sleep, argv("/usr/bin/sleep", "30"))).isEqualTo(new Busy());
+
+    first.cancel();
+    assertThat(first.await()).isInstanceOf(Cancelled.class);
+    assertThat(single.running()).isZero();
+    assertThat(single.run(rule("/usr/bin/echo", LONG, MIB), argv("/usr/bin/echo"))).isInstanceOf(Completed.class);
+  }
+
+  @Test
+  void run_environment_isExactlyTheFixedOne() {
+    Completed c = as(run(LONG, MIB, "/usr/bin/env"), Completed.class);
+
+    Map<String, String> env = c.output().stdout().lines()
+        .map(line -> line.split("=", 2))
+        .collect(Collectors.toMap(kv -> kv[0], kv -> kv[1]));
+    assertThat(env).isEqualTo(CommandExecutor.ENVIRONMENT)
+        .containsEntry("PATH", "/usr/bin:/bin");
+  }
+
+  @Test
+  void run_stdin_isEmpty() {
+    Completed c = as(run(LONG, MIB, "/bin/cat"), Completed.class);
+    assertThat(c.exitCode()).isZero();
+    assertThat(c.output().stdout()).isEmpty();
+    assertThat(c.duration()).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void run_workdir_isTheRules() throws IOException {
+    CommandRule pwd = new CommandRule("pwd", Path.of("/bin/pwd"), List.of(), 0, List.of(), LONG, MIB,
+        Set.of("*"), Set.of(), dir, false);
+    Completed c = as(executor.run(pwd, argv("/bin/pwd", "-P")), Completed.class);
+    assertThat(c.output().stdout()).isEqualTo(dir.toRealPath() + "\n");
+  }
+
+  @Test
+  void run_missingExecutable_launchFails() {
+    String missing = dir.resolve("gone").toString();
+    LaunchFailed f = as(run(LONG, MIB, missing), LaunchFailed.class);
+    assertThat(f.reason()).startsWith("cannot start " + missing);
+    assertThat(executor.running()).isZero();
+  }
+
+  @Test
+  void start_argvNotStartingWithExecutable_rejected() {
+    CommandRule echo = rule("/usr/bin/echo", LONG, MIB);
+    assertThatThrownBy(() -> executor.start(echo, argv("/bin/sh", "-c", "id")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("/usr/bin/echo");
+  }
+
+  @Test
+  void constructor_badLimits_rejected() {
+    assertThatThrownBy(() -> new CommandExecutor(0, Duration.ZERO)).hasMessageContaining("maxConcurrent");
+    assertThatThrownBy(() -> new CommandExecutor(1, Duration.ofSeconds(-1))).hasMessageContaining("queueWait");
+  }
+
+  // ---- process trees ----
+
+  @Test
+  void timeout_processTree_allDescendantsKilled() throws Exception {
+    Path script = spawnTreeScript();
+    Path pids = dir.resolve("pids");
+    Execution execution = executor.start(rule(script.toString(), Duration.ofSeconds(3), MIB),
+        argv(script.toString(), pids.toString(), "2"));
+    List<ProcessHandle> tree = awaitTree(pids, 7);
+
+    assertThat(execution.await()).isInstanceOf(TimedOut.class);
+    assertAllGone(tree);
+  }
+
+  @Test
+  void cancel_processTree_allDescendantsKilled() throws Exception {
+    Path script = spawnTreeScript();
+    Path pids = dir.resolve("pids");
+    Execution execution = executor.start(rule(script.toString(), LONG, MIB),
+        argv(script.toString(), pids.toString(), "2"));
+    List<ProcessHandle> tree = awaitTree(pids, 7);
+
+    Thread.ofVirtual().start(execution::cancel).join();
+
+    Cancelled c = as(execution.await(), Cancelled.class);
+    assertThat(c.output().stdout()).contains("started");
+    assertAllGone(tree);
+  }
+
+  private Path spawnTreeScript() throws IOException {
+    Path script = dir.resolve("spawn-tree.sh");
+    try (InputStream in = getClass().getResourceAsStream("spawn-tree.sh")) {
+      assertThat(in).isNotNull();
+      Files.copy(in, script);
+    }
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    return script;
+  }
+
+  /** Waits until {@code count} processes recorded their PIDs and returns their handles, all alive. */
+  private static List<ProcessHandle> awaitTree(Path pidFile, int count) throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      List<String> lines = Files.exists(pidFile) ? Files.readAllLines(pidFile) : List.of();
+      if (lines.size() >= count) {
+        List<ProcessHandle> handles = new ArrayList<>();
+        for (String line : lines) {
+          handles.add(ProcessHandle.of(Long.parseLong(line.strip())).orElseThrow());
+        }
+        assertThat(handles).hasSize(count).allMatch(ProcessHandle::isAlive);
+        return handles;
+      }
+      sleep(Duration.ofMillis(20));
+    }
+    throw new AssertionError("process tree did not start within 10 s: " + pidFile);
+  }
+
+  private static void assertAllGone(List<ProcessHandle> tree) throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    List<ProcessHandle> alive = tree;
+    while (System.nanoTime() < deadline) {
+      alive = tree.stream().filter(CommandExecutorTest::running).toList();
+      if (alive.isEmpty()) {
+        return;
+      }
+      sleep(Duration.ofMillis(50));
+    }
+    throw new AssertionError("still running 10 s after the kill: " + alive);
+  }
+
+  /** Alive and not a zombie: a killed orphan stays a zombie until init reaps it, which it may do lazily. */
+  private static boolean running(ProcessHandle process) {
+    if (!process.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+      return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String seq(int n) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 1; i <= n; i++) {
+      b.append(i).append('\n');
+    }
+    return b.toString();
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
