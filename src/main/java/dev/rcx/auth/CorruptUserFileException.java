@@ -12,7 +12,8 @@ public final class CorruptUserFileException extends IOException {
   private final Path file;
 
   CorruptUserFileException(Path file, String problem) {
-    super("users file " + file + " is unusable: " + problem + " (fix or restore it by hand; rcx will not overwrite it)");
+    super("users file " + file + " is unusable: " + problem
+        + " (fix or restore it by hand; rcx will not overwrite it)");
     this.file = file;
   }
 

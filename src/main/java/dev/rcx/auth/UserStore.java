@@ -99,6 +99,9 @@ public final class UserStore {
    * @throws CorruptUserFileException if the file exists but cannot be used
    */
   public Optional<User> find(String name) throws IOException {
+    if (!Names.isValid(name)) {
+      return Optional.empty();
+    }
     return Optional.ofNullable(current().get(name));
   }
 

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The users file format, version 1:
@@ -40,6 +41,7 @@ final class UsersFileCodec {
   static final int VERSION = 1;
   private static final Set<String> TOP_FIELDS = Set.of("version", "users");
   private static final Set<String> USER_FIELDS = Set.of("name", "password_hash", "roles");
+  private static final Pattern LONG_TOKEN = Pattern.compile("'[^']{17,}'");
 
   private static final JsonMapper MAPPER = JsonMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -74,7 +76,8 @@ final class UsersFileCodec {
       root = MAPPER.readTree(content);
     } catch (JacksonException e) {
       // getOriginalMessage() leaves out the source excerpt Jackson would otherwise append, which could hold a hash.
-      throw new CorruptUserFileException(file, "not valid JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage());
+      String problem = redact(e.getOriginalMessage());
+      throw new CorruptUserFileException(file, "not valid JSON" + at(e.getLocation()) + ": " + problem);
     } catch (java.io.IOException e) {
       throw new CorruptUserFileException(file, "cannot parse: " + e.getClass().getSimpleName());
     }
@@ -151,6 +154,12 @@ final class UsersFileCodec {
       throw new IllegalArgumentException(where + ": \"" + field + "\" must be a string");
     }
     return value.textValue();
+  }
+
+  /** Jackson quotes offending tokens; an unquoted password hash would be one, so long tokens are left out. */
+  static String redact(String message) {
+    return LONG_TOKEN.matcher(String.valueOf(message))
+        .replaceAll(m -> "'<" + (m.group().length() - 2) + " characters>'");
   }
 
   private static String at(JsonLocation location) {
