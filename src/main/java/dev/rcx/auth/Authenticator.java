@@ -1,0 +1,68 @@
+package dev.rcx.auth;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Checks a login: throttle first, then the password proof against the users file. Timing does not reveal whether a
+ * user exists: an unknown user costs one Argon2id run against a hash no input matches, just like a known one. Only a
+ * malformed proof or a throttled caller is answered without hashing, and neither depends on the user. Thread-safe.
+ */
+public final class Authenticator {
+  // Names that break the naming rule can never log in; one shared throttle key keeps arbitrary client strings (up to
+  // the protocol's line limit) out of the throttle's memory.
+  private static final String INVALID_NAME_KEY = "<invalid>";
+
+  private final UserStore users;
+  private final PasswordHasher hasher;
+  private final LoginThrottle throttle;
+  private final String unknownUserHash;
+
+  public Authenticator(UserStore users, PasswordHasher hasher, LoginThrottle throttle) {
+    this.users = Objects.requireNonNull(users, "users");
+    this.hasher = Objects.requireNonNull(hasher, "hasher");
+    this.throttle = Objects.requireNonNull(throttle, "throttle");
+    this.unknownUserHash = hasher.unmatchableHash();
+  }
+
+  /**
+   * Authenticates one login attempt and updates the throttle.
+   *
+   * @param username as sent by the client
+   * @param passwordSha256Hex as sent: should be the lowercase hex SHA-256 of the password
+   * @param clientIp the client's address, the throttle's key
+   * @throws IOException if the users file cannot be read ({@link CorruptUserFileException} if it is unusable)
+   */
+  public AuthOutcome authenticate(String username, String passwordSha256Hex, String clientIp) throws IOException {
+    Objects.requireNonNull(clientIp, "clientIp");
+    String key = Names.isValid(username) ? username : INVALID_NAME_KEY;
+    Optional<Duration> wait = throttle.retryAfter(key, clientIp);
+    if (wait.isPresent()) {
+      return new AuthOutcome.Throttled(wait.get());
+    }
+    AuthOutcome outcome = check(username, passwordSha256Hex);
+    if (outcome instanceof AuthOutcome.Success) {
+      throttle.recordSuccess(key, clientIp);
+    } else {
+      throttle.recordFailure(key, clientIp);
+    }
+    return outcome;
+  }
+
+  private AuthOutcome check(String username, String passwordSha256Hex) throws IOException {
+    if (!PasswordHasher.isSha256Hex(passwordSha256Hex)) {
+      return new AuthOutcome.Failure(AuthOutcome.Failure.MALFORMED_HASH);
+    }
+    Optional<User> user = Names.isValid(username) ? users.find(username) : Optional.empty();
+    if (user.isEmpty()) {
+      hasher.verify(passwordSha256Hex, unknownUserHash);
+      return new AuthOutcome.Failure(AuthOutcome.Failure.UNKNOWN_USER);
+    }
+    if (hasher.verify(passwordSha256Hex, user.get().passwordHash())) {
+      return new AuthOutcome.Success(user.get());
+    }
+    return new AuthOutcome.Failure(AuthOutcome.Failure.BAD_PASSWORD);
+  }
+}
