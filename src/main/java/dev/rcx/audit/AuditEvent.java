@@ -1,0 +1,308 @@
+package dev.rcx.audit;
+
+import static dev.rcx.audit.Text.MAX_ADDRESS;
+import static dev.rcx.audit.Text.MAX_NAME;
+import static dev.rcx.audit.Text.MAX_TEXT;
+import static dev.rcx.audit.Text.nonNegative;
+import static dev.rcx.audit.Text.oneOf;
+import static dev.rcx.audit.Text.optional;
+import static dev.rcx.audit.Text.required;
+
+import java.util.List;
+
+/**
+ * One thing worth auditing. Each event is a record with a stable snake_case {@link #eventName()} that becomes the
+ * {@code event} field of its log line; its own components become snake_case fields in declaration order.
+ *
+ * <p>Events carry no secrets: there is no field for a token, password or key. {@link #session()} is a session ID, never
+ * a bearer token. Free text (user names, argv, reasons) may come from the network, so constructors clip it (at a few KiB
+ * per value, 256 argv entries) instead of rejecting it, and replace lone UTF-16 surrogates; they reject what can only be
+ * a programming error (a missing required value, a negative count, an unknown outcome or code).
+ */
+public sealed interface AuditEvent {
+
+  /** The stable snake_case name written as the {@code event} field. */
+  String eventName();
+
+  /** The remote peer as {@code ip:port} ({@code [v6]:port} for IPv6), or null for events not tied to a connection. */
+  default String client() {
+    return null;
+  }
+
+  /** The authenticated or claimed user name, or null when unknown. */
+  default String user() {
+    return null;
+  }
+
+  /** The session ID (never the token itself), or null when there is none. */
+  default String session() {
+    return null;
+  }
+
+  /** The server began listening. {@code fingerprint} is the SHA-256 of its TLS certificate, or null without TLS. */
+  record ServerStarted(String listen, boolean tls, String fingerprint, String version) implements AuditEvent {
+    public ServerStarted {
+      listen = required(listen, "server_started", "listen", MAX_ADDRESS);
+      fingerprint = optional(fingerprint, MAX_NAME);
+      version = required(version, "server_started", "version", MAX_NAME);
+    }
+
+    @Override
+    public String eventName() {
+      return "server_started";
+    }
+  }
+
+  /** Shutdown began: the server stopped accepting and is draining {@code openConnections}. */
+  record ServerStopping(String reason, long openConnections) implements AuditEvent {
+    public ServerStopping {
+      reason = required(reason, "server_stopping", "reason", MAX_TEXT);
+      nonNegative(openConnections, "server_stopping", "open_connections");
+    }
+
+    @Override
+    public String eventName() {
+      return "server_stopping";
+    }
+  }
+
+  /** The server stopped; normally the last record before the log is closed. */
+  record ServerStopped(String reason) implements AuditEvent {
+    public ServerStopped {
+      reason = required(reason, "server_stopped", "reason", MAX_TEXT);
+    }
+
+    @Override
+    public String eventName() {
+      return "server_stopped";
+    }
+  }
+
+  /**
+   * Written by {@link AuditLog#open} itself after it cut an incomplete last line: the chain continues from record
+   * {@code lastGoodSeq}; the {@code droppedBytes} cut were copied to the file named {@code tornFile} (a sibling of the
+   * log).
+   */
+  record LogRecovered(long lastGoodSeq, long droppedBytes, String tornFile) implements AuditEvent {
+    public LogRecovered {
+      nonNegative(lastGoodSeq, "log_recovered", "last_good_seq");
+      nonNegative(droppedBytes, "log_recovered", "dropped_bytes");
+      tornFile = required(tornFile, "log_recovered", "torn_file", MAX_TEXT);
+    }
+
+    @Override
+    public String eventName() {
+      return "log_recovered";
+    }
+  }
+
+  /** A TCP connection was accepted (before the TLS handshake). */
+  record ConnectionOpened(String client) implements AuditEvent {
+    public ConnectionOpened {
+      client = required(client, "connection_opened", "client", MAX_ADDRESS);
+    }
+
+    @Override
+    public String eventName() {
+      return "connection_opened";
+    }
+  }
+
+  /** A connection was refused before any request, e.g. because the connection limit was reached. */
+  record ConnectionRejected(String client, String reason) implements AuditEvent {
+    public ConnectionRejected {
+      client = required(client, "connection_rejected", "client", MAX_ADDRESS);
+      reason = required(reason, "connection_rejected", "reason", MAX_TEXT);
+    }
+
+    @Override
+    public String eventName() {
+      return "connection_rejected";
+    }
+  }
+
+  /** A connection ended after serving {@code requests} requests. */
+  record ConnectionClosed(String client, String user, String session, String reason, long requests)
+      implements AuditEvent {
+    public ConnectionClosed {
+      client = required(client, "connection_closed", "client", MAX_ADDRESS);
+      user = optional(user, MAX_NAME);
+      session = optional(session, MAX_NAME);
+      reason = required(reason, "connection_closed", "reason", MAX_TEXT);
+      nonNegative(requests, "connection_closed", "requests");
+    }
+
+    @Override
+    public String eventName() {
+      return "connection_closed";
+    }
+  }
+
+  /** The TLS handshake failed (bad protocol version, no client certificate, plain text on the TLS port...). */
+  record TlsHandshakeFailed(String client, String reason) implements AuditEvent {
+    public TlsHandshakeFailed {
+      client = required(client, "tls_handshake_failed", "client", MAX_ADDRESS);
+      reason = required(reason, "tls_handshake_failed", "reason", MAX_TEXT);
+    }
+
+    @Override
+    public String eventName() {
+      return "tls_handshake_failed";
+    }
+  }
+
+  /** A login succeeded and opened {@code session}. */
+  record AuthSucceeded(String client, String user, String session) implements AuditEvent {
+    public AuthSucceeded {
+      client = required(client, "auth_succeeded", "client", MAX_ADDRESS);
+      user = required(user, "auth_succeeded", "user", MAX_NAME);
+      session = required(session, "auth_succeeded", "session", MAX_NAME);
+    }
+
+    @Override
+    public String eventName() {
+      return "auth_succeeded";
+    }
+  }
+
+  /** A login failed. {@code user} is the name that was tried (it may not exist), or null if none was given. */
+  record AuthFailed(String client, String user, String reason) implements AuditEvent {
+    public AuthFailed {
+      client = required(client, "auth_failed", "client", MAX_ADDRESS);
+      user = optional(user, MAX_NAME);
+      reason = required(reason, "auth_failed", "reason", MAX_TEXT);
+    }
+
+    @Override
+    public String eventName() {
+      return "auth_failed";
+    }
+  }
+
+  /** A request was refused by a rate limit; the client was told to retry after {@code retryAfterMs}. */
+  record RateLimited(String client, String user, long retryAfterMs) implements AuditEvent {
+    public RateLimited {
+      client = required(client, "rate_limited", "client", MAX_ADDRESS);
+      user = optional(user, MAX_NAME);
+      nonNegative(retryAfterMs, "rate_limited", "retry_after_ms");
+    }
+
+    @Override
+    public String eventName() {
+      return "rate_limited";
+    }
+  }
+
+  /**
+   * A whitelisted command was run (or an attempt to run it ended without a process). {@code argv} is the exact argument
+   * vector given to the OS. {@code exitCode} is null when there was no exit status ({@code launch_failed}, {@code busy},
+   * or a kill whose status was not collected); it is required when {@code outcome} is {@code completed}.
+   */
+  record CommandRun(
+      String client,
+      String user,
+      String session,
+      String command,
+      List<String> argv,
+      Integer exitCode,
+      String outcome,
+      long durationMs,
+      long stdoutBytes,
+      long stderrBytes,
+      boolean truncated)
+      implements AuditEvent {
+    public static final String COMPLETED = "completed";
+    public static final String TIMED_OUT = "timed_out";
+    public static final String CANCELLED = "cancelled";
+    public static final String LAUNCH_FAILED = "launch_failed";
+    public static final String BUSY = "busy";
+    /** The values {@code outcome} may take. */
+    public static final List<String> OUTCOMES = List.of(COMPLETED, TIMED_OUT, CANCELLED, LAUNCH_FAILED, BUSY);
+
+    public CommandRun {
+      client = required(client, "command_run", "client", MAX_ADDRESS);
+      user = required(user, "command_run", "user", MAX_NAME);
+      session = required(session, "command_run", "session", MAX_NAME);
+      command = required(command, "command_run", "command", MAX_TEXT);
+      argv = Text.args(argv, "command_run", "argv");
+      oneOf(outcome, "command_run", "outcome", OUTCOMES);
+      if (COMPLETED.equals(outcome) && exitCode == null) {
+        throw new IllegalArgumentException("command_run.exit_code must not be null when outcome is completed");
+      }
+      nonNegative(durationMs, "command_run", "duration_ms");
+      nonNegative(stdoutBytes, "command_run", "stdout_bytes");
+      nonNegative(stderrBytes, "command_run", "stderr_bytes");
+    }
+
+    @Override
+    public String eventName() {
+      return "command_run";
+    }
+  }
+
+  /** A request to run {@code command} was refused before launch (not whitelisted, bad arguments...). */
+  record CommandDenied(String client, String user, String session, String command, String code, String reason)
+      implements AuditEvent {
+    public CommandDenied {
+      client = required(client, "command_denied", "client", MAX_ADDRESS);
+      user = optional(user, MAX_NAME);
+      session = optional(session, MAX_NAME);
+      command = required(command, "command_denied", "command", MAX_TEXT);
+      code = required(code, "command_denied", "code", MAX_NAME);
+      reason = required(reason, "command_denied", "reason", MAX_TEXT);
+    }
+
+    @Override
+    public String eventName() {
+      return "command_denied";
+    }
+  }
+
+  /** A request carried an expired or invalid token. {@code user} and {@code session} are set only if known. */
+  record TokenRejected(String client, String code, String user, String session) implements AuditEvent {
+    public static final String TOKEN_EXPIRED = "TOKEN_EXPIRED";
+    public static final String INVALID_TOKEN = "INVALID_TOKEN";
+
+    public TokenRejected {
+      client = required(client, "token_rejected", "client", MAX_ADDRESS);
+      oneOf(code, "token_rejected", "code", List.of(TOKEN_EXPIRED, INVALID_TOKEN));
+      user = optional(user, MAX_NAME);
+      session = optional(session, MAX_NAME);
+    }
+
+    @Override
+    public String eventName() {
+      return "token_rejected";
+    }
+  }
+
+  /** A session was ended by the client. */
+  record LoggedOut(String client, String user, String session) implements AuditEvent {
+    public LoggedOut {
+      client = required(client, "logged_out", "client", MAX_ADDRESS);
+      user = required(user, "logged_out", "user", MAX_NAME);
+      session = required(session, "logged_out", "session", MAX_NAME);
+    }
+
+    @Override
+    public String eventName() {
+      return "logged_out";
+    }
+  }
+
+  /** The client broke the protocol (malformed JSON, over-long line, unknown request type...). */
+  record ProtocolError(String client, String user, String session, String code, String detail) implements AuditEvent {
+    public ProtocolError {
+      client = required(client, "protocol_error", "client", MAX_ADDRESS);
+      user = optional(user, MAX_NAME);
+      session = optional(session, MAX_NAME);
+      code = required(code, "protocol_error", "code", MAX_NAME);
+      detail = required(detail, "protocol_error", "detail", MAX_TEXT);
+    }
+
+    @Override
+    public String eventName() {
+      return "protocol_error";
+    }
+  }
+}

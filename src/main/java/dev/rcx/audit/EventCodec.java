@@ -1,0 +1,183 @@
+package dev.rcx.audit;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rcx.audit.AuditEvent.AuthFailed;
+import dev.rcx.audit.AuditEvent.AuthSucceeded;
+import dev.rcx.audit.AuditEvent.CommandDenied;
+import dev.rcx.audit.AuditEvent.CommandRun;
+import dev.rcx.audit.AuditEvent.ConnectionClosed;
+import dev.rcx.audit.AuditEvent.ConnectionOpened;
+import dev.rcx.audit.AuditEvent.ConnectionRejected;
+import dev.rcx.audit.AuditEvent.LogRecovered;
+import dev.rcx.audit.AuditEvent.LoggedOut;
+import dev.rcx.audit.AuditEvent.ProtocolError;
+import dev.rcx.audit.AuditEvent.RateLimited;
+import dev.rcx.audit.AuditEvent.ServerStarted;
+import dev.rcx.audit.AuditEvent.ServerStopped;
+import dev.rcx.audit.AuditEvent.ServerStopping;
+import dev.rcx.audit.AuditEvent.TlsHandshakeFailed;
+import dev.rcx.audit.AuditEvent.TokenRejected;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Maps each event's own fields to JSON and back. The common fields (event, client, user, session) are written by
+ * {@link RecordEncoder}; this class writes only the rest, in record-component order with snake_case names.
+ */
+final class EventCodec {
+  private EventCodec() {}
+
+  static void writeFields(AuditEvent event, JsonGenerator g) throws IOException {
+    switch (event) {
+      case ServerStarted e -> {
+        g.writeStringField("listen", e.listen());
+        g.writeBooleanField("tls", e.tls());
+        g.writeStringField("fingerprint", e.fingerprint());
+        g.writeStringField("version", e.version());
+      }
+      case ServerStopping e -> {
+        g.writeStringField("reason", e.reason());
+        g.writeNumberField("open_connections", e.openConnections());
+      }
+      case ServerStopped e -> g.writeStringField("reason", e.reason());
+      case LogRecovered e -> {
+        g.writeNumberField("last_good_seq", e.lastGoodSeq());
+        g.writeNumberField("dropped_bytes", e.droppedBytes());
+        g.writeStringField("torn_file", e.tornFile());
+      }
+      case ConnectionOpened e -> {}
+      case ConnectionRejected e -> g.writeStringField("reason", e.reason());
+      case ConnectionClosed e -> {
+        g.writeStringField("reason", e.reason());
+        g.writeNumberField("requests", e.requests());
+      }
+      case TlsHandshakeFailed e -> g.writeStringField("reason", e.reason());
+      case AuthSucceeded e -> {}
+      case AuthFailed e -> g.writeStringField("reason", e.reason());
+      case RateLimited e -> g.writeNumberField("retry_after_ms", e.retryAfterMs());
+      case CommandRun e -> writeCommandRun(e, g);
+      case CommandDenied e -> {
+        g.writeStringField("command", e.command());
+        g.writeStringField("code", e.code());
+        g.writeStringField("reason", e.reason());
+      }
+      case TokenRejected e -> g.writeStringField("code", e.code());
+      case LoggedOut e -> {}
+      case ProtocolError e -> {
+        g.writeStringField("code", e.code());
+        g.writeStringField("detail", e.detail());
+      }
+    }
+  }
+
+  private static void writeCommandRun(CommandRun e, JsonGenerator g) throws IOException {
+    g.writeStringField("command", e.command());
+    g.writeArrayFieldStart("argv");
+    for (String arg : e.argv()) {
+      g.writeString(arg);
+    }
+    g.writeEndArray();
+    if (e.exitCode() == null) {
+      g.writeNullField("exit_code");
+    } else {
+      g.writeNumberField("exit_code", e.exitCode().intValue());
+    }
+    g.writeStringField("outcome", e.outcome());
+    g.writeNumberField("duration_ms", e.durationMs());
+    g.writeNumberField("stdout_bytes", e.stdoutBytes());
+    g.writeNumberField("stderr_bytes", e.stderrBytes());
+    g.writeBooleanField("truncated", e.truncated());
+  }
+
+  /**
+   * Rebuilds the event of a parsed line.
+   *
+   * @throws IllegalArgumentException if the event name is unknown or a field is missing or has the wrong type
+   */
+  static AuditEvent read(JsonNode n) {
+    String name = str(n, "event");
+    String client = str(n, "client");
+    String user = str(n, "user");
+    String session = str(n, "session");
+    return switch (name == null ? "" : name) {
+      case "server_started" -> new ServerStarted(str(n, "listen"), bool(n, "tls"), str(n, "fingerprint"), str(n, "version"));
+      case "server_stopping" -> new ServerStopping(str(n, "reason"), num(n, "open_connections"));
+      case "server_stopped" -> new ServerStopped(str(n, "reason"));
+      case "log_recovered" -> new LogRecovered(num(n, "last_good_seq"), num(n, "dropped_bytes"), str(n, "torn_file"));
+      case "connection_opened" -> new ConnectionOpened(client);
+      case "connection_rejected" -> new ConnectionRejected(client, str(n, "reason"));
+      case "connection_closed" -> new ConnectionClosed(client, user, session, str(n, "reason"), num(n, "requests"));
+      case "tls_handshake_failed" -> new TlsHandshakeFailed(client, str(n, "reason"));
+      case "auth_succeeded" -> new AuthSucceeded(client, user, session);
+      case "auth_failed" -> new AuthFailed(client, user, str(n, "reason"));
+      case "rate_limited" -> new RateLimited(client, user, num(n, "retry_after_ms"));
+      case "command_run" -> readCommandRun(n, client, user, session);
+      case "command_denied" ->
+          new CommandDenied(client, user, session, str(n, "command"), str(n, "code"), str(n, "reason"));
+      case "token_rejected" -> new TokenRejected(client, str(n, "code"), user, session);
+      case "logged_out" -> new LoggedOut(client, user, session);
+      case "protocol_error" -> new ProtocolError(client, user, session, str(n, "code"), str(n, "detail"));
+      default -> throw new IllegalArgumentException("unknown audit event '" + Text.clip(name, 64) + "'");
+    };
+  }
+
+  private static CommandRun readCommandRun(JsonNode n, String client, String user, String session) {
+    JsonNode argv = n.get("argv");
+    if (argv == null || !argv.isArray()) {
+      throw new IllegalArgumentException("command_run.argv must be an array");
+    }
+    List<String> args = new ArrayList<>(argv.size());
+    for (JsonNode a : argv) {
+      if (!a.isTextual()) {
+        throw new IllegalArgumentException("command_run.argv must hold strings");
+      }
+      args.add(a.textValue());
+    }
+    JsonNode exit = n.get("exit_code");
+    Integer exitCode = null;
+    if (exit != null && !exit.isNull()) {
+      if (!exit.isIntegralNumber() || !exit.canConvertToInt()) {
+        throw new IllegalArgumentException("exit_code must be a 32-bit integer or null");
+      }
+      exitCode = exit.intValue();
+    }
+    return new CommandRun(client, user, session, str(n, "command"), args, exitCode, str(n, "outcome"),
+        num(n, "duration_ms"), num(n, "stdout_bytes"), num(n, "stderr_bytes"), bool(n, "truncated"));
+  }
+
+  static String str(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new IllegalArgumentException(field + " must be a string");
+    }
+    return v.textValue();
+  }
+
+  private static long num(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null) {
+      throw new IllegalArgumentException(field + " is missing");
+    }
+    return integral(v, field);
+  }
+
+  private static long integral(JsonNode v, String field) {
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw new IllegalArgumentException(field + " must be an integer");
+    }
+    return v.longValue();
+  }
+
+  private static boolean bool(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isBoolean()) {
+      throw new IllegalArgumentException(field + " must be true or false");
+    }
+    return v.booleanValue();
+  }
+}

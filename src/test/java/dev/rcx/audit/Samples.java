@@ -1,0 +1,91 @@
+package dev.rcx.audit;
+
+import dev.rcx.audit.AuditEvent.AuthFailed;
+import dev.rcx.audit.AuditEvent.AuthSucceeded;
+import dev.rcx.audit.AuditEvent.CommandDenied;
+import dev.rcx.audit.AuditEvent.CommandRun;
+import dev.rcx.audit.AuditEvent.ConnectionClosed;
+import dev.rcx.audit.AuditEvent.ConnectionOpened;
+import dev.rcx.audit.AuditEvent.ConnectionRejected;
+import dev.rcx.audit.AuditEvent.LogRecovered;
+import dev.rcx.audit.AuditEvent.LoggedOut;
+import dev.rcx.audit.AuditEvent.ProtocolError;
+import dev.rcx.audit.AuditEvent.RateLimited;
+import dev.rcx.audit.AuditEvent.ServerStarted;
+import dev.rcx.audit.AuditEvent.ServerStopped;
+import dev.rcx.audit.AuditEvent.ServerStopping;
+import dev.rcx.audit.AuditEvent.TlsHandshakeFailed;
+import dev.rcx.audit.AuditEvent.TokenRejected;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** One event of every kind, and a clock tests can move. */
+final class Samples {
+  static final String CLIENT = "127.0.0.1:5555";
+
+  private Samples() {}
+
+  static List<AuditEvent> oneOfEach() {
+    return List.of(
+        new ServerStarted("127.0.0.1:7443", true, "ab:cd", "0.1.0"),
+        new ServerStarted("[::1]:7443", false, null, "0.1.0"),
+        new ServerStopping("SIGTERM", 3),
+        new ServerStopped("SIGTERM"),
+        new LogRecovered(41, 17, "audit.log.torn-20261127T100000.000Z"),
+        new ConnectionOpened(CLIENT),
+        new ConnectionRejected(CLIENT, "max connections (200) reached"),
+        new ConnectionClosed(CLIENT, "alice", "s1", "client closed", 7),
+        new ConnectionClosed(CLIENT, null, null, "idle timeout", 0),
+        new TlsHandshakeFailed(CLIENT, "no shared protocol"),
+        new AuthSucceeded(CLIENT, "alice", "s1"),
+        new AuthFailed(CLIENT, "mallory", "bad credentials"),
+        new AuthFailed(CLIENT, null, "no user given"),
+        new RateLimited(CLIENT, "bob", 1500),
+        new CommandRun(CLIENT, "alice", "s1", "ls", List.of("/usr/bin/ls", "-la", "caf\u00e9 \u2603"), 0,
+            CommandRun.COMPLETED, 12, 1024, 0, false),
+        new CommandRun(CLIENT, "alice", "s1", "sleep", List.of("/bin/sleep", "99"), null, CommandRun.TIMED_OUT, 5000, 0,
+            0, false),
+        new CommandDenied(CLIENT, "alice", "s1", "rm", "NOT_WHITELISTED", "rm is not whitelisted"),
+        new TokenRejected(CLIENT, TokenRejected.TOKEN_EXPIRED, "alice", "s1"),
+        new TokenRejected(CLIENT, TokenRejected.INVALID_TOKEN, null, null),
+        new LoggedOut(CLIENT, "alice", "s1"),
+        new ProtocolError(CLIENT, null, null, "LINE_TOO_LONG", "line exceeds 65536 bytes"));
+  }
+
+  static CommandRun command(String user, int i) {
+    return new CommandRun(CLIENT, user, "s-" + user, "echo", List.of("/bin/echo", Integer.toString(i)), 0,
+        CommandRun.COMPLETED, i, 2, 0, false);
+  }
+
+  /** A clock that starts at a fixed instant and advances 1 ms per reading, so timestamps are distinct. */
+  static final class TickingClock extends Clock {
+    private final AtomicLong millis;
+
+    TickingClock(Instant start) {
+      this.millis = new AtomicLong(start.toEpochMilli());
+    }
+
+    TickingClock() {
+      this(Instant.parse("2026-11-27T10:00:00.123Z"));
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis.getAndIncrement());
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.rcx.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rcx.audit.VerifyResult.Intact;
+import dev.rcx.audit.VerifyResult.TornTail;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(30)
+class TornTailTest {
+  @TempDir Path dir;
+
+  private static JsonNode json(String line) {
+    byte[] b = line.getBytes(StandardCharsets.UTF_8);
+    return Json.object(b, b.length);
+  }
+
+  @Test
+  void open_tornLastLine_copiesItCutsItAndRecordsTheRecovery() throws IOException {
+    Path file = dir.resolve("audit.log");
+    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock())) {
+      for (int i = 1; i <= 3; i++) {
+        log.append(Samples.command("alice", i));
+      }
+    }
+    long goodSize = Files.size(file);
+    String partial = "{\"seq\":4,\"ts\":\"2026-11-27T10:00:01.000Z\",\"event\":\"comm";
+    Files.writeString(file, partial, StandardOpenOption.APPEND);
+    assertThat(AuditLog.verify(file)).isEqualTo(new TornTail(3, partial.length()));
+
+    Instant reopenedAt = Instant.parse("2026-11-28T08:09:10.011Z");
+    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(reopenedAt))) {
+      assertThat(log.lastSeq()).isEqualTo(4);
+      log.append(Samples.command("alice", 5));
+    }
+
+    Path torn = dir.resolve("audit.log.torn-20261128T080910.011Z");
+    assertThat(torn).hasContent(partial);
+    List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+    assertThat(lines).hasSize(5);
+    assertThat(Files.readString(file)).doesNotContain("\"comm\n").doesNotContain(partial);
+    assertThat(Files.size(file)).isGreaterThan(goodSize);
+    JsonNode recovered = json(lines.get(3));
+    assertThat(recovered.get("event").asText()).isEqualTo("log_recovered");
+    assertThat(recovered.get("seq").asLong()).isEqualTo(4);
+    assertThat(recovered.get("last_good_seq").asLong()).isEqualTo(3);
+    assertThat(recovered.get("dropped_bytes").asLong()).isEqualTo(partial.length());
+    assertThat(recovered.get("torn_file").asText()).isEqualTo(torn.getFileName().toString());
+    assertThat(AuditLog.verify(file)).isEqualTo(new Intact(5));
+  }
+
+  @Test
+  void open_fileIsOnlyATornLine_startsTheChainAfresh() throws IOException {
+    Path file = dir.resolve("audit.log");
+    Files.writeString(file, "{\"seq\":1,\"ts");
+    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock())) {
+      assertThat(log.lastSeq()).isEqualTo(1);
+    }
+    List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+    assertThat(lines).hasSize(1);
+    assertThat(json(lines.get(0)).get("last_good_seq").asLong()).isZero();
+    assertThat(AuditLog.verify(file)).isEqualTo(new Intact(1));
+  }
+
+  @Test
+  void open_twoCrashesInTheSameMillisecond_keepsBothTornCopies() throws IOException {
+    Path file = dir.resolve("audit.log");
+    Instant at = Instant.parse("2026-11-28T08:09:10.011Z");
+    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock())) {
+      log.append(Samples.command("alice", 1));
+    }
+    Files.writeString(file, "first", StandardOpenOption.APPEND);
+    AuditLog.open(file, java.time.Clock.fixed(at, java.time.ZoneOffset.UTC)).close();
+    Files.writeString(file, "second", StandardOpenOption.APPEND);
+    AuditLog.open(file, java.time.Clock.fixed(at, java.time.ZoneOffset.UTC)).close();
+    assertThat(dir.resolve("audit.log.torn-20261128T080910.011Z")).hasContent("first");
+    assertThat(dir.resolve("audit.log.torn-20261128T080910.011Z-2")).hasContent("second");
+    assertThat(AuditLog.verify(file)).isEqualTo(new Intact(3));
+  }
+}
