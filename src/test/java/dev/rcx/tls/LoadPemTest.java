@@ -2,6 +2,7 @@ package dev.rcx.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -158,5 +159,31 @@ class LoadPemTest {
         .isInstanceOf(IOException.class)
         .hasMessageContaining("leaf first")
         .hasMessageContaining("CN=Intermediate");
+  }
+
+  @Test
+  void loadPem_filesMadeByOpenssl_load() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
+    // "ecparam -genkey" writes an EC PARAMETERS block before the traditional EC PRIVATE KEY.
+    run("openssl", "ecparam", "-genkey", "-name", "prime256v1", "-out", "ec.key");
+    run("openssl", "req", "-new", "-x509", "-key", "ec.key", "-out", "ec.crt", "-subj", "/CN=operator", "-days", "1");
+    // "req -newkey" writes PKCS#8 (BEGIN PRIVATE KEY).
+    run(
+        "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "rsa.key", "-out", "rsa.crt", "-subj",
+        "/CN=operator-rsa", "-days", "1");
+
+    assertThat(Files.readString(dir.resolve("ec.key"))).contains("BEGIN EC PARAMETERS", "BEGIN EC PRIVATE KEY");
+    assertThat(ServerIdentity.loadPem(dir.resolve("ec.crt"), dir.resolve("ec.key")).key().getAlgorithm())
+        .isEqualTo("EC");
+    assertThat(Files.readString(dir.resolve("rsa.key"))).contains("BEGIN PRIVATE KEY");
+    assertThat(ServerIdentity.loadPem(dir.resolve("rsa.crt"), dir.resolve("rsa.key")).key().getAlgorithm())
+        .isEqualTo("RSA");
+  }
+
+  private void run(String... command) throws Exception {
+    Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
   }
 }

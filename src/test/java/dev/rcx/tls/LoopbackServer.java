@@ -75,9 +75,13 @@ final class LoopbackServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException, InterruptedException {
+  public void close() throws IOException {
     serverSocket.close();
-    acceptor.join(TIMEOUT_MILLIS);
+    try {
+      acceptor.join(TIMEOUT_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The outcome of one client exchange: the server's reply and the negotiated session. */

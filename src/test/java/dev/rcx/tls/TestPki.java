@@ -152,6 +152,31 @@ final class TestPki {
     }
   }
 
+  /** A self-signed client certificate with a free-form subject and optional e-mail alternative names. */
+  static X509Certificate withSubject(String subjectDn, String... emails) {
+    try {
+      KeyPair keys = ec();
+      Instant now = Instant.now();
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              new X500Name("CN=issuer"),
+              BigInteger.valueOf(SERIAL.incrementAndGet()),
+              Date.from(now.minus(Duration.ofHours(1))),
+              Date.from(now.plus(Duration.ofDays(1))),
+              new X500Name(subjectDn),
+              keys.getPublic());
+      if (emails.length > 0) {
+        GeneralName[] names =
+            java.util.Arrays.stream(emails).map(e -> new GeneralName(GeneralName.rfc822Name, e)).toArray(GeneralName[]::new);
+        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+      }
+      return new JcaX509CertificateConverter()
+          .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot issue test certificate " + subjectDn, e);
+    }
+  }
+
   static Path writeCertificates(Path file, X509Certificate... certificates) throws IOException {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
