@@ -1,0 +1,79 @@
+package dev.rcx.tls;
+
+import java.io.IOException;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds a TLS client's context and parameters.
+ *
+ * <pre>{@code
+ * SSLContext context = ClientTls.context(trust);
+ * SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(host, port);
+ * socket.setSSLParameters(ClientTls.parameters(trust, false));
+ * socket.startHandshake();
+ * }</pre>
+ *
+ * <p>Create the socket with the host name the user typed: it is the name checked against the certificate for
+ * {@link ClientTrust.TrustCertificates} and sent as SNI. With that trust, a socket without these parameters fails
+ * the handshake rather than skip the hostname check.
+ */
+public final class ClientTls {
+  private static final Logger log = LoggerFactory.getLogger(ClientTls.class);
+
+  private ClientTls() {}
+
+  /**
+   * Returns a context that verifies servers as {@code trust} says and presents no client certificate.
+   *
+   * @throws IOException if {@link ClientTrust.TrustCertificates#pemFile()} cannot be read or holds no certificate
+   */
+  public static SSLContext context(ClientTrust trust) throws IOException {
+    return Stores.context(new KeyManager[0], trustManager(trust));
+  }
+
+  /**
+   * Returns a context that verifies servers as {@code trust} says and presents {@code clientIdentity} when the
+   * server asks for a certificate (mutual TLS).
+   *
+   * @throws IOException if {@link ClientTrust.TrustCertificates#pemFile()} cannot be read or holds no certificate
+   */
+  public static SSLContext context(ClientTrust trust, KeyMaterial clientIdentity) throws IOException {
+    return Stores.context(Stores.keyManagers(clientIdentity), trustManager(trust));
+  }
+
+  /**
+   * Returns fresh parameters for a client socket or engine: the protocol, suite and group policy of {@link
+   * ServerTls#parameters} (TLS 1.3 only, plus ECDHE+AEAD TLS 1.2 if {@code allowTls12}), and for {@link
+   * ClientTrust.TrustCertificates} the {@code HTTPS} hostname check. With a fingerprint the certificate is the
+   * identity, so no hostname is checked.
+   */
+  public static SSLParameters parameters(ClientTrust trust, boolean allowTls12) {
+    SSLParameters parameters = Suites.base(allowTls12);
+    switch (trust) {
+      case ClientTrust.TrustCertificates ignored -> parameters.setEndpointIdentificationAlgorithm("HTTPS");
+      case ClientTrust.PinnedFingerprint ignored -> {}
+      case ClientTrust.KnownHosts ignored -> {}
+      case ClientTrust.Insecure ignored -> {}
+    }
+    return parameters;
+  }
+
+  private static X509ExtendedTrustManager trustManager(ClientTrust trust) throws IOException {
+    return switch (trust) {
+      case ClientTrust.TrustCertificates(var pemFile) ->
+          new HostnameCheckingTrustManager(
+              Stores.pkix(Pem.readCertificates(pemFile, "trusted certificate file")));
+      case ClientTrust.PinnedFingerprint(var sha256) -> new ServerTrustManager.Pinned(sha256);
+      case ClientTrust.KnownHosts knownHosts -> new KnownHostsTrustManager(knownHosts);
+      case ClientTrust.Insecure() -> {
+        log.warn("server certificate verification is disabled: the connection is open to man-in-the-middle attacks");
+        yield new ServerTrustManager.Insecure();
+      }
+    };
+  }
+}
