@@ -58,8 +58,13 @@ final class ConnectionOptions {
       endpoint = RcxClient.Endpoint.plaintext(host, port);
     } else {
       ClientTrust trust = trust(err);
-      SSLContext ctx = ClientTls.context(trust);
-      endpoint = RcxClient.Endpoint.tls(host, port, ctx, ClientTls.parameters(trust, host, tls12));
+      SSLContext ctx;
+      try {
+        ctx = ClientTls.context(trust);
+      } catch (IOException e) {
+        throw new CliException(ExitCodes.USAGE, "cannot set up TLS trust: " + e.getMessage());
+      }
+      endpoint = RcxClient.Endpoint.tls(host, port, ctx, ClientTls.parameters(trust, tls12));
     }
     try {
       return RcxClient.connect(endpoint);

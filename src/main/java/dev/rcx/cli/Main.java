@@ -44,6 +44,8 @@ public final class Main implements Runnable {
           err.println("Error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
           return ex instanceof CliException c ? c.exitCode() : ExitCodes.FAILED;
         });
+    // Everything after the remote command name belongs to the remote command, options included.
+    cl.getSubcommands().get("exec").setStopAtPositional(true);
     return cl.execute(args);
   }
 

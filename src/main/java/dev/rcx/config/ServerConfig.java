@@ -165,7 +165,7 @@ public record ServerConfig(
     }
 
     public static Sessions defaults() {
-      return new Sessions(Duration.ofMinutes(15), Duration.ofHours(8), false, 100_000);
+      return new Sessions(Duration.ofMinutes(15), Duration.ofHours(8), false, 10_000);
     }
   }
 

@@ -14,11 +14,13 @@ import dev.rcx.exec.Whitelist;
 import dev.rcx.protocol.ErrorCode;
 import dev.rcx.protocol.MessageCodec;
 import dev.rcx.protocol.Response;
+import dev.rcx.tls.ClientAuth;
 import dev.rcx.tls.KeyMaterial;
 import dev.rcx.tls.ServerIdentity;
 import dev.rcx.tls.ServerTls;
 import dev.rcx.tls.TlsPolicy;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -29,6 +31,11 @@ import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -94,11 +101,14 @@ public final class RcxServer implements AutoCloseable {
     this.sessions =
         new SessionManager(
             b.clock,
-            config.sessions().idleTimeout(),
-            config.sessions().lifetime(),
-            config.sessions().maxSessions(),
-            config.sessions().bindToAddress(),
-            b.random);
+            b.random,
+            new SessionManager.Options(
+                config.sessions().idleTimeout(),
+                config.sessions().lifetime(),
+                // Expired tokens are remembered as long as they could have lived, to answer TOKEN_EXPIRED.
+                config.sessions().lifetime(),
+                config.sessions().maxSessions(),
+                config.sessions().bindToAddress()));
     Authenticator authenticator = new Authenticator(users, new PasswordHasher(), new LoginThrottle(b.clock));
     this.executor =
         new CommandExecutor(config.limits().maxConcurrentCommands(), config.limits().commandQueueWait());
@@ -275,18 +285,29 @@ public final class RcxServer implements AutoCloseable {
     }
   }
 
-  private static List<java.security.cert.X509Certificate> clientCas(ServerConfig.Tls tls) {
+  private static List<X509Certificate> clientCas(ServerConfig.Tls tls) throws IOException {
     if (tls.clientCa() == null) {
       return List.of();
     }
-    return dev.rcx.tls.Pem.readCertificates(tls.clientCa());
+    try (InputStream in = Files.newInputStream(tls.clientCa())) {
+      List<X509Certificate> cas = new ArrayList<>();
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        cas.add((X509Certificate) c);
+      }
+      if (cas.isEmpty()) {
+        throw new ConfigException("tls.client_ca: " + tls.clientCa() + " holds no certificate");
+      }
+      return cas;
+    } catch (CertificateException e) {
+      throw new ConfigException("tls.client_ca: " + tls.clientCa() + ": not PEM certificates: " + e.getMessage());
+    }
   }
 
-  private static TlsPolicy.ClientAuth clientAuth(ServerConfig.Tls tls) {
+  private static ClientAuth clientAuth(ServerConfig.Tls tls) {
     return switch (tls.clientAuth()) {
-      case NONE -> TlsPolicy.ClientAuth.NONE;
-      case OPTIONAL -> TlsPolicy.ClientAuth.OPTIONAL;
-      case REQUIRED -> TlsPolicy.ClientAuth.REQUIRED;
+      case NONE -> ClientAuth.NONE;
+      case OPTIONAL -> ClientAuth.OPTIONAL;
+      case REQUIRED -> ClientAuth.REQUIRED;
     };
   }
 

@@ -4,6 +4,8 @@ import dev.rcx.audit.AuditEvent;
 import dev.rcx.audit.AuditException;
 import dev.rcx.auth.AuthOutcome;
 import dev.rcx.auth.Authenticator;
+import dev.rcx.auth.NewSession;
+import dev.rcx.auth.SessionLimitException;
 import dev.rcx.auth.Session;
 import dev.rcx.auth.SessionManager;
 import dev.rcx.auth.TokenCheck;
@@ -20,6 +22,7 @@ import dev.rcx.protocol.MessageCodec;
 import dev.rcx.protocol.ProtocolException;
 import dev.rcx.protocol.Request;
 import dev.rcx.protocol.Response;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -94,10 +97,22 @@ final class RequestHandler {
   }
 
   private Response auth(Request.Auth a, ConnectionState st) {
-    AuthOutcome outcome = authenticator.authenticate(a.username(), a.passwordHash(), st.clientIp());
+    AuthOutcome outcome;
+    try {
+      outcome = authenticator.authenticate(a.username(), a.passwordHash(), st.clientIp());
+    } catch (IOException e) {
+      ctx.log().error("user database unreadable", e);
+      return Response.AuthResponse.failure(ErrorCode.INTERNAL, "user database unavailable", null, a.id());
+    }
     return switch (outcome) {
       case AuthOutcome.Success s -> {
-        SessionManager.Issued issued = sessions.create(s.user(), st.clientIp());
+        NewSession issued;
+        try {
+          issued = sessions.create(s.user(), st.clientIp());
+        } catch (SessionLimitException e) {
+          yield Response.AuthResponse.failure(
+              ErrorCode.SERVER_BUSY, "too many live sessions; try again later", null, a.id());
+        }
         Session session = issued.session();
         st.identify(session.user(), session.id());
         ctx.audit(new AuditEvent.AuthSucceeded(st.client(), session.user(), session.id()));
