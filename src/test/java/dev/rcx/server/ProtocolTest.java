@@ -72,6 +72,60 @@ class ProtocolTest {
   }
 
   @Test
+  void invalidRequest_outOfRangeFields_invalidRequest() throws Exception {
+    try (TestServer s = TestServer.start(dir); Wire w = s.wire()) {
+      expectError(w.call("{\"type\":\"ping\",\"id\":\"" + "i".repeat(129) + "\"}"), ErrorCode.INVALID_REQUEST);
+      expectError(
+          w.call("{\"type\":\"auth\",\"username\":\"" + "u".repeat(65) + "\",\"password_hash\":\"" + "a".repeat(64) + "\"}"),
+          ErrorCode.INVALID_REQUEST);
+      expectError(w.call("{\"type\":\"auth\",\"username\":\"alice\",\"password_hash\":\"not-hex\"}"),
+          ErrorCode.INVALID_REQUEST);
+      expectError(w.call("{\"type\":\"command\",\"session_token\":\"t\",\"command\":\"echo\",\"args\":[1]}"),
+          ErrorCode.INVALID_REQUEST);
+      expectError(w.call("{\"id\":\"no-type\"}"), ErrorCode.INVALID_REQUEST);
+      assertThat(w.call("{\"type\":\"ping\",\"id\":null}").toString()).isEqualTo("{\"type\":\"pong\"}");
+      assertThat(w.call("{\"type\":\"ping\",\"id\":\"" + "i".repeat(128) + "\"}").path("type").asText())
+          .isEqualTo("pong");
+    }
+  }
+
+  @Test
+  void serverMessageTypeSentByClient_unknownType() throws Exception {
+    try (TestServer s = TestServer.start(dir); Wire w = s.wire()) {
+      expectError(w.call("{\"type\":\"pong\"}"), ErrorCode.UNKNOWN_TYPE);
+      expectError(w.call("{\"type\":\"auth_response\",\"status\":\"success\"}"), ErrorCode.UNKNOWN_TYPE);
+    }
+  }
+
+  @Test
+  void manyConsecutiveBadRequests_connectionClosed() throws Exception {
+    try (TestServer s = TestServer.start(dir); Wire w = s.wire()) {
+      StringBuilder junk = new StringBuilder();
+      for (int i = 0; i < 16; i++) {
+        junk.append("junk ").append(i).append('\n');
+      }
+      w.write(junk.toString());
+      int replies = 0;
+      for (int i = 0; i < 16 && w.readLine() != null; i++) {
+        replies++;
+      }
+      assertThat(replies).isEqualTo(16);
+      assertThat(w.closedByPeer(Duration.ofSeconds(15))).isTrue();
+      s.awaitAudit("connection_closed", e -> e.path("reason").asText().equals("too_many_protocol_errors"));
+    }
+  }
+
+  @Test
+  void badRequestsInterleavedWithGoodOnes_connectionStaysOpen() throws Exception {
+    try (TestServer s = TestServer.start(dir); Wire w = s.wire()) {
+      for (int i = 0; i < 40; i++) {
+        String line = i % 4 == 3 ? "{\"type\":\"ping\"}" : "junk";
+        assertThat(w.call(line).path("type").asText()).isEqualTo(i % 4 == 3 ? "pong" : "error");
+      }
+    }
+  }
+
+  @Test
   void malformedJson_malformedJson() throws Exception {
     try (TestServer s = TestServer.start(dir); Wire w = s.wire()) {
       expectError(w.call("{\"type\":"), ErrorCode.MALFORMED_JSON);
