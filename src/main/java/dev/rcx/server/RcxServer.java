@@ -114,7 +114,7 @@ public final class RcxServer implements AutoCloseable {
         new CommandExecutor(config.limits().maxConcurrentCommands(), config.limits().commandQueueWait());
     MessageCodec codec = new MessageCodec(config.limits().maxLineBytes());
     this.ctx = new ServerContext(config, codec, audit, this::connectionEnded);
-    ctx.handler(new RequestHandler(codec, authenticator, sessions, () -> whitelist, executor, ctx));
+    ctx.handler(new RequestHandler(codec, authenticator, users, sessions, () -> whitelist, executor, ctx));
 
     this.listener = tls ? sslContext.getServerSocketFactory().createServerSocket() : new ServerSocket();
     if (listener instanceof SSLServerSocket s) {
@@ -242,6 +242,8 @@ public final class RcxServer implements AutoCloseable {
       return;
     }
     closing = true;
+    ctx.drain();
+    ctx.auditQuietly(new AuditEvent.ServerStopping("shutdown", active.get()));
     closeQuietly(listener);
     long deadline = System.nanoTime() + shutdownGrace.toNanos();
     while (executor.running() > 0 && System.nanoTime() < deadline) {
