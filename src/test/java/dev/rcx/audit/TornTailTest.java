@@ -28,7 +28,7 @@ class TornTailTest {
   @Test
   void open_tornLastLine_copiesItCutsItAndRecordsTheRecovery() throws IOException {
     Path file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock())) {
+    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
       for (int i = 1; i <= 3; i++) {
         log.append(Samples.command("alice", i));
       }
@@ -39,7 +39,7 @@ class TornTailTest {
     assertThat(AuditLog.verify(file)).isEqualTo(new TornTail(3, partial.length()));
 
     Instant reopenedAt = Instant.parse("2026-11-28T08:09:10.011Z");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(reopenedAt))) {
+    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(reopenedAt), Samples.UNSEALED)) {
       assertThat(log.lastSeq()).isEqualTo(4);
       log.append(Samples.command("alice", 5));
     }
@@ -63,7 +63,7 @@ class TornTailTest {
   void open_fileIsOnlyATornLine_startsTheChainAfresh() throws IOException {
     Path file = dir.resolve("audit.log");
     Files.writeString(file, "{\"seq\":1,\"ts");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock())) {
+    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
       assertThat(log.lastSeq()).isEqualTo(1);
     }
     List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
@@ -76,13 +76,13 @@ class TornTailTest {
   void open_twoCrashesInTheSameMillisecond_keepsBothTornCopies() throws IOException {
     Path file = dir.resolve("audit.log");
     Instant at = Instant.parse("2026-11-28T08:09:10.011Z");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock())) {
+    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
       log.append(Samples.command("alice", 1));
     }
     Files.writeString(file, "first", StandardOpenOption.APPEND);
-    AuditLog.open(file, java.time.Clock.fixed(at, java.time.ZoneOffset.UTC)).close();
+    AuditLog.open(file, java.time.Clock.fixed(at, java.time.ZoneOffset.UTC), Samples.UNSEALED).close();
     Files.writeString(file, "second", StandardOpenOption.APPEND);
-    AuditLog.open(file, java.time.Clock.fixed(at, java.time.ZoneOffset.UTC)).close();
+    AuditLog.open(file, java.time.Clock.fixed(at, java.time.ZoneOffset.UTC), Samples.UNSEALED).close();
     assertThat(dir.resolve("audit.log.torn-20261128T080910.011Z")).hasContent("first");
     assertThat(dir.resolve("audit.log.torn-20261128T080910.011Z-2")).hasContent("second");
     assertThat(AuditLog.verify(file)).isEqualTo(new Intact(3));
