@@ -221,12 +221,9 @@ public final class AuditLog implements AuditSink {
 
   /** Cuts a torn tail, loads seq and hash from the last complete line, sets up the keys, records any recovery. */
   private void resume() throws IOException {
-    size = channel.size();
-    long lastNewline = LogFiles.lastNewlineBefore(channel, size);
-    LogRecovered recovered = null;
-    if (lastNewline != size - 1) {
-      recovered = cutTornTail(lastNewline + 1);
-    }
+    // Every check runs on the complete lines before the torn tail (if any) is cut, so a refused open changes nothing.
+    long fileSize = channel.size();
+    size = LogFiles.lastNewlineBefore(channel, fileSize) + 1;
     boolean lastHasMac = false;
     if (size > 0) {
       long start = LogFiles.lastNewlineBefore(channel, size - 1) + 1;
@@ -247,7 +244,8 @@ public final class AuditLog implements AuditSink {
       throw new AuditException("audit log " + file + " is sealed (it has MACs or a key file " + keyPath.getFileName()
           + "); open it with sealing on");
     }
-    if (recovered != null) {
+    if (fileSize > size) {
+      LogRecovered recovered = cutTornTail(size, fileSize);
       writeRecord(RecordEncoder.body(new LogRecovered(seq, recovered.droppedBytes(), recovered.tornFile())), false);
       sealIfFull();
     }
@@ -324,8 +322,8 @@ public final class AuditLog implements AuditSink {
     }
   }
 
-  private LogRecovered cutTornTail(long keep) throws IOException {
-    long dropped = size - keep;
+  private LogRecovered cutTornTail(long keep, long fileSize) throws IOException {
+    long dropped = fileSize - keep;
     Path torn = tornCopy();
     try (FileChannel out = FileChannel.open(torn,
         Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), LogFiles.privateFile())) {
@@ -338,7 +336,6 @@ public final class AuditLog implements AuditSink {
     LogFiles.fsyncDirectory(torn.toAbsolutePath().getParent());
     channel.truncate(keep);
     channel.force(true);
-    size = keep;
     return new LogRecovered(0, dropped, torn.getFileName().toString());
   }
 

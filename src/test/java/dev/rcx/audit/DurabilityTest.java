@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rcx.audit.KeyedVerifyResult.Authentic;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +26,7 @@ class DurabilityTest {
     Path file = dir.resolve("audit.log");
     String key;
     try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(),
-        AuditLog.Options.defaults().withDurability(Durability.FSYNC).withSealInterval(java.time.Duration.ZERO))) {
+        AuditLog.Options.defaults().withDurability(Durability.FSYNC).withSealInterval(Duration.ZERO))) {
       key = log.takeVerificationKey().orElseThrow();
       ConcurrentAppendTest.appendConcurrently(log, file);
       assertThat(log.groupForces()).isPositive();

@@ -17,6 +17,7 @@ import dev.rcx.audit.AuditEvent.ServerStopping;
 import dev.rcx.audit.AuditEvent.TlsHandshakeFailed;
 import dev.rcx.audit.AuditEvent.TokenRejected;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -29,7 +30,7 @@ final class Samples {
   static final AuditLog.Options UNSEALED = AuditLog.Options.unsealed();
   /** Sealed, small epochs, no timer thread. */
   static final AuditLog.Options SEALED =
-      AuditLog.Options.defaults().withEpochRecords(4).withSealInterval(java.time.Duration.ZERO);
+      AuditLog.Options.defaults().withEpochRecords(4).withSealInterval(Duration.ZERO);
 
   private Samples() {}
 
