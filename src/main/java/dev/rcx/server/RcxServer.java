@@ -2,6 +2,7 @@ package dev.rcx.server;
 
 import dev.rcx.audit.AuditEvent;
 import dev.rcx.audit.AuditLog;
+import dev.rcx.audit.Durability;
 import dev.rcx.auth.Authenticator;
 import dev.rcx.auth.LoginThrottle;
 import dev.rcx.auth.PasswordHasher;
@@ -39,6 +40,7 @@ import java.util.ArrayList;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,6 +64,7 @@ public final class RcxServer implements AutoCloseable {
   private final ServerSocket listener;
   private final @Nullable String fingerprint;
   private final AuditLog audit;
+  private @Nullable String auditKey;
   private final Watchdog watchdog;
   private final ServerContext ctx;
   private final CommandExecutor executor;
@@ -94,7 +97,8 @@ public final class RcxServer implements AutoCloseable {
     }
     this.fingerprint = identity == null ? null : identity.fingerprint();
 
-    this.audit = AuditLog.open(b.dataDir.resolve("audit.log"), b.clock);
+    this.audit = AuditLog.open(b.dataDir.resolve("audit.log"), b.clock, auditOptions(config.audit()));
+    this.auditKey = audit.takeVerificationKey().orElse(null);
     Whitelist whitelist =
         config.commandsFile() == null ? Whitelist.defaults() : Whitelist.load(config.commandsFile());
     UserStore users = UserStore.open(b.dataDir.resolve("users.json"));
@@ -144,6 +148,21 @@ public final class RcxServer implements AutoCloseable {
   /** SHA-256 fingerprint of the server certificate, or null in plaintext mode. */
   public @Nullable String fingerprint() {
     return fingerprint;
+  }
+
+  /**
+   * The audit log's verification key if this start created the log, once: the operator must keep it off this machine
+   * (it proves later that sealed records were not altered). Returns empty on every later call and start.
+   */
+  public synchronized Optional<String> takeAuditVerificationKey() {
+    String key = auditKey;
+    auditKey = null;
+    return Optional.ofNullable(key);
+  }
+
+  /** The audit log file. */
+  public Path auditLog() {
+    return audit.file();
   }
 
   public boolean tls() {
@@ -311,6 +330,15 @@ public final class RcxServer implements AutoCloseable {
       case OPTIONAL -> ClientAuth.OPTIONAL;
       case REQUIRED -> ClientAuth.REQUIRED;
     };
+  }
+
+  private static AuditLog.Options auditOptions(ServerConfig.Audit a) {
+    Durability durability =
+        switch (a.durability()) {
+          case FLUSH -> Durability.FLUSH;
+          case FSYNC -> Durability.FSYNC;
+        };
+    return AuditLog.Options.defaults().withDurability(durability).withEpochRecords(a.sealEpochRecords());
   }
 
   static String version() {
