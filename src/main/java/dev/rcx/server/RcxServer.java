@@ -216,6 +216,11 @@ public final class RcxServer implements AutoCloseable {
 
   /** Tells a connection beyond the maximum that the server is busy, if that is cheap enough; then closes it. */
   private void reject(Socket socket) {
+    InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+    ctx.auditQuietly(
+        new AuditEvent.ConnectionRejected(
+            remote.getAddress().getHostAddress() + ":" + remote.getPort(),
+            "max_connections (" + config.limits().maxConnections() + ")"));
     if (!rejectSlots.tryAcquire()) {
       closeQuietly(socket);
       return;
