@@ -218,10 +218,21 @@ public final class TestServer implements AutoCloseable {
     return c;
   }
 
+  /** Logs {@code user} in on a connection of its own (closed again) and returns the session token. */
+  public String token(String user, String password) throws IOException {
+    try (RcxClient c = loggedIn(user, password)) {
+      return c.token();
+    }
+  }
+
   /** A raw TLS socket with the handshake done, trusting this server's certificate. */
   public SSLSocket rawTls() throws IOException {
-    SSLSocket s = (SSLSocket) pinnedContext().getSocketFactory().createSocket();
-    s.connect(new InetSocketAddress("127.0.0.1", port()), 5_000);
+    return tlsOver(rawPlain());
+  }
+
+  private SSLSocket tlsOver(Socket plain) throws IOException {
+    SSLSocket s =
+        (SSLSocket) pinnedContext().getSocketFactory().createSocket(plain, "127.0.0.1", port(), /* autoClose= */ true);
     s.setSoTimeout(10_000);
     s.startHandshake();
     return s;
@@ -237,7 +248,8 @@ public final class TestServer implements AutoCloseable {
 
   /** {@link #rawTls()} (or {@link #rawPlain()} for a plaintext server) wrapped for line-by-line JSON. */
   public Wire wire() throws IOException {
-    return new Wire(server.tls() ? rawTls() : rawPlain());
+    Socket plain = rawPlain();
+    return server.tls() ? new Wire(tlsOver(plain), plain) : new Wire(plain);
   }
 
   /** The complete lines of the audit log, read now (a line being written is left out). */
