@@ -48,6 +48,8 @@ final class Connection implements Runnable {
   private volatile @Nullable LineReader reader;
   private volatile @Nullable String abortReason;
   private volatile @Nullable Execution running;
+  /** Set by the reader when the client's stream ended or broke: a command registered afterwards is cancelled. */
+  private volatile boolean clientGone;
 
   Connection(Socket socket, ServerContext ctx, long id) {
     this.socket = socket;
@@ -184,6 +186,7 @@ final class Connection implements Runnable {
     }
     // The client is gone or done: a command still running for it is killed, not left to finish.
     if (!(last instanceof Inbound.TooLong)) {
+      clientGone = true;
       cancelRunning();
     }
     queue.clear();
@@ -192,8 +195,9 @@ final class Connection implements Runnable {
 
   private void setRunning(@Nullable Execution execution) {
     running = execution;
-    // A client that vanished while the command was starting is caught here too.
-    if (execution != null && phase == Phase.CLOSED) {
+    // A client that vanished while the command was starting (or queued for a slot) is caught here too. The reader
+    // sets clientGone before reading running, and this writes running before reading clientGone, so one sees the other.
+    if (execution != null && (clientGone || phase == Phase.CLOSED)) {
       execution.cancel();
     }
   }

@@ -146,6 +146,32 @@ class ExecCliTest {
   }
 
   @Test
+  void cacert_serverCertificate_trustedByIpAndLocalhost() {
+    String cert = server.dataDir().resolve("server.crt").toString();
+    for (String host : List.of("127.0.0.1", "localhost")) {
+      Cli.Result r =
+          Cli.withStdin(
+              PW + "\n",
+              "exec", "--host", host, "--port", String.valueOf(server.port()), "-u", "alice", "--password-stdin",
+              "--cacert", cert, "echo", "via", host);
+      assertThat(r.code()).as(r.toString()).isZero();
+      assertThat(r.out()).isEqualTo("via " + host + "\n");
+    }
+  }
+
+  @Test
+  void cacert_otherServersCertificate_255() throws Exception {
+    try (TestServer other = TestServer.start(dir)) {
+      Cli.Result r =
+          Cli.withStdin(
+              PW + "\n",
+              "exec", "--port", String.valueOf(server.port()), "-u", "alice", "--password-stdin",
+              "--cacert", other.dataDir().resolve("server.crt").toString(), "echo", "x");
+      assertThat(r.code()).as(r.toString()).isEqualTo(255);
+    }
+  }
+
+  @Test
   void knownHosts_acceptNew_storesEntryThenTrustsWithoutFlag() throws Exception {
     Path knownHosts = dir.resolve("known_hosts");
     String[] base = {"exec", "--port", String.valueOf(server.port()), "-u", "alice", "--password-stdin",

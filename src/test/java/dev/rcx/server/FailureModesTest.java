@@ -111,6 +111,37 @@ class FailureModesTest {
   }
 
   @Test
+  void disconnect_whileCommandQueuedForSlot_commandKilledWhenItStarts() throws Exception {
+    try (TestServer s =
+        TestServer.start(
+            dir,
+            TestConfigs.limits(
+                l -> {
+                  l.maxConcurrentCommands = 1;
+                  l.commandQueueWait = Duration.ofSeconds(20);
+                }))) {
+      s.addUser("alice", PW);
+      String token = s.token("alice", PW);
+      Path pidFile = s.commands().pidFile("pidsleep");
+      try (Wire holder = s.wire()) {
+        holder.send(Wire.command(token, "sleep 1"));
+        Poll.until("slot taken", Duration.ofSeconds(15), () -> s.server().runningCommands() == 1);
+        Wire queued = s.wire();
+        queued.send(Wire.command(token, "pidsleep"));
+        Thread.sleep(200); // let the server read it and start waiting for the slot
+        queued.abort();
+        assertThat(holder.readJson().path("status").asText()).isEqualTo("success");
+      }
+      // Once the slot frees, the queued command may start, but its client is gone: it must not keep running.
+      long pid = readPid(pidFile);
+      Poll.until("queued pidsleep " + pid + " killed", Duration.ofSeconds(10), () -> !Poll.alive(pid));
+      JsonNode run = s.awaitAudit("command_run", e -> e.path("command").asText().equals("pidsleep"));
+      assertThat(run.path("outcome").asText()).isEqualTo("cancelled");
+      s.assertStillServes();
+    }
+  }
+
+  @Test
   void auth_unknownUserAndWrongPassword_sameAnswerAndBothAudited() throws Exception {
     try (TestServer s = TestServer.start(dir)) {
       s.addUser("alice", PW);
@@ -317,7 +348,7 @@ class FailureModesTest {
               s.port(),
               ClientTls.context(wrongPin),
               ClientTls.parameters(wrongPin, false),
-              Duration.ofSeconds(5),
+              Duration.ofSeconds(15),
               Duration.ofSeconds(10));
       assertThatThrownBy(() -> RcxClient.connect(e)).isInstanceOf(SSLHandshakeException.class);
       s.awaitAudit("tls_handshake_failed", x -> true);

@@ -78,7 +78,7 @@ class PlaintextTest {
         TestServer tls = TestServer.start(dir.resolve("t"))) {
       RcxClient.Endpoint e =
           new RcxClient.Endpoint(
-              "127.0.0.1", plain.port(), tls.pinnedContext(), null, java.time.Duration.ofSeconds(5),
+              "127.0.0.1", plain.port(), tls.pinnedContext(), null, java.time.Duration.ofSeconds(15),
               java.time.Duration.ofSeconds(1));
       assertThatThrownBy(() -> RcxClient.connect(e)).isInstanceOf(java.io.IOException.class);
       plain.assertStillServes();

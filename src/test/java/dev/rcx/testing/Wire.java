@@ -15,7 +15,7 @@ import java.time.Duration;
 
 /**
  * A raw socket (TLS or plain) that speaks the protocol by hand: write any bytes, read reply lines as JSON. Reads time
- * out after 10 s so a missing reply fails the test instead of hanging it.
+ * out after 20 s so a missing reply fails the test instead of hanging it.
  */
 public final class Wire implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,7 +37,7 @@ public final class Wire implements AutoCloseable {
     this.socket = socket;
     this.transport = transport;
     try {
-      socket.setSoTimeout(10_000);
+      socket.setSoTimeout(20_000);
       this.in = socket.getInputStream();
       this.out = socket.getOutputStream();
     } catch (IOException e) {
