@@ -40,6 +40,7 @@ final class Connection implements Runnable {
   }
 
   private final Socket socket;
+  private final Socket tcp;
   private final ServerContext ctx;
   private final ConnectionState state;
   private final long id;
@@ -51,8 +52,13 @@ final class Connection implements Runnable {
   /** Set by the reader when the client's stream ended or broke: a command registered afterwards is cancelled. */
   private volatile boolean clientGone;
 
-  Connection(Socket socket, ServerContext ctx, long id) {
+  /**
+   * @param socket what the protocol is spoken over: {@code tcp} itself, or TLS layered over it
+   * @param tcp the accepted TCP socket, which {@link #abort} closes
+   */
+  Connection(Socket socket, Socket tcp, ServerContext ctx, long id) {
     this.socket = socket;
+    this.tcp = tcp;
     this.ctx = ctx;
     this.id = id;
     InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
@@ -228,12 +234,21 @@ final class Connection implements Runnable {
     }
   }
 
-  /** Closes the connection from outside (watchdog, shutdown); the reason is audited. */
+  /**
+   * Closes the connection from outside (watchdog, shutdown); the reason is audited. Closes the TCP socket, never the
+   * TLS socket: {@code SSLSocket.close()} during a handshake drains pending input under the socket's read lock, which
+   * the handshaking thread holds while it waits, so the caller (the one watchdog thread) could block indefinitely.
+   * Closing the TCP socket wakes the connection's own threads, which then close the TLS layer themselves.
+   */
   void abort(String reason) {
     if (abortReason == null) {
       abortReason = reason;
     }
-    closeQuietly();
+    try {
+      tcp.close();
+    } catch (IOException e) {
+      // Already closed; the connection's thread is on its way out.
+    }
   }
 
   /** Whether a command is running for this connection. */

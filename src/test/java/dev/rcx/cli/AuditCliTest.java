@@ -78,11 +78,13 @@ class AuditCliTest {
   @Test
   void tail_printsLastRecordsReadably() throws Exception {
     Path data = serverHistory();
-    Cli.Result r = Cli.run("audit", "tail", "-n", "4", "--data-dir", data.toString());
+    Cli.Result r = Cli.run("audit", "tail", "-n", "6", "--data-dir", data.toString());
     assertThat(r.code()).as(r.toString()).isZero();
     List<String> lines = r.out().lines().toList();
-    assertThat(lines).hasSize(4);
-    assertThat(lines.getLast()).contains("server_stopped");
+    assertThat(lines).hasSize(6);
+    // A clean close seals the last epoch: server_stopped is followed only by that seal.
+    assertThat(lines.get(lines.size() - 2)).contains("server_stopped");
+    assertThat(lines.getLast()).contains("seal").contains("reason=close");
     assertThat(r.out()).contains("command_denied");
     assertThat(lines).noneMatch(l -> l.startsWith("{"));
   }

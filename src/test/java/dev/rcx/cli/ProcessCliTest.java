@@ -126,7 +126,8 @@ class ProcessCliTest {
     Path log = data.resolve("audit.log");
     assertThat(AuditLog.verify(log)).isInstanceOf(VerifyResult.Intact.class);
     List<String> lines = Files.readAllLines(log);
-    assertThat(lines.getLast()).contains("\"event\":\"server_stopped\"");
+    assertThat(lines.get(lines.size() - 2)).contains("\"event\":\"server_stopped\"");
+    assertThat(lines.getLast()).contains("\"event\":\"seal\"").contains("\"reason\":\"close\"");
     assertThat(lines).anyMatch(l -> l.contains("\"event\":\"command_run\"") && l.contains("process"));
   }
 

@@ -163,7 +163,8 @@ class AuditIntegrationTest {
     assertThat(after).isInstanceOf(VerifyResult.Intact.class);
     List<String> lines = Files.readAllLines(auditFile);
     assertThat(((VerifyResult.Intact) after).records()).isEqualTo(lines.size());
-    assertThat(lines.getLast()).contains("\"event\":\"server_stopped\"");
+    assertThat(lines.get(lines.size() - 2)).contains("\"event\":\"server_stopped\"");
+    assertThat(lines.getLast()).contains("\"event\":\"seal\"").contains("\"reason\":\"close\"");
     assertThat(lines.stream().filter(l -> l.contains("\"event\":\"command_run\"")).count()).isEqualTo(72);
   }
 
