@@ -71,15 +71,6 @@ class ProcessCliTest {
                   "exec", "--port", String.valueOf(s.port()), "-u", "alice", "--fingerprint", s.fingerprint(),
                   "exit", "5"));
       assertThat(f.code()).as(f.toString()).isEqualTo(5);
-      Finished echo =
-          runToEnd(
-              rcx(
-                  Map.of("RCX_PASSWORD", "env-password"),
-                  "exec", "--port", String.valueOf(s.port()), "-u", "alice", "--fingerprint", s.fingerprint(),
-                  "both"));
-      assertThat(echo.code()).as(echo.toString()).isZero();
-      assertThat(echo.out()).isEqualTo("out\n");
-      assertThat(echo.err()).isEqualTo("err\n");
     }
   }
 

@@ -114,7 +114,8 @@ class LifecycleTest {
       assertThat(w.closedByPeer(Duration.ofSeconds(15))).isTrue();
     }
     List<String> lines = Files.readAllLines(s.auditFile());
-    assertThat(lines.getLast()).contains("\"event\":\"server_stopped\"");
+    assertThat(lines.get(lines.size() - 2)).contains("\"event\":\"server_stopped\"");
+    assertThat(lines.getLast()).contains("\"event\":\"seal\"").contains("\"reason\":\"close\"");
     assertThat(AuditLog.verify(s.auditFile())).isInstanceOf(VerifyResult.Intact.class);
   }
 
@@ -133,7 +134,8 @@ class LifecycleTest {
     Poll.until("pidsleep killed at shutdown", Duration.ofSeconds(10), () -> !Poll.alive(pid));
     List<String> lines = Files.readAllLines(s.auditFile());
     assertThat(lines).anyMatch(l -> l.contains("\"command\":\"pidsleep\"") && l.contains("\"outcome\":\"cancelled\""));
-    assertThat(lines.getLast()).contains("\"event\":\"server_stopped\"");
+    assertThat(lines.get(lines.size() - 2)).contains("\"event\":\"server_stopped\"");
+    assertThat(lines.getLast()).contains("\"event\":\"seal\"").contains("\"reason\":\"close\"");
     assertThat(AuditLog.verify(s.auditFile())).isInstanceOf(VerifyResult.Intact.class);
   }
 }
