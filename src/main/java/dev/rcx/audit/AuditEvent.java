@@ -96,6 +96,32 @@ public sealed interface AuditEvent {
     }
   }
 
+  /**
+   * Written by a sealed {@link AuditLog} itself: closes key epoch {@code epoch}, which held {@code records} records
+   * before this one. Its MAC is the last made with that epoch's key, which is destroyed right after. {@code keyId}
+   * identifies the key chain; {@code reason} is one of {@link #REASONS}.
+   */
+  record Seal(long epoch, long records, String keyId, String reason) implements AuditEvent {
+    public static final String EPOCH_FULL = "epoch_full";
+    public static final String INTERVAL = "interval";
+    public static final String CLOSE = "close";
+    public static final String REQUESTED = "requested";
+    /** The values {@code reason} may take. */
+    public static final List<String> REASONS = List.of(EPOCH_FULL, INTERVAL, CLOSE, REQUESTED);
+
+    public Seal {
+      nonNegative(epoch, "seal", "epoch");
+      nonNegative(records, "seal", "records");
+      keyId = required(keyId, "seal", "key_id", MAX_NAME);
+      oneOf(reason, "seal", "reason", REASONS);
+    }
+
+    @Override
+    public String eventName() {
+      return "seal";
+    }
+  }
+
   /** A TCP connection was accepted (before the TLS handshake). */
   record ConnectionOpened(String client) implements AuditEvent {
     public ConnectionOpened {

@@ -13,6 +13,7 @@ import dev.rcx.audit.AuditEvent.LogRecovered;
 import dev.rcx.audit.AuditEvent.LoggedOut;
 import dev.rcx.audit.AuditEvent.ProtocolError;
 import dev.rcx.audit.AuditEvent.RateLimited;
+import dev.rcx.audit.AuditEvent.Seal;
 import dev.rcx.audit.AuditEvent.ServerStarted;
 import dev.rcx.audit.AuditEvent.ServerStopped;
 import dev.rcx.audit.AuditEvent.ServerStopping;
@@ -46,6 +47,12 @@ final class EventCodec {
         g.writeNumberField("last_good_seq", e.lastGoodSeq());
         g.writeNumberField("dropped_bytes", e.droppedBytes());
         g.writeStringField("torn_file", e.tornFile());
+      }
+      case Seal e -> {
+        g.writeNumberField("epoch", e.epoch());
+        g.writeNumberField("records", e.records());
+        g.writeStringField("key_id", e.keyId());
+        g.writeStringField("reason", e.reason());
       }
       case ConnectionOpened e -> {}
       case ConnectionRejected e -> g.writeStringField("reason", e.reason());
@@ -106,6 +113,7 @@ final class EventCodec {
       case "server_stopping" -> new ServerStopping(str(n, "reason"), num(n, "open_connections"));
       case "server_stopped" -> new ServerStopped(str(n, "reason"));
       case "log_recovered" -> new LogRecovered(num(n, "last_good_seq"), num(n, "dropped_bytes"), str(n, "torn_file"));
+      case "seal" -> new Seal(num(n, "epoch"), num(n, "records"), str(n, "key_id"), str(n, "reason"));
       case "connection_opened" -> new ConnectionOpened(client);
       case "connection_rejected" -> new ConnectionRejected(client, str(n, "reason"));
       case "connection_closed" -> new ConnectionClosed(client, user, session, str(n, "reason"), num(n, "requests"));

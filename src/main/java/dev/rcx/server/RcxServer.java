@@ -2,6 +2,7 @@ package dev.rcx.server;
 
 import dev.rcx.audit.AuditEvent;
 import dev.rcx.audit.AuditLog;
+import dev.rcx.audit.Durability;
 import dev.rcx.auth.Authenticator;
 import dev.rcx.auth.LoginThrottle;
 import dev.rcx.auth.PasswordHasher;
@@ -39,6 +40,7 @@ import java.util.ArrayList;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,6 +64,7 @@ public final class RcxServer implements AutoCloseable {
   private final ServerSocket listener;
   private final @Nullable String fingerprint;
   private final AuditLog audit;
+  private @Nullable String auditKey;
   private final Watchdog watchdog;
   private final ServerContext ctx;
   private final CommandExecutor executor;
@@ -94,7 +97,8 @@ public final class RcxServer implements AutoCloseable {
     }
     this.fingerprint = identity == null ? null : identity.fingerprint();
 
-    this.audit = AuditLog.open(b.dataDir.resolve("audit.log"), b.clock);
+    this.audit = AuditLog.open(b.dataDir.resolve("audit.log"), b.clock, auditOptions(config.audit()));
+    this.auditKey = audit.takeVerificationKey().orElse(null);
     Whitelist whitelist =
         config.commandsFile() == null ? Whitelist.defaults() : Whitelist.load(config.commandsFile());
     UserStore users = UserStore.open(b.dataDir.resolve("users.json"));
@@ -114,7 +118,7 @@ public final class RcxServer implements AutoCloseable {
         new CommandExecutor(config.limits().maxConcurrentCommands(), config.limits().commandQueueWait());
     MessageCodec codec = new MessageCodec(config.limits().maxLineBytes());
     this.ctx = new ServerContext(config, codec, audit, this::connectionEnded);
-    ctx.handler(new RequestHandler(codec, authenticator, sessions, () -> whitelist, executor, ctx));
+    ctx.handler(new RequestHandler(codec, authenticator, users, sessions, () -> whitelist, executor, ctx));
 
     this.listener = tls ? sslContext.getServerSocketFactory().createServerSocket() : new ServerSocket();
     if (listener instanceof SSLServerSocket s) {
@@ -144,6 +148,21 @@ public final class RcxServer implements AutoCloseable {
   /** SHA-256 fingerprint of the server certificate, or null in plaintext mode. */
   public @Nullable String fingerprint() {
     return fingerprint;
+  }
+
+  /**
+   * The audit log's verification key if this start created the log, once: the operator must keep it off this machine
+   * (it proves later that sealed records were not altered). Returns empty on every later call and start.
+   */
+  public synchronized Optional<String> takeAuditVerificationKey() {
+    String key = auditKey;
+    auditKey = null;
+    return Optional.ofNullable(key);
+  }
+
+  /** The audit log file. */
+  public Path auditLog() {
+    return audit.file();
   }
 
   public boolean tls() {
@@ -197,6 +216,11 @@ public final class RcxServer implements AutoCloseable {
 
   /** Tells a connection beyond the maximum that the server is busy, if that is cheap enough; then closes it. */
   private void reject(Socket socket) {
+    InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+    ctx.auditQuietly(
+        new AuditEvent.ConnectionRejected(
+            remote.getAddress().getHostAddress() + ":" + remote.getPort(),
+            "max_connections (" + config.limits().maxConnections() + ")"));
     if (!rejectSlots.tryAcquire()) {
       closeQuietly(socket);
       return;
@@ -242,6 +266,8 @@ public final class RcxServer implements AutoCloseable {
       return;
     }
     closing = true;
+    ctx.drain();
+    ctx.auditQuietly(new AuditEvent.ServerStopping("shutdown", active.get()));
     closeQuietly(listener);
     long deadline = System.nanoTime() + shutdownGrace.toNanos();
     while (executor.running() > 0 && System.nanoTime() < deadline) {
@@ -309,6 +335,15 @@ public final class RcxServer implements AutoCloseable {
       case OPTIONAL -> ClientAuth.OPTIONAL;
       case REQUIRED -> ClientAuth.REQUIRED;
     };
+  }
+
+  private static AuditLog.Options auditOptions(ServerConfig.Audit a) {
+    Durability durability =
+        switch (a.durability()) {
+          case FLUSH -> Durability.FLUSH;
+          case FSYNC -> Durability.FSYNC;
+        };
+    return AuditLog.Options.defaults().withDurability(durability).withEpochRecords(a.sealEpochRecords());
   }
 
   static String version() {

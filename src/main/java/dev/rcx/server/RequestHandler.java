@@ -9,6 +9,8 @@ import dev.rcx.auth.SessionLimitException;
 import dev.rcx.auth.Session;
 import dev.rcx.auth.SessionManager;
 import dev.rcx.auth.TokenCheck;
+import dev.rcx.auth.User;
+import dev.rcx.auth.UserStore;
 import dev.rcx.config.ServerConfig;
 import dev.rcx.exec.CommandExecutor;
 import dev.rcx.exec.CommandSyntaxException;
@@ -25,6 +27,8 @@ import dev.rcx.protocol.Response;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -48,6 +52,7 @@ final class RequestHandler {
 
   private final MessageCodec codec;
   private final Authenticator authenticator;
+  private final UserStore users;
   private final SessionManager sessions;
   private final Supplier<Whitelist> whitelist;
   private final CommandExecutor executor;
@@ -57,12 +62,14 @@ final class RequestHandler {
   RequestHandler(
       MessageCodec codec,
       Authenticator authenticator,
+      UserStore users,
       SessionManager sessions,
       Supplier<Whitelist> whitelist,
       CommandExecutor executor,
       ServerContext ctx) {
     this.codec = codec;
     this.authenticator = authenticator;
+    this.users = users;
     this.sessions = sessions;
     this.whitelist = whitelist;
     this.executor = executor;
@@ -172,6 +179,24 @@ final class RequestHandler {
       case Checked.Ok ok -> session = ok.session();
     }
     st.identify(session.user(), session.id());
+    if (ctx.draining()) {
+      return Outcome.reply(
+          new Response.Error(ErrorCode.SERVER_BUSY, "server is shutting down; no new commands", c.id()));
+    }
+    // Removing a user cuts off their live sessions too; roles are read fresh so a change applies at once.
+    Optional<User> user;
+    try {
+      user = users.find(session.user());
+    } catch (IOException e) {
+      ctx.log().error("user database unreadable", e);
+      return Outcome.reply(new Response.Error(ErrorCode.INTERNAL, "user database unavailable", c.id()));
+    }
+    if (user.isEmpty()) {
+      sessions.revokeUser(session.user());
+      ctx.audit(new AuditEvent.TokenRejected(st.client(), "INVALID_TOKEN", session.user(), session.id()));
+      return Outcome.reply(new Response.Error(ErrorCode.INVALID_TOKEN, "user no longer exists", c.id()));
+    }
+    Set<String> roles = user.get().roles();
     if (c.command().isBlank()) {
       return deny(st, session, "", ErrorCode.INVALID_REQUEST, "field 'command' is empty", c.id());
     }
@@ -182,7 +207,7 @@ final class RequestHandler {
       return deny(st, session, firstWord(c.command()), ErrorCode.ARGUMENT_NOT_ALLOWED, e.getMessage(), c.id());
     }
     words.addAll(c.args());
-    return switch (whitelist.get().check(session.user(), session.roles(), words)) {
+    return switch (whitelist.get().check(session.user(), roles, words)) {
       case Decision.Denied d ->
           deny(
               st,
