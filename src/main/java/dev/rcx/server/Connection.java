@@ -41,6 +41,7 @@ final class Connection implements Runnable {
   }
 
   private final Socket socket;
+  private final Socket tcp;
   private final ServerContext ctx;
   private final ConnectionState state;
   private final long id;
@@ -49,9 +50,16 @@ final class Connection implements Runnable {
   private volatile @Nullable LineReader reader;
   private volatile @Nullable String abortReason;
   private volatile @Nullable Execution running;
+  /** Set by the reader when the client's stream ended or broke: a command registered afterwards is cancelled. */
+  private volatile boolean clientGone;
 
-  Connection(Socket socket, ServerContext ctx, long id) {
+  /**
+   * @param socket what the protocol is spoken over: {@code tcp} itself, or TLS layered over it
+   * @param tcp the accepted TCP socket, which {@link #abort} closes
+   */
+  Connection(Socket socket, Socket tcp, ServerContext ctx, long id) {
     this.socket = socket;
+    this.tcp = tcp;
     this.ctx = ctx;
     this.id = id;
     InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
@@ -186,6 +194,7 @@ final class Connection implements Runnable {
     }
     // The client is gone or done: a command still running for it is killed, not left to finish.
     if (!(last instanceof Inbound.TooLong)) {
+      clientGone = true;
       cancelRunning();
     }
     queue.clear();
@@ -194,8 +203,9 @@ final class Connection implements Runnable {
 
   private void setRunning(@Nullable Execution execution) {
     running = execution;
-    // A client that vanished while the command was starting is caught here too.
-    if (execution != null && phase == Phase.CLOSED) {
+    // A client that vanished while the command was starting (or queued for a slot) is caught here too. The reader
+    // sets clientGone before reading running, and this writes running before reading clientGone, so one sees the other.
+    if (execution != null && (clientGone || phase == Phase.CLOSED)) {
       execution.cancel();
     }
   }
@@ -226,12 +236,21 @@ final class Connection implements Runnable {
     }
   }
 
-  /** Closes the connection from outside (watchdog, shutdown); the reason is audited. */
+  /**
+   * Closes the connection from outside (watchdog, shutdown); the reason is audited. Closes the TCP socket, never the
+   * TLS socket: {@code SSLSocket.close()} during a handshake drains pending input under the socket's read lock, which
+   * the handshaking thread holds while it waits, so the caller (the one watchdog thread) could block indefinitely.
+   * Closing the TCP socket wakes the connection's own threads, which then close the TLS layer themselves.
+   */
   void abort(String reason) {
     if (abortReason == null) {
       abortReason = reason;
     }
-    closeQuietly();
+    try {
+      tcp.close();
+    } catch (IOException e) {
+      // Already closed; the connection's thread is on its way out.
+    }
   }
 
   /** Whether a command is running for this connection. */

@@ -28,7 +28,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -45,8 +44,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,6 +62,8 @@ public final class RcxServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final ServerSocket listener;
+  private final @Nullable SSLSocketFactory tlsLayer;
+  private final @Nullable SSLParameters tlsParameters;
   private final @Nullable String fingerprint;
   private final AuditLog audit;
   private @Nullable String auditKey;
@@ -120,10 +122,12 @@ public final class RcxServer implements AutoCloseable {
     this.ctx = new ServerContext(config, codec, audit, this::connectionEnded);
     ctx.handler(new RequestHandler(codec, authenticator, users, sessions, () -> whitelist, executor, ctx));
 
-    this.listener = tls ? sslContext.getServerSocketFactory().createServerSocket() : new ServerSocket();
-    if (listener instanceof SSLServerSocket s) {
-      s.setSSLParameters(ServerTls.parameters(new TlsPolicy(config.tls().allowTls12(), clientAuth(config.tls()))));
-    }
+    // TLS is layered over plain accepted sockets so that a deadline can always close the TCP socket: closing an
+    // SSLSocket from another thread mid-handshake can block on its read lock (see Connection#abort).
+    this.listener = new ServerSocket();
+    this.tlsLayer = tls ? sslContext.getSocketFactory() : null;
+    this.tlsParameters =
+        tls ? ServerTls.parameters(new TlsPolicy(config.tls().allowTls12(), clientAuth(config.tls()))) : null;
     listener.setReuseAddress(true);
     listener.bind(new InetSocketAddress(bindAddress, config.port()), 1024);
     this.watchdog = new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions)::run);
@@ -181,9 +185,9 @@ public final class RcxServer implements AutoCloseable {
 
   private void acceptLoop() {
     while (!closing) {
-      Socket socket;
+      Socket tcp;
       try {
-        socket = listener.accept();
+        tcp = listener.accept();
       } catch (IOException e) {
         if (closing) {
           return;
@@ -191,10 +195,12 @@ public final class RcxServer implements AutoCloseable {
         ctx.log().warn("accept failed: {}", e.getMessage());
         continue;
       }
+      Socket socket;
       try {
-        socket.setTcpNoDelay(true);
-      } catch (SocketException e) {
-        closeQuietly(socket);
+        tcp.setTcpNoDelay(true);
+        socket = secure(tcp);
+      } catch (IOException e) {
+        closeQuietly(tcp);
         continue;
       }
       if (active.incrementAndGet() > config.limits().maxConnections()) {
@@ -202,7 +208,7 @@ public final class RcxServer implements AutoCloseable {
         reject(socket);
         continue;
       }
-      Connection c = new Connection(socket, ctx, connectionIds.incrementAndGet());
+      Connection c = new Connection(socket, tcp, ctx, connectionIds.incrementAndGet());
       watchdog.watch(c);
       try {
         Thread.ofVirtual().name("rcx-conn-" + connectionIds.get()).start(c);
@@ -212,6 +218,16 @@ public final class RcxServer implements AutoCloseable {
         closeQuietly(socket);
       }
     }
+  }
+
+  /** The server side of TLS over {@code tcp} (no I/O yet), or {@code tcp} itself in plaintext mode. */
+  private Socket secure(Socket tcp) throws IOException {
+    if (tlsLayer == null) {
+      return tcp;
+    }
+    SSLSocket tls = (SSLSocket) tlsLayer.createSocket(tcp, null, /* autoClose= */ true);
+    tls.setSSLParameters(tlsParameters);
+    return tls;
   }
 
   /** Tells a connection beyond the maximum that the server is busy, if that is cheap enough; then closes it. */

@@ -69,6 +69,11 @@ public final class TestCommands {
     return dir.resolve("pids").resolve(name + ".pid");
   }
 
+  /** The file of the script entry {@code name} written by {@link #script}. */
+  public Path scriptFile(String name) {
+    return dir.resolve("scripts").resolve(name + ".sh");
+  }
+
   /** Adds an entry for an existing executable. */
   public TestCommands command(String name, String path, UnaryOperator<Entry> settings) {
     entries.add(settings.apply(new Entry(name, path)));
@@ -77,7 +82,7 @@ public final class TestCommands {
 
   /** Adds an entry running a new {@code /bin/sh} script with {@code body}; its words arrive as {@code $1...}. */
   public TestCommands script(String name, String body, UnaryOperator<Entry> settings) {
-    Path file = dir.resolve("scripts").resolve(name + ".sh");
+    Path file = scriptFile(name);
     try {
       Files.createDirectories(file.getParent());
       Files.writeString(file, "#!/bin/sh\n" + body + "\n");

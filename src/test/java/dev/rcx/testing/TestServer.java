@@ -82,7 +82,7 @@ public final class TestServer implements AutoCloseable {
     }
     this.config = b.config.apply(base);
     this.server =
-        RcxServer.builder(config, dataDir).clock(clock).shutdownGrace(Duration.ofMillis(200)).start();
+        RcxServer.builder(config, dataDir).clock(clock).shutdownGrace(b.shutdownGrace).start();
   }
 
   /** A server with all defaults; see the class description. */
@@ -106,6 +106,7 @@ public final class TestServer implements AutoCloseable {
     private UnaryOperator<TestCommands> commands = UnaryOperator.identity();
     private TestClock clock = new TestClock();
     private boolean plaintext;
+    private Duration shutdownGrace = Duration.ofMillis(200);
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -125,6 +126,12 @@ public final class TestServer implements AutoCloseable {
 
     public Builder clock(TestClock c) {
       this.clock = c;
+      return this;
+    }
+
+    /** How long {@link #close()} lets running commands finish before killing them (default 200 ms). */
+    public Builder shutdownGrace(Duration d) {
+      this.shutdownGrace = d;
       return this;
     }
 
@@ -196,7 +203,7 @@ public final class TestServer implements AutoCloseable {
 
   /** A connected client (TLS pinned to this server's fingerprint, or plaintext), reads time out after 20 s. */
   public RcxClient client() throws IOException {
-    Duration connect = Duration.ofSeconds(5);
+    Duration connect = Duration.ofSeconds(10);
     Duration read = Duration.ofSeconds(20);
     if (!server.tls()) {
       return RcxClient.connect(new RcxClient.Endpoint("127.0.0.1", port(), null, null, connect, read));
@@ -218,10 +225,21 @@ public final class TestServer implements AutoCloseable {
     return c;
   }
 
+  /** Logs {@code user} in on a connection of its own (closed again) and returns the session token. */
+  public String token(String user, String password) throws IOException {
+    try (RcxClient c = loggedIn(user, password)) {
+      return c.token();
+    }
+  }
+
   /** A raw TLS socket with the handshake done, trusting this server's certificate. */
   public SSLSocket rawTls() throws IOException {
-    SSLSocket s = (SSLSocket) pinnedContext().getSocketFactory().createSocket();
-    s.connect(new InetSocketAddress("127.0.0.1", port()), 5_000);
+    return tlsOver(rawPlain());
+  }
+
+  private SSLSocket tlsOver(Socket plain) throws IOException {
+    SSLSocket s =
+        (SSLSocket) pinnedContext().getSocketFactory().createSocket(plain, "127.0.0.1", port(), /* autoClose= */ true);
     s.setSoTimeout(10_000);
     s.startHandshake();
     return s;
@@ -229,7 +247,14 @@ public final class TestServer implements AutoCloseable {
 
   /** A plain TCP socket to the server's port (plaintext server, or to send non-TLS bytes at a TLS server). */
   public Socket rawPlain() throws IOException {
+    return rawPlainFrom(null);
+  }
+
+  private Socket rawPlainFrom(String localAddress) throws IOException {
     Socket s = new Socket();
+    if (localAddress != null) {
+      s.bind(new InetSocketAddress(localAddress, 0));
+    }
     s.connect(new InetSocketAddress("127.0.0.1", port()), 5_000);
     s.setSoTimeout(10_000);
     return s;
@@ -237,7 +262,16 @@ public final class TestServer implements AutoCloseable {
 
   /** {@link #rawTls()} (or {@link #rawPlain()} for a plaintext server) wrapped for line-by-line JSON. */
   public Wire wire() throws IOException {
-    return new Wire(server.tls() ? rawTls() : rawPlain());
+    return wireFrom(null);
+  }
+
+  /**
+   * {@link #wire()} from another local address, e.g. {@code "127.0.0.2"} (all of 127/8 is loopback on Linux), to
+   * look like a second client machine.
+   */
+  public Wire wireFrom(String localAddress) throws IOException {
+    Socket plain = rawPlainFrom(localAddress);
+    return server.tls() ? new Wire(tlsOver(plain), plain) : new Wire(plain);
   }
 
   /** The complete lines of the audit log, read now (a line being written is left out). */
@@ -288,9 +322,9 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  /** {@link #awaitAudit(String, Predicate, Duration)} for any record of that event, within 5 s. */
+  /** {@link #awaitAudit(String, Predicate, Duration)} within 15 s (generous: CI machines are shared). */
   public JsonNode awaitAudit(String event, Predicate<JsonNode> match) {
-    return awaitAudit(event, match, Duration.ofSeconds(5));
+    return awaitAudit(event, match, Duration.ofSeconds(15));
   }
 
   /**

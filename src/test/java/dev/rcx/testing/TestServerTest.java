@@ -57,7 +57,7 @@ class TestServerTest {
       try (RcxClient c = s.loggedIn("alice", "pw")) {
         c.writeRaw(("{\"type\":\"command\",\"session_token\":\"" + c.token() + "\",\"command\":\"pidsleep\"}\n")
             .getBytes());
-        Poll.until("pid file", java.time.Duration.ofSeconds(5), () -> Files.exists(pidFile) && size(pidFile) > 0);
+        Poll.until("pid file", java.time.Duration.ofSeconds(15), () -> Files.exists(pidFile) && size(pidFile) > 0);
       }
     }
   }

@@ -15,24 +15,53 @@ import java.time.Duration;
 
 /**
  * A raw socket (TLS or plain) that speaks the protocol by hand: write any bytes, read reply lines as JSON. Reads time
- * out after 10 s so a missing reply fails the test instead of hanging it.
+ * out after 20 s so a missing reply fails the test instead of hanging it.
  */
 public final class Wire implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Socket socket;
+  private final Socket transport;
   private final InputStream in;
   private final OutputStream out;
 
   public Wire(Socket socket) {
+    this(socket, socket);
+  }
+
+  /**
+   * @param socket what to speak through (e.g. a TLS socket)
+   * @param transport the TCP socket underneath, closed by {@link #abort()} without a TLS close_notify
+   */
+  public Wire(Socket socket, Socket transport) {
     this.socket = socket;
+    this.transport = transport;
     try {
-      socket.setSoTimeout(10_000);
+      socket.setSoTimeout(20_000);
       this.in = socket.getInputStream();
       this.out = socket.getOutputStream();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** An {@code auth} request line (without newline) for {@code user} and {@code password}. */
+  public static String auth(String user, String password) {
+    var n = JSON.createObjectNode().put("type", "auth").put("username", user);
+    n.put("password_hash", dev.rcx.client.RcxClient.sha256Hex(password.toCharArray()));
+    return n.toString();
+  }
+
+  /** A {@code command} request line (without newline); {@code args} are the literal extra words. */
+  public static String command(String token, String command, String... args) {
+    var n = JSON.createObjectNode().put("type", "command").put("session_token", token).put("command", command);
+    if (args.length > 0) {
+      var a = n.putArray("args");
+      for (String arg : args) {
+        a.add(arg);
+      }
+    }
+    return n.toString();
   }
 
   public Socket socket() {
@@ -104,6 +133,12 @@ public final class Wire implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /** Drops the connection like a crashed client: no TLS close_notify, and a TCP reset instead of a FIN. */
+  public void abort() throws IOException {
+    transport.setSoLinger(true, 0);
+    transport.close();
   }
 
   @Override
