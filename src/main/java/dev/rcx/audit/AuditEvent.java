@@ -177,12 +177,25 @@ public sealed interface AuditEvent {
     }
   }
 
-  /** A login succeeded and opened {@code session}. */
-  record AuthSucceeded(String client, String user, String session) implements AuditEvent {
+  /**
+   * A login succeeded and opened {@code session}. {@code method} says what proved the identity: {@link #PASSWORD}, a
+   * client certificate alone ({@link #CERTIFICATE}) or both ({@link #CERTIFICATE_AND_PASSWORD}).
+   */
+  record AuthSucceeded(String client, String user, String session, String method) implements AuditEvent {
+    public static final String PASSWORD = "password";
+    public static final String CERTIFICATE = "certificate";
+    public static final String CERTIFICATE_AND_PASSWORD = "certificate+password";
+
     public AuthSucceeded {
       client = required(client, "auth_succeeded", "client", MAX_ADDRESS);
       user = required(user, "auth_succeeded", "user", MAX_NAME);
       session = required(session, "auth_succeeded", "session", MAX_NAME);
+      method = required(method, "auth_succeeded", "method", MAX_NAME);
+    }
+
+    /** A password login. */
+    public AuthSucceeded(String client, String user, String session) {
+      this(client, user, session, PASSWORD);
     }
 
     @Override

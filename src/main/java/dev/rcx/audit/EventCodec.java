@@ -61,7 +61,7 @@ final class EventCodec {
         g.writeNumberField("requests", e.requests());
       }
       case TlsHandshakeFailed e -> g.writeStringField("reason", e.reason());
-      case AuthSucceeded e -> {}
+      case AuthSucceeded e -> g.writeStringField("method", e.method());
       case AuthFailed e -> g.writeStringField("reason", e.reason());
       case RateLimited e -> g.writeNumberField("retry_after_ms", e.retryAfterMs());
       case CommandRun e -> writeCommandRun(e, g);
@@ -118,7 +118,11 @@ final class EventCodec {
       case "connection_rejected" -> new ConnectionRejected(client, str(n, "reason"));
       case "connection_closed" -> new ConnectionClosed(client, user, session, str(n, "reason"), num(n, "requests"));
       case "tls_handshake_failed" -> new TlsHandshakeFailed(client, str(n, "reason"));
-      case "auth_succeeded" -> new AuthSucceeded(client, user, session);
+      // Records written before logins had methods were all password logins.
+      case "auth_succeeded" -> {
+        String method = str(n, "method");
+        yield new AuthSucceeded(client, user, session, method == null ? AuthSucceeded.PASSWORD : method);
+      }
       case "auth_failed" -> new AuthFailed(client, user, str(n, "reason"));
       case "rate_limited" -> new RateLimited(client, user, num(n, "retry_after_ms"));
       case "command_run" -> readCommandRun(n, client, user, session);

@@ -6,6 +6,7 @@ import dev.rcx.protocol.ErrorCode;
 import dev.rcx.protocol.LineReader;
 import dev.rcx.protocol.LineTooLongException;
 import dev.rcx.protocol.Response;
+import dev.rcx.tls.ClientCertificates;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -157,6 +158,7 @@ final class Connection implements Runnable {
   private boolean handshake(SSLSocket tls) {
     try {
       tls.startHandshake();
+      state.certificateUser(ClientCertificates.username(tls.getSession()).orElse(null));
       return true;
     } catch (IOException e) {
       String reason = abortReasonOr(String.valueOf(e.getMessage()));

@@ -80,7 +80,7 @@ public final class RcxServer implements AutoCloseable {
 
   private RcxServer(Builder b) throws IOException {
     this.config = b.config;
-    this.shutdownGrace = b.shutdownGrace;
+    this.shutdownGrace = b.shutdownGrace != null ? b.shutdownGrace : config.limits().shutdownGrace();
     Files.createDirectories(b.dataDir);
     boolean tls = config.tls().enabled();
     InetAddress bindAddress = InetAddress.getByName(config.bind());
@@ -389,7 +389,7 @@ public final class RcxServer implements AutoCloseable {
     private final Path dataDir;
     private Clock clock = Clock.systemUTC();
     private SecureRandom random = new SecureRandom();
-    private Duration shutdownGrace = Duration.ofSeconds(10);
+    private @Nullable Duration shutdownGrace;
 
     private Builder(ServerConfig config, Path dataDir) {
       this.config = config;
@@ -406,6 +406,7 @@ public final class RcxServer implements AutoCloseable {
       return this;
     }
 
+    /** Overrides the configuration's {@code limits.shutdown_grace}. */
     public Builder shutdownGrace(Duration d) {
       this.shutdownGrace = d;
       return this;

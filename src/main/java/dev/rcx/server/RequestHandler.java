@@ -88,7 +88,7 @@ final class RequestHandler {
     }
     try {
       return switch (request) {
-        case Request.Auth a -> Outcome.reply(auth(a, st));
+        case Request.Auth a -> auth(a, st);
         case Request.Command c -> command(c, st);
         case Request.Logout l -> Outcome.reply(logout(l, st));
         case Request.Ping p -> Outcome.reply(new Response.Pong(p.id()));
@@ -103,14 +103,34 @@ final class RequestHandler {
     }
   }
 
-  private Response auth(Request.Auth a, ConnectionState st) {
+  private Outcome auth(Request.Auth a, ConnectionState st) {
+    String certificateUser = st.certificateUser();
+    if (a.passwordHash() == null && certificateUser == null) {
+      String message = "missing field 'password_hash' (only a connection with a client certificate may omit it)";
+      ctx.audit(new AuditEvent.ProtocolError(
+          st.client(), st.user(), st.session(), ErrorCode.INVALID_REQUEST.name(), message));
+      return new Outcome(new Response.Error(ErrorCode.INVALID_REQUEST, message, a.id()), true, null);
+    }
     AuthOutcome outcome;
     try {
-      outcome = authenticator.authenticate(a.username(), a.passwordHash(), st.clientIp());
+      outcome = certificateUser == null
+          ? authenticator.authenticate(a.username(), a.passwordHash(), st.clientIp())
+          : authenticator.authenticateWithCertificate(
+              a.username(), a.passwordHash(), certificateUser, st.clientIp());
     } catch (IOException e) {
       ctx.log().error("user database unreadable", e);
-      return Response.AuthResponse.failure(ErrorCode.INTERNAL, "user database unavailable", null, a.id());
+      return Outcome.reply(
+          Response.AuthResponse.failure(ErrorCode.INTERNAL, "user database unavailable", null, a.id()));
     }
+    String method = certificateUser == null
+        ? AuditEvent.AuthSucceeded.PASSWORD
+        : a.passwordHash() == null
+            ? AuditEvent.AuthSucceeded.CERTIFICATE
+            : AuditEvent.AuthSucceeded.CERTIFICATE_AND_PASSWORD;
+    return Outcome.reply(reply(a, st, outcome, method));
+  }
+
+  private Response reply(Request.Auth a, ConnectionState st, AuthOutcome outcome, String method) {
     return switch (outcome) {
       case AuthOutcome.Success s -> {
         NewSession issued;
@@ -122,7 +142,7 @@ final class RequestHandler {
         }
         Session session = issued.session();
         st.identify(session.user(), session.id());
-        ctx.audit(new AuditEvent.AuthSucceeded(st.client(), session.user(), session.id()));
+        ctx.audit(new AuditEvent.AuthSucceeded(st.client(), session.user(), session.id(), method));
         yield Response.AuthResponse.success(
             issued.token(),
             sessionConfig.lifetime().toSeconds(),
@@ -130,7 +150,10 @@ final class RequestHandler {
             a.id());
       }
       case AuthOutcome.Failure f -> {
-        ctx.audit(new AuditEvent.AuthFailed(st.client(), a.username(), f.auditReason()));
+        String reason = f.auditReason().equals(AuthOutcome.Failure.CERTIFICATE_MISMATCH)
+            ? f.auditReason() + " (certificate names " + st.certificateUser() + ")"
+            : f.auditReason();
+        ctx.audit(new AuditEvent.AuthFailed(st.client(), a.username(), reason));
         yield Response.AuthResponse.failure(ErrorCode.AUTH_FAILED, "invalid username or password", null, a.id());
       }
       case AuthOutcome.Throttled t -> {
