@@ -64,7 +64,7 @@ final class Connection implements Runnable {
     this.id = id;
     InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
     String ip = remote.getAddress().getHostAddress();
-    this.state = new ConnectionState(ip + ":" + remote.getPort(), ip, this::setRunning);
+    this.state = new ConnectionState(clientAddress(remote), ip, this::setRunning);
   }
 
   @Override
@@ -269,5 +269,11 @@ final class Connection implements Runnable {
     } catch (IOException e) {
       // Already closed or broken; nothing more to release.
     }
+  }
+
+  /** "ip:port", with IPv6 addresses in brackets as in URLs. */
+  static String clientAddress(InetSocketAddress remote) {
+    String ip = remote.getAddress().getHostAddress();
+    return (remote.getAddress() instanceof java.net.Inet6Address ? "[" + ip + "]" : ip) + ":" + remote.getPort();
   }
 }

@@ -235,7 +235,7 @@ public final class RcxServer implements AutoCloseable {
     InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
     ctx.auditQuietly(
         new AuditEvent.ConnectionRejected(
-            remote.getAddress().getHostAddress() + ":" + remote.getPort(),
+            Connection.clientAddress(remote),
             "max_connections (" + config.limits().maxConnections() + ")"));
     if (!rejectSlots.tryAcquire()) {
       closeQuietly(socket);
