@@ -4,28 +4,39 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a login: throttle first, then the password proof against the users file. Timing does not reveal whether a
  * user exists: an unknown user costs one Argon2id run against a hash no input matches, just like a known one. Only a
  * malformed proof or a throttled caller is answered without hashing, and neither depends on the user. Thread-safe.
+ *
+ * <p>Attempts from one client address are checked one at a time (throttle, hash, record), so guesses sent in parallel
+ * get no more password checks than the same guesses sent in sequence: otherwise every attempt in flight would pass the
+ * throttle before the first failure is recorded. It also keeps one address from occupying more than one core with
+ * Argon2id. Addresses share a fixed set of locks, so memory stays bounded.
  */
 public final class Authenticator {
   // Names that break the naming rule can never log in; one shared throttle key keeps arbitrary client strings (up to
   // the protocol's line limit) out of the throttle's memory.
   private static final String INVALID_NAME_KEY = "<invalid>";
+  private static final int ADDRESS_LOCKS = 256;
 
   private final UserStore users;
   private final PasswordHasher hasher;
   private final LoginThrottle throttle;
   private final String unknownUserHash;
+  private final ReentrantLock[] addressLocks = new ReentrantLock[ADDRESS_LOCKS];
 
   public Authenticator(UserStore users, PasswordHasher hasher, LoginThrottle throttle) {
     this.users = Objects.requireNonNull(users, "users");
     this.hasher = Objects.requireNonNull(hasher, "hasher");
     this.throttle = Objects.requireNonNull(throttle, "throttle");
     this.unknownUserHash = hasher.unmatchableHash();
+    for (int i = 0; i < ADDRESS_LOCKS; i++) {
+      addressLocks[i] = new ReentrantLock();
+    }
   }
 
   /**
@@ -39,17 +50,23 @@ public final class Authenticator {
   public AuthOutcome authenticate(String username, String passwordSha256Hex, String clientIp) throws IOException {
     Objects.requireNonNull(clientIp, "clientIp");
     String key = Names.isValid(username) ? username : INVALID_NAME_KEY;
-    Optional<Duration> wait = throttle.retryAfter(key, clientIp);
-    if (wait.isPresent()) {
-      return new AuthOutcome.Throttled(wait.get());
+    ReentrantLock lock = addressLocks[Math.floorMod(clientIp.hashCode(), ADDRESS_LOCKS)];
+    lock.lock();
+    try {
+      Optional<Duration> wait = throttle.retryAfter(key, clientIp);
+      if (wait.isPresent()) {
+        return new AuthOutcome.Throttled(wait.get());
+      }
+      AuthOutcome outcome = check(username, passwordSha256Hex);
+      if (outcome instanceof AuthOutcome.Success) {
+        throttle.recordSuccess(key, clientIp);
+      } else {
+        throttle.recordFailure(key, clientIp);
+      }
+      return outcome;
+    } finally {
+      lock.unlock();
     }
-    AuthOutcome outcome = check(username, passwordSha256Hex);
-    if (outcome instanceof AuthOutcome.Success) {
-      throttle.recordSuccess(key, clientIp);
-    } else {
-      throttle.recordFailure(key, clientIp);
-    }
-    return outcome;
   }
 
   /**

@@ -40,6 +40,10 @@ public final class LineReader {
     int len = 0;
     while (true) {
       if (chunkPos == chunkLen) {
+        if (len > 0 && lineStartedNanos == 0) {
+          // Part of a line is in hand and the rest must come from the peer: from now on the peer is the slow one.
+          lineStartedNanos = System.nanoTime();
+        }
         int n = in.read(chunk, 0, CHUNK);
         if (n < 0) {
           lineStartedNanos = 0;
@@ -56,7 +60,9 @@ public final class LineReader {
       }
       byte b = chunk[chunkPos++];
       if (b == '\n') {
-        lineStartedNanos = chunkPos < chunkLen ? System.nanoTime() : 0;
+        // Lines already buffered are not timed: the caller may stop reading for a while (back-pressure), and that
+        // time is not the peer's. A buffered partial line starts its clock when reading has to wait (above).
+        lineStartedNanos = 0;
         if (len > 0 && line[len - 1] == '\r') {
           len--;
         }
@@ -77,7 +83,10 @@ public final class LineReader {
     }
   }
 
-  /** When the current unfinished line began ({@link System#nanoTime()}), or 0 when between lines. */
+  /**
+   * Since when ({@link System#nanoTime()}) the current unfinished line has been waiting for more bytes from the
+   * stream, or 0 when between lines or while complete lines are still buffered.
+   */
   public long lineStartedNanos() {
     return lineStartedNanos;
   }

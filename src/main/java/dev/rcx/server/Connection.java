@@ -33,6 +33,8 @@ final class Connection implements Runnable {
   private static final int PIPELINE_DEPTH = 16;
   /** Consecutive undecodable requests tolerated before the connection is closed. */
   private static final int MAX_CONSECUTIVE_ERRORS = 16;
+  /** Replies are written in pieces of this size; each must be taken by the client within the line timeout. */
+  private static final int WRITE_CHUNK = 16 * 1024;
 
   private enum Phase {
     HANDSHAKE,
@@ -52,6 +54,8 @@ final class Connection implements Runnable {
   private volatile @Nullable Execution running;
   /** Set by the reader when the client's stream ended or broke: a command registered afterwards is cancelled. */
   private volatile boolean clientGone;
+  /** When the write in progress began ({@link System#nanoTime()}), or 0 when not writing. */
+  private volatile long writeStartedNanos;
 
   /**
    * @param socket what the protocol is spoken over: {@code tcp} itself, or TLS layered over it
@@ -97,6 +101,8 @@ final class Connection implements Runnable {
     } finally {
       phase = Phase.CLOSED;
       cancelRunning();
+      // Closing TLS writes close_notify, which a client that stopped reading could block: keep the write deadline.
+      writeStartedNanos = System.nanoTime();
       closeQuietly();
       ctx.auditQuietly(
           new AuditEvent.ConnectionClosed(state.client(), state.user(), state.session(), reason, requests));
@@ -150,9 +156,22 @@ final class Connection implements Runnable {
     }
   }
 
+  /**
+   * Writes one reply. A client that stops reading fills the socket buffers and would block this write forever, holding
+   * the connection and its slot; the watchdog closes the connection when one piece makes no progress for the line
+   * timeout.
+   */
   private void send(OutputStream out, Response response) throws IOException {
-    out.write(ctx.codec().encode(response));
-    out.flush();
+    byte[] bytes = ctx.codec().encode(response);
+    try {
+      for (int off = 0; off < bytes.length; off += WRITE_CHUNK) {
+        writeStartedNanos = System.nanoTime();
+        out.write(bytes, off, Math.min(WRITE_CHUNK, bytes.length - off));
+        out.flush();
+      }
+    } finally {
+      writeStartedNanos = 0;
+    }
   }
 
   private boolean handshake(SSLSocket tls) {
@@ -217,8 +236,13 @@ final class Connection implements Runnable {
     }
   }
 
-  /** Called by the watchdog; closes the socket when a deadline has passed. */
+  /** Called by the watchdog; closes the socket when a deadline (handshake, line, write) has passed. */
   void enforceDeadlines(long nowNanos) {
+    long writing = writeStartedNanos;
+    if (writing != 0 && nowNanos - writing > ctx.config().limits().lineTimeout().toNanos()) {
+      abort("write_timeout");
+      return;
+    }
     switch (phase) {
       case HANDSHAKE -> {
         if (nowNanos - openedNanos > ctx.config().limits().handshakeTimeout().toNanos()) {

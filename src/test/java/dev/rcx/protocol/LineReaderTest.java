@@ -88,4 +88,14 @@ class LineReaderTest {
     t.join(5000);
     assertThat(r.lineStartedNanos()).isZero();
   }
+
+  @Test
+  void lineStartedNanos_completeLinesStillBuffered_staysZero() throws Exception {
+    // Both lines arrive in one read; while the caller holds back (back-pressure), the second is not a slow line.
+    LineReader r = new LineReader(new java.io.ByteArrayInputStream("one\ntwo\n".getBytes(StandardCharsets.US_ASCII)), 64);
+    assertThat(r.readLine()).isEqualTo("one".getBytes(StandardCharsets.US_ASCII));
+    assertThat(r.lineStartedNanos()).isZero();
+    assertThat(r.readLine()).isEqualTo("two".getBytes(StandardCharsets.US_ASCII));
+    assertThat(r.lineStartedNanos()).isZero();
+  }
 }
