@@ -7,6 +7,11 @@ import dev.rcx.protocol.Request;
 import dev.rcx.protocol.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -51,6 +56,19 @@ public class ProtocolBench {
   @Benchmark
   public byte[] lineReaderNew() throws IOException {
     return new LineReader(new ByteArrayInputStream(requestBytes), Samples.MAX_LINE_BYTES).readLine();
+  }
+
+  /**
+   * Only the UTF-8 pre-check that {@code MessageCodec.decodeRequest} runs before Jackson parses the same bytes (a
+   * strict CharsetDecoder over the whole line), to show its share of {@link #decodeRequest}.
+   */
+  @Benchmark
+  public CharBuffer utf8PreCheck() throws CharacterCodingException {
+    return StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(requestLine));
   }
 
   /** JSON parse plus strict validation of a command request. */
