@@ -1,0 +1,170 @@
+package dev.rcx.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code rcx bench}: runs the plan, then writes and prints the results.
+ *
+ * <pre>{@code
+ * try (SelfHosted servers = SelfHosted.start(settings.maxClients())) {
+ *   Targets targets = new Targets(List.of(servers.tlsTarget(cmd), servers.plaintextTarget(cmd)), true, "in-process");
+ *   BenchResults results = Bench.run(settings, targets, "rcx bench", System.err);
+ *   System.out.print(Bench.table(results));
+ *   Bench.write(results, Path.of("bench-out"));
+ * }
+ * }</pre>
+ *
+ * <p>The plan, for each client count in increasing order: the spawn floor (if asked for), then each workload that uses
+ * this count, against each target in turn. Keeping a count's points together means the floor and the TLS and plaintext
+ * figures they are compared with are measured minutes apart at most.
+ */
+public final class Bench {
+  private Bench() {}
+
+  /**
+   * Runs every point and returns the figures.
+   *
+   * @param commandLine the command to print in the report as what produced it
+   * @param err where the progress bar and warnings go
+   */
+  public static BenchResults run(BenchSettings settings, Targets targets, String commandLine, PrintStream err)
+      throws InterruptedException {
+    return run(settings, targets, commandLine, err, NanoClock.SYSTEM);
+  }
+
+  static BenchResults run(
+      BenchSettings settings, Targets targets, String commandLine, PrintStream err, NanoClock clock)
+      throws InterruptedException {
+    Instant started = Instant.now();
+    Target floor = null;
+    if (settings.floor()) {
+      Optional<SpawnTarget> spawn = SpawnTarget.forCommand(settings.command());
+      if (spawn.isEmpty()) {
+        err.println("rcx bench: no spawn floor: '" + settings.command() + "' names no executable in /usr/bin or /bin");
+      }
+      floor = spawn.orElse(null);
+    }
+    List<Point> plan = plan(settings, targets.targets(), floor);
+    long pointMillis = settings.warmup().plus(settings.duration()).toMillis();
+    PointRunner runner = new PointRunner(clock);
+    List<PointResult> results = new ArrayList<>();
+    try (Progress progress =
+        settings.progress() ? Progress.onStream(err, plan.size() * pointMillis) : Progress.none()) {
+      for (int i = 0; i < plan.size(); i++) {
+        Point point = plan.get(i);
+        long base = i * pointMillis;
+        String title = "[" + (i + 1) + "/" + plan.size() + "] " + point.title();
+        boolean inProcess = targets.serverInProcess() && !point.isFloor();
+        results.add(
+            runner.run(
+                point,
+                inProcess,
+                (elapsed, ops) ->
+                    progress.update(
+                        base + Math.min(elapsed.toMillis(), pointMillis),
+                        title + rate(ops, elapsed.toMillis()))));
+      }
+    }
+    results = withFloor(results);
+    return new BenchResults(
+        new BenchResults.Meta(
+            commandLine, targets.description(), started.toString(), Instant.now().toString(), Machine.current()),
+        settingsView(settings),
+        results,
+        tlsOverhead(results));
+  }
+
+  /** The results as a plain-text table, for a terminal. */
+  public static String table(BenchResults results) {
+    return TextTable.render(results);
+  }
+
+  /**
+   * Writes {@code results.json}, {@code results.csv}, {@code report.md} and its PNG charts into {@code dir} (created if
+   * missing); returns the files written.
+   */
+  public static List<Path> write(BenchResults results, Path dir) throws IOException {
+    return ReportFiles.write(results, dir);
+  }
+
+  static List<Point> plan(BenchSettings s, List<Target> targets, @Nullable Target floor) {
+    TreeSet<Integer> counts = new TreeSet<>();
+    s.clients().values().forEach(counts::addAll);
+    List<Point> plan = new ArrayList<>();
+    for (int c : counts) {
+      if (floor != null) {
+        plan.add(new Point(PointResult.FLOOR, Workload.SESSION, floor, c, s.warmup(), s.duration(), null));
+      }
+      for (Workload w : s.workloads()) {
+        if (s.clients().get(w).contains(c)) {
+          for (Target t : targets) {
+            plan.add(new Point(w.label(), w, t, c, s.warmup(), s.duration(), s.rate()));
+          }
+        }
+      }
+    }
+    return plan;
+  }
+
+  private static String rate(long ops, long millis) {
+    return millis <= 0 ? "" : String.format("  %.0f ops/s", ops * 1000.0 / millis);
+  }
+
+  static List<PointResult> withFloor(List<PointResult> results) {
+    Map<Integer, Double> floors = new HashMap<>();
+    for (PointResult r : results) {
+      if (r.measuresFloor()) {
+        floors.put(r.clients(), r.throughput());
+      }
+    }
+    List<PointResult> out = new ArrayList<>();
+    for (PointResult r : results) {
+      Double f = floors.get(r.clients());
+      out.add(r.measuresFloor() || f == null ? r : r.withFloor(f));
+    }
+    return out;
+  }
+
+  static List<TlsOverhead> tlsOverhead(List<PointResult> results) {
+    List<TlsOverhead> out = new ArrayList<>();
+    for (PointResult tls : results) {
+      if (!tls.transport().equals("tls")) {
+        continue;
+      }
+      for (PointResult plain : results) {
+        if (plain.transport().equals("plaintext")
+            && plain.workload().equals(tls.workload())
+            && plain.clients() == tls.clients()
+            && plain.throughput() > 0) {
+          double ratio = Math.round(tls.throughput() / plain.throughput() * 1000) / 1000.0;
+          out.add(new TlsOverhead(tls.workload(), tls.clients(), tls.throughput(), plain.throughput(), ratio));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static BenchResults.Settings settingsView(BenchSettings s) {
+    Map<String, List<Integer>> clients = new LinkedHashMap<>();
+    s.clients().forEach((w, c) -> clients.put(w.label(), c));
+    return new BenchResults.Settings(
+        s.workloads().stream().map(Workload::label).toList(),
+        clients,
+        dev.rcx.config.Durations.format(s.warmup()),
+        dev.rcx.config.Durations.format(s.duration()),
+        s.command(),
+        s.rate(),
+        s.floor());
+  }
+}
