@@ -3,6 +3,7 @@ package dev.rcx.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  * figures they are compared with are measured minutes apart at most.
  */
 public final class Bench {
+  /** Length of each JIT warm-up point; see {@link #warmups}. */
+  static final Duration WARMUP_POINT = Duration.ofSeconds(1);
+
   private Bench() {}
 
   /**
@@ -55,25 +59,23 @@ public final class Bench {
       }
       floor = spawn.orElse(null);
     }
+    List<Point> warmups = warmups(settings, targets.targets(), floor);
     List<Point> plan = plan(settings, targets.targets(), floor);
     long pointMillis = settings.warmup().plus(settings.duration()).toMillis();
+    long total = warmups.stream().mapToLong(p -> p.duration().toMillis()).sum() + plan.size() * pointMillis;
     PointRunner runner = new PointRunner(clock);
     List<PointResult> results = new ArrayList<>();
-    try (Progress progress =
-        settings.progress() ? Progress.onStream(err, plan.size() * pointMillis) : Progress.none()) {
+    try (Progress progress = settings.progress() ? Progress.onStream(err, total) : Progress.none()) {
+      long base = 0;
+      for (Point point : warmups) {
+        run(runner, point, targets, progress, base, "[JIT warm-up] " + point.title());
+        base += point.duration().toMillis();
+      }
       for (int i = 0; i < plan.size(); i++) {
         Point point = plan.get(i);
-        long base = i * pointMillis;
         String title = "[" + (i + 1) + "/" + plan.size() + "] " + point.title();
-        boolean inProcess = targets.serverInProcess() && !point.isFloor();
-        results.add(
-            runner.run(
-                point,
-                inProcess,
-                (elapsed, ops) ->
-                    progress.update(
-                        base + Math.min(elapsed.toMillis(), pointMillis),
-                        title + rate(ops, elapsed.toMillis()))));
+        results.add(run(runner, point, targets, progress, base, title));
+        base += pointMillis;
       }
     }
     results = withFloor(results);
@@ -96,6 +98,39 @@ public final class Bench {
    */
   public static List<Path> write(BenchResults results, Path dir) throws IOException {
     return ReportFiles.write(results, dir);
+  }
+
+  private static PointResult run(
+      PointRunner runner, Point point, Targets targets, Progress progress, long base, String title)
+      throws InterruptedException {
+    long planned = point.warmup().plus(point.duration()).toMillis();
+    boolean inProcess = targets.serverInProcess() && !point.isFloor();
+    return runner.run(
+        point,
+        inProcess,
+        (elapsed, ops) ->
+            progress.update(base + Math.min(elapsed.toMillis(), planned), title + rate(ops, elapsed.toMillis())));
+  }
+
+  /**
+   * Unreported points run first so the JIT has compiled the client, server and spawn paths before anything is
+   * measured: {@link #WARMUP_POINT} at 2 clients for each workload and target, and the floor. Skipped with a zero
+   * warm-up.
+   */
+  static List<Point> warmups(BenchSettings s, List<Target> targets, @Nullable Target floor) {
+    List<Point> out = new ArrayList<>();
+    if (s.warmup().isZero()) {
+      return out;
+    }
+    if (floor != null) {
+      out.add(new Point(PointResult.FLOOR, Workload.SESSION, floor, 2, Duration.ZERO, WARMUP_POINT, null));
+    }
+    for (Workload w : s.workloads()) {
+      for (Target t : targets) {
+        out.add(new Point(w.label(), w, t, 2, Duration.ZERO, WARMUP_POINT, null));
+      }
+    }
+    return out;
   }
 
   static List<Point> plan(BenchSettings s, List<Target> targets, @Nullable Target floor) {

@@ -45,7 +45,7 @@ public record BenchSettings(
       copy.put(w, List.copyOf(counts));
     }
     clients = Collections.unmodifiableMap(copy);
-    Objects.requireNonNull(command, "command");
+    Words.split(Objects.requireNonNull(command, "command"));
     if (warmup.isNegative()) {
       throw new IllegalArgumentException("--warmup: must not be negative, but was " + warmup);
     }

@@ -47,7 +47,8 @@ final class MarkdownReport {
     md.append("## Results\n\n");
     md.append(table(Cells.HEADERS, r.points().stream().map(Cells::row).toList()));
     if (!r.tlsOverhead().isEmpty()) {
-      md.append("\n## TLS overhead\n\nThroughput with TLS divided by throughput in plaintext, same workload and clients.\n\n");
+      md.append("\n## TLS overhead\n\n");
+      md.append("Throughput with TLS divided by throughput in plaintext, same workload and clients.\n\n");
       md.append(
           table(
               List.of("workload", "clients", "TLS cmd/s", "plaintext cmd/s", "TLS/plaintext"),

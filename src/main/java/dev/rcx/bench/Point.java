@@ -11,7 +11,13 @@ import org.jspecify.annotations.Nullable;
  * @param rate commands per second over all clients for an open loop, or null for a closed loop
  */
 record Point(
-    String label, Workload workload, Target target, int clients, Duration warmup, Duration duration, @Nullable Double rate) {
+    String label,
+    Workload workload,
+    Target target,
+    int clients,
+    Duration warmup,
+    Duration duration,
+    @Nullable Double rate) {
   Point {
     Objects.requireNonNull(label, "label");
     Objects.requireNonNull(workload, "workload");

@@ -63,10 +63,10 @@ final class PointRunner {
     run.window.set(window);
     run.go.countDown();
 
-    wait(run, t0, start, listener);
+    waitUntil(run, t0, start, listener);
     long cpuStart = CpuMeter.process();
     long[] threadCpuStart = run.threadCpu();
-    wait(run, t0, end, listener);
+    waitUntil(run, t0, end, listener);
     if (!run.done.await(window.hardStop() - clock.nanoTime() + grace.toNanos(), TimeUnit.NANOSECONDS)) {
       run.recorders.aborting();
       run.abortAll();
@@ -78,7 +78,7 @@ final class PointRunner {
     return result(point, run, window, cpuEnd - cpuStart, run.loadCpu(threadCpuStart), serverInProcess);
   }
 
-  private void wait(Run run, long t0, long until, Listener listener) throws InterruptedException {
+  private void waitUntil(Run run, long t0, long until, Listener listener) throws InterruptedException {
     for (long now = clock.nanoTime(); now < until; now = clock.nanoTime()) {
       listener.progress(Duration.ofNanos(now - t0), run.recorders.finishedSoFar());
       clock.sleepUntil(Math.min(until, now + TICK_NANOS));
@@ -109,8 +109,8 @@ final class PointRunner {
         commands,
         round(commands / w.seconds()),
         latency,
-        Latency.of(run.recorders.handshake()),
-        Latency.of(run.recorders.auth()),
+        p.isFloor() ? null : Latency.of(run.recorders.handshake()),
+        p.isFloor() ? null : Latency.of(run.recorders.auth()),
         errors,
         codes,
         run.recorders.errorExamples(),

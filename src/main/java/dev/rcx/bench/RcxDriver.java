@@ -55,7 +55,8 @@ final class RcxDriver implements Driver {
     switch (r) {
       case Response.CommandOutput o -> {
         if (o.timedOut()) {
-          throw new OperationFailedException("TIMED_OUT", "'" + command + "' timed out after " + o.durationMs() + " ms");
+          throw new OperationFailedException(
+              "TIMED_OUT", "'" + command + "' timed out after " + o.durationMs() + " ms");
         }
         if (o.exitCode() == null || o.exitCode() != 0) {
           throw new OperationFailedException(

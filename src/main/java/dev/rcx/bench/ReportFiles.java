@@ -90,7 +90,7 @@ final class ReportFiles {
               num(p.auth() == null ? null : p.auth().p50()),
               num(p.auth() == null ? null : p.auth().p99()),
               Long.toString(p.errors()),
-              p.errorCodes().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(";")),
+              Cells.codes(p.errorCodes()).replace(' ', ';'),
               num(p.cpuUsPerCommand()),
               num(p.serverCpuUsPerCommand()),
               num(p.floor()),

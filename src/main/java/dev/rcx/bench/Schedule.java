@@ -5,7 +5,7 @@ sealed interface Schedule {
   /** The intended send time of the next command, given that the previous one ended at {@code previousEnd}. */
   long next(long previousEnd);
 
-  /** How many commands intended before {@code end}, from {@code from} on, would never be sent if the loop stopped now. */
+  /** How many commands due in {@code [from, end)} would never be sent if the loop stopped now. */
   long unsent(long from, long end);
 
   /** Closed loop: the next command goes as soon as the previous one is answered. */

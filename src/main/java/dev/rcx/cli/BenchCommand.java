@@ -51,24 +51,40 @@ import picocli.CommandLine.Spec;
       "Exit status: 0 done, 1 no command succeeded, 252 login failed, 254 usage error, 255 cannot reach the server."
     })
 final class BenchCommand implements Callable<Integer> {
+  private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+  private static final List<String> REMOTE_ONLY =
+      List.of(
+          "--plain-port", "--no-tls", "--user", "--password-stdin", "--fingerprint", "--cacert", "--known-hosts",
+          "--insecure");
+
   @Spec CommandSpec spec;
 
-  @Option(names = "--clients", paramLabel = "LIST", description = "Client counts for every workload, e.g. 1,5,10,20,50,100,500.")
+  @Option(
+      names = "--clients", paramLabel = "LIST",
+      description = "Client counts for every workload, e.g. 1,5,10,20,50,100,500.")
   String clients;
 
-  @Option(names = "--workload", paramLabel = "LIST", description = "Workloads: session,reconnect,login (default: all three).")
+  @Option(
+      names = "--workload", paramLabel = "LIST",
+      description = "Workloads: session,reconnect,login (default: all three).")
   String workloads = "session,reconnect,login";
 
-  @Option(names = "--duration", paramLabel = "TIME", description = "Measured time per point (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duration", paramLabel = "TIME",
+      description = "Measured time per point (default: ${DEFAULT-VALUE}).")
   String duration = "5s";
 
-  @Option(names = "--warmup", paramLabel = "TIME", description = "Unmeasured warm-up per point (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup", paramLabel = "TIME",
+      description = "Unmeasured warm-up per point (default: ${DEFAULT-VALUE}).")
   String warmup = "1s";
 
   @Option(names = "--command", paramLabel = "CMD", description = "Command line to run (default: ${DEFAULT-VALUE}).")
   String command = BenchOptions.DEFAULT_COMMAND;
 
-  @Option(names = "--rate", paramLabel = "N/s", description = "Open loop: N commands per second over all clients; latency from the intended send time.")
+  @Option(
+      names = "--rate", paramLabel = "N/s",
+      description = "Open loop: N commands per second over all clients; latency from the intended send time.")
   String rate;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Where to write results (default: bench-out/<timestamp>).")
@@ -86,7 +102,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--port", description = "Port of the running server (default 7443 when --host is given).")
   Integer port;
 
-  @Option(names = "--plain-port", paramLabel = "PORT", description = "Also benchmark a --no-tls server on this port of --host, for the TLS comparison.")
+  @Option(
+      names = "--plain-port", paramLabel = "PORT",
+      description = "Also benchmark a --no-tls server on this port of --host, for the TLS comparison.")
   Integer plainPort;
 
   @Option(names = "--no-tls", description = "The server at --port is a plaintext (--no-tls) server.")
@@ -95,7 +113,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = {"-u", "--user"}, description = "User for a running server (default: $USER).")
   String user = System.getProperty("user.name");
 
-  @Option(names = "--password-stdin", description = "Read the password from standard input (else RCX_PASSWORD or a prompt).")
+  @Option(
+      names = "--password-stdin",
+      description = "Read the password from standard input (else RCX_PASSWORD or a prompt).")
   boolean passwordStdin;
 
   @Option(names = "--fingerprint", description = "Trust only a server with this certificate SHA-256 fingerprint.")
@@ -104,7 +124,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--cacert", description = "Trust servers whose certificate is signed by (or is) this PEM file.")
   Path caCert;
 
-  @Option(names = "--known-hosts", description = "Trust servers recorded in this file (default: ${DEFAULT-VALUE}); unknown ones are refused.")
+  @Option(
+      names = "--known-hosts",
+      description = "Trust servers recorded in this file (default: ${DEFAULT-VALUE}); unknown ones are refused.")
   Path knownHosts = DataDirs.defaultKnownHosts();
 
   @Option(names = "--insecure", description = "Do not check the server's identity (NOT for production).")
@@ -115,7 +137,7 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     BenchSettings settings = settings();
-    Path dir = out != null ? out : Path.of("bench-out", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Path dir = out != null ? out : Path.of("bench-out", LocalDateTime.now().format(TIMESTAMP));
     String commandLine = "rcx bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     PrintStream progress = new PrintStream(new WriterStream(stderr), true, StandardCharsets.UTF_8);
     BenchResults results;
@@ -140,9 +162,14 @@ final class BenchCommand implements Callable<Integer> {
     stdout.print(Bench.table(results));
     List<Path> files = Bench.write(results, dir);
     stdout.println();
-    stdout.println("Results written to " + dir + ": " + String.join(", ", files.stream().map(p -> p.getFileName().toString()).toList()));
+    List<String> names = files.stream().map(f -> f.getFileName().toString()).toList();
+    stdout.println("Results written to " + dir + ": " + String.join(", ", names));
     stdout.flush();
-    long succeeded = results.points().stream().filter(p -> !p.workload().equals(PointResult.FLOOR)).mapToLong(PointResult::commands).sum();
+    long succeeded =
+        results.points().stream()
+            .filter(p -> !p.workload().equals(PointResult.FLOOR))
+            .mapToLong(PointResult::commands)
+            .sum();
     return succeeded > 0 ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
@@ -153,7 +180,8 @@ final class BenchCommand implements Callable<Integer> {
       Duration d = BenchOptions.parseDuration("--duration", duration);
       Duration w = BenchOptions.parseDuration("--warmup", warmup);
       Double r = rate == null ? null : BenchOptions.parseRate(rate);
-      return new BenchSettings(chosen, BenchOptions.clientsFor(chosen, counts), w, d, command, r, !noFloor, !noProgress);
+      return new BenchSettings(
+          chosen, BenchOptions.clientsFor(chosen, counts), w, d, command, r, !noFloor, !noProgress);
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.USAGE, e.getMessage());
     }
@@ -161,13 +189,14 @@ final class BenchCommand implements Callable<Integer> {
 
   private void refuseRemoteOptions() {
     List<String> given = new ArrayList<>();
-    for (String name : List.of("--plain-port", "--no-tls", "--user", "--password-stdin", "--fingerprint", "--cacert", "--known-hosts", "--insecure")) {
+    for (String name : REMOTE_ONLY) {
       if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
         given.add(name);
       }
     }
     if (!given.isEmpty()) {
-      throw new CliException(ExitCodes.USAGE, String.join(", ", given) + ": only with --host/--port (a running server)");
+      throw new CliException(
+          ExitCodes.USAGE, String.join(", ", given) + ": only with --host/--port (a running server)");
     }
   }
 
@@ -179,7 +208,10 @@ final class BenchCommand implements Callable<Integer> {
     Arrays.fill(password, '\0');
     List<Target> targets = new ArrayList<>();
     try {
-      targets.add(noTls ? RcxTarget.plaintext(h, p, user, hash, command) : RcxTarget.tls(h, p, trust(err, h, p), user, hash, command));
+      targets.add(
+          noTls
+              ? RcxTarget.plaintext(h, p, user, hash, command)
+              : RcxTarget.tls(h, p, trust(err, h, p), user, hash, command));
       if (plainPort != null) {
         if (noTls) {
           throw new CliException(ExitCodes.USAGE, "--plain-port: the server at --port is already plaintext (--no-tls)");
@@ -189,7 +221,8 @@ final class BenchCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.USAGE, e.getMessage());
     }
-    return new Targets(targets, false, "running server at " + h + ":" + p + (plainPort == null ? "" : " (plaintext at port " + plainPort + ")"));
+    String where = "running server at " + h + ":" + p;
+    return new Targets(targets, false, plainPort == null ? where : where + " (plaintext at port " + plainPort + ")");
   }
 
   /** Connects and logs in once, so a wrong address, trust or password fails now rather than in every point. */

@@ -52,6 +52,12 @@ class BenchCommandTest {
   }
 
   @Test
+  void unterminatedQuoteInCommand_usageExit() {
+    assertThat(rcx("bench", "--command", "echo 'hi")).isEqualTo(254);
+    assertThat(err.toString()).startsWith("Error: --command: unterminated ' quote");
+  }
+
+  @Test
   void remoteOnlyOptionWithoutHost_usageExit() {
     assertThat(rcx("bench", "--fingerprint", "ab", "--insecure")).isEqualTo(254);
     assertThat(err.toString()).contains("--fingerprint, --insecure: only with --host/--port");
@@ -63,7 +69,8 @@ class BenchCommandTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    int code = withStdin("pw\n", () -> rcx("bench", "--port", "" + port, "--insecure", "--password-stdin", "--no-progress"));
+    int code =
+        withStdin("pw\n", () -> rcx("bench", "--port", "" + port, "--insecure", "--password-stdin", "--no-progress"));
 
     assertThat(code).isEqualTo(255);
     assertThat(err.toString()).contains("Error: cannot reach 127.0.0.1 (tls)");

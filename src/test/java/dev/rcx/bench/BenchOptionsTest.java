@@ -62,7 +62,9 @@ class BenchOptionsTest {
 
   @Test
   void parseRate_zeroOrGarbage_refused() {
-    assertThatThrownBy(() -> BenchOptions.parseRate("0/s")).hasMessageContaining("--rate").hasMessageContaining("'0/s'");
+    assertThatThrownBy(() -> BenchOptions.parseRate("0/s"))
+        .hasMessageContaining("--rate")
+        .hasMessageContaining("'0/s'");
     assertThatThrownBy(() -> BenchOptions.parseRate("fast")).hasMessageContaining("'fast'");
     assertThatThrownBy(() -> BenchOptions.parseRate("200/m")).hasMessageContaining("'200/m'");
   }

@@ -36,7 +36,8 @@ class BenchRunTest {
     servers.close();
   }
 
-  private static BenchSettings settings(Workload w, List<Integer> clients, Duration duration, String command, boolean floor) {
+  private static BenchSettings settings(
+      Workload w, List<Integer> clients, Duration duration, String command, boolean floor) {
     return new BenchSettings(List.of(w), Map.of(w, clients), Duration.ZERO, duration, command, null, floor, false);
   }
 
@@ -72,7 +73,9 @@ class BenchRunTest {
 
     assertThat(files)
         .extracting(f -> f.getFileName().toString())
-        .contains("results.json", "results.csv", "report.md", "throughput.png", "latency-session.png", "tls-vs-plaintext.png");
+        .contains(
+            "results.json", "results.csv", "report.md", "throughput.png", "latency-session.png",
+            "tls-vs-plaintext.png");
     JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
     assertThat(json.at("/points/1/throughput").asDouble()).isEqualTo(tls.throughput());
     assertThat(json.at("/points/1/latency/p99").asDouble()).isEqualTo(tls.latency().p99());
