@@ -1,5 +1,7 @@
 package dev.rcx.bench;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,8 +15,10 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 
 /** PNG charts of a run, drawn with XChart: throughput, latency percentiles per workload, TLS versus plaintext. */
 final class Charts {
@@ -58,7 +62,14 @@ final class Charts {
       String name = p.measuresFloor() ? "floor (local ProcessBuilder)" : p.workload() + " " + p.transport();
       series.computeIfAbsent(name, k -> new ArrayList<>()).add(p);
     }
-    series.forEach((name, points) -> addXY(chart, name, points, PointResult::throughput));
+    series.forEach(
+        (name, points) -> {
+          PointResult first = points.get(0);
+          XYSeries xy = addXY(chart, name, points, PointResult::throughput);
+          xy.setLineStyle(line(first.transport()));
+          xy.setLineColor(color(first.workload()));
+          xy.setMarkerColor(color(first.workload()));
+        });
     style(chart, results.points().stream().mapToDouble(PointResult::throughput).toArray(), maxClients(results));
     return chart;
   }
@@ -82,13 +93,13 @@ final class Charts {
     byTransport.forEach(
         (transport, points) -> {
           boolean full = transport.equals("tls") || byTransport.size() == 1;
-          addXY(chart, transport + " p50", points, p -> p.latency().p50());
+          percentile(chart, transport, "p50", points, p -> p.latency().p50(), PERCENTILE_COLORS[0]);
           if (full) {
-            addXY(chart, transport + " p90", points, p -> p.latency().p90());
+            percentile(chart, transport, "p90", points, p -> p.latency().p90(), PERCENTILE_COLORS[1]);
           }
-          addXY(chart, transport + " p99", points, p -> p.latency().p99());
+          percentile(chart, transport, "p99", points, p -> p.latency().p99(), PERCENTILE_COLORS[2]);
           if (full) {
-            addXY(chart, transport + " p99.9", points, p -> p.latency().p999());
+            percentile(chart, transport, "p99.9", points, p -> p.latency().p999(), PERCENTILE_COLORS[3]);
           }
           points.forEach(p -> all.addAll(List.of(p.latency().p50(), p.latency().p999())));
         });
@@ -115,14 +126,52 @@ final class Charts {
     byWorkload.forEach(
         (workload, ratios) ->
             chart.addSeries(workload, x, clients.stream().map(c -> ratios.getOrDefault(c, 0.0)).toList()));
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     chart.getStyler().setYAxisMin(0.0);
     chart.getStyler().setYAxisDecimalPattern("0");
     return chart;
   }
 
-  private static void addXY(XYChart chart, String name, List<PointResult> points, ToDoubleFunction<PointResult> y) {
-    chart.addSeries(
+  private static void percentile(
+      XYChart chart,
+      String transport,
+      String name,
+      List<PointResult> points,
+      ToDoubleFunction<PointResult> y,
+      Color color) {
+    XYSeries xy = addXY(chart, transport + " " + name, points, y);
+    xy.setLineStyle(line(transport));
+    xy.setLineColor(color);
+    xy.setMarkerColor(color);
+  }
+
+  /** Solid for TLS, dashed for plaintext, so the two read as a pair; the floor solid too. */
+  private static BasicStroke line(String transport) {
+    return switch (transport) {
+      case "plaintext" -> SeriesLines.DASH_DASH;
+      case "tls", "spawn" -> SeriesLines.SOLID;
+      default -> SeriesLines.DOT_DOT;
+    };
+  }
+
+  /** One colour per workload; black for the floor. */
+  private static Color color(String workload) {
+    return switch (workload) {
+      case PointResult.FLOOR -> Color.BLACK;
+      case "session" -> new Color(0x1f77b4);
+      case "reconnect" -> new Color(0xff7f0e);
+      case "login" -> new Color(0x9467bd);
+      default -> new Color(0x2ca02c);
+    };
+  }
+
+  private static final Color[] PERCENTILE_COLORS = {
+    new Color(0x1f77b4), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0xd62728)
+  };
+
+  private static XYSeries addXY(
+      XYChart chart, String name, List<PointResult> points, ToDoubleFunction<PointResult> y) {
+    return chart.addSeries(
         name,
         points.stream().mapToDouble(PointResult::clients).toArray(),
         points.stream().mapToDouble(y).toArray());
