@@ -51,6 +51,13 @@ public final class Bench {
       BenchSettings settings, Targets targets, String commandLine, PrintStream err, NanoClock clock)
       throws InterruptedException {
     Instant started = Instant.now();
+    double loadStart = loadAverage();
+    int cpus = Runtime.getRuntime().availableProcessors();
+    if (loadStart > cpus / 2.0) {
+      err.printf(
+          "rcx bench: the load average is %.1f on %d CPUs: other work is running, so the figures will be noisy%n",
+          loadStart, cpus);
+    }
     Target floor = null;
     if (settings.floor()) {
       Optional<SpawnTarget> spawn = SpawnTarget.forCommand(settings.command());
@@ -81,7 +88,13 @@ public final class Bench {
     results = withFloor(results);
     return new BenchResults(
         new BenchResults.Meta(
-            commandLine, targets.description(), started.toString(), Instant.now().toString(), Machine.current()),
+            commandLine,
+            targets.description(),
+            started.toString(),
+            Instant.now().toString(),
+            loadStart,
+            loadAverage(),
+            Machine.current()),
         settingsView(settings),
         results,
         tlsOverhead(results));
@@ -150,6 +163,11 @@ public final class Bench {
       }
     }
     return plan;
+  }
+
+  private static double loadAverage() {
+    double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    return load < 0 ? -1 : Math.round(load * 100) / 100.0;
   }
 
   private static String rate(long ops, long millis) {

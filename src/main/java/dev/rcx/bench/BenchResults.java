@@ -23,8 +23,18 @@ public record BenchResults(Meta meta, Settings settings, List<PointResult> point
    * @param mode where the servers were
    * @param startedAt ISO-8601 instant
    * @param finishedAt ISO-8601 instant
+   * @param loadStart the system's 1-minute load average when the run started (-1 if unknown): anything well above 0
+   *     means other work shared the CPUs
+   * @param loadEnd the same when it finished
    */
-  public record Meta(String commandLine, String mode, String startedAt, String finishedAt, Machine machine) {}
+  public record Meta(
+      String commandLine,
+      String mode,
+      String startedAt,
+      String finishedAt,
+      double loadStart,
+      double loadEnd,
+      Machine machine) {}
 
   /** {@link BenchSettings} in plain values. */
   public record Settings(

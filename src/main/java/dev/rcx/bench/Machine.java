@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
  * @param arch CPU architecture
  * @param cpus processors available to this JVM
  * @param cpuModel the CPU model from /proc/cpuinfo, or "unknown"
- * @param memoryMiB physical memory
+ * @param memoryMib physical memory in MiB
  * @param jdk JVM vendor, name and version
  * @param commit git commit of the working directory (with {@code -dirty} if it has changes), or "unknown"
  */
-public record Machine(String os, String arch, int cpus, String cpuModel, long memoryMiB, String jdk, String commit) {
+public record Machine(String os, String arch, int cpus, String cpuModel, long memoryMib, String jdk, String commit) {
 
   /** Describes this machine and JVM. */
   static Machine current() {

@@ -27,8 +27,11 @@ final class MarkdownReport {
         .append(" CPUs (")
         .append(mc.cpuModel())
         .append("), ")
-        .append(mc.memoryMiB())
+        .append(mc.memoryMib())
         .append(" MiB |\n");
+    md.append("| load average (1 min) | ")
+        .append(String.format(Locale.ROOT, "%.2f at start, %.2f at the end", m.loadStart(), m.loadEnd()))
+        .append(" |\n");
     md.append("| JDK | ").append(mc.jdk()).append(" |\n");
     md.append("| commit | ").append(mc.commit()).append(" |\n");
     BenchResults.Settings s = r.settings();

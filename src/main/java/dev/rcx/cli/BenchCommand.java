@@ -138,7 +138,7 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter stderr = spec.commandLine().getErr();
     BenchSettings settings = settings();
     Path dir = out != null ? out : Path.of("bench-out", LocalDateTime.now().format(TIMESTAMP));
-    String commandLine = "rcx bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    String commandLine = "rcx " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     PrintStream progress = new PrintStream(new WriterStream(stderr), true, StandardCharsets.UTF_8);
     BenchResults results;
     if (host == null && port == null) {

@@ -96,7 +96,8 @@ class BenchCommandTest {
       assertThat(code).as(err.toString()).isEqualTo(0);
       assertThat(out.toString()).containsPattern("session +tls").contains("Results written to " + results);
       assertThat(Files.readString(results.resolve("results.json")))
-          .contains("\"mode\" : \"running server at 127.0.0.1:" + server.port() + "\"");
+          .contains("\"mode\" : \"running server at 127.0.0.1:" + server.port() + "\"")
+          .contains("\"command_line\" : \"rcx bench --host 127.0.0.1 --port " + server.port());
     }
   }
 
