@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ShellCommand.class,
       UserCommand.class,
       AuditCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

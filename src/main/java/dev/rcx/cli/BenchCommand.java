@@ -1,0 +1,283 @@
+package dev.rcx.cli;
+
+import dev.rcx.bench.Bench;
+import dev.rcx.bench.BenchOptions;
+import dev.rcx.bench.BenchResults;
+import dev.rcx.bench.BenchSettings;
+import dev.rcx.bench.Driver;
+import dev.rcx.bench.OperationFailedException;
+import dev.rcx.bench.PointResult;
+import dev.rcx.bench.RcxTarget;
+import dev.rcx.bench.SelfHosted;
+import dev.rcx.bench.Target;
+import dev.rcx.bench.Targets;
+import dev.rcx.bench.Workload;
+import dev.rcx.client.RcxClient;
+import dev.rcx.tls.ClientTrust;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rcx bench}: measures throughput, latency and TLS cost against in-process servers (default) or a running
+ * server, beside the local spawn floor; prints a table and writes JSON, CSV and a Markdown report with charts.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure rcx: throughput, latency percentiles, TLS cost and efficiency against the local spawn floor.",
+      "Without --host/--port it starts a TLS and a plaintext server in this JVM (temporary directory, a bench user).",
+      "Default plan (about 3 minutes on 2 cores): session and reconnect at 1,5,10,20 clients, login at 1,5,20,",
+      "each with and without TLS, plus the floor at each count; 1s warm-up and 5s measured per point."
+    },
+    footer = {
+      "",
+      "Workloads: session = login once, then commands on one connection; reconnect = new TCP+TLS connection per",
+      "command reusing the token; login = new connection + password login + command + logout per command.",
+      "Exit status: 0 done, 1 no command succeeded, 252 login failed, 254 usage error, 255 cannot reach the server."
+    })
+final class BenchCommand implements Callable<Integer> {
+  private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+  private static final List<String> REMOTE_ONLY =
+      List.of(
+          "--plain-port", "--no-tls", "--user", "--password-stdin", "--fingerprint", "--cacert", "--known-hosts",
+          "--insecure");
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--clients", paramLabel = "LIST",
+      description = "Client counts for every workload, e.g. 1,5,10,20,50,100,500.")
+  String clients;
+
+  @Option(
+      names = "--workload", paramLabel = "LIST",
+      description = "Workloads: session,reconnect,login (default: all three).")
+  String workloads = "session,reconnect,login";
+
+  @Option(
+      names = "--duration", paramLabel = "TIME",
+      description = "Measured time per point (default: ${DEFAULT-VALUE}).")
+  String duration = "5s";
+
+  @Option(
+      names = "--warmup", paramLabel = "TIME",
+      description = "Unmeasured warm-up per point (default: ${DEFAULT-VALUE}).")
+  String warmup = "1s";
+
+  @Option(names = "--command", paramLabel = "CMD", description = "Command line to run (default: ${DEFAULT-VALUE}).")
+  String command = BenchOptions.DEFAULT_COMMAND;
+
+  @Option(
+      names = "--rate", paramLabel = "N/s",
+      description = "Open loop: N commands per second over all clients; latency from the intended send time.")
+  String rate;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Where to write results (default: bench-out/<timestamp>).")
+  Path out;
+
+  @Option(names = "--no-progress", description = "No progress bar.")
+  boolean noProgress;
+
+  @Option(names = "--no-floor", description = "Skip the local spawn floor.")
+  boolean noFloor;
+
+  @Option(names = "--host", description = "Benchmark a running server on this host instead of in-process servers.")
+  String host;
+
+  @Option(names = "--port", description = "Port of the running server (default 7443 when --host is given).")
+  Integer port;
+
+  @Option(
+      names = "--plain-port", paramLabel = "PORT",
+      description = "Also benchmark a --no-tls server on this port of --host, for the TLS comparison.")
+  Integer plainPort;
+
+  @Option(names = "--no-tls", description = "The server at --port is a plaintext (--no-tls) server.")
+  boolean noTls;
+
+  @Option(names = {"-u", "--user"}, description = "User for a running server (default: $USER).")
+  String user = System.getProperty("user.name");
+
+  @Option(
+      names = "--password-stdin",
+      description = "Read the password from standard input (else RCX_PASSWORD or a prompt).")
+  boolean passwordStdin;
+
+  @Option(names = "--fingerprint", description = "Trust only a server with this certificate SHA-256 fingerprint.")
+  String fingerprint;
+
+  @Option(names = "--cacert", description = "Trust servers whose certificate is signed by (or is) this PEM file.")
+  Path caCert;
+
+  @Option(
+      names = "--known-hosts",
+      description = "Trust servers recorded in this file (default: ${DEFAULT-VALUE}); unknown ones are refused.")
+  Path knownHosts = DataDirs.defaultKnownHosts();
+
+  @Option(names = "--insecure", description = "Do not check the server's identity (NOT for production).")
+  boolean insecure;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    BenchSettings settings = settings();
+    Path dir = out != null ? out : Path.of("bench-out", LocalDateTime.now().format(TIMESTAMP));
+    String commandLine = "rcx " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    PrintStream progress = new PrintStream(new WriterStream(stderr), true, StandardCharsets.UTF_8);
+    BenchResults results;
+    if (host == null && port == null) {
+      refuseRemoteOptions();
+      try (SelfHosted servers = SelfHosted.start(settings.maxClients())) {
+        Targets targets =
+            new Targets(
+                List.of(servers.tlsTarget(command), servers.plaintextTarget(command)),
+                true,
+                "in-process on 127.0.0.1 (TLS and plaintext), default configuration, sharing this JVM");
+        results = Bench.run(settings, targets, commandLine, progress);
+      }
+    } else {
+      Targets targets = remoteTargets(stderr);
+      for (Target t : targets.targets()) {
+        preflight(t);
+      }
+      results = Bench.run(settings, targets, commandLine, progress);
+    }
+    progress.flush();
+    stdout.print(Bench.table(results));
+    List<Path> files = Bench.write(results, dir);
+    stdout.println();
+    List<String> names = files.stream().map(f -> f.getFileName().toString()).toList();
+    stdout.println("Results written to " + dir + ": " + String.join(", ", names));
+    stdout.flush();
+    long succeeded =
+        results.points().stream()
+            .filter(p -> !p.workload().equals(PointResult.FLOOR))
+            .mapToLong(PointResult::commands)
+            .sum();
+    return succeeded > 0 ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  private BenchSettings settings() {
+    try {
+      List<Workload> chosen = BenchOptions.parseWorkloads(workloads);
+      List<Integer> counts = clients == null ? null : BenchOptions.parseClients(clients);
+      Duration d = BenchOptions.parseDuration("--duration", duration);
+      Duration w = BenchOptions.parseDuration("--warmup", warmup);
+      Double r = rate == null ? null : BenchOptions.parseRate(rate);
+      return new BenchSettings(
+          chosen, BenchOptions.clientsFor(chosen, counts), w, d, command, r, !noFloor, !noProgress);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.USAGE, e.getMessage());
+    }
+  }
+
+  private void refuseRemoteOptions() {
+    List<String> given = new ArrayList<>();
+    for (String name : REMOTE_ONLY) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+        given.add(name);
+      }
+    }
+    if (!given.isEmpty()) {
+      throw new CliException(
+          ExitCodes.USAGE, String.join(", ", given) + ": only with --host/--port (a running server)");
+    }
+  }
+
+  private Targets remoteTargets(PrintWriter err) {
+    String h = host == null ? "127.0.0.1" : host;
+    int p = port == null ? 7443 : port;
+    char[] password = Passwords.read(passwordStdin, System.in, "Password for " + user + "@" + h + ": ");
+    String hash = RcxClient.sha256Hex(password);
+    Arrays.fill(password, '\0');
+    List<Target> targets = new ArrayList<>();
+    try {
+      targets.add(
+          noTls
+              ? RcxTarget.plaintext(h, p, user, hash, command)
+              : RcxTarget.tls(h, p, trust(err, h, p), user, hash, command));
+      if (plainPort != null) {
+        if (noTls) {
+          throw new CliException(ExitCodes.USAGE, "--plain-port: the server at --port is already plaintext (--no-tls)");
+        }
+        targets.add(RcxTarget.plaintext(h, plainPort, user, hash, command));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.USAGE, e.getMessage());
+    }
+    String where = "running server at " + h + ":" + p;
+    return new Targets(targets, false, plainPort == null ? where : where + " (plaintext at port " + plainPort + ")");
+  }
+
+  /** Connects and logs in once, so a wrong address, trust or password fails now rather than in every point. */
+  private void preflight(Target t) {
+    String where = (host == null ? "127.0.0.1" : host) + " (" + t.transport() + ")";
+    try (Driver d = t.newDriver(0)) {
+      d.connect();
+      d.login();
+    } catch (IOException e) {
+      throw new CliException(
+          ExitCodes.CONNECTION_FAILED, "cannot reach " + where + ": " + ConnectionOptions.rootMessage(e));
+    } catch (OperationFailedException e) {
+      throw new CliException(ExitCodes.AUTH_FAILED, "login at " + where + " failed: " + e.getMessage());
+    }
+  }
+
+  private ClientTrust trust(PrintWriter err, String h, int p) {
+    int chosen = (caCert != null ? 1 : 0) + (fingerprint != null ? 1 : 0) + (insecure ? 1 : 0);
+    if (chosen > 1) {
+      throw new CliException(ExitCodes.USAGE, "choose at most one of --cacert, --fingerprint and --insecure");
+    }
+    if (insecure) {
+      err.println("WARNING: --insecure: the server's identity is not checked; anyone in the path can impersonate it.");
+      return new ClientTrust.Insecure();
+    }
+    if (caCert != null) {
+      return new ClientTrust.TrustCertificates(caCert);
+    }
+    if (fingerprint != null) {
+      return new ClientTrust.PinnedFingerprint(fingerprint);
+    }
+    return new ClientTrust.KnownHosts(knownHosts, h + ":" + p, (hostPort, fp) -> false);
+  }
+
+  /** Lets the progress bar, which wants a PrintStream, write through picocli's error writer. */
+  private static final class WriterStream extends java.io.OutputStream {
+    private final PrintWriter writer;
+
+    WriterStream(PrintWriter writer) {
+      this.writer = writer;
+    }
+
+    @Override
+    public void write(int b) {
+      writer.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      writer.write(new String(b, off, len, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void flush() {
+      writer.flush();
+    }
+  }
+}
