@@ -231,7 +231,7 @@ public record ServerConfig(
     }
 
     public static Audit defaults() {
-      return new Audit(Durability.FLUSH, 64);
+      return new Audit(Durability.FLUSH, 1024);
     }
   }
 
