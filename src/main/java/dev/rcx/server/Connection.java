@@ -85,8 +85,10 @@ final class Connection implements Runnable {
       LineReader lines = new LineReader(socket.getInputStream(), ctx.config().limits().maxLineBytes());
       reader = lines;
       BlockingQueue<Inbound> queue = new ArrayBlockingQueue<>(PIPELINE_DEPTH);
-      Thread.ofVirtual().name("rcx-read-" + id).start(() -> readLoop(lines, queue));
+      // Take the output stream before the reader starts: once the reader has consumed a close_notify, SSLSocket
+      // refuses getOutputStream() and the close would be misreported as an I/O error.
       OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+      Thread.ofVirtual().name("rcx-read-" + id).start(() -> readLoop(lines, queue));
       Served served = serve(queue, out);
       reason = served.reason();
       requests = served.requests();
