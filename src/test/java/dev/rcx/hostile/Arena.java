@@ -44,7 +44,8 @@ final class Arena implements AutoCloseable {
    * client, and (after closing it) the audit log verifies.
    */
   HonestClient.Report finish() throws IOException {
-    honest.awaitProgress();
+    // At least 3 more commands, and enough for assertUnharmed's minimum of 5 even after a very short case.
+    honest.awaitProgress(Math.max(3, 5 - honest.completed()), java.time.Duration.ofSeconds(10));
     HonestClient.Report report = honest.assertUnharmed();
     server.assertStillServes();
     server.close();

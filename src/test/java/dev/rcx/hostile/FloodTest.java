@@ -216,9 +216,10 @@ class FloodTest {
       }
       // One more mid-command vanish whose process we can watch die.
       Path pidFile = s.commands().pidFile("pidsleep");
+      String before = size(pidFile) > 0 ? Files.readString(pidFile) : "";
       try (Hostile.Tls t = Hostile.tls(tls, s.port(), "127.0.0.1")) {
         t.ssl().getOutputStream().write((Hostile.command(token, "pidsleep") + "\n").getBytes(StandardCharsets.UTF_8));
-        Poll.until("pidsleep started", Duration.ofSeconds(10), () -> size(pidFile) > 0);
+        awaitNewPid(pidFile, before);
       }
       long pid = Long.parseLong(Files.readString(pidFile).strip());
       Poll.until("command of a vanished client killed", Duration.ofSeconds(10), () -> !Poll.alive(pid));
@@ -270,9 +271,12 @@ class FloodTest {
       case AFTER_HANDSHAKE -> {}
       case MID_LINE, MID_LINE_RESET -> out.write("{\"type\":\"pi".getBytes(StandardCharsets.UTF_8));
       case MID_COMMAND, MID_COMMAND_RESET -> {
-        out.write(line.apply(Hostile.command(token, "sleep 20")));
-        int running = s.server().runningCommands();
-        Poll.until("command started", Duration.ofSeconds(10), () -> s.server().runningCommands() > running);
+        // The command has started when its process has written a new PID: a count of running commands would race
+        // with the honest client's own commands.
+        Path pidFile = s.commands().pidFile("pidsleep");
+        String before = size(pidFile) > 0 ? Files.readString(pidFile) : "";
+        out.write(line.apply(Hostile.command(token, "pidsleep")));
+        awaitNewPid(pidFile, before);
       }
       case BEFORE_COMMAND_REPLY -> out.write(line.apply(Hostile.command(token, "echo bye")));
       case BEFORE_AUTH_REPLY -> out.write(line.apply(Hostile.auth("vanisher", "0".repeat(64))));
@@ -286,6 +290,18 @@ class FloodTest {
       t.ssl().close();
     }
     return name;
+  }
+
+  /** Waits until a pidsleep command has written a PID other than {@code before}: its process has started. */
+  private static void awaitNewPid(Path pidFile, String before) {
+    Poll.until("command started", Duration.ofSeconds(10), () -> {
+      try {
+        String now = size(pidFile) > 0 ? Files.readString(pidFile) : "";
+        return now.endsWith("\n") && !now.equals(before);
+      } catch (IOException e) {
+        return false;
+      }
+    });
   }
 
   private static long size(Path p) {
