@@ -24,14 +24,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The executor's contract, run against each {@link Launcher} by the subclasses. */
 @Timeout(30)
-class CommandExecutorTest {
+abstract class CommandExecutorTest {
   private static final Duration LONG = Duration.ofSeconds(20);
   private static final int MIB = 1024 * 1024;
 
   @TempDir Path dir;
 
-  private final CommandExecutor executor = new CommandExecutor(4, Duration.ofSeconds(5));
+  private final CommandExecutor executor = new CommandExecutor(4, Duration.ofSeconds(5), launcher());
+
+  /** The launcher under test. */
+  abstract Launcher launcher();
 
   private static CommandRule rule(String exe, Duration timeout, int maxOutput) {
     return new CommandRule("test", Path.of(exe), List.of(), 0, List.of(), timeout, maxOutput,
@@ -171,7 +175,7 @@ class CommandExecutorTest {
 
   @Test
   void start_allSlotsTaken_returnsBusyAndFreesSlotAfterwards() {
-    CommandExecutor single = new CommandExecutor(1, Duration.ofMillis(100));
+    CommandExecutor single = new CommandExecutor(1, Duration.ofMillis(100), launcher());
     CommandRule sleep = rule("/usr/bin/sleep", LONG, MIB);
     Execution first = single.start(sleep, argv("/usr/bin/sleep", "30"));
 

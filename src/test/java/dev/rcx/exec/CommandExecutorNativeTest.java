@@ -1,0 +1,8 @@
+package dev.rcx.exec;
+
+class CommandExecutorNativeTest extends CommandExecutorTest {
+  @Override
+  Launcher launcher() {
+    return Launchers.nativeLauncher();
+  }
+}
