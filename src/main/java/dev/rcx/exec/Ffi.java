@@ -133,11 +133,6 @@ final class Ffi {
     }
   }
 
-  /** Whether the C library exports {@code name}. */
-  boolean has(String name) {
-    return lookup(name).isPresent();
-  }
-
   /**
    * A handle on C function {@code name} with pointers as {@code long}; type {@code (params...)result}.
    *

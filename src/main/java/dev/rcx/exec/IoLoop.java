@@ -26,6 +26,7 @@ final class IoLoop {
   private static final Logger LOG = LoggerFactory.getLogger(IoLoop.class);
   private static final int MAX_EVENTS = 64;
   private static final int BUFFER = 64 * 1024;
+  private static final int DRAIN_NOW_READS = 16;
 
   /** What a registered descriptor stands for. */
   sealed interface Watched permits Pipe, NativeChild, Wake {}
@@ -189,7 +190,11 @@ final class IoLoop {
     }
   }
 
-  private void drain(Pipe pipe) {
+  /** Reads what one read(2) returns; true if that was data, so more may follow. */
+  private boolean drain(Pipe pipe) {
+    if (!pipe.open) {
+      return false;
+    }
     long n;
     try {
       n = (long) c.read.invokeExact(errno, pipe.fd, buffer, (long) BUFFER);
@@ -202,16 +207,27 @@ final class IoLoop {
         ffi.copy(buffer, scratch, 0, keep);
       }
       pipe.capture.append(scratch, keep, (int) n);
-      return;
+      return true;
     }
     if (n < 0) {
       int e = ffi.errno(errno);
       if (e == Libc.EAGAIN || e == Libc.EINTR) {
-        return;
+        return false;
       }
       LOG.warn("reading the output of pid {} failed: {}", pipe.child.pid(), c.describe(e));
     }
     closePipe(pipe);
+    return false;
+  }
+
+  /**
+   * Reads until the pipe is empty or closed, but at most {@link #DRAIN_NOW_READS} times: a process the command left
+   * behind may still be writing, and the loop must not spin on it.
+   */
+  private void drainNow(Pipe pipe) {
+    for (int i = 0; i < DRAIN_NOW_READS && drain(pipe); i++) {
+      // keep reading
+    }
   }
 
   private void reap(NativeChild child) {
@@ -227,6 +243,10 @@ final class IoLoop {
       return;
     }
     release(child.pidfd());
+    // The child is gone, so unless something it started holds the pipes they end right here: reading them now lets
+    // the exit callback find the output complete instead of arming a drain timer for every command.
+    drainNow(child.stdoutPipe());
+    drainNow(child.stderrPipe());
     child.exited().complete(code);
   }
 

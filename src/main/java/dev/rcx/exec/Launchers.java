@@ -52,7 +52,7 @@ final class Launchers {
     return new JdkLauncher(CommandExecutor.ENVIRONMENT);
   }
 
-  private static Launcher choose(String value) {
+  static Launcher choose(String value) {
     return switch (value.strip().toLowerCase(Locale.ROOT)) {
       case "jdk" -> jdk();
       case "native" -> nativeOrJdk(/* insist= */ true);

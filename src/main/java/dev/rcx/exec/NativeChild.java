@@ -42,6 +42,14 @@ final class NativeChild implements Child, IoLoop.Watched {
     return pidfd;
   }
 
+  IoLoop.Pipe stdoutPipe() {
+    return stdout;
+  }
+
+  IoLoop.Pipe stderrPipe() {
+    return stderr;
+  }
+
   @Override
   public CompletableFuture<Integer> exited() {
     return exited;

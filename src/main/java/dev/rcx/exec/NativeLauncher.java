@@ -60,6 +60,15 @@ final class NativeLauncher implements Launcher {
 
   @Override
   public Child launch(List<String> argv, Path workdir, int cap) throws IOException {
+    // C strings end at the first NUL: an argument containing one would reach the command cut short.
+    for (String arg : argv) {
+      if (arg.indexOf('\0') >= 0) {
+        throw new IOException("invalid null character in command argument: " + argv);
+      }
+    }
+    if (workdir.toString().indexOf('\0') >= 0) {
+      throw new IOException("invalid null character in working directory");
+    }
     Frame frame = new Frame(ffi, argv, workdir.toString());
     try {
       int[] out = pipe(frame);
@@ -74,8 +83,8 @@ final class NativeLauncher implements Launcher {
       try {
         pid = spawn(frame, argv, out[1], err[1]);
       } catch (IOException | RuntimeException e) {
-        closeAll(out);
-        closeAll(err);
+        c.closeQuietly(out[0]);
+        c.closeQuietly(err[0]);
         throw e;
       } finally {
         c.closeQuietly(out[1]);

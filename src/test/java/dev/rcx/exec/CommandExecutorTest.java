@@ -27,30 +27,30 @@ import org.junit.jupiter.api.io.TempDir;
 /** The executor's contract, run against each {@link Launcher} by the subclasses. */
 @Timeout(30)
 abstract class CommandExecutorTest {
-  private static final Duration LONG = Duration.ofSeconds(20);
-  private static final int MIB = 1024 * 1024;
+  static final Duration LONG = Duration.ofSeconds(20);
+  static final int MIB = 1024 * 1024;
 
   @TempDir Path dir;
 
-  private final CommandExecutor executor = new CommandExecutor(4, Duration.ofSeconds(5), launcher());
+  final CommandExecutor executor = new CommandExecutor(4, Duration.ofSeconds(5), launcher());
 
   /** The launcher under test. */
   abstract Launcher launcher();
 
-  private static CommandRule rule(String exe, Duration timeout, int maxOutput) {
+  static CommandRule rule(String exe, Duration timeout, int maxOutput) {
     return new CommandRule("test", Path.of(exe), List.of(), 0, List.of(), timeout, maxOutput,
         Set.of("*"), Set.of(), Path.of("/"), false);
   }
 
-  private static List<String> argv(String... words) {
+  static List<String> argv(String... words) {
     return List.of(words);
   }
 
-  private ExecResult run(Duration timeout, int maxOutput, String... words) {
+  ExecResult run(Duration timeout, int maxOutput, String... words) {
     return executor.run(rule(words[0], timeout, maxOutput), argv(words));
   }
 
-  private static <T> T as(ExecResult result, Class<T> type) {
+  static <T> T as(ExecResult result, Class<T> type) {
     assertThat(result).isInstanceOf(type);
     return type.cast(result);
   }
@@ -71,6 +71,12 @@ abstract class CommandExecutorTest {
   void run_shellSyntaxInArguments_passedLiterally() {
     Completed c = as(run(LONG, MIB, "/usr/bin/echo", "a;", "$(id)", "`id`", "*", "$HOME"), Completed.class);
     assertThat(c.output().stdout()).isEqualTo("a; $(id) `id` * $HOME\n");
+  }
+
+  @Test
+  void run_nulInArgument_launchFailsInsteadOfCuttingItShort() {
+    LaunchFailed f = as(run(LONG, MIB, "/usr/bin/echo", "a\0b"), LaunchFailed.class);
+    assertThat(f.reason()).contains("null character");
   }
 
   @Test
@@ -208,6 +214,53 @@ abstract class CommandExecutorTest {
   }
 
   @Test
+  void run_stdin_isDevNull() {
+    Completed c = as(run(LONG, MIB, "/usr/bin/readlink", "/proc/self/fd/0"), Completed.class);
+    assertThat(c.output().stdout()).isEqualTo("/dev/null\n");
+  }
+
+  @Test
+  void run_descriptors_onlyStdioInherited() {
+    // ls opens one descriptor of its own (3) to read the directory; anything else came from this JVM.
+    Completed c = as(run(LONG, MIB, "/bin/ls", "/proc/self/fd"), Completed.class);
+    assertThat(c.output().stdout().lines().toList()).containsExactly("0", "1", "2", "3");
+  }
+
+  @Test
+  void run_signals_noneBlockedAndNoStandardOneIgnored() {
+    Completed c = as(run(LONG, MIB, "/bin/grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"), Completed.class);
+    Map<String, Long> masks = c.output().stdout().lines().map(line -> line.split(":\t"))
+        .collect(Collectors.toMap(kv -> kv[0], kv -> Long.parseUnsignedLong(kv[1].strip(), 16)));
+
+    assertThat(masks.get("SigBlk")).isZero();
+    // Bits 0-30 are signals 1-31. glibc's own real-time signals (32, 33) may show as ignored; no process can set them.
+    assertThat(masks.get("SigIgn") & 0x7fff_ffffL).isZero();
+  }
+
+  @Test
+  void run_manyConcurrently_eachGetsItsOwnOutput() throws Exception {
+    List<Thread> callers = new ArrayList<>();
+    List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int t = 0; t < 8; t++) {
+      int caller = t;
+      callers.add(Thread.ofVirtual().start(() -> {
+        for (int i = 0; i < 25; i++) {
+          String word = caller + "-" + i;
+          ExecResult r = run(LONG, MIB, "/usr/bin/echo", word);
+          if (!(r instanceof Completed c) || c.exitCode() != 0 || !c.output().stdout().equals(word + "\n")) {
+            wrong.add(word + " -> " + r);
+          }
+        }
+      }));
+    }
+    for (Thread caller : callers) {
+      caller.join(Duration.ofSeconds(25));
+    }
+    assertThat(wrong).isEmpty();
+    assertThat(executor.running()).isZero();
+  }
+
+  @Test
   void run_workdir_isTheRules() throws IOException {
     CommandRule pwd = new CommandRule("pwd", Path.of("/bin/pwd"), List.of(), 0, List.of(), LONG, MIB,
         Set.of("*"), Set.of(), dir, false);
@@ -266,7 +319,18 @@ abstract class CommandExecutorTest {
     assertAllGone(tree);
   }
 
-  private Path spawnTreeScript() throws IOException {
+  @Test
+  void timeout_descendantThatLeftTheGroup_stillKilled() throws Exception {
+    Path pids = dir.resolve("pids");
+    String script = "setsid sleep 60 & echo $! > " + pids + "; exec sleep 60";
+    Execution execution = executor.start(rule("/bin/sh", Duration.ofSeconds(2), MIB), argv("/bin/sh", "-c", script));
+    List<ProcessHandle> tree = awaitTree(pids, 1);
+
+    assertThat(execution.await()).isInstanceOf(ExecResult.TimedOut.class);
+    assertAllGone(tree);
+  }
+
+  Path spawnTreeScript() throws IOException {
     Path script = dir.resolve("spawn-tree.sh");
     try (InputStream in = getClass().getResourceAsStream("spawn-tree.sh")) {
       assertThat(in).isNotNull();
@@ -277,7 +341,7 @@ abstract class CommandExecutorTest {
   }
 
   /** Waits until {@code count} processes recorded their PIDs and returns their handles, all alive. */
-  private static List<ProcessHandle> awaitTree(Path pidFile, int count) throws IOException {
+  static List<ProcessHandle> awaitTree(Path pidFile, int count) throws IOException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
       List<String> lines = Files.exists(pidFile) ? Files.readAllLines(pidFile) : List.of();
@@ -294,7 +358,7 @@ abstract class CommandExecutorTest {
     throw new AssertionError("process tree did not start within 10 s: " + pidFile);
   }
 
-  private static void assertAllGone(List<ProcessHandle> tree) throws IOException {
+  static void assertAllGone(List<ProcessHandle> tree) throws IOException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     List<ProcessHandle> alive = tree;
     while (System.nanoTime() < deadline) {
