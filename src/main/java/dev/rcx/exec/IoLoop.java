@@ -157,26 +157,35 @@ final class IoLoop {
 
   private void run() {
     while (true) {
-      int ready;
       try {
-        ready = (int) c.epollWait.invokeExact(errno, epoll, events, MAX_EVENTS, -1);
-      } catch (Throwable t) {
-        throw Invoke.unchecked(t);
-      }
-      if (ready < 0) {
-        waitFailed(ffi.errno(errno));
-        continue;
-      }
-      for (int i = 0; i < ready; i++) {
-        int fd = (int) ffi.getLong(events + (long) i * c.epollEventSize + c.epollDataOffset);
-        try {
-          dispatch(fd);
-        } catch (RuntimeException e) {
-          LOG.error("handling descriptor {} failed; continuing", fd, e);
-        }
+        waitAndDispatch();
+      } catch (Throwable t) { // if this thread died, every running command would hang: keep serving
+        LOG.error("the exec I/O loop failed; continuing", t);
       }
     }
   }
+
+  private void waitAndDispatch() {
+    int ready;
+    try {
+      ready = (int) c.epollWait.invokeExact(errno, epoll, events, MAX_EVENTS, -1);
+    } catch (Throwable t) {
+      throw Invoke.unchecked(t);
+    }
+    if (ready < 0) {
+      waitFailed(ffi.errno(errno));
+      return;
+    }
+    for (int i = 0; i < ready; i++) {
+      int fd = (int) ffi.getLong(events + (long) i * c.epollEventSize + c.epollDataOffset);
+      try {
+        dispatch(fd);
+      } catch (RuntimeException e) {
+        LOG.error("handling descriptor {} failed; continuing", fd, e);
+      }
+    }
+  }
+
 
   private void dispatch(int fd) {
     Watched watched = handlers.get(fd);
