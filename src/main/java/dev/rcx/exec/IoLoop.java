@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,10 +14,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design: an epoll set holds, per child, the read ends of its stdout and stderr pipes and a pidfd that becomes
  * readable when the child exits, plus an eventfd used to hand the loop work from other threads. Launching threads
- * register descriptors (handler first, then {@code epoll_ctl}); only the loop reads, closes and reaps, so a descriptor
- * number is released only after its handler has been removed and a new registration can never meet a stale handler.
- * Before reaping a child the loop sends SIGKILL to its process group: the zombie still pins the group's id, so the
- * signal can only reach what the command left running. Per command this costs no thread at all, which on a 2-core
+ * register descriptors (handler first, then {@code epoll_ctl}); only the loop reads, closes and reaps. Each
+ * registration carries a unique token, not the descriptor number, as its epoll data: a descriptor closed while handling
+ * one event of a batch may be reused by a new registration before the batch's later events are handled, and those
+ * stale events must find nothing rather than the newcomer. Before reaping an exited child the loop sends SIGKILL to
+ * its process group: the zombie still pins the group's id, so the signal can only reach what the command left
+ * running. Per command this costs no thread at all, which on a 2-core
  * machine is most of the difference to the JDK's two reader threads per process.
  *
  * <p>Callbacks of {@link NativeChild#exited()} and {@link NativeChild#drained()} run on this thread and must not
@@ -34,15 +37,20 @@ final class IoLoop {
   /** The read end of one output pipe of a child. Its state is touched only by the loop thread. */
   static final class Pipe implements Watched {
     final int fd;
+    final long token;
     final OutputCapture capture;
     NativeChild child;
     boolean open = true;
 
-    Pipe(int fd, int cap) {
+    Pipe(int fd, long token, int cap) {
       this.fd = fd;
+      this.token = token;
       this.capture = new OutputCapture(cap);
     }
   }
+
+  /** A descriptor in the epoll set and what it stands for. */
+  private record Registration(int fd, Watched watched) {}
 
   /** The eventfd other threads write to after queueing a task. */
   record Wake() implements Watched {}
@@ -57,7 +65,8 @@ final class IoLoop {
   private final long status;
   private final long one;
   private final byte[] scratch = new byte[BUFFER];
-  private final Map<Integer, Watched> handlers = new ConcurrentHashMap<>();
+  private final Map<Long, Registration> handlers = new ConcurrentHashMap<>();
+  private final AtomicLong tokens = new AtomicLong();
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
   private IoLoop(Libc c, int epoll, int wakeFd) {
@@ -68,7 +77,7 @@ final class IoLoop {
     this.events = ffi.calloc((long) MAX_EVENTS * c.epollEventSize);
     this.buffer = ffi.calloc(BUFFER);
     this.errno = ffi.calloc(16);
-    this.status = ffi.calloc(16);
+    this.status = ffi.calloc(Libc.SIGINFO_SIZE);
     this.one = ffi.calloc(8);
     ffi.setLong(one, 1);
   }
@@ -95,7 +104,7 @@ final class IoLoop {
         throw new UnsupportedOperationException("eventfd failed: " + c.describe(c.ffi.errno(errno)));
       }
       IoLoop loop = new IoLoop(c, epoll, wake);
-      loop.watch(wake, new Wake(), errno, loop.events);
+      loop.watch(loop.tokens.incrementAndGet(), wake, new Wake(), errno, loop.events);
       Thread.ofPlatform().daemon().name("rcx-exec-io").start(loop::run);
       return loop;
     } catch (IOException e) {
@@ -117,20 +126,21 @@ final class IoLoop {
    */
   NativeChild register(int pid, int stdoutFd, int stderrFd, int cap, long errnoBuffer, long eventBuffer)
       throws IOException {
-    Pipe out = new Pipe(stdoutFd, cap);
-    Pipe err = new Pipe(stderrFd, cap);
+    Pipe out = new Pipe(stdoutFd, tokens.incrementAndGet(), cap);
+    Pipe err = new Pipe(stderrFd, tokens.incrementAndGet(), cap);
+    long pidToken = tokens.incrementAndGet();
     int pidfd = -1;
     try {
       nonBlocking(stdoutFd, errnoBuffer);
       nonBlocking(stderrFd, errnoBuffer);
       pidfd = pidfdOpen(pid, errnoBuffer);
-      NativeChild child = new NativeChild(this, c, pid, pidfd, out, err);
-      watch(stdoutFd, out, errnoBuffer, eventBuffer);
-      watch(stderrFd, err, errnoBuffer, eventBuffer);
-      watch(pidfd, child, errnoBuffer, eventBuffer);
+      NativeChild child = new NativeChild(this, c, pid, pidToken, out, err);
+      watch(out.token, stdoutFd, out, errnoBuffer, eventBuffer);
+      watch(err.token, stderrFd, err, errnoBuffer, eventBuffer);
+      watch(pidToken, pidfd, child, errnoBuffer, eventBuffer);
       return child;
     } catch (IOException | RuntimeException e) {
-      abort(pid, pidfd, out, err);
+      abort(pid, new long[] {out.token, err.token, pidToken}, new int[] {stdoutFd, stderrFd, pidfd});
       throw e;
     }
   }
@@ -151,7 +161,7 @@ final class IoLoop {
       return;
     }
     pipe.open = false;
-    release(pipe.fd);
+    release(pipe.token);
     pipe.child.pipeClosed();
   }
 
@@ -177,22 +187,22 @@ final class IoLoop {
       return;
     }
     for (int i = 0; i < ready; i++) {
-      int fd = (int) ffi.getLong(events + (long) i * c.epollEventSize + c.epollDataOffset);
+      long token = ffi.getLong(events + (long) i * c.epollEventSize + c.epollDataOffset);
       try {
-        dispatch(fd);
+        dispatch(token);
       } catch (RuntimeException e) {
-        LOG.error("handling descriptor {} failed; continuing", fd, e);
+        LOG.error("handling registration {} failed; continuing", token, e);
       }
     }
   }
 
 
-  private void dispatch(int fd) {
-    Watched watched = handlers.get(fd);
-    if (watched == null) {
-      return;
+  private void dispatch(long token) {
+    Registration registration = handlers.get(token);
+    if (registration == null) {
+      return; // released while handling an earlier event of this batch
     }
-    switch (watched) {
+    switch (registration.watched()) {
       case Pipe pipe -> drain(pipe);
       case NativeChild child -> reap(child);
       case Wake wake -> runTasks();
@@ -244,14 +254,14 @@ final class IoLoop {
     try {
       code = child.reap(errno, status);
     } catch (RuntimeException e) {
-      release(child.pidfd());
+      release(child.pidToken());
       child.exited().completeExceptionally(e);
       return;
     }
     if (code == NativeChild.STILL_RUNNING) {
       return;
     }
-    release(child.pidfd());
+    release(child.pidToken());
     // The child is gone, so unless something it started holds the pipes they end right here: reading them now lets
     // the exit callback find the output complete instead of arming a drain timer for every command.
     drainNow(child.stdoutPipe());
@@ -287,10 +297,10 @@ final class IoLoop {
     }
   }
 
-  private void watch(int fd, Watched watched, long errnoBuffer, long event) throws IOException {
-    handlers.put(fd, watched);
+  private void watch(long token, int fd, Watched watched, long errnoBuffer, long event) throws IOException {
+    handlers.put(token, new Registration(fd, watched));
     ffi.setInt(event, Libc.EPOLLIN);
-    ffi.setLong(event + c.epollDataOffset, fd);
+    ffi.setLong(event + c.epollDataOffset, token);
     int rc;
     try {
       rc = (int) c.epollCtl.invokeExact(errnoBuffer, epoll, Libc.EPOLL_CTL_ADD, fd, event);
@@ -298,7 +308,7 @@ final class IoLoop {
       throw Invoke.unchecked(t);
     }
     if (rc != 0) {
-      handlers.remove(fd);
+      handlers.remove(token);
       throw c.failure("epoll_ctl(ADD)", ffi.errno(errnoBuffer));
     }
   }
@@ -307,8 +317,12 @@ final class IoLoop {
    * Forgets {@code fd}, takes it out of the epoll set and closes it. The explicit removal matters: epoll drops a
    * descriptor on close only if no other process shares it, and a concurrently forking JDK launch briefly does.
    */
-  private void release(int fd) {
-    handlers.remove(fd);
+  private void release(long token) {
+    Registration registration = handlers.remove(token);
+    if (registration == null) {
+      return;
+    }
+    int fd = registration.fd();
     try {
       int ignored = (int) c.epollCtl.invokeExact(errno, epoll, Libc.EPOLL_CTL_DEL, fd, 0L);
     } catch (Throwable t) {
@@ -343,7 +357,7 @@ final class IoLoop {
   }
 
   /** Undoes a failed registration: nothing may stay running or registered. */
-  private void abort(int pid, int pidfd, Pipe out, Pipe err) {
+  private void abort(int pid, long[] registrations, int[] fds) {
     c.signal(-pid, Libc.SIGKILL);
     c.signal(pid, Libc.SIGKILL);
     long local = ffi.calloc(16);
@@ -354,15 +368,14 @@ final class IoLoop {
     } finally {
       ffi.free(local);
     }
-    for (int fd : new int[] {out.fd, err.fd, pidfd}) {
-      if (fd < 0) {
-        continue;
-      }
-      if (handlers.containsKey(fd)) {
-        execute(() -> release(fd)); // registered: the loop may be reading it right now
-      } else {
-        c.closeQuietly(fd);
+    for (int i = 0; i < fds.length; i++) {
+      long token = registrations[i];
+      if (handlers.containsKey(token)) {
+        execute(() -> release(token)); // registered: the loop may be reading it right now
+      } else if (fds[i] >= 0) {
+        c.closeQuietly(fds[i]);
       }
     }
   }
+
 }

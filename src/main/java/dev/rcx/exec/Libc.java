@@ -21,6 +21,12 @@ final class Libc {
   static final int EPOLL_CTL_DEL = 2;
   static final int EPOLLIN = 0x1;
   static final int WNOHANG = 1;
+  static final int WEXITED = 4;
+  static final int WNOWAIT = 0x01000000;
+  static final int P_PID = 1;
+  /** {@code siginfo_t} is 128 bytes on Linux; {@code si_pid} sits at offset 16 on 64-bit. */
+  static final long SIGINFO_SIZE = 128;
+  private static final long SI_PID_OFFSET = 16;
   static final int SIGKILL = 9;
   static final int EINTR = 4;
   static final int EAGAIN = 11;
@@ -42,6 +48,7 @@ final class Libc {
   final MethodHandle write;
   final MethodHandle kill;
   final MethodHandle waitpid;
+  final MethodHandle waitid;
   final MethodHandle pidfdOpen;
   final MethodHandle epollCreate1;
   final MethodHandle epollCtl;
@@ -73,6 +80,7 @@ final class Libc {
     write = ffi.function("write", C.LONG, C.INT, C.POINTER, C.LONG);
     kill = ffi.function("kill", C.INT, C.INT, C.INT);
     waitpid = ffi.functionWithErrno("waitpid", C.INT, C.INT, C.POINTER, C.INT);
+    waitid = ffi.functionWithErrno("waitid", C.INT, C.INT, C.INT, C.POINTER, C.INT);
     pidfdOpen = ffi.functionWithErrno("pidfd_open", C.INT, C.INT, C.INT);
     epollCreate1 = ffi.functionWithErrno("epoll_create1", C.INT, C.INT);
     epollCtl = ffi.functionWithErrno("epoll_ctl", C.INT, C.INT, C.INT, C.INT, C.POINTER);
@@ -134,6 +142,29 @@ final class Libc {
       throw Invoke.unchecked(t);
     }
   }
+
+  /** What {@link #probe} found. */
+  enum ChildState { RUNNING, EXITED, NOT_A_CHILD }
+
+  /**
+   * Whether child {@code pid} has exited, without reaping it ({@code WNOWAIT}).
+   *
+   * @param siginfo scratch of {@link #SIGINFO_SIZE} bytes
+   */
+  ChildState probe(int pid, long errnoBuffer, long siginfo) {
+    ffi.setLong(siginfo + SI_PID_OFFSET, 0);
+    int rc;
+    try {
+      rc = (int) waitid.invokeExact(errnoBuffer, P_PID, pid, siginfo, WEXITED | WNOHANG | WNOWAIT);
+    } catch (Throwable t) {
+      throw Invoke.unchecked(t);
+    }
+    if (rc != 0) {
+      return ChildState.NOT_A_CHILD;
+    }
+    return ffi.getInt(siginfo + SI_PID_OFFSET) != 0 ? ChildState.EXITED : ChildState.RUNNING;
+  }
+
 
   /** Sends {@code signal} to {@code pid} (a process group if negative); false if there was no such process. */
   boolean signal(int pid, int signal) {

@@ -14,7 +14,7 @@ final class NativeChild implements Child, IoLoop.Watched {
   private final IoLoop loop;
   private final Libc c;
   private final int pid;
-  private final int pidfd;
+  private final long pidToken;
   private final IoLoop.Pipe stdout;
   private final IoLoop.Pipe stderr;
   private final CompletableFuture<Integer> exited = new CompletableFuture<>();
@@ -22,11 +22,11 @@ final class NativeChild implements Child, IoLoop.Watched {
   private int openPipes = 2; // loop thread only
   private boolean reaped; // guarded by this
 
-  NativeChild(IoLoop loop, Libc c, int pid, int pidfd, IoLoop.Pipe stdout, IoLoop.Pipe stderr) {
+  NativeChild(IoLoop loop, Libc c, int pid, long pidToken, IoLoop.Pipe stdout, IoLoop.Pipe stderr) {
     this.loop = loop;
     this.c = c;
     this.pid = pid;
-    this.pidfd = pidfd;
+    this.pidToken = pidToken;
     this.stdout = stdout;
     this.stderr = stderr;
     stdout.child = this;
@@ -38,8 +38,9 @@ final class NativeChild implements Child, IoLoop.Watched {
     return pid;
   }
 
-  int pidfd() {
-    return pidfd;
+  /** The loop's registration of this child's pidfd. */
+  long pidToken() {
+    return pidToken;
   }
 
   IoLoop.Pipe stdoutPipe() {
@@ -96,16 +97,31 @@ final class NativeChild implements Child, IoLoop.Watched {
   }
 
   /**
-   * Loop thread, once the pidfd is readable: kills what is left of the process group (the zombie leader keeps the
-   * group id from being reused until it is reaped), then reaps the leader.
+   * Loop thread, once the pidfd is readable: if the child has exited, kills what is left of its process group (the
+   * zombie leader keeps the group id from being reused until it is reaped), then reaps it. The exit is checked first,
+   * without reaping, because a group kill sent on a wrong belief that the command had ended would kill the command.
    *
+   * @param buffer loop-owned scratch of at least {@link Libc#SIGINFO_SIZE} bytes
    * @return the exit code as {@link Child#exited()} defines it, or {@link #STILL_RUNNING}
    */
-  synchronized int reap(long errnoBuffer, long statusBuffer) {
-    c.signal(-pid, Libc.SIGKILL);
+  synchronized int reap(long errnoBuffer, long buffer) {
+    if (reaped) {
+      return STILL_RUNNING;
+    }
+    switch (c.probe(pid, errnoBuffer, buffer)) {
+      case RUNNING -> {
+        return STILL_RUNNING;
+      }
+      case NOT_A_CHILD -> {
+        // Someone else reaped it, so its pid (and group id) may already belong to another process: signal nothing.
+        reaped = true;
+        throw new IllegalStateException("waitid(" + pid + ") failed: " + c.describe(c.ffi.errno(errnoBuffer)));
+      }
+      case EXITED -> c.signal(-pid, Libc.SIGKILL);
+    }
     int rc;
     try {
-      rc = (int) c.waitpid.invokeExact(errnoBuffer, pid, statusBuffer, Libc.WNOHANG);
+      rc = (int) c.waitpid.invokeExact(errnoBuffer, pid, buffer, Libc.WNOHANG);
     } catch (Throwable t) {
       throw Invoke.unchecked(t);
     }
@@ -116,8 +132,9 @@ final class NativeChild implements Child, IoLoop.Watched {
     if (rc < 0) {
       throw new IllegalStateException("waitpid(" + pid + ") failed: " + c.describe(c.ffi.errno(errnoBuffer)));
     }
-    int status = c.ffi.getInt(statusBuffer);
+    int status = c.ffi.getInt(buffer);
     int signal = status & 0x7f;
     return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
   }
+
 }

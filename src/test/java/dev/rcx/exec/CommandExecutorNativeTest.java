@@ -4,13 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rcx.exec.ExecResult.Completed;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The shared contract against {@link NativeLauncher}, plus what only it promises: process groups. */
 class CommandExecutorNativeTest extends CommandExecutorTest {
   @Override
   Launcher launcher() {
     return Launchers.nativeLauncher();
+  }
+
+  /**
+   * Stress: the I/O loop once keyed epoll events by descriptor number, so a stale event for a pipe closed earlier in
+   * the same batch could reach a newly registered pidfd with that number and kill a running command (exit 137). That
+   * took tens of thousands of commands to show, so this can only make it likely, not certain, to be caught.
+   */
+  @Test
+  @Tag("heavy")
+  @Timeout(120)
+  void run_thousandsConcurrently_noneKilledOrMixedUp() throws Exception {
+    assertConcurrentRunsCorrect(20, 200);
   }
 
   @Test

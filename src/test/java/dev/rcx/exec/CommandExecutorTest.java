@@ -239,12 +239,20 @@ abstract class CommandExecutorTest {
 
   @Test
   void run_manyConcurrently_eachGetsItsOwnOutput() throws Exception {
-    List<Thread> callers = new ArrayList<>();
+    assertConcurrentRunsCorrect(8, 40);
+  }
+
+  /**
+   * {@code callers} threads each run {@code perCaller} echo commands with distinct words; every result must be a clean
+   * exit with its own word. Catches descriptors or exits attributed to the wrong command, and kills of the wrong one.
+   */
+  void assertConcurrentRunsCorrect(int callers, int perCaller) throws Exception {
+    List<Thread> threads = new ArrayList<>();
     List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
-    for (int t = 0; t < 8; t++) {
+    for (int t = 0; t < callers; t++) {
       int caller = t;
-      callers.add(Thread.ofVirtual().start(() -> {
-        for (int i = 0; i < 25; i++) {
+      threads.add(Thread.ofVirtual().start(() -> {
+        for (int i = 0; i < perCaller; i++) {
           String word = caller + "-" + i;
           ExecResult r = run(LONG, MIB, "/usr/bin/echo", word);
           if (!(r instanceof Completed c) || c.exitCode() != 0 || !c.output().stdout().equals(word + "\n")) {
@@ -253,8 +261,8 @@ abstract class CommandExecutorTest {
         }
       }));
     }
-    for (Thread caller : callers) {
-      caller.join(Duration.ofSeconds(25));
+    for (Thread thread : threads) {
+      thread.join(Duration.ofSeconds(25));
     }
     assertThat(wrong).isEmpty();
     assertThat(executor.running()).isZero();
