@@ -28,6 +28,7 @@ final class Launchers {
   static synchronized Launcher configured() {
     if (configured == null) {
       configured = choose(System.getProperty(PROPERTY, "auto"));
+      LOG.info("commands are started by the {} launcher", configured.name());
     }
     return configured;
   }
@@ -64,8 +65,7 @@ final class Launchers {
 
   private static Launcher nativeOrJdk(boolean insist) {
     if (!insist && !Ffi.nativeAccessEnabled()) {
-      LOG.info("launching commands with the JDK's ProcessBuilder: native access is not enabled "
-          + "(--enable-native-access=ALL-UNNAMED) ");
+      LOG.info("not using the native launcher: native access is not enabled (--enable-native-access=ALL-UNNAMED)");
       return jdk();
     }
     try {
@@ -74,7 +74,7 @@ final class Launchers {
       if (insist) {
         LOG.warn("{}=native, but the native launcher cannot run here ({}); using the JDK's", PROPERTY, e.getMessage());
       } else {
-        LOG.info("launching commands with the JDK's ProcessBuilder: {}", e.getMessage());
+        LOG.info("not using the native launcher: {}", e.getMessage());
       }
       return jdk();
     }
