@@ -17,7 +17,7 @@ rcx_pick_jdk() {
       return 0
     fi
   fi
-  for dir in /usr/lib/jvm/*/; do
+  for dir in "${RCX_JVM_ROOT:-/usr/lib/jvm}"/*/; do
     dir=${dir%/}
     [ -x "$dir/bin/javac" ] || continue
     v=$(rcx_jdk_version "$dir")
@@ -28,7 +28,7 @@ rcx_pick_jdk() {
     export JAVA_HOME="$best"
     return 0
   fi
-  echo "Error: rcx needs a JDK 21 or newer. JAVA_HOME=${JAVA_HOME:-<unset>} is not one, and none was found under /usr/lib/jvm." >&2
+  echo "Error: rcx needs a JDK 21 or newer. JAVA_HOME=${JAVA_HOME:-<unset>} is not one, and none was found under ${RCX_JVM_ROOT:-/usr/lib/jvm}." >&2
   echo "Install one (e.g. Temurin 21+) and set JAVA_HOME to it." >&2
   return 1
 }

@@ -96,6 +96,32 @@ public sealed interface AuditEvent {
     }
   }
 
+  /**
+   * Written by a sealed {@link AuditLog} itself: closes key epoch {@code epoch}, which held {@code records} records
+   * before this one. Its MAC is the last made with that epoch's key, which is destroyed right after. {@code keyId}
+   * identifies the key chain; {@code reason} is one of {@link #REASONS}.
+   */
+  record Seal(long epoch, long records, String keyId, String reason) implements AuditEvent {
+    public static final String EPOCH_FULL = "epoch_full";
+    public static final String INTERVAL = "interval";
+    public static final String CLOSE = "close";
+    public static final String REQUESTED = "requested";
+    /** The values {@code reason} may take. */
+    public static final List<String> REASONS = List.of(EPOCH_FULL, INTERVAL, CLOSE, REQUESTED);
+
+    public Seal {
+      nonNegative(epoch, "seal", "epoch");
+      nonNegative(records, "seal", "records");
+      keyId = required(keyId, "seal", "key_id", MAX_NAME);
+      oneOf(reason, "seal", "reason", REASONS);
+    }
+
+    @Override
+    public String eventName() {
+      return "seal";
+    }
+  }
+
   /** A TCP connection was accepted (before the TLS handshake). */
   record ConnectionOpened(String client) implements AuditEvent {
     public ConnectionOpened {
@@ -151,12 +177,25 @@ public sealed interface AuditEvent {
     }
   }
 
-  /** A login succeeded and opened {@code session}. */
-  record AuthSucceeded(String client, String user, String session) implements AuditEvent {
+  /**
+   * A login succeeded and opened {@code session}. {@code method} says what proved the identity: {@link #PASSWORD}, a
+   * client certificate alone ({@link #CERTIFICATE}) or both ({@link #CERTIFICATE_AND_PASSWORD}).
+   */
+  record AuthSucceeded(String client, String user, String session, String method) implements AuditEvent {
+    public static final String PASSWORD = "password";
+    public static final String CERTIFICATE = "certificate";
+    public static final String CERTIFICATE_AND_PASSWORD = "certificate+password";
+
     public AuthSucceeded {
       client = required(client, "auth_succeeded", "client", MAX_ADDRESS);
       user = required(user, "auth_succeeded", "user", MAX_NAME);
       session = required(session, "auth_succeeded", "session", MAX_NAME);
+      method = required(method, "auth_succeeded", "method", MAX_NAME);
+    }
+
+    /** A password login. */
+    public AuthSucceeded(String client, String user, String session) {
+      this(client, user, session, PASSWORD);
     }
 
     @Override

@@ -1,56 +1,135 @@
 package dev.rcx.audit;
 
 import dev.rcx.audit.AuditEvent.LogRecovered;
+import dev.rcx.audit.AuditEvent.Seal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * An append-only, hash-chained NDJSON audit log.
+ * An append-only, hash-chained, optionally sealed NDJSON audit log.
  *
  * <h2>Format</h2>
  * One JSON object per line, pure ASCII (non-ASCII characters are escaped), keys in this order: {@code seq} (1, 2, 3...),
  * {@code ts} (UTC, ISO-8601 with milliseconds, from the injected clock), {@code event}, {@code client}, {@code user},
  * {@code session}, the event's own fields in snake_case, then {@code prev}: the lowercase hex SHA-256 of the previous
- * line's exact bytes without its newline (64 zeros for the first line). Every key of an event type is always present;
- * absent values are JSON {@code null}.
+ * line's exact bytes without its newline (64 zeros for the first line), and in a sealed log {@code mac} (below). Every
+ * key of an event type is always present; absent values are JSON {@code null}.
+ *
+ * <h2>Sealing (forward security)</h2>
+ * A sealed log (the default) is created with a random 32-byte key K_0, handed out once by {@link #takeVerificationKey}
+ * as {@code rcx-audit-key:v1:<epoch-records>:<base64url K_0>} for the operator to keep off this host. Each record
+ * carries {@code mac}: HMAC-SHA256 of the line without the mac field, under a key derived from the current epoch key
+ * K_e. After {@code epochRecords} records, after {@code sealInterval}, on {@link #seal()} and on {@link #close()}, the
+ * log writes a {@code seal} record, forces the file to disk, computes K_{e+1} = HMAC-SHA256(K_e, "rcx-audit-evolve:v1"),
+ * atomically replaces {@code <file>.key} (which holds only K_{e+1} and e+1) and wipes K_e from memory. Whoever takes
+ * the host later can forge records of the current epoch onwards, but cannot alter, insert into, reorder or cut off
+ * earlier sealed epochs without {@link #verify(Path, String)} noticing. See the threat model in docs/SECURITY.md.
+ *
+ * <h2>Durability</h2>
+ * {@link Durability#FLUSH}: {@code append} returns after {@code write(2)}: survives a crash of this process, not a power
+ * loss. {@link Durability#FSYNC}: {@code append} returns after the record is forced to disk, with group commit:
+ * concurrent appenders share one force. Seals are always forced before the key evolves, so the key file never claims
+ * more seals than the disk holds.
  *
  * <h2>Concurrency</h2>
- * {@link #append} may be called from any thread. An event's JSON is built outside the lock; the lock covers only
- * framing (seq, ts, prev) and the {@code write} system call, which is held under the lock on purpose: records must reach
- * the file in seq order, and a write into the page cache takes microseconds. The file is also locked against a second
- * process ({@link FileChannel#tryLock}), since two writers would fork the chain.
+ * {@link #append} may be called from any thread. An event's JSON is built outside the lock; the lock covers framing
+ * (seq, ts, prev, mac) and the {@code write} system call, held under the lock on purpose: records must reach the file in
+ * seq order, and a write into the page cache takes microseconds. FSYNC waits happen outside it ({@link GroupCommit}). A
+ * seal holds the lock across two forces and a rename, once per epoch. One daemon thread, {@code rcx-audit-sealer}, seals
+ * on the interval. A second writer, in this process or another, is refused: see {@link WriterLock} ({@code <file>.lock}).
  *
  * <h2>Crash recovery</h2>
  * {@link #open} continues the chain of an existing file. If the file ends in an incomplete line (a crash mid-write),
- * that line is copied to {@code <file>.torn-<timestamp>}, cut off, and a {@code log_recovered} record is appended.
+ * that line is copied to {@code <file>.torn-<timestamp>}, cut off, and a {@code log_recovered} record is appended. If a
+ * crash fell between a seal and the key file update, open completes the update.
  *
  * <h2>Failures</h2>
- * If a write fails the log stops accepting records (every later {@code append} throws), because the file may now end in
- * a partial line; reopening repairs it.
+ * If a write, force or key update fails, the log stops accepting records (every later {@code append} throws), because
+ * the file may now end in a partial line or the key state may be behind; reopening repairs it.
  */
 public final class AuditLog implements AuditSink {
   private static final DateTimeFormatter TORN_STAMP =
       DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /**
+   * How a log is opened.
+   *
+   * @param durability when {@code append} returns; see {@link Durability}
+   * @param sealed whether records carry MACs under a forward-secure key (needed for {@link #verify(Path, String)});
+   *     must match how the log was created
+   * @param epochRecords records per key epoch (1..1,000,000); fixed when the log is created, ignored afterwards
+   * @param sealInterval seal the current epoch at least this often while it has records; {@link Duration#ZERO} turns
+   *     the timer off (then epochs end only when full, on {@link #seal()} or on close)
+   */
+  public record Options(Durability durability, boolean sealed, int epochRecords, Duration sealInterval) {
+    public static final int DEFAULT_EPOCH_RECORDS = 64;
+    public static final Duration DEFAULT_SEAL_INTERVAL = Duration.ofMinutes(5);
+
+    public Options {
+      Objects.requireNonNull(durability, "durability");
+      Objects.requireNonNull(sealInterval, "sealInterval");
+      if (epochRecords < 1 || epochRecords > 1_000_000) {
+        throw new IllegalArgumentException("epochRecords must be in 1..1000000, was " + epochRecords);
+      }
+      if (sealInterval.isNegative() || !sealInterval.isZero() && sealInterval.toMillis() < 10) {
+        throw new IllegalArgumentException("sealInterval must be zero (off) or at least 10 ms, was " + sealInterval);
+      }
+    }
+
+    /** Sealed, {@link Durability#FLUSH}, 64 records per epoch, sealed at least every 5 minutes. */
+    public static Options defaults() {
+      return new Options(Durability.FLUSH, true, DEFAULT_EPOCH_RECORDS, DEFAULT_SEAL_INTERVAL);
+    }
+
+    /** Hash chain only: no MACs, no key file, no seals. */
+    public static Options unsealed() {
+      return new Options(Durability.FLUSH, false, DEFAULT_EPOCH_RECORDS, Duration.ZERO);
+    }
+
+    public Options withDurability(Durability value) {
+      return new Options(value, sealed, epochRecords, sealInterval);
+    }
+
+    public Options withEpochRecords(int value) {
+      return new Options(durability, sealed, value, sealInterval);
+    }
+
+    public Options withSealInterval(Duration value) {
+      return new Options(durability, sealed, epochRecords, value);
+    }
+  }
 
   private final Path file;
+  private final Path keyPath;
   private final Clock clock;
+  private final Options options;
   private final FileChannel channel;
-  private final FileLock fileLock;
+  private final WriterLock writerLock;
   private final ReentrantLock lock = new ReentrantLock();
+  private final GroupCommit commit;
+  private volatile long writtenSeq;
+  private ScheduledExecutorService sealer;
 
   // Guarded by lock.
   private long seq;
@@ -58,33 +137,59 @@ public final class AuditLog implements AuditSink {
   private long size;
   private boolean closed;
   private Exception failure;
+  private EpochKeys keys;
+  private String keyId;
+  private int epochRecords;
+  private long recordsInEpoch;
+  private String verificationKey;
 
-  private AuditLog(Path file, Clock clock, FileChannel channel, FileLock fileLock) {
+  private AuditLog(Path file, Clock clock, Options options, FileChannel channel, WriterLock writerLock) {
     this.file = file;
+    this.keyPath = KeyFile.pathFor(file);
     this.clock = clock;
+    this.options = options;
     this.channel = channel;
-    this.fileLock = fileLock;
+    this.writerLock = writerLock;
+    this.commit = options.durability() == Durability.FSYNC
+        ? new GroupCommit(() -> writtenSeq, () -> channel.force(true), 0)
+        : null;
+  }
+
+  /** {@code open(file, clock, Options.defaults())}: a sealed log with {@link Durability#FLUSH}. */
+  public static AuditLog open(Path file, Clock clock) {
+    return open(file, clock, Options.defaults());
   }
 
   /**
    * Opens {@code file} for appending, creating it (mode 600) if absent, or continuing its chain from the last complete
-   * line. A torn last line is repaired as described in the class comment.
+   * line. A torn last line is repaired as described in the class comment. For a sealed log that this call creates, the
+   * verification key is available once from {@link #takeVerificationKey()}.
    *
    * @param clock the source of every record's {@code ts}
-   * @throws AuditException if the file cannot be opened or locked, or its last complete line is not a record
+   * @throws AuditException if the file cannot be opened or locked, its last complete line is not a record, or its
+   *     sealing state does not fit {@code options} or its key file (a missing, older or newer key file is refused:
+   *     that is what tampering looks like)
    */
-  public static AuditLog open(Path file, Clock clock) {
+  public static AuditLog open(Path file, Clock clock, Options options) {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(options, "options");
+    WriterLock writer = null;
     FileChannel ch = null;
+    AuditLog log = null;
     try {
+      writer = WriterLock.acquire(file);
       ch = openChannel(file);
-      FileLock fl = lockOrFail(file, ch);
-      AuditLog log = new AuditLog(file, clock, ch, fl);
+      log = new AuditLog(file, clock, options, ch, writer);
       log.resume();
+      log.startSealer();
       return log;
     } catch (IOException | RuntimeException e) {
+      if (log != null && log.keys != null) {
+        log.keys.close();
+      }
       closeQuietly(ch, e);
+      closeQuietly(writer, e);
       if (e instanceof AuditException ae) {
         throw ae;
       }
@@ -95,7 +200,7 @@ public final class AuditLog implements AuditSink {
   private static FileChannel openChannel(Path file) throws IOException {
     try {
       FileChannel ch = FileChannel.open(file,
-          java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
+          Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
           LogFiles.privateFile());
       LogFiles.fsyncDirectory(file.toAbsolutePath().getParent());
       return ch;
@@ -104,37 +209,22 @@ public final class AuditLog implements AuditSink {
     }
   }
 
-  private static FileLock lockOrFail(Path file, FileChannel ch) throws IOException {
-    FileLock fl;
-    try {
-      fl = ch.tryLock();
-    } catch (OverlappingFileLockException e) {
-      fl = null;
-    }
-    if (fl == null) {
-      throw new AuditException("audit log " + file + " is already open for writing (locked by another writer)");
-    }
-    return fl;
-  }
-
-  private static void closeQuietly(FileChannel ch, Exception primary) {
-    if (ch != null) {
+  private static void closeQuietly(java.io.Closeable c, Exception primary) {
+    if (c != null) {
       try {
-        ch.close();
+        c.close();
       } catch (IOException e) {
         primary.addSuppressed(e);
       }
     }
   }
 
-  /** Cuts a torn tail if there is one, then loads seq and hash from the last complete line. */
+  /** Cuts a torn tail, loads seq and hash from the last complete line, sets up the keys, records any recovery. */
   private void resume() throws IOException {
-    size = channel.size();
-    long lastNewline = LogFiles.lastNewlineBefore(channel, size);
-    LogRecovered recovered = null;
-    if (lastNewline != size - 1) {
-      recovered = cutTornTail(lastNewline + 1);
-    }
+    // Every check runs on the complete lines before the torn tail (if any) is cut, so a refused open changes nothing.
+    long fileSize = channel.size();
+    size = LogFiles.lastNewlineBefore(channel, fileSize) + 1;
+    boolean lastHasMac = false;
     if (size > 0) {
       long start = LogFiles.lastNewlineBefore(channel, size - 1) + 1;
       byte[] line = LogFiles.read(channel, start, size - 1);
@@ -145,17 +235,98 @@ public final class AuditLog implements AuditSink {
             + ") is not a valid record (" + e.getMessage() + "); run verify and move the file aside");
       }
       lastHash = Hashes.sha256(line, line.length);
+      lastHasMac = RecordEncoder.unsignedLength(line, line.length) >= 0;
     }
-    if (recovered != null) {
-      write(RecordEncoder.body(new LogRecovered(seq, recovered.droppedBytes(), recovered.tornFile())));
+    writtenSeq = seq;
+    if (options.sealed()) {
+      resumeKeys(lastHasMac);
+    } else if (lastHasMac || Files.exists(keyPath)) {
+      throw new AuditException("audit log " + file + " is sealed (it has MACs or a key file " + keyPath.getFileName()
+          + "); open it with sealing on");
+    }
+    if (fileSize > size) {
+      LogRecovered recovered = cutTornTail(size, fileSize);
+      writeRecord(RecordEncoder.body(new LogRecovered(seq, recovered.droppedBytes(), recovered.tornFile())), false);
+      sealIfFull();
+    }
+    if (commit != null) {
+      channel.force(true);
+      commit.markDurable(seq);
     }
   }
 
-  private LogRecovered cutTornTail(long keep) throws IOException {
-    long dropped = size - keep;
+  private void resumeKeys(boolean lastHasMac) throws IOException {
+    KeyFile.State state = KeyFile.read(keyPath);
+    if (state == null) {
+      if (size > 0) {
+        throw new AuditException("audit log " + file + " has records but no key file " + keyPath.getFileName()
+            + ": the key file was deleted, or the log was created unsealed; move the log aside to start a new one");
+      }
+      createKeys();
+      return;
+    }
+    keys = new EpochKeys(state.key(), state.epoch());
+    keyId = state.keyId();
+    epochRecords = state.epochRecords();
+    if (size > 0 && !lastHasMac) {
+      throw new AuditException("audit log " + file + " has a key file but its last record has no mac: it was"
+          + " written unsealed or rewritten; run verify with the verification key");
+    }
+    SealScan scan;
+    try {
+      scan = SealScan.scan(channel, size);
+    } catch (IOException e) {
+      throw new AuditException("cannot continue audit log " + file + ": " + e.getMessage() + "; run verify", e);
+    }
+    if (scan.keyId() != null && !scan.keyId().equals(keyId)) {
+      throw new AuditException("audit log " + file + " was sealed with key id " + scan.keyId() + " but its key file"
+          + " holds key id " + keyId + ": the key file belongs to another log");
+    }
+    reconcile(state.epoch(), scan.sealedEpochs());
+    recordsInEpoch = scan.recordsAfter();
+  }
+
+  /** Lines up the key file's epoch f with the s seals in the log; see the threat model for why each case is refused. */
+  private void reconcile(long f, long s) throws IOException {
+    if (f == s - 1) {
+      // The writer died between forcing a seal and replacing the key file: finish that step.
+      keys.evolve();
+      writeKeyFile();
+    } else if (f > s) {
+      throw new AuditException("audit log " + file + " holds " + s + " seals but its key file says " + f
+          + " were made: sealed records were removed from the end of the log (or the key file was advanced);"
+          + " run verify with the verification key");
+    } else if (f < s - 1) {
+      throw new AuditException("the key file of audit log " + file + " is at epoch " + f + " but the log holds " + s
+          + " seals: the key file is an old copy; refusing to reuse an old key");
+    }
+  }
+
+  private void createKeys() throws IOException {
+    byte[] k0 = new byte[EpochKeys.KEY_BYTES];
+    RANDOM.nextBytes(k0);
+    keyId = EpochKeys.keyId(k0);
+    epochRecords = options.epochRecords();
+    KeyFile.write(keyPath, keyId, epochRecords, 0, k0);
+    verificationKey = VerificationKey.format(epochRecords, k0);
+    keys = new EpochKeys(k0, 0);
+    recordsInEpoch = 0;
+  }
+
+  private void writeKeyFile() throws IOException {
+    byte[] key = keys.keyCopy();
+    try {
+      KeyFile.write(keyPath, keyId, epochRecords, keys.epoch(), key);
+    } finally {
+      Arrays.fill(key, (byte) 0);
+    }
+  }
+
+  private LogRecovered cutTornTail(long keep, long fileSize) throws IOException {
+    long dropped = fileSize - keep;
     Path torn = tornCopy();
     try (FileChannel out = FileChannel.open(torn,
-        java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), LogFiles.privateFile())) {
+        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), LogFiles.privateFile())) {
       long done = 0;
       while (done < dropped) {
         done += channel.transferTo(keep + done, dropped - done, out);
@@ -165,7 +336,6 @@ public final class AuditLog implements AuditSink {
     LogFiles.fsyncDirectory(torn.toAbsolutePath().getParent());
     channel.truncate(keep);
     channel.force(true);
-    size = keep;
     return new LogRecovered(0, dropped, torn.getFileName().toString());
   }
 
@@ -181,38 +351,141 @@ public final class AuditLog implements AuditSink {
     return candidate;
   }
 
-  /**
-   * Appends {@code event} and returns once its line has been written to the OS (it survives a crash of this process).
-   *
-   * @throws IllegalArgumentException for a {@code log_recovered} event, which only the log itself writes
-   * @throws AuditException if the log is closed, or the write failed (now or earlier)
-   */
-  @Override
-  public void append(AuditEvent event) {
-    Objects.requireNonNull(event, "event");
-    if (event instanceof LogRecovered) {
-      throw new IllegalArgumentException("log_recovered records are written by AuditLog itself");
+  private void startSealer() {
+    if (!options.sealed() || options.sealInterval().isZero()) {
+      return;
     }
-    byte[] body = RecordEncoder.body(event);
+    sealer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "rcx-audit-sealer");
+      t.setDaemon(true);
+      return t;
+    });
+    long ms = options.sealInterval().toMillis();
+    sealer.scheduleWithFixedDelay(this::sealOnInterval, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  private void sealOnInterval() {
     lock.lock();
     try {
-      write(body);
+      if (!closed && failure == null) {
+        seal(Seal.INTERVAL);
+      }
+    } catch (AuditException e) {
+      // The failure is kept in `failure`; the next append reports it to a caller who can act on it.
     } finally {
       lock.unlock();
     }
   }
 
-  /** Frames and writes one record. Caller holds the lock (or is still constructing the log). */
-  private void write(byte[] body) {
+  /**
+   * Appends {@code event} and returns once it is durable as {@link Options#durability()} promises. In a sealed log this
+   * may also write a seal (when the epoch is full) before returning.
+   *
+   * @throws IllegalArgumentException for {@code log_recovered} and {@code seal} events, which only the log writes
+   * @throws AuditException if the log is closed, or a write, force or key update failed (now or earlier)
+   */
+  @Override
+  public void append(AuditEvent event) {
+    Objects.requireNonNull(event, "event");
+    if (event instanceof LogRecovered || event instanceof Seal) {
+      throw new IllegalArgumentException(event.eventName() + " records are written by AuditLog itself");
+    }
+    byte[] body = RecordEncoder.body(event);
+    long mine;
+    lock.lock();
+    try {
+      mine = writeRecord(body, false);
+      sealIfFull();
+    } finally {
+      lock.unlock();
+    }
+    if (commit != null) {
+      awaitDurable(mine);
+    }
+  }
+
+  private void awaitDurable(long mine) {
+    try {
+      commit.awaitDurable(mine);
+    } catch (IOException e) {
+      lock.lock();
+      try {
+        if (failure == null) {
+          failure = e;
+        }
+      } finally {
+        lock.unlock();
+      }
+      throw new AuditException("cannot force record seq " + mine + " of audit log " + file + " to disk: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Ends the current key epoch now, if it has records: writes a seal, forces the file and evolves the key. For an
+   * operator's "seal now" or before copying the log off the host.
+   *
+   * @throws IllegalStateException if the log is not sealed
+   * @throws AuditException if the log is closed or the seal could not be written
+   */
+  public void seal() {
+    if (!options.sealed()) {
+      throw new IllegalStateException("audit log " + file + " is not sealed");
+    }
+    lock.lock();
+    try {
+      checkUsable();
+      seal(Seal.REQUESTED);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void sealIfFull() {
+    if (keys != null && recordsInEpoch >= epochRecords) {
+      seal(Seal.EPOCH_FULL);
+    }
+  }
+
+  /** Caller holds the lock. No-op for an empty epoch. */
+  private void seal(String reason) {
+    if (keys == null || recordsInEpoch == 0) {
+      return;
+    }
+    long sealSeq = writeRecord(RecordEncoder.body(new Seal(keys.epoch(), recordsInEpoch, keyId, reason)), true);
+    try {
+      channel.force(true); // the seal must be on disk before the key file says it exists
+      if (commit != null) {
+        commit.markDurable(sealSeq);
+      }
+      keys.evolve();
+      recordsInEpoch = 0;
+      writeKeyFile();
+    } catch (IOException | RuntimeException e) {
+      failure = e;
+      throw new AuditException("cannot seal epoch of audit log " + file + " at seq " + sealSeq + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  private void checkUsable() {
     if (closed) {
       throw new AuditException("audit log " + file + " is closed");
     }
     if (failure != null) {
-      throw new AuditException("audit log " + file + " refuses records after an earlier write failure: "
+      throw new AuditException("audit log " + file + " refuses records after an earlier failure: "
           + failure.getMessage(), failure);
     }
+  }
+
+  /** Frames, MACs and writes one record; returns its seq. Caller holds the lock (or is still opening the log). */
+  private long writeRecord(byte[] body, boolean isSeal) {
+    checkUsable();
     long next = seq + 1;
     byte[] line = RecordEncoder.line(next, clock.instant(), body, lastHash);
+    if (keys != null) {
+      line = RecordEncoder.signed(line, keys.mac(line, line.length));
+    }
     ByteBuffer buf = ByteBuffer.allocate(line.length + 1).put(line).put((byte) '\n').flip();
     try {
       LogFiles.writeFully(channel, buf, size);
@@ -222,7 +495,28 @@ public final class AuditLog implements AuditSink {
     }
     size += buf.limit();
     seq = next;
+    writtenSeq = next;
     lastHash = Hashes.sha256(line, line.length);
+    if (!isSeal && keys != null) {
+      recordsInEpoch++;
+    }
+    return next;
+  }
+
+  /**
+   * The verification key of a sealed log that this {@code open} created, exactly once; empty afterwards, and for logs
+   * that already existed or are unsealed. Show it to the operator right away and keep it off this host: it is the only
+   * copy of K_0, and anyone holding it can forge the whole log.
+   */
+  public Optional<String> takeVerificationKey() {
+    lock.lock();
+    try {
+      String key = verificationKey;
+      verificationKey = null;
+      return Optional.ofNullable(key);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The seq of the last record written, 0 for an empty log. */
@@ -235,27 +529,63 @@ public final class AuditLog implements AuditSink {
     }
   }
 
+  /** The current key epoch (the number of seals so far); 0 for an unsealed log. */
+  public long epoch() {
+    lock.lock();
+    try {
+      return keys == null ? 0 : keys.epoch();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The log file. */
   public Path file() {
     return file;
   }
 
-  /** Forces the file to disk, releases the lock and closes it. Idempotent; later appends throw. */
+  /** Forces issued by group commit so far (FSYNC only; 0 otherwise). */
+  long groupForces() {
+    return commit == null ? 0 : commit.forces();
+  }
+
+  /**
+   * Seals the current epoch (if it has records and the log is healthy), forces the file to disk, wipes the key from
+   * memory, releases the lock and closes the file. Idempotent; later appends throw.
+   *
+   * @throws AuditException if the final seal or force failed (the file is closed anyway)
+   */
   @Override
   public void close() {
+    if (sealer != null) {
+      sealer.shutdownNow();
+    }
     lock.lock();
     try {
       if (closed) {
         return;
       }
+      AuditException error = null;
+      try {
+        if (failure == null) {
+          seal(Seal.CLOSE);
+        }
+      } catch (AuditException e) {
+        error = e;
+      }
       closed = true;
-      try (channel) {
+      if (keys != null) {
+        keys.close();
+      }
+      try (writerLock; channel) {
         if (failure == null) {
           channel.force(true);
         }
-        fileLock.release();
       } catch (IOException e) {
-        throw new AuditException("cannot close audit log " + file + ": " + e.getMessage(), e);
+        error = new AuditException("cannot close audit log " + file + ": " + e.getMessage(), e);
+      }
+      if (error != null) {
+        throw error;
       }
     } finally {
       lock.unlock();
@@ -295,6 +625,24 @@ public final class AuditLog implements AuditSink {
   public static List<String> tail(Path file, int n) {
     try {
       return LogFiles.tail(file, n);
+    } catch (IOException e) {
+      throw new AuditException("cannot read audit log " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Verifies a sealed log with the operator's verification key ({@code rcx-audit-key:v1:...}), reading {@code
+   * <file>.key} if present to detect truncation. Reports the first record whose MAC fails or whose place in the chain is
+   * wrong, a log cut short after a seal, or a key that does not belong to the log. See {@link
+   * KeyedVerifyResult.Authentic} for exactly what a success proves; records after the last seal are reported as an
+   * unsealed tail, not as proven.
+   *
+   * @throws AuditException if the files cannot be read
+   */
+  public static KeyedVerifyResult verify(Path file, String verificationKey) {
+    Objects.requireNonNull(verificationKey, "verificationKey");
+    try {
+      return KeyedVerifier.run(file, verificationKey);
     } catch (IOException e) {
       throw new AuditException("cannot read audit log " + file + ": " + e.getMessage(), e);
     }

@@ -13,6 +13,7 @@ import dev.rcx.audit.AuditEvent.LogRecovered;
 import dev.rcx.audit.AuditEvent.LoggedOut;
 import dev.rcx.audit.AuditEvent.ProtocolError;
 import dev.rcx.audit.AuditEvent.RateLimited;
+import dev.rcx.audit.AuditEvent.Seal;
 import dev.rcx.audit.AuditEvent.ServerStarted;
 import dev.rcx.audit.AuditEvent.ServerStopped;
 import dev.rcx.audit.AuditEvent.ServerStopping;
@@ -47,6 +48,12 @@ final class EventCodec {
         g.writeNumberField("dropped_bytes", e.droppedBytes());
         g.writeStringField("torn_file", e.tornFile());
       }
+      case Seal e -> {
+        g.writeNumberField("epoch", e.epoch());
+        g.writeNumberField("records", e.records());
+        g.writeStringField("key_id", e.keyId());
+        g.writeStringField("reason", e.reason());
+      }
       case ConnectionOpened e -> {}
       case ConnectionRejected e -> g.writeStringField("reason", e.reason());
       case ConnectionClosed e -> {
@@ -54,7 +61,7 @@ final class EventCodec {
         g.writeNumberField("requests", e.requests());
       }
       case TlsHandshakeFailed e -> g.writeStringField("reason", e.reason());
-      case AuthSucceeded e -> {}
+      case AuthSucceeded e -> g.writeStringField("method", e.method());
       case AuthFailed e -> g.writeStringField("reason", e.reason());
       case RateLimited e -> g.writeNumberField("retry_after_ms", e.retryAfterMs());
       case CommandRun e -> writeCommandRun(e, g);
@@ -106,11 +113,16 @@ final class EventCodec {
       case "server_stopping" -> new ServerStopping(str(n, "reason"), num(n, "open_connections"));
       case "server_stopped" -> new ServerStopped(str(n, "reason"));
       case "log_recovered" -> new LogRecovered(num(n, "last_good_seq"), num(n, "dropped_bytes"), str(n, "torn_file"));
+      case "seal" -> new Seal(num(n, "epoch"), num(n, "records"), str(n, "key_id"), str(n, "reason"));
       case "connection_opened" -> new ConnectionOpened(client);
       case "connection_rejected" -> new ConnectionRejected(client, str(n, "reason"));
       case "connection_closed" -> new ConnectionClosed(client, user, session, str(n, "reason"), num(n, "requests"));
       case "tls_handshake_failed" -> new TlsHandshakeFailed(client, str(n, "reason"));
-      case "auth_succeeded" -> new AuthSucceeded(client, user, session);
+      // Records written before logins had methods were all password logins.
+      case "auth_succeeded" -> {
+        String method = str(n, "method");
+        yield new AuthSucceeded(client, user, session, method == null ? AuthSucceeded.PASSWORD : method);
+      }
       case "auth_failed" -> new AuthFailed(client, user, str(n, "reason"));
       case "rate_limited" -> new RateLimited(client, user, num(n, "retry_after_ms"));
       case "command_run" -> readCommandRun(n, client, user, session);

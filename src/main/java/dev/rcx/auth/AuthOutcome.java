@@ -15,7 +15,8 @@ public sealed interface AuthOutcome {
 
   /**
    * The credentials are wrong. {@code auditReason} is for the audit log only ({@link #UNKNOWN_USER}, {@link
-   * #BAD_PASSWORD}, {@link #MALFORMED_HASH}); the client must get the same answer whatever the reason.
+   * #BAD_PASSWORD}, {@link #MALFORMED_HASH}, {@link #CERTIFICATE_MISMATCH}); the client must get the same answer
+   * whatever the reason.
    */
   record Failure(String auditReason) implements AuthOutcome {
     /** No user by that name (or the name breaks the naming rule). */
@@ -24,6 +25,8 @@ public sealed interface AuthOutcome {
     public static final String BAD_PASSWORD = "bad_password";
     /** The password proof is not 64 lowercase hex characters. */
     public static final String MALFORMED_HASH = "malformed_hash";
+    /** The connection's client certificate names another user than the one logging in. */
+    public static final String CERTIFICATE_MISMATCH = "certificate_user_mismatch";
 
     public Failure {
       Objects.requireNonNull(auditReason, "auditReason");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a login: throttle first, then the password proof against the users file. Timing does not reveal whether a
@@ -49,6 +50,31 @@ public final class Authenticator {
       throttle.recordFailure(key, clientIp);
     }
     return outcome;
+  }
+
+  /**
+   * Authenticates a login on a connection whose client certificate (mutual TLS, verified against the configured client
+   * CAs) names {@code certificateUser}. {@code username} must be that user, or the login fails whatever else is right:
+   * a certificate vouches for one user only. Without a password proof the certificate alone logs the user in, if the
+   * user exists; this is not throttled, because a certificate cannot be guessed. With a proof, the password must be
+   * right too and {@link #authenticate} (throttled) decides.
+   *
+   * @param passwordSha256Hex the password proof, or null for a certificate-only login
+   * @throws IOException if the users file cannot be read
+   */
+  public AuthOutcome authenticateWithCertificate(
+      String username, @Nullable String passwordSha256Hex, String certificateUser, String clientIp)
+      throws IOException {
+    Objects.requireNonNull(certificateUser, "certificateUser");
+    if (!certificateUser.equals(username)) {
+      return new AuthOutcome.Failure(AuthOutcome.Failure.CERTIFICATE_MISMATCH);
+    }
+    if (passwordSha256Hex != null) {
+      return authenticate(username, passwordSha256Hex, clientIp);
+    }
+    Optional<User> user = Names.isValid(username) ? users.find(username) : Optional.empty();
+    return user.<AuthOutcome>map(AuthOutcome.Success::new)
+        .orElseGet(() -> new AuthOutcome.Failure(AuthOutcome.Failure.UNKNOWN_USER));
   }
 
   private AuthOutcome check(String username, String passwordSha256Hex) throws IOException {

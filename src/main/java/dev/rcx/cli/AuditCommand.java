@@ -1,6 +1,7 @@
 package dev.rcx.cli;
 
 import dev.rcx.audit.AuditLog;
+import dev.rcx.audit.KeyedVerifyResult;
 import dev.rcx.audit.VerifyResult;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -48,12 +49,26 @@ final class AuditCommand implements Runnable {
       name = "verify",
       mixinStandardHelpOptions = true,
       description = "Check the hash chain; names the first edited, removed or reordered record.",
-      footer = {"", "Exit status: 0 intact (or only a torn last line after a crash), 1 tampered."})
+      footer = {"", "Exit status: 0 intact (or only a torn last line after a crash), 1 tampered, truncated or wrong key."})
   static final class Verify extends Base implements Callable<Integer> {
+    @Option(
+        names = "--key",
+        description = "The verification key shown when the log was created: proves sealed records authentic.")
+    String key;
+
     @Override
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
       Path f = log();
+      if (key != null) {
+        KeyedVerifyResult result = AuditLog.verify(f, key);
+        if (result instanceof KeyedVerifyResult.Authentic) {
+          out.println("OK: " + f + ": " + result.summary());
+          return ExitCodes.OK;
+        }
+        spec.commandLine().getErr().println("FAILED: " + f + ": " + result.summary());
+        return ExitCodes.FAILED;
+      }
       return switch (AuditLog.verify(f)) {
         case VerifyResult.Intact i -> {
           out.println("OK: " + f + ": " + i.records() + " records, hash chain intact");

@@ -4,6 +4,8 @@ import dev.rcx.client.RcxClient;
 import dev.rcx.protocol.Response;
 import dev.rcx.tls.ClientTls;
 import dev.rcx.tls.ClientTrust;
+import dev.rcx.tls.KeyMaterial;
+import dev.rcx.tls.ServerIdentity;
 import dev.rcx.tls.ServerIdentityChangedException;
 import java.io.Console;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** Where to connect, how to trust the server, and who to log in as; shared by {@code exec} and {@code shell}. */
@@ -51,16 +54,32 @@ final class ConnectionOptions {
   @Option(names = "--tls12", description = "Also offer TLS 1.2 (ECDHE + AEAD suites only).")
   boolean tls12;
 
+  @Option(
+      names = "--cert",
+      description = "Client certificate (PEM) for mutual TLS, with --key. Logs in as --user without a password"
+          + " unless one is given by --password-stdin or RCX_PASSWORD (then both must be right).")
+  Path cert;
+
+  @Option(names = "--key", description = "Unencrypted private key (PEM) of --cert.")
+  Path key;
+
   /** Connects and completes the TLS handshake, mapping failures to exit codes. */
   RcxClient connect(PrintWriter err) {
     RcxClient.Endpoint endpoint;
+    if ((cert == null) != (key == null)) {
+      throw new CliException(ExitCodes.USAGE, "--cert and --key must be given together");
+    }
+    if (noTls && cert != null) {
+      throw new CliException(ExitCodes.USAGE, "--cert needs TLS; it cannot be combined with --no-tls");
+    }
     if (noTls) {
       endpoint = RcxClient.Endpoint.plaintext(host, port);
     } else {
       ClientTrust trust = trust(err);
+      KeyMaterial identity = clientIdentity();
       SSLContext ctx;
       try {
-        ctx = ClientTls.context(trust);
+        ctx = identity == null ? ClientTls.context(trust) : ClientTls.context(trust, identity);
       } catch (IOException e) {
         throw new CliException(ExitCodes.USAGE, "cannot set up TLS trust: " + e.getMessage());
       }
@@ -81,12 +100,17 @@ final class ConnectionOptions {
     }
   }
 
-  /** Connects and logs in; the password comes from stdin, RCX_PASSWORD or a prompt. */
+  /**
+   * Connects and logs in. The password comes from stdin, RCX_PASSWORD or a prompt; with --cert and neither of the
+   * first two, the certificate alone logs in.
+   */
   RcxClient connectAndLogin(InputStream stdin, PrintWriter err) {
-    char[] password = Passwords.read(passwordStdin, stdin, "Password for " + user + "@" + host + ": ");
+    boolean certificateOnly = cert != null && !passwordStdin && System.getenv(Passwords.ENV) == null;
+    char[] password =
+        certificateOnly ? new char[0] : Passwords.read(passwordStdin, stdin, "Password for " + user + "@" + host + ": ");
     RcxClient client = connect(err);
     try {
-      Response.AuthResponse auth = client.login(user, password);
+      Response.AuthResponse auth = certificateOnly ? client.loginWithCertificate(user) : client.login(user, password);
       if (!auth.succeeded()) {
         client.close();
         String msg = auth.message() == null ? "authentication failed" : auth.message();
@@ -97,6 +121,18 @@ final class ConnectionOptions {
       throw new CliException(ExitCodes.CONNECTION_FAILED, "connection lost during login: " + rootMessage(e));
     } finally {
       Arrays.fill(password, '\0');
+    }
+  }
+
+  private @Nullable KeyMaterial clientIdentity() {
+    if (cert == null) {
+      return null;
+    }
+    try {
+      return ServerIdentity.loadPem(cert, key);
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.USAGE, "cannot load client certificate " + cert + " and key " + key + ": "
+          + e.getMessage());
     }
   }
 

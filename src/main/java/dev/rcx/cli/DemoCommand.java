@@ -1,6 +1,7 @@
 package dev.rcx.cli;
 
 import dev.rcx.audit.AuditLog;
+import dev.rcx.audit.KeyedVerifyResult;
 import dev.rcx.audit.VerifyResult;
 import dev.rcx.auth.UserStore;
 import dev.rcx.client.RcxClient;
@@ -35,6 +36,7 @@ final class DemoCommand implements Callable<Integer> {
   private static final List<String> DENIED = List.of("cat /etc/shadow", "echo hi; id", "ls -la ../../etc");
 
   @Spec CommandSpec spec;
+  private String auditKey;
 
   @Option(names = "--keep", description = "Keep the temporary data directory for a look afterwards.")
   boolean keep;
@@ -60,6 +62,8 @@ final class DemoCommand implements Callable<Integer> {
     try {
       out.printf("== 1. Server: listening on tls://%s (TLS 1.3 only), data directory %s%n", server.listenAddress(), dir);
       out.println("   self-signed certificate generated, SHA-256 fingerprint " + server.fingerprint());
+      auditKey = server.takeAuditVerificationKey().orElseThrow();
+      out.println("   new audit log; its verification key (an operator keeps it off the machine): " + auditKey);
 
       char[] password = randomPassword();
       UserStore.open(dir.resolve(UserStore.DEFAULT_FILE_NAME)).add("demo", password, Set.of("demo"));
@@ -99,7 +103,11 @@ final class DemoCommand implements Callable<Integer> {
     }
     VerifyResult verdict = AuditLog.verify(log);
     out.println("== 8. rcx audit verify: " + verdict);
-    return verdict instanceof VerifyResult.Intact ? ExitCodes.OK : ExitCodes.FAILED;
+    KeyedVerifyResult keyed = AuditLog.verify(log, auditKey);
+    out.println("   rcx audit verify --key: " + keyed.summary());
+    return verdict instanceof VerifyResult.Intact && keyed instanceof KeyedVerifyResult.Authentic
+        ? ExitCodes.OK
+        : ExitCodes.FAILED;
   }
 
   private static void show(PrintWriter out, String command, Response r) {

@@ -42,10 +42,19 @@ final class ExecCommand implements Callable<Integer> {
     try (RcxClient client = connection.connectAndLogin(System.in, err)) {
       Response r = client.exec(command, args);
       int code = Replies.print(r, out, err);
-      client.logout();
+      logoutQuietly(client);
       return code;
     } catch (IOException e) {
       throw new CliException(ExitCodes.CONNECTION_FAILED, "connection lost: " + ConnectionOptions.rootMessage(e));
+    }
+  }
+
+  /** The reply decides the exit code; a server that already closed the connection needs no logout. */
+  private static void logoutQuietly(RcxClient client) {
+    try {
+      client.logout();
+    } catch (IOException e) {
+      // Nothing to revoke over a closed connection; the token expires on its own.
     }
   }
 }

@@ -64,6 +64,14 @@ final class ServerCommand implements Callable<Integer> {
       if (server.tls()) {
         out.println("certificate SHA-256 fingerprint: " + server.fingerprint());
       }
+      server
+          .takeAuditVerificationKey()
+          .ifPresent(
+              key -> {
+                out.println("NEW AUDIT LOG " + server.auditLog() + ". Its verification key, shown only this once:");
+                out.println("  " + key);
+                out.println("Keep it OFF this machine; `rcx audit verify --key KEY` then proves sealed records were not altered.");
+              });
       out.flush();
       stop.await();
       out.println("rcx server: shutting down");

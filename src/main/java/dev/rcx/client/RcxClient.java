@@ -124,7 +124,22 @@ public final class RcxClient implements AutoCloseable {
 
   /** Logs in with an already computed password hash. */
   public Response.AuthResponse loginWithHash(String username, String passwordSha256Hex) throws IOException {
-    Response r = send(new Request.Auth(username, passwordSha256Hex, null));
+    return authenticate(new Request.Auth(username, Objects.requireNonNull(passwordSha256Hex, "hash"), null));
+  }
+
+  /**
+   * Logs in without a password: the client certificate this connection presented (its {@link Endpoint#sslContext()}
+   * was built with {@code ClientTls.context(trust, identity)}) must name {@code username} and be trusted by the
+   * server's {@code tls.client_ca}. Fails with AUTH_FAILED otherwise, and with INVALID_REQUEST when the connection
+   * carries no verified certificate. On such a connection {@link #login} works too and then needs both the certificate
+   * and the password to be right.
+   */
+  public Response.AuthResponse loginWithCertificate(String username) throws IOException {
+    return authenticate(new Request.Auth(username, null, null));
+  }
+
+  private Response.AuthResponse authenticate(Request.Auth request) throws IOException {
+    Response r = send(request);
     return switch (r) {
       case Response.AuthResponse a -> {
         if (a.succeeded()) {

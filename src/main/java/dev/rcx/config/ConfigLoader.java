@@ -66,7 +66,8 @@ public final class ConfigLoader {
         "idle_timeout",
         "line_timeout",
         "max_concurrent_commands",
-        "command_queue_wait");
+        "command_queue_wait",
+        "shutdown_grace");
     ServerConfig.Limits limits =
         new ServerConfig.Limits(
             l.integer("max_connections", dl.maxConnections()),
@@ -75,7 +76,8 @@ public final class ConfigLoader {
             l.duration("idle_timeout", dl.idleTimeout()),
             l.duration("line_timeout", dl.lineTimeout()),
             l.integer("max_concurrent_commands", dl.maxConcurrentCommands()),
-            l.duration("command_queue_wait", dl.commandQueueWait()));
+            l.duration("command_queue_wait", dl.commandQueueWait()),
+            l.duration("shutdown_grace", dl.shutdownGrace()));
     ServerConfig.Sessions ds = d.sessions();
     Node s = root.child("sessions");
     s.allow("idle_timeout", "lifetime", "bind_to_address", "max_sessions");

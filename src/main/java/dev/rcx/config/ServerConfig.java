@@ -115,6 +115,7 @@ public record ServerConfig(
    * @param lineTimeout a line that starts but does not end within this time closes the connection
    * @param maxConcurrentCommands commands running at once across all clients
    * @param commandQueueWait how long a command may wait for a free slot before SERVER_BUSY
+   * @param shutdownGrace on shutdown, how long running commands may go on before their process trees are killed
    */
   public record Limits(
       int maxConnections,
@@ -123,7 +124,12 @@ public record ServerConfig(
       Duration idleTimeout,
       Duration lineTimeout,
       int maxConcurrentCommands,
-      Duration commandQueueWait) {
+      Duration commandQueueWait,
+      Duration shutdownGrace) {
+
+    /** Default for {@link #shutdownGrace}. */
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
     public Limits {
       positive("limits.max_connections", maxConnections);
       if (maxLineBytes < 1024 || maxLineBytes > 16 * 1024 * 1024) {
@@ -137,6 +143,42 @@ public record ServerConfig(
       if (commandQueueWait.isNegative()) {
         throw new ConfigException("limits.command_queue_wait: must not be negative, but was " + commandQueueWait);
       }
+      if (shutdownGrace.isNegative()) {
+        throw new ConfigException(
+            "limits.shutdown_grace: must not be negative, but was " + Durations.format(shutdownGrace));
+      }
+    }
+
+    /** Limits with the default {@link #shutdownGrace}. */
+    public Limits(
+        int maxConnections,
+        int maxLineBytes,
+        Duration handshakeTimeout,
+        Duration idleTimeout,
+        Duration lineTimeout,
+        int maxConcurrentCommands,
+        Duration commandQueueWait) {
+      this(
+          maxConnections,
+          maxLineBytes,
+          handshakeTimeout,
+          idleTimeout,
+          lineTimeout,
+          maxConcurrentCommands,
+          commandQueueWait,
+          DEFAULT_SHUTDOWN_GRACE);
+    }
+
+    public Limits withShutdownGrace(Duration grace) {
+      return new Limits(
+          maxConnections,
+          maxLineBytes,
+          handshakeTimeout,
+          idleTimeout,
+          lineTimeout,
+          maxConcurrentCommands,
+          commandQueueWait,
+          grace);
     }
 
     public static Limits defaults() {
@@ -147,7 +189,8 @@ public record ServerConfig(
           Duration.ofMinutes(5),
           Duration.ofSeconds(30),
           Math.max(8, 16 * Runtime.getRuntime().availableProcessors()),
-          Duration.ofSeconds(10));
+          Duration.ofSeconds(10),
+          DEFAULT_SHUTDOWN_GRACE);
     }
   }
 

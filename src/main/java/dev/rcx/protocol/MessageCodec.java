@@ -82,14 +82,15 @@ public final class MessageCodec {
       case "auth" -> {
         f.allow("type", "id", "username", "password_hash");
         String username = f.requiredString("username", MAX_USERNAME_LENGTH);
-        String hash = f.requiredString("password_hash", 64);
-        if (!SHA256_HEX.matcher(hash).matches()) {
+        // Absent only for a certificate login (mutual TLS); the server decides whether that is enough.
+        String hash = f.optionalString("password_hash", 64);
+        if (hash != null && !SHA256_HEX.matcher(hash).matches()) {
           throw new ProtocolException(
               ErrorCode.INVALID_REQUEST,
               "field 'password_hash' must be the hex SHA-256 of the password (64 hex digits)",
               id);
         }
-        yield new Request.Auth(username, hash.toLowerCase(Locale.ROOT), id);
+        yield new Request.Auth(username, hash == null ? null : hash.toLowerCase(Locale.ROOT), id);
       }
       case "command" -> {
         f.allow("type", "id", "session_token", "command", "args");
@@ -123,7 +124,7 @@ public final class MessageCodec {
           switch (request) {
             case Request.Auth a -> {
               g.writeStringField("username", a.username());
-              g.writeStringField("password_hash", a.passwordHash());
+              optional(g, "password_hash", a.passwordHash());
             }
             case Request.Command c -> {
               g.writeStringField("session_token", c.sessionToken());
@@ -299,9 +300,17 @@ public final class MessageCodec {
     }
 
     String requiredString(String name, int maxLength) throws ProtocolException {
+      String value = optionalString(name, maxLength);
+      if (value == null) {
+        throw new ProtocolException(ErrorCode.INVALID_REQUEST, "missing field '" + name + "'", id);
+      }
+      return value;
+    }
+
+    @Nullable String optionalString(String name, int maxLength) throws ProtocolException {
       JsonNode node = root.get(name);
       if (node == null || node.isNull()) {
-        throw new ProtocolException(ErrorCode.INVALID_REQUEST, "missing field '" + name + "'", id);
+        return null;
       }
       if (!node.isTextual()) {
         throw new ProtocolException(

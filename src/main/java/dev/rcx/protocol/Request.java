@@ -16,11 +16,13 @@ public sealed interface Request {
   /** The wire name of this message's {@code type}. */
   String type();
 
-  /** {@code {"type":"auth","username":..,"password_hash":..}}. */
-  record Auth(String username, String passwordHash, @Nullable String id) implements Request {
+  /**
+   * {@code {"type":"auth","username":..,"password_hash":..}}. {@code passwordHash} is null for a certificate login: a
+   * connection whose verified client certificate names {@code username} (mutual TLS) needs no password.
+   */
+  record Auth(String username, @Nullable String passwordHash, @Nullable String id) implements Request {
     public Auth {
       Objects.requireNonNull(username, "username");
-      Objects.requireNonNull(passwordHash, "passwordHash");
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.rcx.protocol.ErrorCode;
 import dev.rcx.protocol.LineReader;
 import dev.rcx.protocol.LineTooLongException;
 import dev.rcx.protocol.Response;
+import dev.rcx.tls.ClientCertificates;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -40,6 +41,7 @@ final class Connection implements Runnable {
   }
 
   private final Socket socket;
+  private final Socket tcp;
   private final ServerContext ctx;
   private final ConnectionState state;
   private final long id;
@@ -48,14 +50,21 @@ final class Connection implements Runnable {
   private volatile @Nullable LineReader reader;
   private volatile @Nullable String abortReason;
   private volatile @Nullable Execution running;
+  /** Set by the reader when the client's stream ended or broke: a command registered afterwards is cancelled. */
+  private volatile boolean clientGone;
 
-  Connection(Socket socket, ServerContext ctx, long id) {
+  /**
+   * @param socket what the protocol is spoken over: {@code tcp} itself, or TLS layered over it
+   * @param tcp the accepted TCP socket, which {@link #abort} closes
+   */
+  Connection(Socket socket, Socket tcp, ServerContext ctx, long id) {
     this.socket = socket;
+    this.tcp = tcp;
     this.ctx = ctx;
     this.id = id;
     InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
     String ip = remote.getAddress().getHostAddress();
-    this.state = new ConnectionState(ip + ":" + remote.getPort(), ip, this::setRunning);
+    this.state = new ConnectionState(clientAddress(remote), ip, this::setRunning);
   }
 
   @Override
@@ -149,6 +158,7 @@ final class Connection implements Runnable {
   private boolean handshake(SSLSocket tls) {
     try {
       tls.startHandshake();
+      state.certificateUser(ClientCertificates.username(tls.getSession()).orElse(null));
       return true;
     } catch (IOException e) {
       String reason = abortReasonOr(String.valueOf(e.getMessage()));
@@ -184,6 +194,7 @@ final class Connection implements Runnable {
     }
     // The client is gone or done: a command still running for it is killed, not left to finish.
     if (!(last instanceof Inbound.TooLong)) {
+      clientGone = true;
       cancelRunning();
     }
     queue.clear();
@@ -192,8 +203,9 @@ final class Connection implements Runnable {
 
   private void setRunning(@Nullable Execution execution) {
     running = execution;
-    // A client that vanished while the command was starting is caught here too.
-    if (execution != null && phase == Phase.CLOSED) {
+    // A client that vanished while the command was starting (or queued for a slot) is caught here too. The reader
+    // sets clientGone before reading running, and this writes running before reading clientGone, so one sees the other.
+    if (execution != null && (clientGone || phase == Phase.CLOSED)) {
       execution.cancel();
     }
   }
@@ -224,12 +236,21 @@ final class Connection implements Runnable {
     }
   }
 
-  /** Closes the connection from outside (watchdog, shutdown); the reason is audited. */
+  /**
+   * Closes the connection from outside (watchdog, shutdown); the reason is audited. Closes the TCP socket, never the
+   * TLS socket: {@code SSLSocket.close()} during a handshake drains pending input under the socket's read lock, which
+   * the handshaking thread holds while it waits, so the caller (the one watchdog thread) could block indefinitely.
+   * Closing the TCP socket wakes the connection's own threads, which then close the TLS layer themselves.
+   */
   void abort(String reason) {
     if (abortReason == null) {
       abortReason = reason;
     }
-    closeQuietly();
+    try {
+      tcp.close();
+    } catch (IOException e) {
+      // Already closed; the connection's thread is on its way out.
+    }
   }
 
   /** Whether a command is running for this connection. */
@@ -248,5 +269,11 @@ final class Connection implements Runnable {
     } catch (IOException e) {
       // Already closed or broken; nothing more to release.
     }
+  }
+
+  /** "ip:port", with IPv6 addresses in brackets as in URLs. */
+  static String clientAddress(InetSocketAddress remote) {
+    String ip = remote.getAddress().getHostAddress();
+    return (remote.getAddress() instanceof java.net.Inet6Address ? "[" + ip + "]" : ip) + ":" + remote.getPort();
   }
 }

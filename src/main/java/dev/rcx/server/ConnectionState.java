@@ -15,6 +15,7 @@ final class ConnectionState {
   private final Consumer<@Nullable Execution> runningSink;
   private volatile @Nullable String user;
   private volatile @Nullable String session;
+  private volatile @Nullable String certificateUser;
 
   ConnectionState(String client, String clientIp, Consumer<@Nullable Execution> runningSink) {
     this.client = client;
@@ -43,6 +44,15 @@ final class ConnectionState {
   void identify(String user, String session) {
     this.user = user;
     this.session = session;
+  }
+
+  /** The user named by the client certificate verified in the TLS handshake (mutual TLS), or null if none. */
+  @Nullable String certificateUser() {
+    return certificateUser;
+  }
+
+  void certificateUser(@Nullable String user) {
+    this.certificateUser = user;
   }
 
   void running(@Nullable Execution execution) {

@@ -2,6 +2,7 @@ package dev.rcx.server;
 
 import dev.rcx.audit.AuditEvent;
 import dev.rcx.audit.AuditLog;
+import dev.rcx.audit.Durability;
 import dev.rcx.auth.Authenticator;
 import dev.rcx.auth.LoginThrottle;
 import dev.rcx.auth.PasswordHasher;
@@ -27,7 +28,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -39,12 +39,14 @@ import java.util.ArrayList;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,8 +62,11 @@ public final class RcxServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final ServerSocket listener;
+  private final @Nullable SSLSocketFactory tlsLayer;
+  private final @Nullable SSLParameters tlsParameters;
   private final @Nullable String fingerprint;
   private final AuditLog audit;
+  private @Nullable String auditKey;
   private final Watchdog watchdog;
   private final ServerContext ctx;
   private final CommandExecutor executor;
@@ -75,7 +80,7 @@ public final class RcxServer implements AutoCloseable {
 
   private RcxServer(Builder b) throws IOException {
     this.config = b.config;
-    this.shutdownGrace = b.shutdownGrace;
+    this.shutdownGrace = b.shutdownGrace != null ? b.shutdownGrace : config.limits().shutdownGrace();
     Files.createDirectories(b.dataDir);
     boolean tls = config.tls().enabled();
     InetAddress bindAddress = InetAddress.getByName(config.bind());
@@ -94,7 +99,8 @@ public final class RcxServer implements AutoCloseable {
     }
     this.fingerprint = identity == null ? null : identity.fingerprint();
 
-    this.audit = AuditLog.open(b.dataDir.resolve("audit.log"), b.clock);
+    this.audit = AuditLog.open(b.dataDir.resolve("audit.log"), b.clock, auditOptions(config.audit()));
+    this.auditKey = audit.takeVerificationKey().orElse(null);
     Whitelist whitelist =
         config.commandsFile() == null ? Whitelist.defaults() : Whitelist.load(config.commandsFile());
     UserStore users = UserStore.open(b.dataDir.resolve("users.json"));
@@ -114,12 +120,14 @@ public final class RcxServer implements AutoCloseable {
         new CommandExecutor(config.limits().maxConcurrentCommands(), config.limits().commandQueueWait());
     MessageCodec codec = new MessageCodec(config.limits().maxLineBytes());
     this.ctx = new ServerContext(config, codec, audit, this::connectionEnded);
-    ctx.handler(new RequestHandler(codec, authenticator, sessions, () -> whitelist, executor, ctx));
+    ctx.handler(new RequestHandler(codec, authenticator, users, sessions, () -> whitelist, executor, ctx));
 
-    this.listener = tls ? sslContext.getServerSocketFactory().createServerSocket() : new ServerSocket();
-    if (listener instanceof SSLServerSocket s) {
-      s.setSSLParameters(ServerTls.parameters(new TlsPolicy(config.tls().allowTls12(), clientAuth(config.tls()))));
-    }
+    // TLS is layered over plain accepted sockets so that a deadline can always close the TCP socket: closing an
+    // SSLSocket from another thread mid-handshake can block on its read lock (see Connection#abort).
+    this.listener = new ServerSocket();
+    this.tlsLayer = tls ? sslContext.getSocketFactory() : null;
+    this.tlsParameters =
+        tls ? ServerTls.parameters(new TlsPolicy(config.tls().allowTls12(), clientAuth(config.tls()))) : null;
     listener.setReuseAddress(true);
     listener.bind(new InetSocketAddress(bindAddress, config.port()), 1024);
     this.watchdog = new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions)::run);
@@ -146,6 +154,21 @@ public final class RcxServer implements AutoCloseable {
     return fingerprint;
   }
 
+  /**
+   * The audit log's verification key if this start created the log, once: the operator must keep it off this machine
+   * (it proves later that sealed records were not altered). Returns empty on every later call and start.
+   */
+  public synchronized Optional<String> takeAuditVerificationKey() {
+    String key = auditKey;
+    auditKey = null;
+    return Optional.ofNullable(key);
+  }
+
+  /** The audit log file. */
+  public Path auditLog() {
+    return audit.file();
+  }
+
   public boolean tls() {
     return fingerprint != null;
   }
@@ -162,9 +185,9 @@ public final class RcxServer implements AutoCloseable {
 
   private void acceptLoop() {
     while (!closing) {
-      Socket socket;
+      Socket tcp;
       try {
-        socket = listener.accept();
+        tcp = listener.accept();
       } catch (IOException e) {
         if (closing) {
           return;
@@ -172,10 +195,12 @@ public final class RcxServer implements AutoCloseable {
         ctx.log().warn("accept failed: {}", e.getMessage());
         continue;
       }
+      Socket socket;
       try {
-        socket.setTcpNoDelay(true);
-      } catch (SocketException e) {
-        closeQuietly(socket);
+        tcp.setTcpNoDelay(true);
+        socket = secure(tcp);
+      } catch (IOException e) {
+        closeQuietly(tcp);
         continue;
       }
       if (active.incrementAndGet() > config.limits().maxConnections()) {
@@ -183,7 +208,7 @@ public final class RcxServer implements AutoCloseable {
         reject(socket);
         continue;
       }
-      Connection c = new Connection(socket, ctx, connectionIds.incrementAndGet());
+      Connection c = new Connection(socket, tcp, ctx, connectionIds.incrementAndGet());
       watchdog.watch(c);
       try {
         Thread.ofVirtual().name("rcx-conn-" + connectionIds.get()).start(c);
@@ -195,8 +220,23 @@ public final class RcxServer implements AutoCloseable {
     }
   }
 
+  /** The server side of TLS over {@code tcp} (no I/O yet), or {@code tcp} itself in plaintext mode. */
+  private Socket secure(Socket tcp) throws IOException {
+    if (tlsLayer == null) {
+      return tcp;
+    }
+    SSLSocket tls = (SSLSocket) tlsLayer.createSocket(tcp, null, /* autoClose= */ true);
+    tls.setSSLParameters(tlsParameters);
+    return tls;
+  }
+
   /** Tells a connection beyond the maximum that the server is busy, if that is cheap enough; then closes it. */
   private void reject(Socket socket) {
+    InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+    ctx.auditQuietly(
+        new AuditEvent.ConnectionRejected(
+            Connection.clientAddress(remote),
+            "max_connections (" + config.limits().maxConnections() + ")"));
     if (!rejectSlots.tryAcquire()) {
       closeQuietly(socket);
       return;
@@ -242,6 +282,8 @@ public final class RcxServer implements AutoCloseable {
       return;
     }
     closing = true;
+    ctx.drain();
+    ctx.auditQuietly(new AuditEvent.ServerStopping("shutdown", active.get()));
     closeQuietly(listener);
     long deadline = System.nanoTime() + shutdownGrace.toNanos();
     while (executor.running() > 0 && System.nanoTime() < deadline) {
@@ -311,6 +353,15 @@ public final class RcxServer implements AutoCloseable {
     };
   }
 
+  private static AuditLog.Options auditOptions(ServerConfig.Audit a) {
+    Durability durability =
+        switch (a.durability()) {
+          case FLUSH -> Durability.FLUSH;
+          case FSYNC -> Durability.FSYNC;
+        };
+    return AuditLog.Options.defaults().withDurability(durability).withEpochRecords(a.sealEpochRecords());
+  }
+
   static String version() {
     String v = RcxServer.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;
@@ -338,7 +389,7 @@ public final class RcxServer implements AutoCloseable {
     private final Path dataDir;
     private Clock clock = Clock.systemUTC();
     private SecureRandom random = new SecureRandom();
-    private Duration shutdownGrace = Duration.ofSeconds(10);
+    private @Nullable Duration shutdownGrace;
 
     private Builder(ServerConfig config, Path dataDir) {
       this.config = config;
@@ -355,6 +406,7 @@ public final class RcxServer implements AutoCloseable {
       return this;
     }
 
+    /** Overrides the configuration's {@code limits.shutdown_grace}. */
     public Builder shutdownGrace(Duration d) {
       this.shutdownGrace = d;
       return this;

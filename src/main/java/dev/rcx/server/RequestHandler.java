@@ -9,6 +9,8 @@ import dev.rcx.auth.SessionLimitException;
 import dev.rcx.auth.Session;
 import dev.rcx.auth.SessionManager;
 import dev.rcx.auth.TokenCheck;
+import dev.rcx.auth.User;
+import dev.rcx.auth.UserStore;
 import dev.rcx.config.ServerConfig;
 import dev.rcx.exec.CommandExecutor;
 import dev.rcx.exec.CommandSyntaxException;
@@ -25,6 +27,8 @@ import dev.rcx.protocol.Response;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -48,6 +52,7 @@ final class RequestHandler {
 
   private final MessageCodec codec;
   private final Authenticator authenticator;
+  private final UserStore users;
   private final SessionManager sessions;
   private final Supplier<Whitelist> whitelist;
   private final CommandExecutor executor;
@@ -57,12 +62,14 @@ final class RequestHandler {
   RequestHandler(
       MessageCodec codec,
       Authenticator authenticator,
+      UserStore users,
       SessionManager sessions,
       Supplier<Whitelist> whitelist,
       CommandExecutor executor,
       ServerContext ctx) {
     this.codec = codec;
     this.authenticator = authenticator;
+    this.users = users;
     this.sessions = sessions;
     this.whitelist = whitelist;
     this.executor = executor;
@@ -81,7 +88,7 @@ final class RequestHandler {
     }
     try {
       return switch (request) {
-        case Request.Auth a -> Outcome.reply(auth(a, st));
+        case Request.Auth a -> auth(a, st);
         case Request.Command c -> command(c, st);
         case Request.Logout l -> Outcome.reply(logout(l, st));
         case Request.Ping p -> Outcome.reply(new Response.Pong(p.id()));
@@ -96,14 +103,34 @@ final class RequestHandler {
     }
   }
 
-  private Response auth(Request.Auth a, ConnectionState st) {
+  private Outcome auth(Request.Auth a, ConnectionState st) {
+    String certificateUser = st.certificateUser();
+    if (a.passwordHash() == null && certificateUser == null) {
+      String message = "missing field 'password_hash' (only a connection with a client certificate may omit it)";
+      ctx.audit(new AuditEvent.ProtocolError(
+          st.client(), st.user(), st.session(), ErrorCode.INVALID_REQUEST.name(), message));
+      return new Outcome(new Response.Error(ErrorCode.INVALID_REQUEST, message, a.id()), true, null);
+    }
     AuthOutcome outcome;
     try {
-      outcome = authenticator.authenticate(a.username(), a.passwordHash(), st.clientIp());
+      outcome = certificateUser == null
+          ? authenticator.authenticate(a.username(), a.passwordHash(), st.clientIp())
+          : authenticator.authenticateWithCertificate(
+              a.username(), a.passwordHash(), certificateUser, st.clientIp());
     } catch (IOException e) {
       ctx.log().error("user database unreadable", e);
-      return Response.AuthResponse.failure(ErrorCode.INTERNAL, "user database unavailable", null, a.id());
+      return Outcome.reply(
+          Response.AuthResponse.failure(ErrorCode.INTERNAL, "user database unavailable", null, a.id()));
     }
+    String method = certificateUser == null
+        ? AuditEvent.AuthSucceeded.PASSWORD
+        : a.passwordHash() == null
+            ? AuditEvent.AuthSucceeded.CERTIFICATE
+            : AuditEvent.AuthSucceeded.CERTIFICATE_AND_PASSWORD;
+    return Outcome.reply(reply(a, st, outcome, method));
+  }
+
+  private Response reply(Request.Auth a, ConnectionState st, AuthOutcome outcome, String method) {
     return switch (outcome) {
       case AuthOutcome.Success s -> {
         NewSession issued;
@@ -115,7 +142,7 @@ final class RequestHandler {
         }
         Session session = issued.session();
         st.identify(session.user(), session.id());
-        ctx.audit(new AuditEvent.AuthSucceeded(st.client(), session.user(), session.id()));
+        ctx.audit(new AuditEvent.AuthSucceeded(st.client(), session.user(), session.id(), method));
         yield Response.AuthResponse.success(
             issued.token(),
             sessionConfig.lifetime().toSeconds(),
@@ -123,7 +150,10 @@ final class RequestHandler {
             a.id());
       }
       case AuthOutcome.Failure f -> {
-        ctx.audit(new AuditEvent.AuthFailed(st.client(), a.username(), f.auditReason()));
+        String reason = f.auditReason().equals(AuthOutcome.Failure.CERTIFICATE_MISMATCH)
+            ? f.auditReason() + " (certificate names " + st.certificateUser() + ")"
+            : f.auditReason();
+        ctx.audit(new AuditEvent.AuthFailed(st.client(), a.username(), reason));
         yield Response.AuthResponse.failure(ErrorCode.AUTH_FAILED, "invalid username or password", null, a.id());
       }
       case AuthOutcome.Throttled t -> {
@@ -172,6 +202,24 @@ final class RequestHandler {
       case Checked.Ok ok -> session = ok.session();
     }
     st.identify(session.user(), session.id());
+    if (ctx.draining()) {
+      return Outcome.reply(
+          new Response.Error(ErrorCode.SERVER_BUSY, "server is shutting down; no new commands", c.id()));
+    }
+    // Removing a user cuts off their live sessions too; roles are read fresh so a change applies at once.
+    Optional<User> user;
+    try {
+      user = users.find(session.user());
+    } catch (IOException e) {
+      ctx.log().error("user database unreadable", e);
+      return Outcome.reply(new Response.Error(ErrorCode.INTERNAL, "user database unavailable", c.id()));
+    }
+    if (user.isEmpty()) {
+      sessions.revokeUser(session.user());
+      ctx.audit(new AuditEvent.TokenRejected(st.client(), "INVALID_TOKEN", session.user(), session.id()));
+      return Outcome.reply(new Response.Error(ErrorCode.INVALID_TOKEN, "user no longer exists", c.id()));
+    }
+    Set<String> roles = user.get().roles();
     if (c.command().isBlank()) {
       return deny(st, session, "", ErrorCode.INVALID_REQUEST, "field 'command' is empty", c.id());
     }
@@ -182,7 +230,7 @@ final class RequestHandler {
       return deny(st, session, firstWord(c.command()), ErrorCode.ARGUMENT_NOT_ALLOWED, e.getMessage(), c.id());
     }
     words.addAll(c.args());
-    return switch (whitelist.get().check(session.user(), session.roles(), words)) {
+    return switch (whitelist.get().check(session.user(), roles, words)) {
       case Decision.Denied d ->
           deny(
               st,

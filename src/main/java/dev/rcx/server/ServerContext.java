@@ -17,6 +17,7 @@ final class ServerContext {
   private final AuditSink audit;
   private final ConnectionEnded ended;
   private RequestHandler handler;
+  private volatile boolean draining;
 
   interface ConnectionEnded {
     void ended(Connection c);
@@ -61,6 +62,15 @@ final class ServerContext {
     } catch (AuditException | IllegalStateException e) {
       LOG.error("audit log write failed for {}", event.getClass().getSimpleName(), e);
     }
+  }
+
+  /** From now on no new command starts; running ones may finish. */
+  void drain() {
+    draining = true;
+  }
+
+  boolean draining() {
+    return draining;
   }
 
   void connectionEnded(Connection c) {

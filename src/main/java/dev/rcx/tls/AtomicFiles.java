@@ -12,8 +12,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * Replaces a file so that a crash at any point leaves either the old content or the new content, never a mix: write
- * a temporary file in the same directory, fsync it, rename it over the target, fsync the directory.
+ * Replaces a file so that a crash at any point leaves either the old content or the new content,
+ * never a mix: write a temporary file in the same directory, fsync it, rename it over the target,
+ * fsync the directory.
  */
 final class AtomicFiles {
   static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -21,15 +22,19 @@ final class AtomicFiles {
   private AtomicFiles() {}
 
   /**
-   * Writes {@code content} to {@code target}. The new file gets {@code permissions} from its creation on, so a
-   * secret is never readable by others, not even briefly.
+   * Writes {@code content} to {@code target}. The new file gets {@code permissions} from its
+   * creation on, so a secret is never readable by others, not even briefly.
    */
-  static void write(Path target, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
+  static void write(Path target, byte[] content, Set<PosixFilePermission> permissions)
+      throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path temp =
         Files.createTempFile(
-            dir, "." + target.getFileName() + ".", ".tmp", PosixFilePermissions.asFileAttribute(permissions));
+            dir,
+            "." + target.getFileName() + ".",
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(permissions));
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(content);
@@ -48,7 +53,10 @@ final class AtomicFiles {
     fsyncDirectory(dir);
   }
 
-  /** Makes the rename itself durable: without this, a power loss can bring back the old directory entry. */
+  /**
+   * Makes the rename itself durable: without this, a power loss can bring back the old directory
+   * entry.
+   */
   private static void fsyncDirectory(Path dir) throws IOException {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(/* metaData= */ true);

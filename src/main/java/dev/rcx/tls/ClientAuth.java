@@ -4,7 +4,10 @@ package dev.rcx.tls;
 public enum ClientAuth {
   /** Never ask for a client certificate. */
   NONE,
-  /** Ask; a client may send none, but a certificate it sends must verify against the trusted client CAs. */
+  /**
+   * Ask; a client may send none, but a certificate it sends must verify against the trusted client
+   * CAs.
+   */
   OPTIONAL,
   /** Refuse clients without a certificate that verifies against the trusted client CAs. */
   REQUIRED

@@ -23,14 +23,16 @@ public final class ClientCertificates {
   /**
    * Returns the username of the client certificate the peer presented in {@code session}, if any.
    *
-   * <p>The rule: take the leaf certificate's subject common name (CN) when the subject has exactly one CN; when it
-   * has none, take the certificate's first e-mail subject alternative name (rfc822Name) in full, such as {@code
-   * alice@example.com}. The value is returned as written, case preserved. Empty when the peer sent no certificate,
-   * when the subject has several CNs (ambiguous), or when the chosen value is blank, longer than 256 characters or
-   * contains control characters.
+   * <p>The rule: take the leaf certificate's subject common name (CN) when the subject has exactly
+   * one CN; when it has none, take the certificate's first e-mail subject alternative name
+   * (rfc822Name) in full, such as {@code alice@example.com}. The value is returned as written, case
+   * preserved. Empty when the peer sent no certificate, when the subject has several CNs
+   * (ambiguous), or when the chosen value is blank, longer than 256 characters or contains control
+   * characters.
    *
-   * <p>The session must come from a context built by {@link ServerTls#context}: JSSE exposes a peer certificate only
-   * after it verified against the configured client CAs, so the name is as trustworthy as those CAs.
+   * <p>The session must come from a context built by {@link ServerTls#context}: JSSE exposes a peer
+   * certificate only after it verified against the configured client CAs, so the name is as
+   * trustworthy as those CAs.
    */
   public static Optional<String> username(SSLSession session) {
     Certificate[] peer;
@@ -50,7 +52,8 @@ public final class ClientCertificates {
     if (commonNames.size() > 1) {
       return Optional.empty();
     }
-    Optional<String> name = commonNames.isEmpty() ? firstEmail(leaf) : Optional.of(commonNames.getFirst());
+    Optional<String> name =
+        commonNames.isEmpty() ? firstEmail(leaf) : Optional.of(commonNames.getFirst());
     return name.filter(ClientCertificates::isAcceptable);
   }
 
@@ -59,7 +62,9 @@ public final class ClientCertificates {
     return Arrays.stream(subject.getRDNs())
         .flatMap(rdn -> Arrays.stream(rdn.getTypesAndValues()))
         .filter(atv -> atv.getType().equals(BCStyle.CN))
-        .map(atv -> atv.getValue() instanceof ASN1String s ? s.getString() : atv.getValue().toString())
+        .map(
+            atv ->
+                atv.getValue() instanceof ASN1String s ? s.getString() : atv.getValue().toString())
         .toList();
   }
 

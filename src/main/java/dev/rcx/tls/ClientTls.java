@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * socket.startHandshake();
  * }</pre>
  *
- * <p>Create the socket with the host name the user typed: it is the name checked against the certificate for
- * {@link ClientTrust.TrustCertificates} and sent as SNI. With that trust, a socket without these parameters fails
- * the handshake rather than skip the hostname check.
+ * <p>Create the socket with the host name the user typed: it is the name checked against the
+ * certificate for {@link ClientTrust.TrustCertificates} and sent as SNI. With that trust, a socket
+ * without these parameters fails the handshake rather than skip the hostname check.
  */
 public final class ClientTls {
   private static final Logger log = LoggerFactory.getLogger(ClientTls.class);
@@ -28,34 +28,39 @@ public final class ClientTls {
   private ClientTls() {}
 
   /**
-   * Returns a context that verifies servers as {@code trust} says and presents no client certificate.
+   * Returns a context that verifies servers as {@code trust} says and presents no client
+   * certificate.
    *
-   * @throws IOException if {@link ClientTrust.TrustCertificates#pemFile()} cannot be read or holds no certificate
+   * @throws IOException if {@link ClientTrust.TrustCertificates#pemFile()} cannot be read or holds
+   *     no certificate
    */
   public static SSLContext context(ClientTrust trust) throws IOException {
     return Stores.context(new KeyManager[0], trustManager(trust));
   }
 
   /**
-   * Returns a context that verifies servers as {@code trust} says and presents {@code clientIdentity} when the
-   * server asks for a certificate (mutual TLS).
+   * Returns a context that verifies servers as {@code trust} says and presents {@code
+   * clientIdentity} when the server asks for a certificate (mutual TLS).
    *
-   * @throws IOException if {@link ClientTrust.TrustCertificates#pemFile()} cannot be read or holds no certificate
+   * @throws IOException if {@link ClientTrust.TrustCertificates#pemFile()} cannot be read or holds
+   *     no certificate
    */
-  public static SSLContext context(ClientTrust trust, KeyMaterial clientIdentity) throws IOException {
+  public static SSLContext context(ClientTrust trust, KeyMaterial clientIdentity)
+      throws IOException {
     return Stores.context(Stores.keyManagers(clientIdentity), trustManager(trust));
   }
 
   /**
-   * Returns fresh parameters for a client socket or engine: the protocol, suite and group policy of {@link
-   * ServerTls#parameters} (TLS 1.3 only, plus ECDHE+AEAD TLS 1.2 if {@code allowTls12}), and for {@link
-   * ClientTrust.TrustCertificates} the {@code HTTPS} hostname check. With a fingerprint the certificate is the
-   * identity, so no hostname is checked.
+   * Returns fresh parameters for a client socket or engine: the protocol, suite and group policy of
+   * {@link ServerTls#parameters} (TLS 1.3 only, plus ECDHE+AEAD TLS 1.2 if {@code allowTls12}), and
+   * for {@link ClientTrust.TrustCertificates} the {@code HTTPS} hostname check. With a fingerprint
+   * the certificate is the identity, so no hostname is checked.
    */
   public static SSLParameters parameters(ClientTrust trust, boolean allowTls12) {
     SSLParameters parameters = Suites.base(allowTls12);
     switch (trust) {
-      case ClientTrust.TrustCertificates ignored -> parameters.setEndpointIdentificationAlgorithm("HTTPS");
+      case ClientTrust.TrustCertificates ignored ->
+          parameters.setEndpointIdentificationAlgorithm("HTTPS");
       case ClientTrust.PinnedFingerprint ignored -> {}
       case ClientTrust.KnownHosts ignored -> {}
       case ClientTrust.Insecure ignored -> {}
@@ -71,7 +76,9 @@ public final class ClientTls {
       case ClientTrust.PinnedFingerprint(var sha256) -> new ServerTrustManager.Pinned(sha256);
       case ClientTrust.KnownHosts knownHosts -> new KnownHostsTrustManager(knownHosts);
       case ClientTrust.Insecure() -> {
-        log.warn("server certificate verification is disabled: the connection is open to man-in-the-middle attacks");
+        log.warn(
+            "server certificate verification is disabled: the connection is open to"
+                + " man-in-the-middle attacks");
         yield new ServerTrustManager.Insecure();
       }
     };

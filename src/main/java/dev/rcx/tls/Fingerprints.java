@@ -7,7 +7,9 @@ import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.Locale;
 
-/** SHA-256 certificate fingerprints in the form {@code openssl x509 -fingerprint -sha256} prints. */
+/**
+ * SHA-256 certificate fingerprints in the form {@code openssl x509 -fingerprint -sha256} prints.
+ */
 public final class Fingerprints {
   private static final HexFormat COLON_HEX = HexFormat.ofDelimiter(":").withUpperCase();
   private static final int SHA256_HEX_DIGITS = 64;
@@ -15,8 +17,8 @@ public final class Fingerprints {
   private Fingerprints() {}
 
   /**
-   * Returns the SHA-256 of the certificate's DER encoding as uppercase hex bytes joined by colons, e.g. {@code
-   * "AB:01:...:FF"} (95 characters).
+   * Returns the SHA-256 of the certificate's DER encoding as uppercase hex bytes joined by colons,
+   * e.g. {@code "AB:01:...:FF"} (95 characters).
    */
   public static String sha256(X509Certificate certificate) {
     try {
@@ -28,10 +30,11 @@ public final class Fingerprints {
   }
 
   /**
-   * Brings a SHA-256 fingerprint written by a person into the form {@link #sha256(X509Certificate)} returns.
+   * Brings a SHA-256 fingerprint written by a person into the form {@link #sha256(X509Certificate)}
+   * returns.
    *
-   * <p>Accepts any case, with or without colons (or spaces) between the bytes, and an optional prefix {@code
-   * SHA256:}, {@code SHA256=} or {@code sha256 Fingerprint=} as openssl prints it.
+   * <p>Accepts any case, with or without colons (or spaces) between the bytes, and an optional
+   * prefix {@code SHA256:}, {@code SHA256=} or {@code sha256 Fingerprint=} as openssl prints it.
    *
    * @throws IllegalArgumentException if what remains is not exactly 64 hex digits
    */
@@ -66,6 +69,7 @@ public final class Fingerprints {
   }
 
   private static boolean isHex(String s) {
-    return s.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'));
+    return s.chars()
+        .allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'));
   }
 }

@@ -9,9 +9,10 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * PKIX validation that refuses to run without a hostname check. The JDK's trust manager checks the hostname only
- * when the socket's parameters name an endpoint identification algorithm; a caller who forgot {@link
- * ClientTls#parameters} would silently accept any certificate the CA ever issued. This fails closed instead.
+ * PKIX validation that refuses to run without a hostname check. The JDK's trust manager checks the
+ * hostname only when the socket's parameters name an endpoint identification algorithm; a caller
+ * who forgot {@link ClientTls#parameters} would silently accept any certificate the CA ever issued.
+ * This fails closed instead.
  */
 final class HostnameCheckingTrustManager extends X509ExtendedTrustManager {
   private final X509ExtendedTrustManager pkix;
@@ -39,12 +40,14 @@ final class HostnameCheckingTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     throw noHostnameCheck();
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     throw new CertificateException("a client-side trust manager does not verify clients");
   }
 
@@ -72,7 +75,7 @@ final class HostnameCheckingTrustManager extends X509ExtendedTrustManager {
 
   private static CertificateException noHostnameCheck() {
     return new CertificateException(
-        "server hostname verification is not enabled on this connection; apply ClientTls.parameters(..) to the socket"
-            + " before the handshake");
+        "server hostname verification is not enabled on this connection; apply"
+            + " ClientTls.parameters(..) to the socket before the handshake");
   }
 }

@@ -6,18 +6,21 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A private key with its certificate chain, leaf first: a server's identity, or a client's for mutual TLS.
+ * A private key with its certificate chain, leaf first: a server's identity, or a client's for
+ * mutual TLS.
  *
  * @param key the private key of the leaf certificate
  * @param chain the leaf certificate followed by any intermediates, never empty
- * @throws IllegalArgumentException if the chain is empty or the key does not belong to the leaf's public key
+ * @throws IllegalArgumentException if the chain is empty or the key does not belong to the leaf's
+ *     public key
  */
 public record KeyMaterial(PrivateKey key, List<X509Certificate> chain) {
   public KeyMaterial {
     Objects.requireNonNull(key, "key");
     chain = List.copyOf(chain);
     if (chain.isEmpty()) {
-      throw new IllegalArgumentException("certificate chain must hold at least the leaf certificate, but was empty");
+      throw new IllegalArgumentException(
+          "certificate chain must hold at least the leaf certificate, but was empty");
     }
     if (!KeyPairs.matches(key, chain.getFirst().getPublicKey())) {
       throw new IllegalArgumentException(

@@ -7,7 +7,9 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.util.Locale;
 
-/** Checks that a private key belongs to a public key by signing a random challenge and verifying it. */
+/**
+ * Checks that a private key belongs to a public key by signing a random challenge and verifying it.
+ */
 final class KeyPairs {
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -42,7 +44,9 @@ final class KeyPairs {
       case "ED25519", "EDDSA", "ED448" -> "EdDSA";
       default ->
           throw new IllegalArgumentException(
-              "private key algorithm " + key.getAlgorithm() + " is not supported; use EC, RSA or Ed25519");
+              "private key algorithm "
+                  + key.getAlgorithm()
+                  + " is not supported; use EC, RSA or Ed25519");
     };
   }
 

@@ -10,9 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Reads and appends to a known-hosts file; the format is documented on {@link ClientTrust.KnownHosts}. */
+/**
+ * Reads and appends to a known-hosts file; the format is documented on {@link
+ * ClientTrust.KnownHosts}.
+ */
 final class KnownHostsFile {
-  static final String HEADER = "# rcx known hosts: host:port SHA-256 fingerprint of the server certificate\n";
+  static final String HEADER =
+      "# rcx known hosts: host:port SHA-256 fingerprint of the server certificate\n";
 
   /** One recorded server; {@code line} is 1-based. */
   record Entry(int line, String hostPort, String fingerprint) {}
@@ -30,7 +34,10 @@ final class KnownHostsFile {
     return matches;
   }
 
-  /** Appends one entry by atomically replacing the file, keeping its permissions (600 for a new file). */
+  /**
+   * Appends one entry by atomically replacing the file, keeping its permissions (600 for a new
+   * file).
+   */
   static void append(Path file, String hostPort, String fingerprint) throws IOException {
     String existing;
     Set<PosixFilePermission> permissions;
@@ -81,7 +88,8 @@ final class KnownHostsFile {
     try {
       return new Entry(lineNumber, fields[0], Fingerprints.normalize(fields[1]));
     } catch (IllegalArgumentException e) {
-      throw new IOException("known hosts file " + file + " line " + lineNumber + ": " + e.getMessage(), e);
+      throw new IOException(
+          "known hosts file " + file + " line " + lineNumber + ": " + e.getMessage(), e);
     }
   }
 }

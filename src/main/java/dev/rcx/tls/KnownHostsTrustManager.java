@@ -10,9 +10,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Trust on first use against a known-hosts file.
  *
- * <p>Lookup, prompt and append run under one JVM-wide lock on purpose: parallel first connections (a benchmark, a
- * retry) must produce one question and one line, not several. The file is re-read on every handshake, so edits
- * made while a client runs take effect.
+ * <p>Lookup, prompt and append run under one JVM-wide lock on purpose: parallel first connections
+ * (a benchmark, a retry) must produce one question and one line, not several. The file is re-read
+ * on every handshake, so edits made while a client runs take effect.
  */
 final class KnownHostsTrustManager extends ServerTrustManager {
   private static final ReentrantLock LOCK = new ReentrantLock();
@@ -38,11 +38,17 @@ final class KnownHostsTrustManager extends ServerTrustManager {
       }
       if (!known.isEmpty()) {
         KnownHostsFile.Entry first = known.getFirst();
-        throw new ServerIdentityChangedException(hostPort, first.fingerprint(), actual, file, first.line());
+        throw new ServerIdentityChangedException(
+            hostPort, first.fingerprint(), actual, file, first.line());
       }
       if (!ask(actual)) {
         throw new CertificateException(
-            "server " + hostPort + " with SHA-256 fingerprint " + actual + " was not accepted; nothing stored in " + file);
+            "server "
+                + hostPort
+                + " with SHA-256 fingerprint "
+                + actual
+                + " was not accepted; nothing stored in "
+                + file);
       }
       record(actual);
     } finally {
@@ -54,7 +60,8 @@ final class KnownHostsTrustManager extends ServerTrustManager {
     try {
       return KnownHostsFile.lookup(file, hostPort);
     } catch (IOException e) {
-      throw new CertificateException("cannot read known hosts file " + file + ": " + e.getMessage(), e);
+      throw new CertificateException(
+          "cannot read known hosts file " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -71,7 +78,13 @@ final class KnownHostsTrustManager extends ServerTrustManager {
       KnownHostsFile.append(file, hostPort, fingerprint);
     } catch (IOException e) {
       throw new CertificateException(
-          "server " + hostPort + " was accepted but cannot be recorded in " + file + ": " + e.getMessage(), e);
+          "server "
+              + hostPort
+              + " was accepted but cannot be recorded in "
+              + file
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 }

@@ -7,8 +7,9 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * A server's trust manager when no client CA is configured. Passing {@code null} to {@code SSLContext.init} would
- * instead trust the JDK's public CAs, letting anyone with a public certificate in; this trusts no client at all.
+ * A server's trust manager when no client CA is configured. Passing {@code null} to {@code
+ * SSLContext.init} would instead trust the JDK's public CAs, letting anyone with a public
+ * certificate in; this trusts no client at all.
  */
 final class NoClientTrustManager extends X509ExtendedTrustManager {
   static final NoClientTrustManager INSTANCE = new NoClientTrustManager();
@@ -16,9 +17,12 @@ final class NoClientTrustManager extends X509ExtendedTrustManager {
   private NoClientTrustManager() {}
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     throw new CertificateException(
-        "client certificate " + subject(chain) + " refused: the server trusts no client certificate authority");
+        "client certificate "
+            + subject(chain)
+            + " refused: the server trusts no client certificate authority");
   }
 
   @Override
@@ -34,7 +38,8 @@ final class NoClientTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     throw new CertificateException("a server-side trust manager does not verify servers");
   }
 

@@ -22,11 +22,15 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
- * Reads and writes PEM files. Parsing goes through BouncyCastle's {@link PEMParser}; keys and certificates are then
- * built by the JDK's own providers, so no BouncyCastle provider is ever registered.
+ * Reads and writes PEM files. Parsing goes through BouncyCastle's {@link PEMParser}; keys and
+ * certificates are then built by the JDK's own providers, so no BouncyCastle provider is ever
+ * registered.
  */
 final class Pem {
-  /** Certificate and key files are small; a bigger file is a mistake (a wrong path), not something to load. */
+  /**
+   * Certificate and key files are small; a bigger file is a mistake (a wrong path), not something
+   * to load.
+   */
   private static final long MAX_FILE_BYTES = 1 << 20;
 
   private static final Base64.Encoder BASE64 = Base64.getMimeEncoder(64, new byte[] {'\n'});
@@ -42,20 +46,22 @@ final class Pem {
         try {
           certificates.add(converter.getCertificate(holder));
         } catch (CertificateException e) {
-          throw new IOException(what + " " + file + ": certificate " + holder.getSubject() + " is invalid", e);
+          throw new IOException(
+              what + " " + file + ": certificate " + holder.getSubject() + " is invalid", e);
         }
       }
     }
     if (certificates.isEmpty()) {
-      throw new IOException(what + " " + file + ": no PEM block '-----BEGIN CERTIFICATE-----' found");
+      throw new IOException(
+          what + " " + file + ": no PEM block '-----BEGIN CERTIFICATE-----' found");
     }
     return List.copyOf(certificates);
   }
 
   /**
-   * Returns the one private key in the file: PKCS#8 ({@code PRIVATE KEY}) of any algorithm the JDK knows, or
-   * traditional OpenSSL {@code EC PRIVATE KEY} / {@code RSA PRIVATE KEY}. Other blocks (such as {@code EC
-   * PARAMETERS} or certificates) are skipped.
+   * Returns the one private key in the file: PKCS#8 ({@code PRIVATE KEY}) of any algorithm the JDK
+   * knows, or traditional OpenSSL {@code EC PRIVATE KEY} / {@code RSA PRIVATE KEY}. Other blocks
+   * (such as {@code EC PARAMETERS} or certificates) are skipped.
    */
   static PrivateKey readPrivateKey(Path file, String what) throws IOException {
     JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
@@ -64,7 +70,7 @@ final class Pem {
       PrivateKeyInfo info =
           switch (object) {
             case PrivateKeyInfo pkcs8 -> pkcs8;
-            // Traditional OpenSSL form; its embedded public key is optional, so only the private half is used.
+            // Traditional OpenSSL form: its public half is optional, so use the private half only.
             case PEMKeyPair traditional -> traditional.getPrivateKeyInfo();
             case PKCS8EncryptedPrivateKeyInfo ignored -> throw encrypted(file, what);
             case PEMEncryptedKeyPair ignored -> throw encrypted(file, what);
@@ -79,14 +85,15 @@ final class Pem {
           what
               + " "
               + file
-              + ": expected exactly one PEM private key block ('PRIVATE KEY', 'EC PRIVATE KEY' or 'RSA PRIVATE KEY'),"
-              + " found "
+              + ": expected exactly one PEM private key block ('PRIVATE KEY', 'EC PRIVATE KEY' or"
+              + " 'RSA PRIVATE KEY'), found "
               + keys.size());
     }
     return keys.getFirst();
   }
 
-  private static PrivateKey toPrivateKey(JcaPEMKeyConverter converter, PrivateKeyInfo info, Path file, String what)
+  private static PrivateKey toPrivateKey(
+      JcaPEMKeyConverter converter, PrivateKeyInfo info, Path file, String what)
       throws IOException {
     try {
       return converter.getPrivateKey(info);
@@ -103,9 +110,18 @@ final class Pem {
     }
   }
 
-  /** Encodes DER bytes as one PEM block of the given type, lines of 64 characters, ending in a newline. */
+  /**
+   * Encodes DER bytes as one PEM block of the given type, lines of 64 characters, ending in a
+   * newline.
+   */
   static String encode(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + BASE64.encodeToString(der) + "\n-----END " + type + "-----\n";
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + BASE64.encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   private static List<Object> readObjects(Path file, String what) throws IOException {
@@ -116,10 +132,12 @@ final class Pem {
         objects.add(object);
       }
     } catch (IOException | RuntimeException e) {
-      throw new IOException(what + " " + file + ": not a valid PEM file (" + e.getMessage() + ")", e);
+      throw new IOException(
+          what + " " + file + ": not a valid PEM file (" + e.getMessage() + ")", e);
     }
     if (objects.isEmpty()) {
-      throw new IOException(what + " " + file + ": not a PEM file (no '-----BEGIN ...-----' block found)");
+      throw new IOException(
+          what + " " + file + ": not a PEM file (no '-----BEGIN ...-----' block found)");
     }
     return objects;
   }
@@ -129,9 +147,17 @@ final class Pem {
       long size = Files.size(file);
       if (size > MAX_FILE_BYTES) {
         throw new IOException(
-            what + " " + file + ": " + size + " bytes is larger than the limit of " + MAX_FILE_BYTES + " bytes");
+            what
+                + " "
+                + file
+                + ": "
+                + size
+                + " bytes is larger than the limit of "
+                + MAX_FILE_BYTES
+                + " bytes");
       }
-      // ISO-8859-1 maps every byte, so a binary (DER) file reaches the PEM parser and fails there with a clear error.
+      // ISO-8859-1 maps every byte, so a binary (DER) file reaches the PEM parser and fails there
+      // with a clear error.
       return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(file.toString(), null, what + " not found");
@@ -143,7 +169,7 @@ final class Pem {
         what
             + " "
             + file
-            + ": the private key is encrypted, which is not supported; decrypt it with 'openssl pkey -in FILE -out"
-            + " NEWFILE' and protect the file with mode 600");
+            + ": the private key is encrypted, which is not supported; decrypt it with 'openssl"
+            + " pkey -in FILE -out NEWFILE' and protect the file with mode 600");
   }
 }

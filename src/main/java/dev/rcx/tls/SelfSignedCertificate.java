@@ -32,7 +32,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.IPAddress;
 
-/** Generates the server's self-signed ECDSA P-256 certificate used when the operator brings none. */
+/**
+ * Generates the server's self-signed ECDSA P-256 certificate used when the operator brings none.
+ */
 final class SelfSignedCertificate {
   static final String COMMON_NAME = "rcx";
   static final List<String> DEFAULT_NAMES = List.of("localhost", "127.0.0.1");
@@ -44,12 +46,14 @@ final class SelfSignedCertificate {
   static final Duration BACKDATE = Duration.ofHours(1);
 
   private static final Pattern DNS_NAME =
-      Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+      Pattern.compile(
+          "(\\*\\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
   private SelfSignedCertificate() {}
 
   /**
-   * Creates a key pair and a certificate for {@code CN=rcx} valid for {@link #DEFAULT_NAMES} plus {@code extraNames}.
+   * Creates a key pair and a certificate for {@code CN=rcx} valid for {@link #DEFAULT_NAMES} plus
+   * {@code extraNames}.
    */
   static KeyMaterial generate(List<String> extraNames, Instant now, SecureRandom random) {
     try {
@@ -63,7 +67,8 @@ final class SelfSignedCertificate {
   }
 
   /** Issues a new self-signed certificate for an existing key pair. */
-  static X509Certificate certify(KeyPair pair, List<String> extraNames, Instant now, SecureRandom random)
+  static X509Certificate certify(
+      KeyPair pair, List<String> extraNames, Instant now, SecureRandom random)
       throws GeneralSecurityException, OperatorCreationException, CertIOException {
     X500Name name = new X500Name("CN=" + COMMON_NAME);
     // RFC 5280 allows at most 20 octets; 159 random bits stay positive and below that.
@@ -78,11 +83,16 @@ final class SelfSignedCertificate {
             pair.getPublic());
     JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
     builder
-        .addExtension(Extension.basicConstraints, /* isCritical= */ true, new BasicConstraints(false))
-        .addExtension(Extension.keyUsage, /* isCritical= */ true, new KeyUsage(KeyUsage.digitalSignature))
         .addExtension(
-            Extension.extendedKeyUsage, /* isCritical= */ false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-        .addExtension(Extension.subjectAlternativeName, /* isCritical= */ false, subjectAltNames(extraNames))
+            Extension.basicConstraints, /* isCritical= */ true, new BasicConstraints(false))
+        .addExtension(
+            Extension.keyUsage, /* isCritical= */ true, new KeyUsage(KeyUsage.digitalSignature))
+        .addExtension(
+            Extension.extendedKeyUsage,
+            /* isCritical= */ false,
+            new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+        .addExtension(
+            Extension.subjectAlternativeName, /* isCritical= */ false, subjectAltNames(extraNames))
         .addExtension(
             Extension.subjectKeyIdentifier,
             /* isCritical= */ false,
@@ -91,20 +101,25 @@ final class SelfSignedCertificate {
             Extension.authorityKeyIdentifier,
             /* isCritical= */ false,
             extensions.createAuthorityKeyIdentifier(pair.getPublic()));
-    var signer = new JcaContentSignerBuilder("SHA256withECDSA").setSecureRandom(random).build(pair.getPrivate());
+    var signer =
+        new JcaContentSignerBuilder("SHA256withECDSA")
+            .setSecureRandom(random)
+            .build(pair.getPrivate());
     return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
   }
 
   /**
-   * Parses names such as {@code example.com}, {@code DNS:example.com}, {@code 10.0.0.5}, {@code IP:::1}: an IP
-   * literal becomes an IP address entry, anything else must be a DNS name (a leading {@code *.} is allowed).
+   * Parses names such as {@code example.com}, {@code DNS:example.com}, {@code 10.0.0.5}, {@code
+   * IP:::1}: an IP literal becomes an IP address entry, anything else must be a DNS name (a leading
+   * {@code *.} is allowed).
    */
   static GeneralNames subjectAltNames(List<String> extraNames) {
     SequencedSet<String> names = new LinkedHashSet<>(DEFAULT_NAMES);
     for (String raw : extraNames) {
       names.add(stripTypePrefix(raw.strip()).toLowerCase(Locale.ROOT));
     }
-    return new GeneralNames(names.stream().map(SelfSignedCertificate::generalName).toArray(GeneralName[]::new));
+    return new GeneralNames(
+        names.stream().map(SelfSignedCertificate::generalName).toArray(GeneralName[]::new));
   }
 
   private static GeneralName generalName(String name) {
@@ -113,7 +128,8 @@ final class SelfSignedCertificate {
     }
     if (!DNS_NAME.matcher(name).matches() || name.length() > 253) {
       throw new IllegalArgumentException(
-          "subject alternative name must be an IP address or a DNS name (letters, digits, '-', '.'), but was '"
+          "subject alternative name must be an IP address or a DNS name (letters, digits, '-',"
+              + " '.'), but was '"
               + name
               + "'");
     }

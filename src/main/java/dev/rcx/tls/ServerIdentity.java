@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads the server's certificate and private key: the operator's own PEM files, or a self-signed identity that is
- * generated on first start and reused afterwards.
+ * Loads the server's certificate and private key: the operator's own PEM files, or a self-signed
+ * identity that is generated on first start and reused afterwards.
  */
 public final class ServerIdentity {
   /** File name of the generated certificate (PEM) in the data directory. */
@@ -28,29 +28,36 @@ public final class ServerIdentity {
   public static final String KEY_FILE = "server.key";
 
   private static final Logger log = LoggerFactory.getLogger(ServerIdentity.class);
-  private static final Set<PosixFilePermission> CERT_PERMISSIONS = PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> CERT_PERMISSIONS =
+      PosixFilePermissions.fromString("rw-r--r--");
 
   private ServerIdentity() {}
 
   /**
    * Returns the identity stored in {@code dataDir}, generating it on first start.
    *
-   * <p>The first call creates an ECDSA P-256 key and a self-signed certificate for {@code CN=rcx}, valid for about
-   * 825 days for {@code localhost}, {@code 127.0.0.1} and {@code subjectAltNames} (DNS names or IP literals,
-   * optionally prefixed {@code DNS:} or {@code IP:}), and writes {@value #KEY_FILE} then {@value #CERT_FILE}
-   * atomically. Later calls load those files and ignore {@code subjectAltNames}; delete both files to generate a new
-   * identity (clients that pinned the old fingerprint will then refuse the server).
+   * <p>The first call creates an ECDSA P-256 key and a self-signed certificate for {@code CN=rcx},
+   * valid for about 825 days for {@code localhost}, {@code 127.0.0.1} and {@code subjectAltNames}
+   * (DNS names or IP literals, optionally prefixed {@code DNS:} or {@code IP:}), and writes {@value
+   * #KEY_FILE} then {@value #CERT_FILE} atomically. Later calls load those files and ignore {@code
+   * subjectAltNames}; delete both files to generate a new identity (clients that pinned the old
+   * fingerprint will then refuse the server).
    *
-   * @throws IOException if the files cannot be read or written, or {@value #CERT_FILE} exists without its key
-   * @throws IllegalArgumentException if a subject alternative name is neither an IP address nor a DNS name
+   * @throws IOException if the files cannot be read or written, or {@value #CERT_FILE} exists
+   *     without its key
+   * @throws IllegalArgumentException if a subject alternative name is neither an IP address nor a
+   *     DNS name
    */
-  public static KeyMaterial loadOrCreate(Path dataDir, String... subjectAltNames) throws IOException {
+  public static KeyMaterial loadOrCreate(Path dataDir, String... subjectAltNames)
+      throws IOException {
     return loadOrCreate(dataDir, List.of(subjectAltNames), Clock.systemUTC(), new SecureRandom());
   }
 
-  static KeyMaterial loadOrCreate(Path dataDir, List<String> subjectAltNames, Clock clock, SecureRandom random)
+  static KeyMaterial loadOrCreate(
+      Path dataDir, List<String> subjectAltNames, Clock clock, SecureRandom random)
       throws IOException {
-    SelfSignedCertificate.subjectAltNames(subjectAltNames); // reject a bad name on every start, not just the first
+    // Reject a bad name on every start, not only on the first.
+    SelfSignedCertificate.subjectAltNames(subjectAltNames);
     Path cert = dataDir.resolve(CERT_FILE);
     Path key = dataDir.resolve(KEY_FILE);
     boolean haveCert = Files.exists(cert);
@@ -68,27 +75,36 @@ public final class ServerIdentity {
               + " does not; restore the key, or delete the certificate to generate a new identity");
     }
     if (haveKey) {
-      // The key is written before the certificate, so this is what a crash during the first start leaves. No
-      // client can have seen a certificate for that key, so replacing it loses no identity anyone trusts.
-      log.warn("server key {} has no certificate {}: replacing both with a new self-signed identity", key, cert);
+      // The key is written before the certificate, so this is what a crash during the first
+      // start leaves. No client can have seen a certificate for that key, so replacing it loses
+      // no identity anyone trusts.
+      log.warn(
+          "server key {} has no certificate {}: replacing both with a new self-signed identity",
+          key,
+          cert);
     }
-    KeyMaterial generated = SelfSignedCertificate.generate(subjectAltNames, clock.instant(), random);
+    KeyMaterial generated =
+        SelfSignedCertificate.generate(subjectAltNames, clock.instant(), random);
     writeKey(key, generated.key());
     writeCertificate(cert, generated.leaf());
-    log.info("generated self-signed server certificate {} with SHA-256 fingerprint {}", cert, generated.fingerprint());
+    log.info(
+        "generated self-signed server certificate {} with SHA-256 fingerprint {}",
+        cert,
+        generated.fingerprint());
     return generated;
   }
 
   /**
    * Loads an operator's certificate chain and private key from PEM files.
    *
-   * <p>{@code certFile} holds the leaf certificate followed by any intermediates, each certificate issued by the
-   * next. {@code keyFile} holds one unencrypted private key: PKCS#8 ({@code BEGIN PRIVATE KEY}; EC, RSA or Ed25519)
-   * or traditional OpenSSL ({@code BEGIN EC PRIVATE KEY}, {@code BEGIN RSA PRIVATE KEY}).
+   * <p>{@code certFile} holds the leaf certificate followed by any intermediates, each certificate
+   * issued by the next. {@code keyFile} holds one unencrypted private key: PKCS#8 ({@code BEGIN
+   * PRIVATE KEY}; EC, RSA or Ed25519) or traditional OpenSSL ({@code BEGIN EC PRIVATE KEY}, {@code
+   * BEGIN RSA PRIVATE KEY}).
    *
    * @throws java.nio.file.NoSuchFileException if a file is missing
-   * @throws IOException if a file is not PEM, holds no or several keys, the chain is out of order, or the key does
-   *     not belong to the leaf certificate; the message names the file and the rule
+   * @throws IOException if a file is not PEM, holds no or several keys, the chain is out of order,
+   *     or the key does not belong to the leaf certificate; the message names the file and the rule
    */
   public static KeyMaterial loadPem(Path certFile, Path keyFile) throws IOException {
     List<X509Certificate> chain = Pem.readCertificates(certFile, "certificate file");
@@ -118,7 +134,8 @@ public final class ServerIdentity {
         throw new IOException(
             "certificate file "
                 + certFile
-                + ": chain must be ordered leaf first, each certificate followed by its issuer, but certificate "
+                + ": chain must be ordered leaf first, each certificate followed by its issuer, but"
+                + " certificate "
                 + (i + 1)
                 + " ("
                 + child.getSubjectX500Principal()
@@ -143,7 +160,8 @@ public final class ServerIdentity {
 
   private static void writeCertificate(Path file, X509Certificate certificate) throws IOException {
     try {
-      byte[] pem = Pem.encode("CERTIFICATE", certificate.getEncoded()).getBytes(StandardCharsets.US_ASCII);
+      byte[] pem =
+          Pem.encode("CERTIFICATE", certificate.getEncoded()).getBytes(StandardCharsets.US_ASCII);
       AtomicFiles.write(file, pem, CERT_PERMISSIONS);
     } catch (java.security.cert.CertificateEncodingException e) {
       throw new IOException("cannot encode certificate for " + file, e);

@@ -5,9 +5,9 @@ import java.security.cert.CertificateException;
 import java.util.Optional;
 
 /**
- * A server presented a certificate whose fingerprint differs from the one the known-hosts file recorded for it.
- * During a handshake JSSE wraps it in an {@link javax.net.ssl.SSLHandshakeException}; use {@link #findIn} to get it
- * back.
+ * A server presented a certificate whose fingerprint differs from the one the known-hosts file
+ * recorded for it. During a handshake JSSE wraps it in an {@link
+ * javax.net.ssl.SSLHandshakeException}; use {@link #findIn} to get it back.
  */
 public final class ServerIdentityChangedException extends CertificateException {
   private static final int MAX_CAUSE_DEPTH = 16;
@@ -18,12 +18,13 @@ public final class ServerIdentityChangedException extends CertificateException {
   private final Path file;
   private final int line;
 
-  ServerIdentityChangedException(String hostPort, String expected, String actual, Path file, int line) {
+  ServerIdentityChangedException(
+      String hostPort, String expected, String actual, Path file, int line) {
     super(
         "REMOTE SERVER IDENTIFICATION HAS CHANGED for "
             + hostPort
-            + ": someone could be intercepting the connection (man-in-the-middle attack), or the server's"
-            + " certificate was replaced; expected SHA-256 fingerprint "
+            + ": someone could be intercepting the connection (man-in-the-middle attack), or the"
+            + " server's certificate was replaced; expected SHA-256 fingerprint "
             + expected
             + ", got "
             + actual
@@ -39,7 +40,10 @@ public final class ServerIdentityChangedException extends CertificateException {
     this.line = line;
   }
 
-  /** Returns the first {@code ServerIdentityChangedException} in the cause chain of {@code t}, if any. */
+  /**
+   * Returns the first {@code ServerIdentityChangedException} in the cause chain of {@code t}, if
+   * any.
+   */
   public static Optional<ServerIdentityChangedException> findIn(Throwable t) {
     Throwable current = t;
     for (int depth = 0; current != null && depth < MAX_CAUSE_DEPTH; depth++) {

@@ -7,15 +7,17 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Base of the client-side trust managers that judge a server by its leaf certificate alone. Every server check
- * funnels into {@link #checkLeaf}; client checks always fail because these managers sit in client contexts only.
+ * Base of the client-side trust managers that judge a server by its leaf certificate alone. Every
+ * server check funnels into {@link #checkLeaf}; client checks always fail because these managers
+ * sit in client contexts only.
  */
 abstract class ServerTrustManager extends X509ExtendedTrustManager {
   /** Throws unless the server presenting {@code leaf} is trusted. */
   abstract void checkLeaf(X509Certificate leaf) throws CertificateException;
 
   @Override
-  public final void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public final void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     if (chain == null || chain.length == 0) {
       throw new CertificateException("the server presented no certificate");
     }
@@ -35,7 +37,8 @@ abstract class ServerTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public final void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public final void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     throw new CertificateException("a client-side trust manager does not verify clients");
   }
 
@@ -69,7 +72,10 @@ abstract class ServerTrustManager extends X509ExtendedTrustManager {
       String actual = Fingerprints.sha256(leaf);
       if (!actual.equals(fingerprint)) {
         throw new CertificateException(
-            "server certificate SHA-256 fingerprint " + actual + " does not match the pinned fingerprint " + fingerprint);
+            "server certificate SHA-256 fingerprint "
+                + actual
+                + " does not match the pinned fingerprint "
+                + fingerprint);
       }
     }
   }

@@ -12,7 +12,10 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
-/** In-memory key stores and the JDK's key and trust managers over them. Nothing here reads or writes a file. */
+/**
+ * In-memory key stores and the JDK's key and trust managers over them. Nothing here reads or writes
+ * a file.
+ */
 final class Stores {
   private static final String ALIAS = "identity";
 
@@ -25,19 +28,28 @@ final class Stores {
     try {
       KeyStore store = emptyStore();
       store.setKeyEntry(
-          ALIAS, identity.key(), IN_MEMORY_PASSWORD, identity.chain().toArray(X509Certificate[]::new));
-      KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+          ALIAS,
+          identity.key(),
+          IN_MEMORY_PASSWORD,
+          identity.chain().toArray(X509Certificate[]::new));
+      KeyManagerFactory factory =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       factory.init(store, IN_MEMORY_PASSWORD);
       return factory.getKeyManagers();
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot use key material " + identity + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot use key material " + identity + ": " + e.getMessage(), e);
     }
   }
 
-  /** The JDK's PKIX trust manager with exactly {@code anchors} as trust anchors (not the JDK's cacerts). */
+  /**
+   * The JDK's PKIX trust manager with exactly {@code anchors} as trust anchors (not the JDK's
+   * cacerts).
+   */
   static X509ExtendedTrustManager pkix(List<X509Certificate> anchors) {
     if (anchors.isEmpty()) {
-      throw new IllegalArgumentException("at least one trusted certificate is required, but the list was empty");
+      throw new IllegalArgumentException(
+          "at least one trusted certificate is required, but the list was empty");
     }
     try {
       KeyStore store = emptyStore();
@@ -51,9 +63,11 @@ final class Stores {
           return x509;
         }
       }
-      throw new IllegalStateException("the JDK's PKIX TrustManagerFactory returned no X509ExtendedTrustManager");
+      throw new IllegalStateException(
+          "the JDK's PKIX TrustManagerFactory returned no X509ExtendedTrustManager");
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot build a trust store from " + anchors.size() + " certificates", e);
+      throw new IllegalArgumentException(
+          "cannot build a trust store from " + anchors.size() + " certificates", e);
     }
   }
 

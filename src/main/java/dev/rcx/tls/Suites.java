@@ -5,8 +5,8 @@ import java.util.List;
 import javax.net.ssl.SSLParameters;
 
 /**
- * The protocol and cipher policy shared by servers and clients, after Mozilla's "modern" profile (TLS 1.3) and, for
- * the TLS 1.2 opt-in, the ECDHE + AEAD part of its "intermediate" profile.
+ * The protocol and cipher policy shared by servers and clients, after Mozilla's "modern" profile
+ * (TLS 1.3) and, for the TLS 1.2 opt-in, the ECDHE + AEAD part of its "intermediate" profile.
  */
 final class Suites {
   static final String TLS13 = "TLSv1.3";
@@ -15,7 +15,10 @@ final class Suites {
   static final List<String> TLS13_SUITES =
       List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
 
-  /** Forward secrecy (ECDHE) and authenticated encryption (GCM, ChaCha20-Poly1305) only: no CBC, no RSA or DHE key exchange. */
+  /**
+   * Forward secrecy (ECDHE) and authenticated encryption (GCM, ChaCha20-Poly1305) only: no CBC, no
+   * RSA or DHE key exchange.
+   */
   static final List<String> TLS12_SUITES =
       List.of(
           "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",

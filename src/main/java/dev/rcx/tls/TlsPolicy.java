@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * What a TLS server accepts.
  *
- * @param allowTls12 also accept TLS 1.2 (ECDHE key exchange with AEAD ciphers only); TLS 1.3 is always on
+ * @param allowTls12 also accept TLS 1.2 (ECDHE key exchange with AEAD ciphers only); TLS 1.3 is
+ *     always on
  * @param clientAuth whether clients must present a certificate
  */
 public record TlsPolicy(boolean allowTls12, ClientAuth clientAuth) {

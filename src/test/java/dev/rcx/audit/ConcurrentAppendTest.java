@@ -68,7 +68,7 @@ class ConcurrentAppendTest {
   @Test
   void append_manyThreadsAtOnce_keepTheChainValidAndLoseNothing() throws Exception {
     Path file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock())) {
+    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
       appendConcurrently(log, file);
       assertThat(log.lastSeq()).isEqualTo(THREADS * PER_THREAD);
     }

@@ -70,7 +70,7 @@ class DescribeTest {
   @Test
   void tail_largeLog_returnsTheLastLinesOldestFirst() throws IOException {
     Path file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock())) {
+    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
       for (int i = 1; i <= 3000; i++) {
         log.append(Samples.command("alice", i));
       }
@@ -83,7 +83,7 @@ class DescribeTest {
   @Test
   void tail_moreThanTheFileHolds_returnsEverything() throws IOException {
     Path file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC))) {
+    try (AuditLog log = AuditLog.open(file, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), Samples.UNSEALED)) {
       log.append(Samples.command("alice", 1));
       log.append(Samples.command("alice", 2));
     }
@@ -94,7 +94,7 @@ class DescribeTest {
   @Test
   void tail_tornLastLine_isLeftOut() throws IOException {
     Path file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC))) {
+    try (AuditLog log = AuditLog.open(file, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), Samples.UNSEALED)) {
       log.append(Samples.command("alice", 1));
     }
     Files.writeString(file, "{\"seq\":2,", StandardOpenOption.APPEND);

@@ -17,6 +17,7 @@ import dev.rcx.audit.AuditEvent.ServerStopping;
 import dev.rcx.audit.AuditEvent.TlsHandshakeFailed;
 import dev.rcx.audit.AuditEvent.TokenRejected;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -26,6 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /** One event of every kind, and a clock tests can move. */
 final class Samples {
   static final String CLIENT = "127.0.0.1:5555";
+  static final AuditLog.Options UNSEALED = AuditLog.Options.unsealed();
+  /** Sealed, small epochs, no timer thread. */
+  static final AuditLog.Options SEALED =
+      AuditLog.Options.defaults().withEpochRecords(4).withSealInterval(Duration.ZERO);
 
   private Samples() {}
 
@@ -36,6 +41,7 @@ final class Samples {
         new ServerStopping("SIGTERM", 3),
         new ServerStopped("SIGTERM"),
         new LogRecovered(41, 17, "audit.log.torn-20261127T100000.000Z"),
+        new AuditEvent.Seal(3, 64, "0123456789abcdef", AuditEvent.Seal.EPOCH_FULL),
         new ConnectionOpened(CLIENT),
         new ConnectionRejected(CLIENT, "max connections (200) reached"),
         new ConnectionClosed(CLIENT, "alice", "s1", "client closed", 7),

@@ -1,6 +1,7 @@
 package dev.rcx.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rcx.audit.VerifyResult.Intact;
@@ -10,8 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +32,7 @@ class TornTailTest {
   @Test
   void open_tornLastLine_copiesItCutsItAndRecordsTheRecovery() throws IOException {
     Path file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock())) {
+    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
       for (int i = 1; i <= 3; i++) {
         log.append(Samples.command("alice", i));
       }
@@ -39,7 +43,7 @@ class TornTailTest {
     assertThat(AuditLog.verify(file)).isEqualTo(new TornTail(3, partial.length()));
 
     Instant reopenedAt = Instant.parse("2026-11-28T08:09:10.011Z");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(reopenedAt))) {
+    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(reopenedAt), Samples.UNSEALED)) {
       assertThat(log.lastSeq()).isEqualTo(4);
       log.append(Samples.command("alice", 5));
     }
@@ -63,7 +67,7 @@ class TornTailTest {
   void open_fileIsOnlyATornLine_startsTheChainAfresh() throws IOException {
     Path file = dir.resolve("audit.log");
     Files.writeString(file, "{\"seq\":1,\"ts");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock())) {
+    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
       assertThat(log.lastSeq()).isEqualTo(1);
     }
     List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
@@ -76,15 +80,32 @@ class TornTailTest {
   void open_twoCrashesInTheSameMillisecond_keepsBothTornCopies() throws IOException {
     Path file = dir.resolve("audit.log");
     Instant at = Instant.parse("2026-11-28T08:09:10.011Z");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock())) {
+    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
       log.append(Samples.command("alice", 1));
     }
     Files.writeString(file, "first", StandardOpenOption.APPEND);
-    AuditLog.open(file, java.time.Clock.fixed(at, java.time.ZoneOffset.UTC)).close();
+    AuditLog.open(file, Clock.fixed(at, ZoneOffset.UTC), Samples.UNSEALED).close();
     Files.writeString(file, "second", StandardOpenOption.APPEND);
-    AuditLog.open(file, java.time.Clock.fixed(at, java.time.ZoneOffset.UTC)).close();
+    AuditLog.open(file, Clock.fixed(at, ZoneOffset.UTC), Samples.UNSEALED).close();
     assertThat(dir.resolve("audit.log.torn-20261128T080910.011Z")).hasContent("first");
     assertThat(dir.resolve("audit.log.torn-20261128T080910.011Z-2")).hasContent("second");
     assertThat(AuditLog.verify(file)).isEqualTo(new Intact(3));
+  }
+
+  @Test
+  void open_refusedLogWithATornTail_isLeftUntouched() throws IOException {
+    Path file = dir.resolve("audit.log");
+    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
+      log.append(Samples.command("alice", 1));
+    }
+    Files.writeString(file, "{\"seq\":2,", StandardOpenOption.APPEND);
+    byte[] before = Files.readAllBytes(file);
+    // Sealing on, but the log has no key file: refused, and the torn tail must still be there for the right open.
+    assertThatThrownBy(() -> AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED))
+        .isInstanceOf(AuditException.class);
+    assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".torn-"));
+    }
   }
 }

@@ -27,7 +27,7 @@ class VerifyTest {
   @BeforeEach
   void sixRecords() throws IOException {
     file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock())) {
+    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
       for (int i = 1; i <= 6; i++) {
         log.append(Samples.command("user" + i, i));
       }

@@ -28,6 +28,13 @@ class MessageCodecTest {
   }
 
   @Test
+  void decodeRequest_authWithoutPasswordHash_givesCertificateLogin() throws Exception {
+    Request r = decode("{\"type\":\"auth\",\"username\":\"user1\"}");
+    assertThat(r).isEqualTo(new Request.Auth("user1", null, null));
+    assertThat(new String(codec.encode(r), StandardCharsets.UTF_8)).doesNotContain("password_hash");
+  }
+
+  @Test
   void decodeRequest_commandWithArgsAndId_givesCommand() throws Exception {
     Request r =
         decode("{\"type\":\"command\",\"session_token\":\"t\",\"command\":\"ls\",\"args\":[\"-la\",\"/tmp\"],\"id\":\"7\"}");
@@ -59,7 +66,6 @@ class MessageCodecTest {
         "{\"type\":5}|INVALID_REQUEST",
         "{\"type\":\"shutdown\"}|UNKNOWN_TYPE",
         "{\"type\":\"ping\",\"extra\":1}|INVALID_REQUEST",
-        "{\"type\":\"auth\",\"username\":\"u\"}|INVALID_REQUEST",
         "{\"type\":\"auth\",\"username\":5,\"password_hash\":\"x\"}|INVALID_REQUEST",
         "{\"type\":\"auth\",\"username\":\"u\",\"password_hash\":\"short\"}|INVALID_REQUEST",
         "{\"type\":\"command\",\"session_token\":\"t\",\"command\":[\"ls\"]}|INVALID_REQUEST",

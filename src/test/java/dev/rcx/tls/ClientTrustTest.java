@@ -50,7 +50,9 @@ class ClientTrustTest {
   void pinned_rightFingerprintInAnyForm_connects() throws Exception {
     String lowerNoColons = serverA.fingerprint().replace(":", "").toLowerCase();
     try (LoopbackServer server = serve(serverA)) {
-      assertThat(exchange(new ClientTrust.PinnedFingerprint(lowerNoColons), "localhost", server).line())
+      assertThat(
+              exchange(new ClientTrust.PinnedFingerprint(lowerNoColons), "localhost", server)
+                  .line())
           .isEqualTo("echo:hello user=-");
     }
   }
@@ -58,7 +60,12 @@ class ClientTrustTest {
   @Test
   void pinned_wrongFingerprint_failsNamingBoth() throws Exception {
     try (LoopbackServer server = serve(serverB)) {
-      assertThatThrownBy(() -> exchange(new ClientTrust.PinnedFingerprint(serverA.fingerprint()), "localhost", server))
+      assertThatThrownBy(
+              () ->
+                  exchange(
+                      new ClientTrust.PinnedFingerprint(serverA.fingerprint()),
+                      "localhost",
+                      server))
           .isInstanceOf(SSLHandshakeException.class)
           .rootCause()
           .hasMessageContaining("does not match the pinned fingerprint " + serverA.fingerprint())
@@ -76,10 +83,14 @@ class ClientTrustTest {
       exchange(trust, "localhost", server);
       exchange(trust, "localhost", server);
 
-      assertThat(prompt.asked).containsExactly("localhost:" + server.port() + " " + serverA.fingerprint());
+      assertThat(prompt.asked)
+          .containsExactly("localhost:" + server.port() + " " + serverA.fingerprint());
       assertThat(Files.readAllLines(file))
-          .containsExactly(KnownHostsFile.HEADER.strip(), "localhost:" + server.port() + " " + serverA.fingerprint());
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+          .containsExactly(
+              KnownHostsFile.HEADER.strip(),
+              "localhost:" + server.port() + " " + serverA.fingerprint());
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+          .isEqualTo("rw-------");
     }
   }
 
@@ -106,23 +117,35 @@ class ClientTrustTest {
       String hostPort = "LocalHost:" + server.port();
       Files.writeString(
           file,
-          "# my servers\nother:1 " + serverB.fingerprint() + "\nlocalhost:" + server.port() + " "
-              + serverA.fingerprint().replace(":", "").toLowerCase() + "\n");
+          "# my servers\nother:1 "
+              + serverB.fingerprint()
+              + "\nlocalhost:"
+              + server.port()
+              + " "
+              + serverA.fingerprint().replace(":", "").toLowerCase()
+              + "\n");
       RecordingPrompt prompt = new RecordingPrompt(true);
 
       Throwable thrown =
           org.assertj.core.api.Assertions.catchThrowable(
-              () -> exchange(new ClientTrust.KnownHosts(file, hostPort, prompt), "localhost", server));
+              () ->
+                  exchange(
+                      new ClientTrust.KnownHosts(file, hostPort, prompt), "localhost", server));
 
       assertThat(thrown).isInstanceOf(SSLHandshakeException.class);
-      ServerIdentityChangedException changed = ServerIdentityChangedException.findIn(thrown).orElseThrow();
+      ServerIdentityChangedException changed =
+          ServerIdentityChangedException.findIn(thrown).orElseThrow();
       assertThat(changed.expected()).isEqualTo(serverA.fingerprint());
       assertThat(changed.actual()).isEqualTo(serverB.fingerprint());
       assertThat(changed.line()).isEqualTo(3);
       assertThat(changed.file()).isEqualTo(file);
       assertThat(changed.getMessage())
           .startsWith("REMOTE SERVER IDENTIFICATION HAS CHANGED for " + hostPort)
-          .contains("expected SHA-256 fingerprint " + serverA.fingerprint() + ", got " + serverB.fingerprint())
+          .contains(
+              "expected SHA-256 fingerprint "
+                  + serverA.fingerprint()
+                  + ", got "
+                  + serverB.fingerprint())
           .contains("remove line 3 from " + file);
       assertThat(prompt.asked).isEmpty();
     }
@@ -136,21 +159,28 @@ class ClientTrustTest {
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
     RecordingPrompt prompt = new RecordingPrompt(true);
     try (LoopbackServer server = serve(serverA)) {
-      exchange(new ClientTrust.KnownHosts(file, "127.0.0.1:" + server.port(), prompt), "127.0.0.1", server);
+      exchange(
+          new ClientTrust.KnownHosts(file, "127.0.0.1:" + server.port(), prompt),
+          "127.0.0.1",
+          server);
 
       assertThat(prompt.asked).hasSize(1);
       assertThat(Files.readString(file))
-          .isEqualTo(existing + "\n127.0.0.1:" + server.port() + " " + serverA.fingerprint() + "\n");
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
+          .isEqualTo(
+              existing + "\n127.0.0.1:" + server.port() + " " + serverA.fingerprint() + "\n");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+          .isEqualTo("rw-r--r--");
     }
   }
 
   @Test
   void knownHosts_malformedLine_failsClosedNamingTheLine() throws Exception {
-    Path file = Files.writeString(dir.resolve("known_hosts"), "\n\nlocalhost:1 not-a-fingerprint\n");
+    Path file =
+        Files.writeString(dir.resolve("known_hosts"), "\n\nlocalhost:1 not-a-fingerprint\n");
     RecordingPrompt prompt = new RecordingPrompt(true);
     try (LoopbackServer server = serve(serverA)) {
-      assertThatThrownBy(() -> exchange(new ClientTrust.KnownHosts(file, "x:1", prompt), "localhost", server))
+      assertThatThrownBy(
+              () -> exchange(new ClientTrust.KnownHosts(file, "x:1", prompt), "localhost", server))
           .isInstanceOf(SSLHandshakeException.class)
           .cause()
           .hasMessageContaining("known_hosts")
@@ -169,8 +199,11 @@ class ClientTrustTest {
   @Test
   void caFile_serverCertificateWithMatchingHostname_connects() throws Exception {
     TestPki.Issued ca = TestPki.ca("Test CA");
-    KeyMaterial identity = TestPki.server(ca, "rcx", "localhost", "127.0.0.1").material(ca.certificate());
-    ClientTrust trust = new ClientTrust.TrustCertificates(TestPki.writeCertificates(dir.resolve("ca.pem"), ca.certificate()));
+    KeyMaterial identity =
+        TestPki.server(ca, "rcx", "localhost", "127.0.0.1").material(ca.certificate());
+    ClientTrust trust =
+        new ClientTrust.TrustCertificates(
+            TestPki.writeCertificates(dir.resolve("ca.pem"), ca.certificate()));
     try (LoopbackServer server = serve(identity)) {
       assertThat(exchange(trust, "localhost", server).line()).isEqualTo("echo:hello user=-");
       assertThat(exchange(trust, "127.0.0.1", server).line()).isEqualTo("echo:hello user=-");
@@ -180,7 +213,9 @@ class ClientTrustTest {
   @Test
   void caFile_certificateFromAnotherIssuer_fails() throws Exception {
     TestPki.Issued ca = TestPki.ca("Test CA");
-    ClientTrust trust = new ClientTrust.TrustCertificates(TestPki.writeCertificates(dir.resolve("ca.pem"), ca.certificate()));
+    ClientTrust trust =
+        new ClientTrust.TrustCertificates(
+            TestPki.writeCertificates(dir.resolve("ca.pem"), ca.certificate()));
     try (LoopbackServer server = serve(serverA)) {
       assertThatThrownBy(() -> exchange(trust, "localhost", server))
           .isInstanceOf(SSLHandshakeException.class)
@@ -192,7 +227,9 @@ class ClientTrustTest {
   void caFile_hostnameNotInCertificate_fails() throws Exception {
     TestPki.Issued ca = TestPki.ca("Test CA");
     KeyMaterial identity = TestPki.server(ca, "rcx", "rcx.example.com").material();
-    ClientTrust trust = new ClientTrust.TrustCertificates(TestPki.writeCertificates(dir.resolve("ca.pem"), ca.certificate()));
+    ClientTrust trust =
+        new ClientTrust.TrustCertificates(
+            TestPki.writeCertificates(dir.resolve("ca.pem"), ca.certificate()));
     try (LoopbackServer server = serve(identity)) {
       assertThatThrownBy(() -> exchange(trust, "localhost", server))
           .isInstanceOf(SSLHandshakeException.class)
@@ -204,12 +241,17 @@ class ClientTrustTest {
   void caFile_socketWithoutClientParameters_failsClosed() throws Exception {
     TestPki.Issued ca = TestPki.ca("Test CA");
     KeyMaterial identity = TestPki.server(ca, "rcx", "rcx.example.com").material();
-    ClientTrust trust = new ClientTrust.TrustCertificates(TestPki.writeCertificates(dir.resolve("ca.pem"), ca.certificate()));
+    ClientTrust trust =
+        new ClientTrust.TrustCertificates(
+            TestPki.writeCertificates(dir.resolve("ca.pem"), ca.certificate()));
     try (LoopbackServer server = serve(identity)) {
-      var noHostnameCheck = ClientTls.parameters(new ClientTrust.Insecure(), /* allowTls12= */ false);
+      var noHostnameCheck =
+          ClientTls.parameters(new ClientTrust.Insecure(), /* allowTls12= */ false);
 
       assertThatThrownBy(
-              () -> LoopbackServer.exchange(ClientTls.context(trust), noHostnameCheck, "localhost", server.port(), "x"))
+              () ->
+                  LoopbackServer.exchange(
+                      ClientTls.context(trust), noHostnameCheck, "localhost", server.port(), "x"))
           .isInstanceOf(SSLHandshakeException.class)
           .rootCause()
           .hasMessageContaining("hostname verification is not enabled");
@@ -228,7 +270,8 @@ class ClientTrustTest {
 
   @Test
   void caFile_missing_failsWhenBuildingTheContext() {
-    assertThatThrownBy(() -> ClientTls.context(new ClientTrust.TrustCertificates(dir.resolve("nope.pem"))))
+    assertThatThrownBy(
+            () -> ClientTls.context(new ClientTrust.TrustCertificates(dir.resolve("nope.pem"))))
         .isInstanceOf(NoSuchFileException.class)
         .hasMessageContaining("nope.pem");
   }
@@ -236,13 +279,16 @@ class ClientTrustTest {
   @Test
   void insecure_anyServer_connects() throws Exception {
     try (LoopbackServer server = serve(serverB)) {
-      assertThat(exchange(new ClientTrust.Insecure(), "localhost", server).line()).isEqualTo("echo:hello user=-");
+      assertThat(exchange(new ClientTrust.Insecure(), "localhost", server).line())
+          .isEqualTo("echo:hello user=-");
     }
   }
 
   @Test
   void parameters_hostnameCheck_onlyForCertificateTrust() {
-    assertThat(ClientTls.parameters(new ClientTrust.TrustCertificates(dir), false).getEndpointIdentificationAlgorithm())
+    assertThat(
+            ClientTls.parameters(new ClientTrust.TrustCertificates(dir), false)
+                .getEndpointIdentificationAlgorithm())
         .isEqualTo("HTTPS");
     assertThat(
             ClientTls.parameters(new ClientTrust.PinnedFingerprint(serverA.fingerprint()), false)
@@ -254,12 +300,17 @@ class ClientTrustTest {
   }
 
   private static LoopbackServer serve(KeyMaterial identity) throws IOException {
-    return new LoopbackServer(ServerTls.context(identity, List.of()), ServerTls.parameters(TlsPolicy.DEFAULT));
+    return new LoopbackServer(
+        ServerTls.context(identity, List.of()), ServerTls.parameters(TlsPolicy.DEFAULT));
   }
 
-  private static LoopbackServer.Reply exchange(ClientTrust trust, String host, LoopbackServer server)
-      throws IOException {
+  private static LoopbackServer.Reply exchange(
+      ClientTrust trust, String host, LoopbackServer server) throws IOException {
     return LoopbackServer.exchange(
-        ClientTls.context(trust), ClientTls.parameters(trust, /* allowTls12= */ false), host, server.port(), "hello");
+        ClientTls.context(trust),
+        ClientTls.parameters(trust, /* allowTls12= */ false),
+        host,
+        server.port(),
+        "hello");
   }
 }

@@ -25,14 +25,23 @@ class FingerprintsTest {
     Path file = TestPki.writeCertificates(dir.resolve("c.pem"), certificate);
 
     Process process =
-        new ProcessBuilder(openssl.toString(), "x509", "-in", file.toString(), "-noout", "-fingerprint", "-sha256")
+        new ProcessBuilder(
+                openssl.toString(),
+                "x509",
+                "-in",
+                file.toString(),
+                "-noout",
+                "-fingerprint",
+                "-sha256")
             .redirectErrorStream(true)
             .start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    String output =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(process.waitFor(5, TimeUnit.SECONDS)).isTrue();
 
     // openssl prints "sha256 Fingerprint=AB:CD:..." (older versions "SHA256 Fingerprint=").
-    assertThat(output.substring(output.indexOf('=') + 1)).isEqualTo(Fingerprints.sha256(certificate));
+    assertThat(output.substring(output.indexOf('=') + 1))
+        .isEqualTo(Fingerprints.sha256(certificate));
     assertThat(Fingerprints.normalize(output)).isEqualTo(Fingerprints.sha256(certificate));
   }
 
@@ -61,9 +70,12 @@ class FingerprintsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("64 hex digits")
         .hasMessageContaining("'AB:CD'");
-    assertThatThrownBy(() -> Fingerprints.normalize("Z".repeat(64))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Fingerprints.normalize("Z".repeat(64)))
+        .isInstanceOf(IllegalArgumentException.class);
     // Non-ASCII digits are digits to Character.digit but not hex to anyone reading a fingerprint.
-    assertThatThrownBy(() -> Fingerprints.normalize("\u0661".repeat(64))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Fingerprints.normalize("A".repeat(66))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Fingerprints.normalize("\u0661".repeat(64)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Fingerprints.normalize("A".repeat(66)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

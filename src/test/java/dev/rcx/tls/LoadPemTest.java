@@ -24,7 +24,8 @@ class LoadPemTest {
   void loadPem_pkcs8EcKey_loadsChainAndKey() throws IOException {
     TestPki.Issued ca = TestPki.ca("Operator CA");
     TestPki.Issued server = TestPki.server(ca, "rcx.example.com", "rcx.example.com");
-    Path cert = TestPki.writeCertificates(dir.resolve("chain.pem"), server.certificate(), ca.certificate());
+    Path cert =
+        TestPki.writeCertificates(dir.resolve("chain.pem"), server.certificate(), ca.certificate());
     Path key = TestPki.writePkcs8(dir.resolve("key.pem"), server.keys().getPrivate());
     assertThat(Files.readString(key)).contains("BEGIN PRIVATE KEY");
 
@@ -42,7 +43,8 @@ class LoadPemTest {
     Path key = TestPki.writeTraditionalEc(dir.resolve("k.pem"), keys);
     assertThat(Files.readString(key)).contains("BEGIN EC PRIVATE KEY");
 
-    assertThat(ServerIdentity.loadPem(cert, key).fingerprint()).isEqualTo(Fingerprints.sha256(server.certificate()));
+    assertThat(ServerIdentity.loadPem(cert, key).fingerprint())
+        .isEqualTo(Fingerprints.sha256(server.certificate()));
   }
 
   @Test
@@ -85,7 +87,8 @@ class LoadPemTest {
     Path cert = TestPki.writeCertificates(dir.resolve("server.crt"), server.certificate());
     Path edKey = TestPki.writePkcs8(dir.resolve("ed.key"), TestPki.ed25519().getPrivate());
 
-    assertThatThrownBy(() -> ServerIdentity.loadPem(cert, edKey)).hasMessageContaining("does not match");
+    assertThatThrownBy(() -> ServerIdentity.loadPem(cert, edKey))
+        .hasMessageContaining("does not match");
   }
 
   @Test
@@ -133,7 +136,9 @@ class LoadPemTest {
     Path key = dir.resolve("encrypted.key");
     var encryptor =
         new JceOpenSSLPKCS8EncryptorBuilder(org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC)
-            .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()) // an instance, not registered
+            .setProvider(
+                new org.bouncycastle.jce.provider
+                    .BouncyCastleProvider()) // an instance, not registered
             .setPassword("secret".toCharArray())
             .build();
     try (var writer = new JcaPEMWriter(Files.newBufferedWriter(key))) {
@@ -152,7 +157,11 @@ class LoadPemTest {
     TestPki.Issued intermediate = TestPki.intermediate(ca, "Intermediate");
     TestPki.Issued server = TestPki.server(intermediate, "server", "localhost");
     Path cert =
-        TestPki.writeCertificates(dir.resolve("chain.pem"), server.certificate(), ca.certificate(), intermediate.certificate());
+        TestPki.writeCertificates(
+            dir.resolve("chain.pem"),
+            server.certificate(),
+            ca.certificate(),
+            intermediate.certificate());
     Path key = TestPki.writePkcs8(dir.resolve("k.pem"), server.keys().getPrivate());
 
     assertThatThrownBy(() -> ServerIdentity.loadPem(cert, key))
@@ -166,23 +175,57 @@ class LoadPemTest {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
     // "ecparam -genkey" writes an EC PARAMETERS block before the traditional EC PRIVATE KEY.
     run("openssl", "ecparam", "-genkey", "-name", "prime256v1", "-out", "ec.key");
-    run("openssl", "req", "-new", "-x509", "-key", "ec.key", "-out", "ec.crt", "-subj", "/CN=operator", "-days", "1");
+    run(
+        "openssl",
+        "req",
+        "-new",
+        "-x509",
+        "-key",
+        "ec.key",
+        "-out",
+        "ec.crt",
+        "-subj",
+        "/CN=operator",
+        "-days",
+        "1");
     // "req -newkey" writes PKCS#8 (BEGIN PRIVATE KEY).
     run(
-        "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "rsa.key", "-out", "rsa.crt", "-subj",
-        "/CN=operator-rsa", "-days", "1");
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "rsa.key",
+        "-out",
+        "rsa.crt",
+        "-subj",
+        "/CN=operator-rsa",
+        "-days",
+        "1");
 
-    assertThat(Files.readString(dir.resolve("ec.key"))).contains("BEGIN EC PARAMETERS", "BEGIN EC PRIVATE KEY");
-    assertThat(ServerIdentity.loadPem(dir.resolve("ec.crt"), dir.resolve("ec.key")).key().getAlgorithm())
+    assertThat(Files.readString(dir.resolve("ec.key")))
+        .contains("BEGIN EC PARAMETERS", "BEGIN EC PRIVATE KEY");
+    assertThat(
+            ServerIdentity.loadPem(dir.resolve("ec.crt"), dir.resolve("ec.key"))
+                .key()
+                .getAlgorithm())
         .isEqualTo("EC");
     assertThat(Files.readString(dir.resolve("rsa.key"))).contains("BEGIN PRIVATE KEY");
-    assertThat(ServerIdentity.loadPem(dir.resolve("rsa.crt"), dir.resolve("rsa.key")).key().getAlgorithm())
+    assertThat(
+            ServerIdentity.loadPem(dir.resolve("rsa.crt"), dir.resolve("rsa.key"))
+                .key()
+                .getAlgorithm())
         .isEqualTo("RSA");
   }
 
   private void run(String... command) throws Exception {
-    Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    Process process =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String output =
+        new String(
+            process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as(output).isZero();
   }

@@ -19,8 +19,8 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * A real TLS server on 127.0.0.1, port 0. For each connection it reads one line and answers {@code
- * "echo:LINE user=NAME"}, where NAME comes from {@link ClientCertificates#username} ({@code -} if none).
- * Server-side failures are kept in {@link #failures} for diagnosis.
+ * "echo:LINE user=NAME"}, where NAME comes from {@link ClientCertificates#username} ({@code -} if
+ * none). Server-side failures are kept in {@link #failures} for diagnosis.
  */
 final class LoopbackServer implements AutoCloseable {
   static final int TIMEOUT_MILLIS = 5_000;
@@ -29,11 +29,15 @@ final class LoopbackServer implements AutoCloseable {
   private final SSLServerSocket serverSocket;
   private final Thread acceptor;
 
-  /** {@code parameters == null} leaves the JDK's defaults on the server socket (used as a control). */
+  /**
+   * {@code parameters == null} leaves the JDK's defaults on the server socket (used as a control).
+   */
   LoopbackServer(SSLContext context, SSLParameters parameters) throws IOException {
     serverSocket =
         (SSLServerSocket)
-            context.getServerSocketFactory().createServerSocket(0, 10, InetAddress.getLoopbackAddress());
+            context
+                .getServerSocketFactory()
+                .createServerSocket(0, 10, InetAddress.getLoopbackAddress());
     if (parameters != null) {
       serverSocket.setSSLParameters(parameters);
     }
@@ -60,14 +64,17 @@ final class LoopbackServer implements AutoCloseable {
   private void serve(SSLSocket socket) {
     try (socket) {
       socket.setSoTimeout(TIMEOUT_MILLIS);
-      var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      var in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       String line = in.readLine();
       if (line == null) {
         return;
       }
       SSLSession session = socket.getSession();
       Writer out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.UTF_8);
-      out.write("echo:" + line + " user=" + ClientCertificates.username(session).orElse("-") + "\n");
+      out.write(
+          "echo:" + line + " user=" + ClientCertificates.username(session).orElse("-") + "\n");
       out.flush();
     } catch (IOException e) {
       failures.add(e);
@@ -88,23 +95,27 @@ final class LoopbackServer implements AutoCloseable {
   record Reply(String line, String protocol, String cipherSuite) {}
 
   /**
-   * Connects to 127.0.0.1:{@code port} naming the server {@code host} (for SNI and the hostname check), applies
-   * {@code parameters}, sends one line and reads the reply. Sending and reading matter: with TLS 1.3 a refused
-   * client certificate shows up only there, not in the handshake.
+   * Connects to 127.0.0.1:{@code port} naming the server {@code host} (for SNI and the hostname
+   * check), applies {@code parameters}, sends one line and reads the reply. Sending and reading
+   * matter: with TLS 1.3 a refused client certificate shows up only there, not in the handshake.
    */
-  static Reply exchange(SSLContext context, SSLParameters parameters, String host, int port, String line)
+  static Reply exchange(
+      SSLContext context, SSLParameters parameters, String host, int port, String line)
       throws IOException {
     try (Socket plain = new Socket()) {
       plain.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), TIMEOUT_MILLIS);
       plain.setSoTimeout(TIMEOUT_MILLIS);
       try (SSLSocket socket =
-          (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, /* autoClose= */ true)) {
+          (SSLSocket)
+              context.getSocketFactory().createSocket(plain, host, port, /* autoClose= */ true)) {
         socket.setSSLParameters(parameters);
         socket.startHandshake();
         Writer out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.UTF_8);
         out.write(line + "\n");
         out.flush();
-        var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        var in =
+            new BufferedReader(
+                new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
         String reply = in.readLine();
         if (reply == null) {
           throw new EOFException("server closed the connection without a reply");

@@ -41,15 +41,19 @@ class ServerIdentityTest {
 
     Path key = dir.resolve("server.key");
     Path cert = dir.resolve("server.crt");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
-    assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----\n").endsWith("-----END PRIVATE KEY-----\n");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+        .isEqualTo("rw-------");
+    assertThat(Files.readString(key))
+        .startsWith("-----BEGIN PRIVATE KEY-----\n")
+        .endsWith("-----END PRIVATE KEY-----\n");
     assertThat(Files.readString(cert)).startsWith("-----BEGIN CERTIFICATE-----\n");
     KeyMaterial parsed = ServerIdentity.loadPem(cert, key);
     assertThat(parsed.fingerprint()).isEqualTo(generated.fingerprint());
     assertThat(parsed.key()).isInstanceOf(ECPrivateKey.class);
     // Only the two files: no temporary file is left behind.
     try (var files = Files.list(dir)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("server.key", "server.crt");
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("server.key", "server.crt");
     }
   }
 
@@ -58,7 +62,9 @@ class ServerIdentityTest {
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
     KeyMaterial identity =
         ServerIdentity.loadOrCreate(
-            dir, List.of("rcx.example.com", "IP:10.1.2.3", "DNS:Other.Example"), Clock.fixed(now, ZoneOffset.UTC),
+            dir,
+            List.of("rcx.example.com", "IP:10.1.2.3", "DNS:Other.Example"),
+            Clock.fixed(now, ZoneOffset.UTC),
             new SecureRandom());
     X509Certificate cert = identity.leaf();
 
@@ -67,7 +73,12 @@ class ServerIdentityTest {
     cert.verify(cert.getPublicKey());
     assertThat(cert.getSigAlgName()).isEqualTo("SHA256withECDSA");
     assertThat(cert.getPublicKey().getAlgorithm()).isEqualTo("EC");
-    assertThat(((java.security.interfaces.ECPublicKey) cert.getPublicKey()).getParams().getCurve().getField().getFieldSize())
+    assertThat(
+            ((java.security.interfaces.ECPublicKey) cert.getPublicKey())
+                .getParams()
+                .getCurve()
+                .getField()
+                .getFieldSize())
         .isEqualTo(256);
     assertThat(cert.getBasicConstraints()).isEqualTo(-1);
     assertThat(cert.getCriticalExtensionOIDs()).contains("2.5.29.19", "2.5.29.15");
@@ -124,7 +135,8 @@ class ServerIdentityTest {
     AtomicFiles.write(target, "two".getBytes(), AtomicFiles.OWNER_ONLY);
 
     assertThat(Files.readString(target)).isEqualTo("two");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
+        .isEqualTo("rw-------");
     try (var files = Files.list(target.getParent())) {
       assertThat(files).containsExactly(target);
     }

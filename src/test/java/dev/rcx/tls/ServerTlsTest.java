@@ -31,7 +31,8 @@ class ServerTlsTest {
 
     assertThat(parameters.getProtocols()).containsExactly("TLSv1.3");
     assertThat(parameters.getCipherSuites())
-        .containsExactly("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
+        .containsExactly(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
     assertThat(parameters.getNamedGroups()).containsExactly("x25519", "secp256r1", "secp384r1");
     assertThat(parameters.getUseCipherSuitesOrder()).isTrue();
     assertThat(parameters.getNeedClientAuth()).isFalse();
@@ -46,13 +47,17 @@ class ServerTlsTest {
     assertThat(parameters.getCipherSuites())
         .filteredOn(suite -> !suite.startsWith("TLS_AES_") && !suite.startsWith("TLS_CHACHA20"))
         .isNotEmpty()
-        .allMatch(suite -> suite.startsWith("TLS_ECDHE_ECDSA_WITH_") || suite.startsWith("TLS_ECDHE_RSA_WITH_"))
+        .allMatch(
+            suite ->
+                suite.startsWith("TLS_ECDHE_ECDSA_WITH_")
+                    || suite.startsWith("TLS_ECDHE_RSA_WITH_"))
         .allMatch(suite -> suite.contains("_GCM_") || suite.contains("_CHACHA20_POLY1305_"));
   }
 
   @Test
   void parameters_clientAuth_mapsToNeedOrWant() {
-    assertThat(ServerTls.parameters(new TlsPolicy(false, ClientAuth.REQUIRED)).getNeedClientAuth()).isTrue();
+    assertThat(ServerTls.parameters(new TlsPolicy(false, ClientAuth.REQUIRED)).getNeedClientAuth())
+        .isTrue();
     SSLParameters optional = ServerTls.parameters(new TlsPolicy(false, ClientAuth.OPTIONAL));
     assertThat(optional.getWantClientAuth()).isTrue();
     assertThat(optional.getNeedClientAuth()).isFalse();
@@ -70,9 +75,31 @@ class ServerTlsTest {
   }
 
   @Test
+  void connect_operatorKeysOfEachAlgorithm_negotiateTls13() throws Exception {
+    for (KeyMaterial identity :
+        List.of(
+            TestPki.selfSignedServer(TestPki.ed25519(), "ed", "localhost").material(),
+            TestPki.selfSignedServer(TestPki.rsa(), "rsa", "localhost").material())) {
+      ClientTrust trust = new ClientTrust.PinnedFingerprint(identity.fingerprint());
+      try (LoopbackServer server = server(identity, TlsPolicy.DEFAULT)) {
+        LoopbackServer.Reply reply =
+            LoopbackServer.exchange(
+                ClientTls.context(trust),
+                ClientTls.parameters(trust, false),
+                "localhost",
+                server.port(),
+                "hi");
+
+        assertThat(reply.protocol()).as(identity.key().getAlgorithm()).isEqualTo("TLSv1.3");
+      }
+    }
+  }
+
+  @Test
   void connect_tls12OnlyClient_isRefusedByDefault() throws Exception {
     try (LoopbackServer server = server(ecIdentity, TlsPolicy.DEFAULT)) {
-      assertThatThrownBy(() -> pinnedExchange(server, tls12Client("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")))
+      assertThatThrownBy(
+              () -> pinnedExchange(server, tls12Client("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")))
           .isInstanceOf(IOException.class)
           .hasMessageContaining("protocol_version");
     }
@@ -94,34 +121,50 @@ class ServerTlsTest {
   @Test
   void connect_clientOfferingOnlyCbc_isRefusedEvenWithTls12() throws Exception {
     SSLParameters cbcOnly = tls12Client("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256");
-    // Control: the JDK's own defaults accept this client, so only the policy can be what refuses it below.
-    try (LoopbackServer permissive = new LoopbackServer(ServerTls.context(ecIdentity, List.of()), null)) {
-      assertThat(pinnedExchange(permissive, cbcOnly).cipherSuite()).isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256");
+    // Control: the JDK's defaults accept this client, so only the policy can refuse it below.
+    try (LoopbackServer permissive =
+        new LoopbackServer(ServerTls.context(ecIdentity, List.of()), null)) {
+      assertThat(pinnedExchange(permissive, cbcOnly).cipherSuite())
+          .isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256");
     }
 
     try (LoopbackServer server = server(ecIdentity, new TlsPolicy(true, ClientAuth.NONE))) {
-      assertThatThrownBy(() -> pinnedExchange(server, cbcOnly)).isInstanceOf(IOException.class).hasMessageContaining("handshake_failure");
+      assertThatThrownBy(() -> pinnedExchange(server, cbcOnly))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("handshake_failure");
     }
   }
 
   @Test
   void connect_clientOfferingOnlyNonEcdhe_isRefusedEvenWithTls12() throws Exception {
-    KeyMaterial rsaIdentity = TestPki.selfSignedServer(TestPki.rsa(), "rcx-rsa", "localhost").material();
+    KeyMaterial rsaIdentity =
+        TestPki.selfSignedServer(TestPki.rsa(), "rcx-rsa", "localhost").material();
     SSLParameters dheOnly = tls12Client("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256");
-    dheOnly.setNamedGroups(null); // the client's own default groups, which include the ffdhe ones DHE needs
-    SSLContext client = ClientTls.context(new ClientTrust.PinnedFingerprint(rsaIdentity.fingerprint()));
-    try (LoopbackServer permissive = new LoopbackServer(ServerTls.context(rsaIdentity, List.of()), null)) {
-      assertThat(LoopbackServer.exchange(client, dheOnly, "localhost", permissive.port(), "hi").cipherSuite())
+    // The client's own default groups, which include the ffdhe ones DHE needs.
+    dheOnly.setNamedGroups(null);
+    SSLContext client =
+        ClientTls.context(new ClientTrust.PinnedFingerprint(rsaIdentity.fingerprint()));
+    try (LoopbackServer permissive =
+        new LoopbackServer(ServerTls.context(rsaIdentity, List.of()), null)) {
+      assertThat(
+              LoopbackServer.exchange(client, dheOnly, "localhost", permissive.port(), "hi")
+                  .cipherSuite())
           .isEqualTo("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256");
     }
 
     try (LoopbackServer server = server(rsaIdentity, new TlsPolicy(true, ClientAuth.NONE))) {
-      assertThatThrownBy(() -> LoopbackServer.exchange(client, dheOnly, "localhost", server.port(), "hi"))
-          .isInstanceOf(IOException.class).hasMessageContaining("handshake_failure");
+      assertThatThrownBy(
+              () -> LoopbackServer.exchange(client, dheOnly, "localhost", server.port(), "hi"))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("handshake_failure");
       // The same server does talk TLS 1.2 to a client offering ECDHE-RSA with AES-GCM.
       assertThat(
               LoopbackServer.exchange(
-                      client, tls12Client("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"), "localhost", server.port(), "hi")
+                      client,
+                      tls12Client("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"),
+                      "localhost",
+                      server.port(),
+                      "hi")
                   .cipherSuite())
           .isEqualTo("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
     }
@@ -146,8 +189,9 @@ class ServerTlsTest {
     return parameters;
   }
 
-  private static LoopbackServer.Reply pinnedExchange(LoopbackServer server, SSLParameters parameters)
-      throws IOException {
-    return LoopbackServer.exchange(ClientTls.context(pinned()), parameters, "localhost", server.port(), "hello");
+  private static LoopbackServer.Reply pinnedExchange(
+      LoopbackServer server, SSLParameters parameters) throws IOException {
+    return LoopbackServer.exchange(
+        ClientTls.context(pinned()), parameters, "localhost", server.port(), "hello");
   }
 }

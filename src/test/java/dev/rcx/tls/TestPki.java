@@ -11,18 +11,16 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.security.interfaces.ECPrivateKey;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -30,6 +28,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -37,10 +36,11 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.IPAddress;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /**
- * Certificates made at test time with BouncyCastle directly (independently of the production generator), and PEM
- * files written the ways operators write them.
+ * Certificates made at test time with BouncyCastle directly (independently of the production
+ * generator), and PEM files written the ways operators write them.
  */
 final class TestPki {
   private static final AtomicLong SERIAL = new AtomicLong(1000);
@@ -104,12 +104,18 @@ final class TestPki {
     return new Issued(keys, issue(cn, keys, issuer, Kind.CA, List.of()));
   }
 
-  /** Issues a certificate; {@code issuer == null} means self-signed. {@code names} are DNS names or IP literals. */
-  static X509Certificate issue(String cn, KeyPair keys, Issued issuer, Kind kind, List<String> names) {
+  /**
+   * Issues a certificate; {@code issuer == null} means self-signed. {@code names} are DNS names or
+   * IP literals.
+   */
+  static X509Certificate issue(
+      String cn, KeyPair keys, Issued issuer, Kind kind, List<String> names) {
     try {
       X500Name subject = new X500Name("CN=" + cn);
       X500Name issuerName =
-          issuer == null ? subject : X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded());
+          issuer == null
+              ? subject
+              : X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded());
       PrivateKey signingKey = issuer == null ? keys.getPrivate() : issuer.keys().getPrivate();
       Instant now = Instant.now();
       X509v3CertificateBuilder builder =
@@ -122,22 +128,37 @@ final class TestPki {
               keys.getPublic());
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(kind == Kind.CA));
       switch (kind) {
-        case CA -> builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        case CA ->
+            builder.addExtension(
+                Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         case SERVER -> {
-          builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-          builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+          builder.addExtension(
+              Extension.keyUsage,
+              true,
+              new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+          builder.addExtension(
+              Extension.extendedKeyUsage,
+              false,
+              new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
         }
         case CLIENT -> {
           builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-          builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+          builder.addExtension(
+              Extension.extendedKeyUsage,
+              false,
+              new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
         }
       }
       if (!names.isEmpty()) {
         GeneralName[] generalNames =
             names.stream()
-                .map(n -> new GeneralName(IPAddress.isValid(n) ? GeneralName.iPAddress : GeneralName.dNSName, n))
+                .map(
+                    n ->
+                        new GeneralName(
+                            IPAddress.isValid(n) ? GeneralName.iPAddress : GeneralName.dNSName, n))
                 .toArray(GeneralName[]::new);
-        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(generalNames));
+        builder.addExtension(
+            Extension.subjectAlternativeName, false, new GeneralNames(generalNames));
       }
       String algorithm =
           switch (signingKey.getAlgorithm()) {
@@ -152,7 +173,10 @@ final class TestPki {
     }
   }
 
-  /** A self-signed client certificate with a free-form subject and optional e-mail alternative names. */
+  /**
+   * A self-signed client certificate with a free-form subject and optional e-mail alternative
+   * names.
+   */
   static X509Certificate withSubject(String subjectDn, String... emails) {
     try {
       KeyPair keys = ec();
@@ -167,11 +191,15 @@ final class TestPki {
               keys.getPublic());
       if (emails.length > 0) {
         GeneralName[] names =
-            java.util.Arrays.stream(emails).map(e -> new GeneralName(GeneralName.rfc822Name, e)).toArray(GeneralName[]::new);
+            java.util.Arrays.stream(emails)
+                .map(e -> new GeneralName(GeneralName.rfc822Name, e))
+                .toArray(GeneralName[]::new);
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
       }
       return new JcaX509CertificateConverter()
-          .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+          .getCertificate(
+              builder.build(
+                  new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
     } catch (Exception e) {
       throw new IllegalStateException("cannot issue test certificate " + subjectDn, e);
     }
@@ -199,17 +227,23 @@ final class TestPki {
   }
 
   /**
-   * Writes {@code BEGIN EC PRIVATE KEY} (SEC1) as {@code openssl ec} does: with the curve OID and the public key.
-   * (BouncyCastle's own writer drops the curve for JDK keys, which no tool can read back.)
+   * Writes {@code BEGIN EC PRIVATE KEY} (SEC1) as {@code openssl ec} does: with the curve OID and
+   * the public key. (BouncyCastle's own writer drops the curve for JDK keys, which no tool can read
+   * back.)
    */
   static Path writeTraditionalEc(Path file, KeyPair keys) throws IOException {
     ECPrivateKey key = (ECPrivateKey) keys.getPrivate();
     PrivateKeyInfo pkcs8 = PrivateKeyInfo.getInstance(key.getEncoded());
-    ASN1ObjectIdentifier curve = ASN1ObjectIdentifier.getInstance(pkcs8.getPrivateKeyAlgorithm().getParameters());
-    SubjectPublicKeyInfo publicKey = SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded());
+    ASN1ObjectIdentifier curve =
+        ASN1ObjectIdentifier.getInstance(pkcs8.getPrivateKeyAlgorithm().getParameters());
+    SubjectPublicKeyInfo publicKey =
+        SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded());
     var sec1 =
         new org.bouncycastle.asn1.sec.ECPrivateKey(
-            key.getParams().getOrder().bitLength(), key.getS(), publicKey.getPublicKeyData(), curve);
+            key.getParams().getOrder().bitLength(),
+            key.getS(),
+            publicKey.getPublicKeyData(),
+            curve);
     return writePem(file, new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
   }
 
@@ -222,7 +256,8 @@ final class TestPki {
     return file;
   }
 
-  private static KeyPair generate(String algorithm, java.security.spec.AlgorithmParameterSpec spec) {
+  private static KeyPair generate(
+      String algorithm, java.security.spec.AlgorithmParameterSpec spec) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
       if (spec != null) {
