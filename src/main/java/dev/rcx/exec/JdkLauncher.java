@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Launches through {@link ProcessBuilder}: portable, and what the JVM's launch mechanism makes it (on Linux a
- * {@code jspawnhelper} process in between, so two execs per command). Each child has two virtual threads draining its
- * pipes. A background process the command leaves behind after exiting normally is not found: once its parent has
- * exited it is no longer a descendant.
+ * {@code jspawnhelper} process in between, so two execs per command). Each child has three virtual threads: two drain
+ * its pipes, one waits for its exit. ({@link Process#onExit()} would save that one, but completes through the common
+ * fork-join pool, which any blocking task elsewhere in the JVM can hold up.) A background process the command leaves
+ * behind after exiting normally is not found: once its parent has exited it is no longer a descendant.
  */
 final class JdkLauncher implements Launcher {
   private static final File DEV_NULL = new File("/dev/null");
@@ -43,7 +44,7 @@ final class JdkLauncher implements Launcher {
     private final Process process;
     private final OutputCapture stdout;
     private final OutputCapture stderr;
-    private final CompletableFuture<Integer> exited;
+    private final CompletableFuture<Integer> exited = new CompletableFuture<>();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final AtomicInteger openStreams = new AtomicInteger(2);
 
@@ -54,7 +55,18 @@ final class JdkLauncher implements Launcher {
       String prefix = "rcx-exec-" + process.pid();
       Thread.ofVirtual().name(prefix + "-stdout").start(new CappedReader(process.getInputStream(), stdout, this::ended));
       Thread.ofVirtual().name(prefix + "-stderr").start(new CappedReader(process.getErrorStream(), stderr, this::ended));
-      this.exited = process.onExit().thenApply(Process::exitValue);
+      Thread.ofVirtual().name(prefix + "-wait").start(this::awaitExit);
+    }
+
+    private void awaitExit() {
+      while (true) {
+        try {
+          exited.complete(process.waitFor());
+          return;
+        } catch (InterruptedException e) {
+          // Nothing interrupts this thread on purpose; keep waiting, the process is killed by other means.
+        }
+      }
     }
 
     private void ended() {

@@ -238,6 +238,32 @@ abstract class CommandExecutorTest {
   }
 
   @Test
+  void run_commonPoolBusy_stillCompletes() throws Exception {
+    // Something else in the JVM may hold every common-pool worker; the executor must not need one.
+    java.util.concurrent.ForkJoinPool pool = java.util.concurrent.ForkJoinPool.commonPool();
+    java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+    List<java.util.concurrent.Future<?>> blockers = new ArrayList<>();
+    for (int i = 0; i < pool.getParallelism(); i++) {
+      blockers.add(pool.submit(() -> {
+        while (!release.get()) {
+          sleep(Duration.ofMillis(10));
+        }
+      }));
+    }
+    Execution execution = executor.start(rule("/usr/bin/echo", LONG, MIB), argv("/usr/bin/echo", "hi"));
+    try {
+      Thread.ofVirtual().start(execution::await).join(Duration.ofSeconds(10));
+      assertThat(execution.isDone()).as("finished while the common pool was busy").isTrue();
+    } finally {
+      release.set(true);
+    }
+    for (java.util.concurrent.Future<?> blocker : blockers) {
+      blocker.get();
+    }
+    assertThat(as(execution.await(), Completed.class).output().stdout()).isEqualTo("hi\n");
+  }
+
+  @Test
   void run_manyConcurrently_eachGetsItsOwnOutput() throws Exception {
     assertConcurrentRunsCorrect(8, 40);
   }
