@@ -41,9 +41,10 @@ final class Launchers {
       }
       try {
         nativeLauncher = NativeLauncher.create(CommandExecutor.ENVIRONMENT);
-      } catch (UnsupportedOperationException e) {
-        nativeUnsupported = e.getMessage();
-        throw e;
+      } catch (RuntimeException e) {
+        // Whatever went wrong binding or probing the C library, the answer is the same: not here.
+        nativeUnsupported = String.valueOf(e.getMessage());
+        throw e instanceof UnsupportedOperationException u ? u : new UnsupportedOperationException(e.getMessage(), e);
       }
     }
     return nativeLauncher;
