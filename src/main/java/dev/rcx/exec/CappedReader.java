@@ -1,23 +1,21 @@
 package dev.rcx.exec;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
- * Drains one output stream of a process: keeps the first {@code cap} bytes and counts, then discards, the rest, so the
- * child never blocks on a full pipe. Runs on its own thread; the getters may be called from any thread at any time.
+ * Drains one blocking output stream of a process into an {@link OutputCapture}, reading (and discarding) past the cap
+ * so the child never blocks on a full pipe. Runs on its own thread.
  */
 final class CappedReader implements Runnable {
   private final InputStream in;
-  private final int cap;
-  private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-  private long total;
+  private final OutputCapture capture;
+  private final Runnable atEnd;
 
-  CappedReader(InputStream in, int cap) {
+  CappedReader(InputStream in, OutputCapture capture, Runnable atEnd) {
     this.in = in;
-    this.cap = cap;
+    this.capture = capture;
+    this.atEnd = atEnd;
   }
 
   @Override
@@ -26,30 +24,12 @@ final class CappedReader implements Runnable {
     try (in) {
       int n;
       while ((n = in.read(buffer)) != -1) {
-        append(buffer, n);
+        capture.append(buffer, n, n);
       }
     } catch (IOException e) {
       // The stream was closed under us after a kill; what was read so far is the output.
+    } finally {
+      atEnd.run();
     }
-  }
-
-  private synchronized void append(byte[] buffer, int n) {
-    total += n;
-    int room = cap - kept.size();
-    if (room > 0) {
-      kept.write(buffer, 0, Math.min(room, n));
-    }
-  }
-
-  synchronized String text() {
-    return kept.toString(StandardCharsets.UTF_8);
-  }
-
-  synchronized long total() {
-    return total;
-  }
-
-  synchronized boolean truncated() {
-    return total > kept.size();
   }
 }

@@ -4,12 +4,13 @@ import dev.rcx.exec.ExecResult.Busy;
 import dev.rcx.exec.ExecResult.Cancelled;
 import dev.rcx.exec.ExecResult.LaunchFailed;
 import dev.rcx.exec.ExecResult.Output;
-import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +27,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At most {@code maxConcurrent} commands run at once; a caller waits for a slot (fairly, first come first served) for
  * at most {@code queueWait} and otherwise gets {@link Busy}. Thread-safe.
+ *
+ * <p>How processes are started is the launcher's business, chosen by the system property {@code rcx.exec.launcher}
+ * ({@code auto}, {@code native}, {@code jdk}; see {@link #launcherName()}). The native launcher calls glibc's
+ * {@code posix_spawn} directly and reads all pipes on one thread; it also puts each command in its own process group and
+ * kills what is left of that group when the command exits. The JDK launcher is {@link ProcessBuilder}.
  */
 public final class CommandExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(CommandExecutor.class);
@@ -37,17 +43,20 @@ public final class CommandExecutor {
       "LC_ALL", "C.UTF-8",
       "HOME", "/");
 
-  private static final File DEV_NULL = new File("/dev/null");
-
   private final Semaphore permits;
   private final Duration queueWait;
   private final AtomicInteger running = new AtomicInteger();
+  private final Launcher launcher;
 
   /**
    * @param maxConcurrent how many commands may run at once, at least 1
    * @param queueWait how long {@link #start} waits for a free slot before returning {@link Busy}; zero or more
    */
   public CommandExecutor(int maxConcurrent, Duration queueWait) {
+    this(maxConcurrent, queueWait, Launchers.configured());
+  }
+
+  CommandExecutor(int maxConcurrent, Duration queueWait, Launcher launcher) {
     if (maxConcurrent < 1) {
       throw new IllegalArgumentException("maxConcurrent must be >= 1, was " + maxConcurrent);
     }
@@ -56,6 +65,7 @@ public final class CommandExecutor {
     }
     this.permits = new Semaphore(maxConcurrent, /* fair= */ true);
     this.queueWait = queueWait;
+    this.launcher = Objects.requireNonNull(launcher, "launcher");
   }
 
   /**
@@ -90,6 +100,11 @@ public final class CommandExecutor {
     return start(rule, argv).await();
   }
 
+  /** Which launcher starts the processes: {@code native} (posix_spawn through the foreign function API) or {@code jdk}. */
+  public String launcherName() {
+    return launcher.name();
+  }
+
   /** How many commands are running right now. */
   public int running() {
     return running.get();
@@ -97,9 +112,9 @@ public final class CommandExecutor {
 
   private Execution launch(CommandRule rule, List<String> command) {
     long startNanos = System.nanoTime();
-    Process process;
+    Child child;
     try {
-      process = processBuilder(rule, command).start();
+      child = launcher.launch(command, rule.workdir(), rule.maxOutputBytes());
     } catch (IOException e) {
       permits.release();
       LOG.warn("cannot start '{}' ({}): {}", rule.name(), rule.executable(), e.getMessage());
@@ -109,18 +124,21 @@ public final class CommandExecutor {
       throw e;
     }
     running.incrementAndGet();
-    return Execution.launched(process, rule, startNanos, () -> {
+    return Execution.launched(child, rule, startNanos, () -> {
       running.decrementAndGet();
       permits.release();
-    });
+    }, Timers.SHARED);
   }
 
-  private static ProcessBuilder processBuilder(CommandRule rule, List<String> command) {
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .directory(rule.workdir().toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
-    builder.environment().clear();
-    builder.environment().putAll(ENVIRONMENT);
-    return builder;
+  /** One daemon thread, {@code rcx-exec-timer}, for every execution's timeout, re-kill and drain grace. */
+  private static final class Timers {
+    static final ScheduledExecutorService SHARED = create();
+
+    private static ScheduledExecutorService create() {
+      ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
+          task -> Thread.ofPlatform().daemon().name("rcx-exec-timer").unstarted(task));
+      timers.setRemoveOnCancelPolicy(true);
+      return timers;
+    }
   }
 }

@@ -4,12 +4,12 @@ import dev.rcx.exec.ExecResult.Cancelled;
 import dev.rcx.exec.ExecResult.Completed;
 import dev.rcx.exec.ExecResult.Output;
 import dev.rcx.exec.ExecResult.TimedOut;
-import java.io.Closeable;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -19,15 +19,15 @@ import org.slf4j.LoggerFactory;
  * One command started by {@link CommandExecutor#start}: wait for it with {@link #await()}, stop it with
  * {@link #cancel()}.
  *
- * <p>Threads: each running execution has three named virtual threads, {@code rcx-exec-PID-stdout} and
- * {@code rcx-exec-PID-stderr} drain the pipes, and {@code rcx-exec-PID-watch} waits for exit or the timeout, kills the
- * tree on timeout, assembles the result and frees the executor slot. Which of exit, timeout and cancel came first is
- * decided by one compare-and-set on {@link State}, so exactly one outcome wins.
+ * <p>Threads: an execution owns none. The launcher's threads report the exit and the end of output
+ * ({@link Child#exited()}, {@link Child#drained()}); the executor's timer thread fires the timeout, the re-kill and the
+ * drain grace. Which of exit, timeout and cancel came first is decided by one compare-and-set on {@link State}, so
+ * exactly one outcome wins; the result is published once the process has been reaped and its output read.
  */
 public final class Execution {
   private static final Logger LOG = LoggerFactory.getLogger(Execution.class);
 
-  /** How long the readers get to reach end-of-stream after the process exits before their streams are closed. */
+  /** How long the output may keep flowing after the process exits before the pipes are abandoned. */
   static final Duration DRAIN_GRACE = Duration.ofSeconds(1);
 
   /** How long a killed process gets to disappear before it is killed again. */
@@ -37,44 +37,37 @@ public final class Execution {
 
   private final CompletableFuture<ExecResult> result = new CompletableFuture<>();
   private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
-  private final Process process;
+  private final Child child;
   private final CommandRule rule;
   private final long startNanos;
   private final Runnable onDone;
-  private CappedReader stdout;
-  private CappedReader stderr;
-  private Thread stdoutThread;
-  private Thread stderrThread;
+  private final ScheduledExecutorService timers;
+  private volatile ScheduledFuture<?> deadline;
 
-  private Execution(Process process, CommandRule rule, long startNanos, Runnable onDone) {
-    this.process = process;
+  private Execution(Child child, CommandRule rule, long startNanos, Runnable onDone,
+      ScheduledExecutorService timers) {
+    this.child = child;
     this.rule = rule;
     this.startNanos = startNanos;
     this.onDone = onDone;
+    this.timers = timers;
   }
 
   /** An execution that ended before it started (busy, launch failure). */
   static Execution finished(ExecResult outcome) {
-    Execution execution = new Execution(null, null, 0, () -> {});
+    Execution execution = new Execution(null, null, 0, () -> {}, null);
     execution.state.set(State.COMPLETED);
     execution.result.complete(outcome);
     return execution;
   }
 
-  /** Starts draining and watching {@code process}; {@code onDone} runs once, before the result is published. */
-  static Execution launched(Process process, CommandRule rule, long startNanos, Runnable onDone) {
-    Execution execution = new Execution(process, rule, startNanos, onDone);
-    execution.begin();
+  /** Starts watching {@code child}; {@code onDone} runs once, before the result is published. */
+  static Execution launched(Child child, CommandRule rule, long startNanos, Runnable onDone,
+      ScheduledExecutorService timers) {
+    Execution execution = new Execution(child, rule, startNanos, onDone, timers);
+    execution.deadline = timers.schedule(execution::onDeadline, rule.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    child.exited().whenComplete(execution::onExit);
     return execution;
-  }
-
-  private void begin() {
-    String prefix = "rcx-exec-" + process.pid();
-    stdout = new CappedReader(process.getInputStream(), rule.maxOutputBytes());
-    stderr = new CappedReader(process.getErrorStream(), rule.maxOutputBytes());
-    stdoutThread = Thread.ofVirtual().name(prefix + "-stdout").start(stdout);
-    stderrThread = Thread.ofVirtual().name(prefix + "-stderr").start(stderr);
-    Thread.ofVirtual().name(prefix + "-watch").start(this::watchAndPublish);
   }
 
   /**
@@ -106,8 +99,8 @@ public final class Execution {
    * {@link Cancelled}. Safe to call from any thread, any number of times.
    */
   public void cancel() {
-    if (process != null && state.compareAndSet(State.RUNNING, State.CANCELLED)) {
-      ProcessTree.kill(process);
+    if (child != null && state.compareAndSet(State.RUNNING, State.CANCELLED)) {
+      killTree();
     }
   }
 
@@ -118,73 +111,70 @@ public final class Execution {
 
   /** The operating-system process id, if a process was started. */
   public OptionalLong pid() {
-    return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
+    return child == null ? OptionalLong.empty() : OptionalLong.of(child.pid());
   }
 
-  private void watchAndPublish() {
-    ExecResult outcome;
-    try {
-      outcome = watch();
-    } catch (InterruptedException | RuntimeException e) {
-      LOG.error("watching pid {} ({}) failed; killing it", process.pid(), rule.name(), e);
-      ProcessTree.kill(process);
+  private void onDeadline() {
+    if (state.compareAndSet(State.RUNNING, State.TIMED_OUT)) {
+      killTree();
+    }
+  }
+
+  private void killTree() {
+    child.kill();
+    timers.schedule(this::killAgainIfAlive, KILL_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void killAgainIfAlive() {
+    if (!child.exited().isDone()) {
+      LOG.warn("pid {} ({}) still alive {} after SIGKILL; killing again", child.pid(), rule.name(), KILL_WAIT);
+      killTree();
+    }
+  }
+
+  /** On the launcher's thread: must not block. */
+  private void onExit(Integer exitCode, Throwable failure) {
+    deadline.cancel(/* mayInterruptIfRunning= */ false);
+    if (failure != null) {
+      LOG.error("watching pid {} ({}) failed; killing it", child.pid(), rule.name(), failure);
+      child.kill();
+      child.abandonOutput();
       onDone.run();
-      result.completeExceptionally(e);
+      result.completeExceptionally(failure);
       return;
-    }
-    onDone.run();
-    result.complete(outcome);
-  }
-
-  private ExecResult watch() throws InterruptedException {
-    boolean exited = process.waitFor(rule.timeout().toNanos(), TimeUnit.NANOSECONDS);
-    if (!exited && state.compareAndSet(State.RUNNING, State.TIMED_OUT)) {
-      ProcessTree.kill(process);
-    }
-    if (!process.waitFor(KILL_WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
-      LOG.warn("pid {} ({}) still alive {} after SIGKILL; killing again", process.pid(), rule.name(), KILL_WAIT);
-      ProcessTree.kill(process);
-      process.waitFor();
     }
     Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
     state.compareAndSet(State.RUNNING, State.COMPLETED);
-    drain();
+    CompletableFuture<Void> drained = child.drained();
+    if (drained.isDone()) {
+      publish(exitCode, duration);
+      return;
+    }
+    ScheduledFuture<?> grace = timers.schedule(this::abandonOutput, DRAIN_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+    drained.whenComplete((ignored, error) -> {
+      grace.cancel(/* mayInterruptIfRunning= */ false);
+      publish(exitCode, duration);
+    });
+  }
+
+  private void abandonOutput() {
+    LOG.warn("output pipes of pid {} ({}) still open {} after it exited; something it started holds them",
+        child.pid(), rule.name(), DRAIN_GRACE);
+    child.abandonOutput();
+  }
+
+  private void publish(int exitCode, Duration duration) {
+    OutputCapture stdout = child.stdout();
+    OutputCapture stderr = child.stderr();
     Output output = new Output(stdout.text(), stderr.text(), stdout.total(), stderr.total(),
         stdout.truncated() || stderr.truncated());
-    return switch (state.get()) {
-      case COMPLETED -> new Completed(process.exitValue(), output, duration);
+    ExecResult outcome = switch (state.get()) {
+      case COMPLETED -> new Completed(exitCode, output, duration);
       case TIMED_OUT -> new TimedOut(output, duration);
       case CANCELLED -> new Cancelled(output, duration);
       case RUNNING -> throw new IllegalStateException("process exited but state is still RUNNING");
     };
-  }
-
-  /**
-   * Lets the readers reach end-of-stream; if something still holds the pipes (a descendant that escaped the kill),
-   * closes the streams so the readers stop, and returns with whatever was read.
-   */
-  private void drain() throws InterruptedException {
-    if (joinReaders()) {
-      return;
-    }
-    closeQuietly(process.getInputStream());
-    closeQuietly(process.getErrorStream());
-    if (!joinReaders()) {
-      LOG.warn("output readers of pid {} ({}) still blocked after closing the streams", process.pid(), rule.name());
-    }
-  }
-
-  private boolean joinReaders() throws InterruptedException {
-    long deadline = System.nanoTime() + DRAIN_GRACE.toNanos();
-    return stdoutThread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
-        && stderrThread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-  }
-
-  private static void closeQuietly(Closeable stream) {
-    try {
-      stream.close();
-    } catch (IOException e) {
-      // Closing only unblocks the reader; a failure here changes nothing.
-    }
+    onDone.run();
+    result.complete(outcome);
   }
 }

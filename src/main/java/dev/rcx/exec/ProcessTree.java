@@ -18,7 +18,7 @@ final class ProcessTree {
    * from {@code root}. The snapshot is repeated until it shows no process not already killed, since a process may
    * fork between a snapshot and its kill.
    */
-  static void kill(Process root) {
+  static void kill(ProcessHandle root) {
     Set<Long> killed = new HashSet<>();
     for (int round = 0; round < MAX_ROUNDS; round++) {
       List<ProcessHandle> fresh = root.descendants().filter(p -> killed.add(p.pid())).toList();

@@ -24,29 +24,33 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The executor's contract, run against each {@link Launcher} by the subclasses. */
 @Timeout(30)
-class CommandExecutorTest {
-  private static final Duration LONG = Duration.ofSeconds(20);
-  private static final int MIB = 1024 * 1024;
+abstract class CommandExecutorTest {
+  static final Duration LONG = Duration.ofSeconds(20);
+  static final int MIB = 1024 * 1024;
 
   @TempDir Path dir;
 
-  private final CommandExecutor executor = new CommandExecutor(4, Duration.ofSeconds(5));
+  final CommandExecutor executor = new CommandExecutor(4, Duration.ofSeconds(5), launcher());
 
-  private static CommandRule rule(String exe, Duration timeout, int maxOutput) {
+  /** The launcher under test. */
+  abstract Launcher launcher();
+
+  static CommandRule rule(String exe, Duration timeout, int maxOutput) {
     return new CommandRule("test", Path.of(exe), List.of(), 0, List.of(), timeout, maxOutput,
         Set.of("*"), Set.of(), Path.of("/"), false);
   }
 
-  private static List<String> argv(String... words) {
+  static List<String> argv(String... words) {
     return List.of(words);
   }
 
-  private ExecResult run(Duration timeout, int maxOutput, String... words) {
+  ExecResult run(Duration timeout, int maxOutput, String... words) {
     return executor.run(rule(words[0], timeout, maxOutput), argv(words));
   }
 
-  private static <T> T as(ExecResult result, Class<T> type) {
+  static <T> T as(ExecResult result, Class<T> type) {
     assertThat(result).isInstanceOf(type);
     return type.cast(result);
   }
@@ -67,6 +71,12 @@ class CommandExecutorTest {
   void run_shellSyntaxInArguments_passedLiterally() {
     Completed c = as(run(LONG, MIB, "/usr/bin/echo", "a;", "$(id)", "`id`", "*", "$HOME"), Completed.class);
     assertThat(c.output().stdout()).isEqualTo("a; $(id) `id` * $HOME\n");
+  }
+
+  @Test
+  void run_nulInArgument_launchFailsInsteadOfCuttingItShort() {
+    LaunchFailed f = as(run(LONG, MIB, "/usr/bin/echo", "a\0b"), LaunchFailed.class);
+    assertThat(f.reason()).contains("null character");
   }
 
   @Test
@@ -171,7 +181,7 @@ class CommandExecutorTest {
 
   @Test
   void start_allSlotsTaken_returnsBusyAndFreesSlotAfterwards() {
-    CommandExecutor single = new CommandExecutor(1, Duration.ofMillis(100));
+    CommandExecutor single = new CommandExecutor(1, Duration.ofMillis(100), launcher());
     CommandRule sleep = rule("/usr/bin/sleep", LONG, MIB);
     Execution first = single.start(sleep, argv("/usr/bin/sleep", "30"));
 
@@ -201,6 +211,87 @@ class CommandExecutorTest {
     assertThat(c.exitCode()).isZero();
     assertThat(c.output().stdout()).isEmpty();
     assertThat(c.duration()).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void run_stdin_isDevNull() {
+    Completed c = as(run(LONG, MIB, "/usr/bin/readlink", "/proc/self/fd/0"), Completed.class);
+    assertThat(c.output().stdout()).isEqualTo("/dev/null\n");
+  }
+
+  @Test
+  void run_descriptors_onlyStdioInherited() {
+    // ls opens one descriptor of its own (3) to read the directory; anything else came from this JVM.
+    Completed c = as(run(LONG, MIB, "/bin/ls", "/proc/self/fd"), Completed.class);
+    assertThat(c.output().stdout().lines().toList()).containsExactly("0", "1", "2", "3");
+  }
+
+  @Test
+  void run_signals_noneBlockedAndNoStandardOneIgnored() {
+    Completed c = as(run(LONG, MIB, "/bin/grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"), Completed.class);
+    Map<String, Long> masks = c.output().stdout().lines().map(line -> line.split(":\t"))
+        .collect(Collectors.toMap(kv -> kv[0], kv -> Long.parseUnsignedLong(kv[1].strip(), 16)));
+
+    assertThat(masks.get("SigBlk")).isZero();
+    // Bits 0-30 are signals 1-31. glibc's own real-time signals (32, 33) may show as ignored; no process can set them.
+    assertThat(masks.get("SigIgn") & 0x7fff_ffffL).isZero();
+  }
+
+  @Test
+  void run_commonPoolBusy_stillCompletes() throws Exception {
+    // Something else in the JVM may hold every common-pool worker; the executor must not need one.
+    java.util.concurrent.ForkJoinPool pool = java.util.concurrent.ForkJoinPool.commonPool();
+    java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+    List<java.util.concurrent.Future<?>> blockers = new ArrayList<>();
+    for (int i = 0; i < pool.getParallelism(); i++) {
+      blockers.add(pool.submit(() -> {
+        while (!release.get()) {
+          sleep(Duration.ofMillis(10));
+        }
+      }));
+    }
+    Execution execution = executor.start(rule("/usr/bin/echo", LONG, MIB), argv("/usr/bin/echo", "hi"));
+    try {
+      Thread.ofVirtual().start(execution::await).join(Duration.ofSeconds(10));
+      assertThat(execution.isDone()).as("finished while the common pool was busy").isTrue();
+    } finally {
+      release.set(true);
+    }
+    for (java.util.concurrent.Future<?> blocker : blockers) {
+      blocker.get();
+    }
+    assertThat(as(execution.await(), Completed.class).output().stdout()).isEqualTo("hi\n");
+  }
+
+  @Test
+  void run_manyConcurrently_eachGetsItsOwnOutput() throws Exception {
+    assertConcurrentRunsCorrect(8, 40);
+  }
+
+  /**
+   * {@code callers} threads each run {@code perCaller} echo commands with distinct words; every result must be a clean
+   * exit with its own word. Catches descriptors or exits attributed to the wrong command, and kills of the wrong one.
+   */
+  void assertConcurrentRunsCorrect(int callers, int perCaller) throws Exception {
+    List<Thread> threads = new ArrayList<>();
+    List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int t = 0; t < callers; t++) {
+      int caller = t;
+      threads.add(Thread.ofVirtual().start(() -> {
+        for (int i = 0; i < perCaller; i++) {
+          String word = caller + "-" + i;
+          ExecResult r = run(LONG, MIB, "/usr/bin/echo", word);
+          if (!(r instanceof Completed c) || c.exitCode() != 0 || !c.output().stdout().equals(word + "\n")) {
+            wrong.add(word + " -> " + r);
+          }
+        }
+      }));
+    }
+    for (Thread thread : threads) {
+      thread.join(Duration.ofSeconds(25));
+    }
+    assertThat(wrong).isEmpty();
+    assertThat(executor.running()).isZero();
   }
 
   @Test
@@ -262,7 +353,18 @@ class CommandExecutorTest {
     assertAllGone(tree);
   }
 
-  private Path spawnTreeScript() throws IOException {
+  @Test
+  void timeout_descendantThatLeftTheGroup_stillKilled() throws Exception {
+    Path pids = dir.resolve("pids");
+    String script = "setsid sleep 60 & echo $! > " + pids + "; exec sleep 60";
+    Execution execution = executor.start(rule("/bin/sh", Duration.ofSeconds(2), MIB), argv("/bin/sh", "-c", script));
+    List<ProcessHandle> tree = awaitTree(pids, 1);
+
+    assertThat(execution.await()).isInstanceOf(ExecResult.TimedOut.class);
+    assertAllGone(tree);
+  }
+
+  Path spawnTreeScript() throws IOException {
     Path script = dir.resolve("spawn-tree.sh");
     try (InputStream in = getClass().getResourceAsStream("spawn-tree.sh")) {
       assertThat(in).isNotNull();
@@ -273,7 +375,7 @@ class CommandExecutorTest {
   }
 
   /** Waits until {@code count} processes recorded their PIDs and returns their handles, all alive. */
-  private static List<ProcessHandle> awaitTree(Path pidFile, int count) throws IOException {
+  static List<ProcessHandle> awaitTree(Path pidFile, int count) throws IOException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
       List<String> lines = Files.exists(pidFile) ? Files.readAllLines(pidFile) : List.of();
@@ -290,7 +392,7 @@ class CommandExecutorTest {
     throw new AssertionError("process tree did not start within 10 s: " + pidFile);
   }
 
-  private static void assertAllGone(List<ProcessHandle> tree) throws IOException {
+  static void assertAllGone(List<ProcessHandle> tree) throws IOException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     List<ProcessHandle> alive = tree;
     while (System.nanoTime() < deadline) {
