@@ -6,7 +6,6 @@ import dev.rcx.protocol.ErrorCode;
 import dev.rcx.protocol.LineReader;
 import dev.rcx.protocol.LineTooLongException;
 import dev.rcx.protocol.Response;
-import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -83,7 +82,8 @@ final class Connection implements Runnable {
       reader = lines;
       BlockingQueue<Inbound> queue = new ArrayBlockingQueue<>(PIPELINE_DEPTH);
       Thread.ofVirtual().name("rcx-read-" + id).start(() -> readLoop(lines, queue));
-      OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+      // Unbuffered: send() writes each reply in large pieces, and a buffer would cost every idle connection 16 KiB.
+      OutputStream out = socket.getOutputStream();
       Served served = serve(queue, out);
       reason = served.reason();
       requests = served.requests();
