@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +22,8 @@ final class Json {
   private static final JsonFactory FACTORY = JsonFactory.builder()
       .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      // Records are written on the callers' (virtual) threads; per-thread buffers would stay with each connection.
+      .recyclerPool(JsonRecyclerPools.sharedBoundedPool())
       .build();
   private static final ObjectMapper MAPPER =
       new ObjectMapper(FACTORY).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);

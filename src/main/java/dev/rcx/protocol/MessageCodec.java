@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,6 +55,9 @@ public final class MessageCodec {
                     .maxStringLength(Math.max(maxLineBytes, 1024))
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // Jackson's default keeps parse/write buffers per thread; with a virtual thread per connection that is
+            // tens of KiB held by every idle connection. A shared pool holds only as many as are in use at once.
+            .recyclerPool(JsonRecyclerPools.sharedBoundedPool())
             .build();
     this.mapper =
         JsonMapper.builder(factory)

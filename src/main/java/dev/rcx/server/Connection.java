@@ -7,7 +7,6 @@ import dev.rcx.protocol.LineReader;
 import dev.rcx.protocol.LineTooLongException;
 import dev.rcx.protocol.Response;
 import dev.rcx.tls.ClientCertificates;
-import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -86,8 +85,9 @@ final class Connection implements Runnable {
       reader = lines;
       BlockingQueue<Inbound> queue = new ArrayBlockingQueue<>(PIPELINE_DEPTH);
       // Take the output stream before the reader starts: once the reader has consumed a close_notify, SSLSocket
-      // refuses getOutputStream() and the close would be misreported as an I/O error.
-      OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+      // refuses getOutputStream() and the close would be misreported as an I/O error. Unbuffered: send() writes each
+      // reply in large pieces, and a buffer would cost every idle connection 16 KiB.
+      OutputStream out = socket.getOutputStream();
       Thread.ofVirtual().name("rcx-read-" + id).start(() -> readLoop(lines, queue));
       Served served = serve(queue, out);
       reason = served.reason();
