@@ -80,10 +80,12 @@ final class Connection implements Runnable {
       phase = Phase.OPEN;
       LineReader lines = new LineReader(socket.getInputStream(), ctx.config().limits().maxLineBytes());
       reader = lines;
+      // Unbuffered: send() writes each reply in large pieces, and a buffer would cost every idle connection 16 KiB.
+      // Taken before the reader starts: a close_notify it reads can shut the TLS output, and getOutputStream() would
+      // then throw, auditing an io_error instead of the client's disconnect.
+      OutputStream out = socket.getOutputStream();
       BlockingQueue<Inbound> queue = new ArrayBlockingQueue<>(PIPELINE_DEPTH);
       Thread.ofVirtual().name("rcx-read-" + id).start(() -> readLoop(lines, queue));
-      // Unbuffered: send() writes each reply in large pieces, and a buffer would cost every idle connection 16 KiB.
-      OutputStream out = socket.getOutputStream();
       Served served = serve(queue, out);
       reason = served.reason();
       requests = served.requests();
