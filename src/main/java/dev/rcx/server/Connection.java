@@ -83,11 +83,11 @@ final class Connection implements Runnable {
       phase = Phase.OPEN;
       LineReader lines = new LineReader(socket.getInputStream(), ctx.config().limits().maxLineBytes());
       reader = lines;
-      BlockingQueue<Inbound> queue = new ArrayBlockingQueue<>(PIPELINE_DEPTH);
-      // Take the output stream before the reader starts: once the reader has consumed a close_notify, SSLSocket
-      // refuses getOutputStream() and the close would be misreported as an I/O error. Unbuffered: send() writes each
-      // reply in large pieces, and a buffer would cost every idle connection 16 KiB.
+      // Unbuffered: send() writes each reply in large pieces, and a buffer would cost every idle connection 16 KiB.
+      // Taken before the reader starts: a close_notify it reads can shut the TLS output, and getOutputStream() would
+      // then throw, auditing an io_error instead of the client's disconnect.
       OutputStream out = socket.getOutputStream();
+      BlockingQueue<Inbound> queue = new ArrayBlockingQueue<>(PIPELINE_DEPTH);
       Thread.ofVirtual().name("rcx-read-" + id).start(() -> readLoop(lines, queue));
       Served served = serve(queue, out);
       reason = served.reason();

@@ -28,7 +28,7 @@ class WatchdogWedgeTest {
   private static final Duration HANDSHAKE = Duration.ofMillis(1000);
   private static final Duration LINE = Duration.ofMillis(1000);
   private static final Duration IDLE = Duration.ofSeconds(30);
-  private static final Duration ATTACK = Duration.ofSeconds(4);
+  private static final Duration ATTACK = Duration.ofSeconds(3);
 
   @TempDir Path dir;
 
