@@ -24,8 +24,8 @@ public record BenchResults(Meta meta, Settings settings, List<PointResult> point
    * @param startedAt ISO-8601 instant
    * @param finishedAt ISO-8601 instant
    * @param loadStart the system's 1-minute load average when the run started (-1 if unknown): anything well above 0
-   *     means other work shared the CPUs
-   * @param loadEnd the same when it finished
+   *     means other work was running
+   * @param loadEnd the same when it finished, which includes the run's own load
    */
   public record Meta(
       String commandLine,

@@ -23,6 +23,7 @@ final class Cells {
           "auth p50 ms",
           "errors",
           "server CPU us/cmd",
+          "other CPUs",
           "floor cmd/s",
           "efficiency");
 
@@ -44,6 +45,7 @@ final class Cells {
         ms(r.auth() == null ? null : r.auth().p50()),
         errors(r),
         r.serverCpuUsPerCommand() == null ? "-" : String.format(Locale.ROOT, "%.0f", r.serverCpuUsPerCommand()),
+        r.otherCpus() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.otherCpus()),
         r.floor() == null ? "-" : rate(r.floor()),
         r.efficiency() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.efficiency()));
   }

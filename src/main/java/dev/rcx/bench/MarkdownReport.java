@@ -112,6 +112,9 @@ final class MarkdownReport {
       - **Server CPU** (in-process servers only) is this JVM's CPU time during the window minus the CPU time of the
         load threads, per successful command. It therefore includes the server's threads, TLS, the audit log, and
         the JVM's GC and JIT threads for both sides; it excludes the commands' own CPU (child processes).
+      - **Other CPUs** is the CPU time other processes on this machine used during the window, in CPUs (Linux
+        /proc: machine-wide busy time minus this process and the commands it spawned). Near 0 means the point was
+        measured on an otherwise quiet machine; on a shared machine, treat points with a high value with suspicion.
       - **Floor** is this JVM spawning the same command itself with `ProcessBuilder` (the JDK's default launch
         mechanism, the server's minimal environment, stdin from /dev/null, stdout read to the end, stderr
         discarded), closed loop, at the same concurrency and duration, in the same run. **Efficiency** = rcx

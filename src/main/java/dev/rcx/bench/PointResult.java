@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param cpuUsPerCommand CPU time of this whole JVM per successful command, in microseconds
  * @param serverCpuUsPerCommand the same minus the load threads' own CPU time: the in-process server's share (plus this
  *     JVM's GC and JIT threads); null when the server is not in this JVM
+ * @param otherCpus CPUs' worth of work other processes on this machine did during the window (Linux only): well above
+ *     0 means the figures were measured on a shared, busy machine
  * @param floor the spawn floor's throughput at the same number of clients, if measured
  * @param efficiency {@code throughput / floor}
  */
@@ -43,6 +45,7 @@ public record PointResult(
     Map<String, String> errorExamples,
     @Nullable Double cpuUsPerCommand,
     @Nullable Double serverCpuUsPerCommand,
+    @Nullable Double otherCpus,
     @Nullable Double floor,
     @Nullable Double efficiency) {
 
@@ -59,7 +62,7 @@ public record PointResult(
     Double eff = floorThroughput > 0 ? throughput / floorThroughput : null;
     return new PointResult(
         workload, transport, clients, targetRate, seconds, commands, throughput, latency, tlsHandshake, auth, errors,
-        errorCodes, errorExamples, cpuUsPerCommand, serverCpuUsPerCommand, floorThroughput, eff);
+        errorCodes, errorExamples, cpuUsPerCommand, serverCpuUsPerCommand, otherCpus, floorThroughput, eff);
   }
 
   boolean measuresFloor() {

@@ -65,6 +65,8 @@ final class PointRunner {
 
     waitUntil(run, t0, start, listener);
     long cpuStart = CpuMeter.process();
+    HostCpu.Snapshot hostStart = HostCpu.read();
+    long hostStartNanos = clock.nanoTime();
     long[] threadCpuStart = run.threadCpu();
     waitUntil(run, t0, end, listener);
     if (!run.done.await(window.hardStop() - clock.nanoTime() + grace.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -73,9 +75,10 @@ final class PointRunner {
       run.done.await(10, TimeUnit.SECONDS);
     }
     long cpuEnd = CpuMeter.process();
+    Double otherCpus = HostCpu.otherCpus(hostStart, HostCpu.read(), (clock.nanoTime() - hostStartNanos) / 1e9);
     run.teardown.countDown();
     run.join();
-    return result(point, run, window, cpuEnd - cpuStart, run.loadCpu(threadCpuStart), serverInProcess);
+    return result(point, run, window, cpuEnd - cpuStart, run.loadCpu(threadCpuStart), serverInProcess, otherCpus);
   }
 
   private void waitUntil(Run run, long t0, long until, Listener listener) throws InterruptedException {
@@ -87,7 +90,7 @@ final class PointRunner {
   }
 
   private static PointResult result(
-      Point p, Run run, Window w, long processCpu, long loadCpu, boolean serverInProcess) {
+      Point p, Run run, Window w, long processCpu, long loadCpu, boolean serverInProcess, @Nullable Double otherCpus) {
     Latency latency = Latency.of(run.recorders.latency());
     long commands = latency == null ? 0 : latency.count();
     var codes = run.recorders.errorCounts();
@@ -116,6 +119,7 @@ final class PointRunner {
         run.recorders.errorExamples(),
         cpu,
         serverCpu,
+        otherCpus,
         null,
         null);
   }
