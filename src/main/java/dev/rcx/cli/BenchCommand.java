@@ -240,21 +240,9 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private ClientTrust trust(PrintWriter err, String h, int p) {
-    int chosen = (caCert != null ? 1 : 0) + (fingerprint != null ? 1 : 0) + (insecure ? 1 : 0);
-    if (chosen > 1) {
-      throw new CliException(ExitCodes.USAGE, "choose at most one of --cacert, --fingerprint and --insecure");
-    }
-    if (insecure) {
-      err.println("WARNING: --insecure: the server's identity is not checked; anyone in the path can impersonate it.");
-      return new ClientTrust.Insecure();
-    }
-    if (caCert != null) {
-      return new ClientTrust.TrustCertificates(caCert);
-    }
-    if (fingerprint != null) {
-      return new ClientTrust.PinnedFingerprint(fingerprint);
-    }
-    return new ClientTrust.KnownHosts(knownHosts, h + ":" + p, (hostPort, fp) -> false);
+    // A benchmark never prompts: an unknown server must be pinned or already known.
+    return ConnectionOptions.chooseTrust(
+        err, caCert, fingerprint, insecure, knownHosts, h + ":" + p, (hostPort, fp) -> false);
   }
 
   /** Lets the progress bar, which wants a PrintStream, write through picocli's error writer. */

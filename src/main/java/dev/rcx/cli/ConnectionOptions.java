@@ -4,6 +4,7 @@ import dev.rcx.client.RcxClient;
 import dev.rcx.protocol.Response;
 import dev.rcx.tls.ClientTls;
 import dev.rcx.tls.ClientTrust;
+import dev.rcx.tls.HostPrompt;
 import dev.rcx.tls.KeyMaterial;
 import dev.rcx.tls.ServerIdentity;
 import dev.rcx.tls.ServerIdentityChangedException;
@@ -137,6 +138,18 @@ final class ConnectionOptions {
   }
 
   private ClientTrust trust(PrintWriter err) {
+    return chooseTrust(err, caCert, fingerprint, insecure, knownHosts, host + ":" + port, this::askToTrust);
+  }
+
+  /** The one trust rule of every client command: at most one of CA file, pin and insecure; else known hosts. */
+  static ClientTrust chooseTrust(
+      PrintWriter err,
+      @Nullable Path caCert,
+      @Nullable String fingerprint,
+      boolean insecure,
+      Path knownHosts,
+      String hostPort,
+      HostPrompt prompt) {
     int chosen = (caCert != null ? 1 : 0) + (fingerprint != null ? 1 : 0) + (insecure ? 1 : 0);
     if (chosen > 1) {
       throw new CliException(ExitCodes.USAGE, "choose at most one of --cacert, --fingerprint and --insecure");
@@ -151,7 +164,7 @@ final class ConnectionOptions {
     if (fingerprint != null) {
       return new ClientTrust.PinnedFingerprint(fingerprint);
     }
-    return new ClientTrust.KnownHosts(knownHosts, host + ":" + port, this::askToTrust);
+    return new ClientTrust.KnownHosts(knownHosts, hostPort, prompt);
   }
 
   private boolean askToTrust(String hostPort, String fp) {
