@@ -44,9 +44,10 @@ final class Arena implements AutoCloseable {
    * client, and (after closing it) the audit log verifies.
    */
   HonestClient.Report finish() throws IOException {
-    // At least 3 more commands, and enough for assertUnharmed's minimum of 5 even after a very short case.
+    // At least 3 more commands now, and at least 5 in all even after a very short case.
     honest.awaitProgress(Math.max(3, 5 - honest.completed()), java.time.Duration.ofSeconds(10));
     HonestClient.Report report = honest.assertUnharmed();
+    System.out.println("HONEST: " + report);
     server.assertStillServes();
     server.close();
     VerifyResult chain = AuditLog.verify(server.auditFile());

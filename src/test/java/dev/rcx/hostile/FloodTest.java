@@ -55,7 +55,7 @@ class FloodTest {
         List<String> other = new ArrayList<>();
         List<Thread> flood = new ArrayList<>();
         for (int i = 0; i < excess; i++) {
-          flood.add(Thread.ofVirtual().start(() -> {
+          flood.add(Thread.ofPlatform().start(() -> {
             try (Hostile.Tls t = Hostile.tls(tls, s.port(), "127.0.0.1"); Wire w = new Wire(t.ssl())) {
               String line = w.readLine();
               if (line == null) {

@@ -188,8 +188,8 @@ class GarbageTest {
     }
 
     void start() {
-      threads.add(Thread.ofVirtual().start(this::read));
-      threads.add(Thread.ofVirtual().start(this::write));
+      threads.add(Thread.ofPlatform().start(this::read));
+      threads.add(Thread.ofPlatform().start(this::write));
     }
 
     private void read() {

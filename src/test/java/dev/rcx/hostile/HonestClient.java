@@ -24,7 +24,7 @@ final class HonestClient implements AutoCloseable {
    * Slowest acceptable command. An unloaded {@code echo} takes a few milliseconds; the bound is generous because the
    * attack, the server and this client share two cores in one JVM.
    */
-  static final Duration BOUND = Duration.ofSeconds(2);
+  static final Duration BOUND = Duration.ofSeconds(3);
 
   private static final String USER = "honest";
   private static final String PASSWORD = "honest-password-31c9";

@@ -22,7 +22,12 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
-/** Shared pieces of the hostile-client suite: configurations, raw sockets from chosen addresses, JSON, audit counts. */
+/**
+ * Shared pieces of the hostile-client suite: configurations, raw sockets from chosen addresses, JSON, audit counts.
+ *
+ * <p>Attackers run on platform threads, never virtual ones: the server under test lives in the same JVM, and attack
+ * work queued on the virtual-thread carriers would delay the server's threads in a way no remote attacker can.
+ */
 final class Hostile {
   static final ObjectMapper JSON = new ObjectMapper();
 

@@ -37,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * connection, and each connection runs one {@code echo} with it, then stays idle. Measured before opening them and
  * again once all are open: heap in use after {@code System.gc()} (MemoryMXBean), live platform threads (ThreadMXBean),
  * virtual threads of the server's connections (counted by name in a JSON thread dump), and the process's resident
- * set size (/proc/self/status VmRSS). The differences are attributed to the idle sessions.
+ * set size (/proc/self/status VmRSS, which also grows by whatever heap the collector commits during the load). The
+ * differences are attributed to the idle sessions. Run with {@code ./mvnw -B test -Dgroups=heavy -DexcludedGroups=
+ * -Dtest=IdleSessionsTest}.
  */
 @Tag("heavy")
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -74,10 +76,11 @@ class IdleSessionsTest {
         long heap = after.heapUsed - before.heapUsed;
         System.out.printf(
             "IDLE-SESSIONS: %d connections (opened and authenticated in %d ms; open-file limit %d), heap +%.1f MiB"
-                + " (%.1f KiB each), platform threads %+d, virtual threads %+d, RSS %+.1f MiB%n",
+                + " (%.1f KiB each), platform threads %+d, virtual threads %+d, RSS %+.1f MiB"
+                + " (of which committed heap %+.1f MiB)%n",
             SESSIONS, openMillis, fdLimit, heap / 1048576.0, heap / 1024.0 / SESSIONS,
             after.platformThreads - before.platformThreads, after.virtualThreads - before.virtualThreads,
-            (after.rssKiB - before.rssKiB) / 1024.0);
+            (after.rssKiB - before.rssKiB) / 1024.0, (after.heapCommitted - before.heapCommitted) / 1048576.0);
         Map<String, Long> newThreads = new TreeMap<>();
         after.platformByName.forEach((name, n) -> {
           long added = n - before.platformByName.getOrDefault(name, 0L);
@@ -106,13 +109,18 @@ class IdleSessionsTest {
 
   /** What the server's JVM holds at one moment. */
   private record Snapshot(
-      long heapUsed, int platformThreads, Map<String, Long> platformByName, int virtualThreads, long rssKiB) {
+      long heapUsed,
+      long heapCommitted,
+      int platformThreads,
+      Map<String, Long> platformByName,
+      int virtualThreads,
+      long rssKiB) {
     static Snapshot take(Path dumpFile) throws IOException {
       for (int i = 0; i < 3; i++) {
         System.gc();
         Hostile.sleep(Duration.ofMillis(200));
       }
-      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      var usage = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
       int platform = ManagementFactory.getThreadMXBean().getThreadCount();
       Map<String, Long> byName = Arrays.stream(ManagementFactory.getThreadMXBean().dumpAllThreads(false, false))
           .collect(Collectors.groupingBy(t -> t.getThreadName().replaceAll("[0-9]+", "N"), TreeMap::new,
@@ -121,7 +129,7 @@ class IdleSessionsTest {
           .dumpThreads(dumpFile.toAbsolutePath().toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
       String dump = Files.readString(dumpFile);
       int virtual = count(dump, "\"name\": *\"rcx-(conn|read)-");
-      return new Snapshot(heap, platform, byName, virtual, readRssKiB());
+      return new Snapshot(usage.getUsed(), usage.getCommitted(), platform, byName, virtual, readRssKiB());
     }
   }
 

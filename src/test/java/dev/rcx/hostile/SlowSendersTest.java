@@ -215,7 +215,7 @@ class SlowSendersTest {
 
   /** Reads until the server closes the connection (end of stream or an error) and records when. */
   private static Thread watch(Attacker a) {
-    return Thread.ofVirtual()
+    return Thread.ofPlatform()
         .start(
             () -> {
               try {
