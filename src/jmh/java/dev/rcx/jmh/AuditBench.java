@@ -21,12 +21,14 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * One {@code command_run} append, as the server writes after every command, for each durability and with and without
- * sealing (64 records per epoch, the server's default, so every 64th append also writes a seal, forces twice and
- * replaces the key file). A fresh log per iteration keeps the file small. The directory is {@code rcx.jmh.dir} (the
- * run script passes {@code target/jmh-tmp}), so FSYNC measures the disk the project lives on, not a tmpfs.
+ * One {@code command_run} append, as the server writes after every command, for each durability and
+ * with and without sealing (64 records per epoch, the server's default, so every 64th append also
+ * writes a seal, forces twice and replaces the key file). A fresh log per iteration keeps the file
+ * small. The directory is {@code rcx.jmh.dir} (the run script passes {@code target/jmh-tmp}), so
+ * FSYNC measures the disk the project lives on, not a tmpfs.
  *
- * <p>With 4 threads, AverageTime is the latency each appender sees; the log's throughput is threads / that time.
+ * <p>With 4 threads, AverageTime is the latency each appender sees; the log's throughput is threads
+ * / that time.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -42,10 +42,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Everything the server does for one command in session mode except TLS, the socket and the process: frame and decode
- * the request, check the token, look the user up, split and whitelist-check the words, append the {@code command_run}
- * record, encode the reply and hand it to a buffered stream. It mirrors {@code RequestHandler.command} step by step
- * through public APIs. {@code audit=none} drops the record, to show the audit share.
+ * Everything the server does for one command in session mode except TLS, the socket and the
+ * process: frame and decode the request, check the token, look the user up, split and
+ * whitelist-check the words, append the {@code command_run} record, encode the reply and hand it to
+ * a buffered stream. It mirrors {@code RequestHandler.command} step by step through public APIs.
+ * {@code audit=none} drops the record, to show the audit share.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -70,7 +71,9 @@ public class CommandPathBench {
     Files.createDirectories(base);
     dir = Files.createTempDirectory(base, "path-bench");
     codec = new MessageCodec(Samples.MAX_LINE_BYTES);
-    users = UserStore.open(dir.resolve("users.json"), new PasswordHasher(new PasswordHasher.Params(64, 1, 1), 1));
+    users =
+        UserStore.open(
+            dir.resolve("users.json"), new PasswordHasher(new PasswordHasher.Params(64, 1, 1), 1));
     User alice = users.add("alice", "pw".toCharArray(), Set.of("ops"));
     sessions = new SessionManager(Clock.systemUTC());
     token = sessions.create(alice, "127.0.0.1").token();
@@ -82,11 +85,17 @@ public class CommandPathBench {
 
   @Setup(Level.Iteration)
   public void openAudit() {
-    sink = switch (audit) {
-      case "none" -> AuditSink.discarding();
-      default -> AuditLog.open(dir.resolve("audit-" + System.nanoTime() + ".log"), Clock.systemUTC(),
-          AuditLog.Options.defaults().withDurability(Durability.valueOf(audit)).withSealInterval(Duration.ZERO));
-    };
+    sink =
+        switch (audit) {
+          case "none" -> AuditSink.discarding();
+          default ->
+              AuditLog.open(
+                  dir.resolve("audit-" + System.nanoTime() + ".log"),
+                  Clock.systemUTC(),
+                  AuditLog.Options.defaults()
+                      .withDurability(Durability.valueOf(audit))
+                      .withSealInterval(Duration.ZERO));
+        };
   }
 
   @TearDown(Level.Iteration)
@@ -105,7 +114,8 @@ public class CommandPathBench {
   }
 
   @Benchmark
-  public Response serverSideWithoutSpawn() throws IOException, ProtocolException, CommandSyntaxException {
+  public Response serverSideWithoutSpawn()
+      throws IOException, ProtocolException, CommandSyntaxException {
     Request.Command c = (Request.Command) codec.decodeRequest(reader.readLine());
     if (!(sessions.check(c.sessionToken(), "127.0.0.1") instanceof TokenCheck.Valid valid)) {
       throw new IllegalStateException("token rejected");
@@ -118,9 +128,21 @@ public class CommandPathBench {
       throw new IllegalStateException("command refused");
     }
     // The process would run here.
-    sink.append(new AuditEvent.CommandRun("127.0.0.1:50123", session.user(), session.id(), allowed.rule().name(),
-        allowed.argv(), 0, AuditEvent.CommandRun.COMPLETED, 2, 3, 0, false));
-    Response response = new Response.CommandOutput("success", "hi\n", "", 0, 2, false, false, c.id());
+    sink.append(
+        new AuditEvent.CommandRun(
+            "127.0.0.1:50123",
+            session.user(),
+            session.id(),
+            allowed.rule().name(),
+            allowed.argv(),
+            0,
+            AuditEvent.CommandRun.COMPLETED,
+            2,
+            3,
+            0,
+            false));
+    Response response =
+        new Response.CommandOutput("success", "hi\n", "", 0, 2, false, false, c.id());
     out.write(codec.encode(response));
     out.flush();
     return response;

@@ -11,8 +11,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The cost of one password login on the server: Argon2id verification with the default parameters (m=19 MiB, t=2,
- * p=1). Paid once per login, never per command in session mode.
+ * The cost of one password login on the server: Argon2id verification with the default parameters
+ * (m=19 MiB, t=2, p=1). Paid once per login, never per command in session mode.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

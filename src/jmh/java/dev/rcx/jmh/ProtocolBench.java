@@ -23,8 +23,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The wire format: reading a request line off a byte stream, decoding it, and encoding the response (server side),
- * plus the client's half for comparison. Lines are those of a typical {@code ls -la /tmp} exchange.
+ * The wire format: reading a request line off a byte stream, decoding it, and encoding the response
+ * (server side), plus the client's half for comparison. Lines are those of a typical {@code ls -la
+ * /tmp} exchange.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,15 +53,20 @@ public class ProtocolBench {
     return connectionReader.readLine();
   }
 
-  /** Framing with a new reader per line (allocates and zeroes its 8 KiB chunk): what a new connection pays once. */
+  /**
+   * Framing with a new reader per line (allocates and zeroes its 8 KiB chunk): what a new
+   * connection pays once.
+   */
   @Benchmark
   public byte[] lineReaderNew() throws IOException {
-    return new LineReader(new ByteArrayInputStream(requestBytes), Samples.MAX_LINE_BYTES).readLine();
+    return new LineReader(new ByteArrayInputStream(requestBytes), Samples.MAX_LINE_BYTES)
+        .readLine();
   }
 
   /**
-   * Only the UTF-8 pre-check that {@code MessageCodec.decodeRequest} runs before Jackson parses the same bytes (a
-   * strict CharsetDecoder over the whole line), to show its share of {@link #decodeRequest}.
+   * Only the UTF-8 pre-check that {@code MessageCodec.decodeRequest} runs before Jackson parses the
+   * same bytes (a strict CharsetDecoder over the whole line), to show its share of {@link
+   * #decodeRequest}.
    */
   @Benchmark
   public CharBuffer utf8PreCheck() throws CharacterCodingException {

@@ -3,8 +3,9 @@ package dev.rcx.jmh;
 import java.io.InputStream;
 
 /**
- * An endless stream that repeats one message, so a single long-lived {@code LineReader} can be measured the way a
- * connection uses it. Each read returns at most one copy, as a socket delivering one request at a time would.
+ * An endless stream that repeats one message, so a single long-lived {@code LineReader} can be
+ * measured the way a connection uses it. Each read returns at most one copy, as a socket delivering
+ * one request at a time would.
  */
 final class ReplayInputStream extends InputStream {
   private final byte[] message;

@@ -23,8 +23,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * What a sealed log's epoch end costs, and the disk's own price for a durable write, to explain {@link AuditBench}:
- * a seal forces the log, writes and forces a temporary key file, renames it and forces the directory.
+ * What a sealed log's epoch end costs, and the disk's own price for a durable write, to explain
+ * {@link AuditBench}: a seal forces the log, writes and forces a temporary key file, renames it and
+ * forces the directory.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,19 +34,29 @@ public class SealBench {
   private Path dir;
   private AuditLog log;
   private FileChannel raw;
-  private final ByteBuffer record = ByteBuffer.wrap(
-      ("{\"seq\":1,\"event\":\"command_run\",\"padding\":\"" + "x".repeat(300) + "\"}\n")
-          .getBytes(StandardCharsets.US_ASCII));
+  private final ByteBuffer record =
+      ByteBuffer.wrap(
+          ("{\"seq\":1,\"event\":\"command_run\",\"padding\":\"" + "x".repeat(300) + "\"}\n")
+              .getBytes(StandardCharsets.US_ASCII));
 
   @Setup(Level.Iteration)
   public void open() throws IOException {
     Path base = Path.of(System.getProperty("rcx.jmh.dir", System.getProperty("java.io.tmpdir")));
     Files.createDirectories(base);
     dir = Files.createTempDirectory(base, "seal-bench");
-    log = AuditLog.open(dir.resolve("audit.log"), Clock.systemUTC(),
-        AuditLog.Options.defaults().withDurability(Durability.FLUSH).withSealInterval(Duration.ZERO));
-    raw = FileChannel.open(dir.resolve("raw.log"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND);
+    log =
+        AuditLog.open(
+            dir.resolve("audit.log"),
+            Clock.systemUTC(),
+            AuditLog.Options.defaults()
+                .withDurability(Durability.FLUSH)
+                .withSealInterval(Duration.ZERO));
+    raw =
+        FileChannel.open(
+            dir.resolve("raw.log"),
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND);
   }
 
   @TearDown(Level.Iteration)

@@ -23,8 +23,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The per-command authorization steps of the request handler: the token check (SHA-256 of the token, map lookup) and
- * the fresh user lookup (a stat of users.json to notice edits, then a map lookup).
+ * The per-command authorization steps of the request handler: the token check (SHA-256 of the
+ * token, map lookup) and the fresh user lookup (a stat of users.json to notice edits, then a map
+ * lookup).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,7 +42,9 @@ public class SessionBench {
     Files.createDirectories(base);
     dir = Files.createTempDirectory(base, "session-bench");
     // Cheap Argon2 parameters: only the lookup is measured here.
-    users = UserStore.open(dir.resolve("users.json"), new PasswordHasher(new PasswordHasher.Params(64, 1, 1), 1));
+    users =
+        UserStore.open(
+            dir.resolve("users.json"), new PasswordHasher(new PasswordHasher.Params(64, 1, 1), 1));
     User alice = users.add("alice", "pw".toCharArray(), Set.of("ops"));
     sessions = new SessionManager(Clock.systemUTC());
     NewSession issued = sessions.create(alice, "127.0.0.1");

@@ -28,10 +28,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * TLS in memory, between two {@link SSLEngine}s configured as rcx configures its sockets (server identity from
- * {@link ServerIdentity}, client pinned to its fingerprint, TLS 1.3 only): one request/response record round trip on
- * an established session, and one full handshake (what {@code reconnect} mode pays per command, without the TCP part).
- * No sockets: this is the CPU cost of the crypto and the JDK's TLS state machine.
+ * TLS in memory, between two {@link SSLEngine}s configured as rcx configures its sockets (server
+ * identity from {@link ServerIdentity}, client pinned to its fingerprint, TLS 1.3 only): one
+ * request/response record round trip on an established session, and one full handshake (what {@code
+ * reconnect} mode pays per command, without the TCP part). No sockets: this is the CPU cost of the
+ * crypto and the JDK's TLS state machine.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -141,7 +142,8 @@ public class TlsBench {
     for (int round = 0; round < 1000; round++) {
       boolean progress = step(c, sToC, cToS, sink) | step(s, cToS, sToC, sink);
       if (!progress && done(c) && done(s)) {
-        // Whatever is left (the server's session tickets) is read as part of the first application read.
+        // Whatever is left (the server's session tickets) is read as part of the first application
+        // read.
         sToC.flip();
         while (sToC.hasRemaining()) {
           c.unwrap(sToC, sink);
@@ -149,8 +151,11 @@ public class TlsBench {
         return;
       }
     }
-    throw new IllegalStateException("handshake did not finish: client " + c.getHandshakeStatus() + ", server "
-        + s.getHandshakeStatus());
+    throw new IllegalStateException(
+        "handshake did not finish: client "
+            + c.getHandshakeStatus()
+            + ", server "
+            + s.getHandshakeStatus());
   }
 
   private static boolean done(SSLEngine e) {
@@ -159,7 +164,8 @@ public class TlsBench {
   }
 
   /** One move of one engine; {@code in} and {@code out} are in write mode between calls. */
-  private static boolean step(SSLEngine e, ByteBuffer in, ByteBuffer out, ByteBuffer sink) throws SSLException {
+  private static boolean step(SSLEngine e, ByteBuffer in, ByteBuffer out, ByteBuffer sink)
+      throws SSLException {
     HandshakeStatus hs = e.getHandshakeStatus();
     switch (hs) {
       case NEED_TASK -> {

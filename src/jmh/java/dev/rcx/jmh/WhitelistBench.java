@@ -34,7 +34,8 @@ public class WhitelistBench {
     if (!(whitelist.check("alice", ROLES, allowed) instanceof Decision.Allowed)
         || !(whitelist.check("alice", ROLES, echo) instanceof Decision.Allowed)
         || !(whitelist.check("alice", ROLES, badArgument) instanceof Decision.Denied)) {
-      throw new IllegalStateException("default whitelist does not give the expected decisions: " + whitelist);
+      throw new IllegalStateException(
+          "default whitelist does not give the expected decisions: " + whitelist);
     }
   }
 

@@ -11,20 +11,25 @@ import static dev.rcx.audit.Text.required;
 import java.util.List;
 
 /**
- * One thing worth auditing. Each event is a record with a stable snake_case {@link #eventName()} that becomes the
- * {@code event} field of its log line; its own components become snake_case fields in declaration order.
+ * One thing worth auditing. Each event is a record with a stable snake_case {@link #eventName()}
+ * that becomes the {@code event} field of its log line; its own components become snake_case fields
+ * in declaration order.
  *
- * <p>Events carry no secrets: there is no field for a token, password or key. {@link #session()} is a session ID, never
- * a bearer token. Free text (user names, argv, reasons) may come from the network, so constructors clip it (at a few KiB
- * per value, 256 argv entries) instead of rejecting it, and replace lone UTF-16 surrogates; they reject what can only be
- * a programming error (a missing required value, a negative count, an unknown outcome or code).
+ * <p>Events carry no secrets: there is no field for a token, password or key. {@link #session()} is
+ * a session ID, never a bearer token. Free text (user names, argv, reasons) may come from the
+ * network, so constructors clip it (at a few KiB per value, 256 argv entries) instead of rejecting
+ * it, and replace lone UTF-16 surrogates; they reject what can only be a programming error (a
+ * missing required value, a negative count, an unknown outcome or code).
  */
 public sealed interface AuditEvent {
 
   /** The stable snake_case name written as the {@code event} field. */
   String eventName();
 
-  /** The remote peer as {@code ip:port} ({@code [v6]:port} for IPv6), or null for events not tied to a connection. */
+  /**
+   * The remote peer as {@code ip:port} ({@code [v6]:port} for IPv6), or null for events not tied to
+   * a connection.
+   */
   default String client() {
     return null;
   }
@@ -39,8 +44,12 @@ public sealed interface AuditEvent {
     return null;
   }
 
-  /** The server began listening. {@code fingerprint} is the SHA-256 of its TLS certificate, or null without TLS. */
-  record ServerStarted(String listen, boolean tls, String fingerprint, String version) implements AuditEvent {
+  /**
+   * The server began listening. {@code fingerprint} is the SHA-256 of its TLS certificate, or null
+   * without TLS.
+   */
+  record ServerStarted(String listen, boolean tls, String fingerprint, String version)
+      implements AuditEvent {
     public ServerStarted {
       listen = required(listen, "server_started", "listen", MAX_ADDRESS);
       fingerprint = optional(fingerprint, MAX_NAME);
@@ -79,9 +88,9 @@ public sealed interface AuditEvent {
   }
 
   /**
-   * Written by {@link AuditLog#open} itself after it cut an incomplete last line: the chain continues from record
-   * {@code lastGoodSeq}; the {@code droppedBytes} cut were copied to the file named {@code tornFile} (a sibling of the
-   * log).
+   * Written by {@link AuditLog#open} itself after it cut an incomplete last line: the chain
+   * continues from record {@code lastGoodSeq}; the {@code droppedBytes} cut were copied to the file
+   * named {@code tornFile} (a sibling of the log).
    */
   record LogRecovered(long lastGoodSeq, long droppedBytes, String tornFile) implements AuditEvent {
     public LogRecovered {
@@ -97,15 +106,17 @@ public sealed interface AuditEvent {
   }
 
   /**
-   * Written by a sealed {@link AuditLog} itself: closes key epoch {@code epoch}, which held {@code records} records
-   * before this one. Its MAC is the last made with that epoch's key, which is destroyed right after. {@code keyId}
-   * identifies the key chain; {@code reason} is one of {@link #REASONS}.
+   * Written by a sealed {@link AuditLog} itself: closes key epoch {@code epoch}, which held {@code
+   * records} records before this one. Its MAC is the last made with that epoch's key, which is
+   * destroyed right after. {@code keyId} identifies the key chain; {@code reason} is one of {@link
+   * #REASONS}.
    */
   record Seal(long epoch, long records, String keyId, String reason) implements AuditEvent {
     public static final String EPOCH_FULL = "epoch_full";
     public static final String INTERVAL = "interval";
     public static final String CLOSE = "close";
     public static final String REQUESTED = "requested";
+
     /** The values {@code reason} may take. */
     public static final List<String> REASONS = List.of(EPOCH_FULL, INTERVAL, CLOSE, REQUESTED);
 
@@ -164,7 +175,10 @@ public sealed interface AuditEvent {
     }
   }
 
-  /** The TLS handshake failed (bad protocol version, no client certificate, plain text on the TLS port...). */
+  /**
+   * The TLS handshake failed (bad protocol version, no client certificate, plain text on the TLS
+   * port...).
+   */
   record TlsHandshakeFailed(String client, String reason) implements AuditEvent {
     public TlsHandshakeFailed {
       client = required(client, "tls_handshake_failed", "client", MAX_ADDRESS);
@@ -178,10 +192,12 @@ public sealed interface AuditEvent {
   }
 
   /**
-   * A login succeeded and opened {@code session}. {@code method} says what proved the identity: {@link #PASSWORD}, a
-   * client certificate alone ({@link #CERTIFICATE}) or both ({@link #CERTIFICATE_AND_PASSWORD}).
+   * A login succeeded and opened {@code session}. {@code method} says what proved the identity:
+   * {@link #PASSWORD}, a client certificate alone ({@link #CERTIFICATE}) or both ({@link
+   * #CERTIFICATE_AND_PASSWORD}).
    */
-  record AuthSucceeded(String client, String user, String session, String method) implements AuditEvent {
+  record AuthSucceeded(String client, String user, String session, String method)
+      implements AuditEvent {
     public static final String PASSWORD = "password";
     public static final String CERTIFICATE = "certificate";
     public static final String CERTIFICATE_AND_PASSWORD = "certificate+password";
@@ -204,7 +220,10 @@ public sealed interface AuditEvent {
     }
   }
 
-  /** A login failed. {@code user} is the name that was tried (it may not exist), or null if none was given. */
+  /**
+   * A login failed. {@code user} is the name that was tried (it may not exist), or null if none was
+   * given.
+   */
   record AuthFailed(String client, String user, String reason) implements AuditEvent {
     public AuthFailed {
       client = required(client, "auth_failed", "client", MAX_ADDRESS);
@@ -218,7 +237,9 @@ public sealed interface AuditEvent {
     }
   }
 
-  /** A request was refused by a rate limit; the client was told to retry after {@code retryAfterMs}. */
+  /**
+   * A request was refused by a rate limit; the client was told to retry after {@code retryAfterMs}.
+   */
   record RateLimited(String client, String user, long retryAfterMs) implements AuditEvent {
     public RateLimited {
       client = required(client, "rate_limited", "client", MAX_ADDRESS);
@@ -233,9 +254,10 @@ public sealed interface AuditEvent {
   }
 
   /**
-   * A whitelisted command was run (or an attempt to run it ended without a process). {@code argv} is the exact argument
-   * vector given to the OS. {@code exitCode} is null when there was no exit status ({@code launch_failed}, {@code busy},
-   * or a kill whose status was not collected); it is required when {@code outcome} is {@code completed}.
+   * A whitelisted command was run (or an attempt to run it ended without a process). {@code argv}
+   * is the exact argument vector given to the OS. {@code exitCode} is null when there was no exit
+   * status ({@code launch_failed}, {@code busy}, or a kill whose status was not collected); it is
+   * required when {@code outcome} is {@code completed}.
    */
   record CommandRun(
       String client,
@@ -255,8 +277,10 @@ public sealed interface AuditEvent {
     public static final String CANCELLED = "cancelled";
     public static final String LAUNCH_FAILED = "launch_failed";
     public static final String BUSY = "busy";
+
     /** The values {@code outcome} may take. */
-    public static final List<String> OUTCOMES = List.of(COMPLETED, TIMED_OUT, CANCELLED, LAUNCH_FAILED, BUSY);
+    public static final List<String> OUTCOMES =
+        List.of(COMPLETED, TIMED_OUT, CANCELLED, LAUNCH_FAILED, BUSY);
 
     public CommandRun {
       client = required(client, "command_run", "client", MAX_ADDRESS);
@@ -266,7 +290,8 @@ public sealed interface AuditEvent {
       argv = Text.args(argv, "command_run", "argv");
       oneOf(outcome, "command_run", "outcome", OUTCOMES);
       if (COMPLETED.equals(outcome) && exitCode == null) {
-        throw new IllegalArgumentException("command_run.exit_code must not be null when outcome is completed");
+        throw new IllegalArgumentException(
+            "command_run.exit_code must not be null when outcome is completed");
       }
       nonNegative(durationMs, "command_run", "duration_ms");
       nonNegative(stdoutBytes, "command_run", "stdout_bytes");
@@ -279,8 +304,11 @@ public sealed interface AuditEvent {
     }
   }
 
-  /** A request to run {@code command} was refused before launch (not whitelisted, bad arguments...). */
-  record CommandDenied(String client, String user, String session, String command, String code, String reason)
+  /**
+   * A request to run {@code command} was refused before launch (not whitelisted, bad arguments...).
+   */
+  record CommandDenied(
+      String client, String user, String session, String command, String code, String reason)
       implements AuditEvent {
     public CommandDenied {
       client = required(client, "command_denied", "client", MAX_ADDRESS);
@@ -297,8 +325,12 @@ public sealed interface AuditEvent {
     }
   }
 
-  /** A request carried an expired or invalid token. {@code user} and {@code session} are set only if known. */
-  record TokenRejected(String client, String code, String user, String session) implements AuditEvent {
+  /**
+   * A request carried an expired or invalid token. {@code user} and {@code session} are set only if
+   * known.
+   */
+  record TokenRejected(String client, String code, String user, String session)
+      implements AuditEvent {
     public static final String TOKEN_EXPIRED = "TOKEN_EXPIRED";
     public static final String INVALID_TOKEN = "INVALID_TOKEN";
 
@@ -330,7 +362,8 @@ public sealed interface AuditEvent {
   }
 
   /** The client broke the protocol (malformed JSON, over-long line, unknown request type...). */
-  record ProtocolError(String client, String user, String session, String code, String detail) implements AuditEvent {
+  record ProtocolError(String client, String user, String session, String code, String detail)
+      implements AuditEvent {
     public ProtocolError {
       client = required(client, "protocol_error", "client", MAX_ADDRESS);
       user = optional(user, MAX_NAME);

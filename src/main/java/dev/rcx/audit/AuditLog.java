@@ -29,43 +29,56 @@ import java.util.concurrent.locks.ReentrantLock;
  * An append-only, hash-chained, optionally sealed NDJSON audit log.
  *
  * <h2>Format</h2>
- * One JSON object per line, pure ASCII (non-ASCII characters are escaped), keys in this order: {@code seq} (1, 2, 3...),
- * {@code ts} (UTC, ISO-8601 with milliseconds, from the injected clock), {@code event}, {@code client}, {@code user},
- * {@code session}, the event's own fields in snake_case, then {@code prev}: the lowercase hex SHA-256 of the previous
- * line's exact bytes without its newline (64 zeros for the first line), and in a sealed log {@code mac} (below). Every
+ *
+ * One JSON object per line, pure ASCII (non-ASCII characters are escaped), keys in this order:
+ * {@code seq} (1, 2, 3...), {@code ts} (UTC, ISO-8601 with milliseconds, from the injected clock),
+ * {@code event}, {@code client}, {@code user}, {@code session}, the event's own fields in
+ * snake_case, then {@code prev}: the lowercase hex SHA-256 of the previous line's exact bytes
+ * without its newline (64 zeros for the first line), and in a sealed log {@code mac} (below). Every
  * key of an event type is always present; absent values are JSON {@code null}.
  *
  * <h2>Sealing (forward security)</h2>
- * A sealed log (the default) is created with a random 32-byte key K_0, handed out once by {@link #takeVerificationKey}
- * as {@code rcx-audit-key:v1:<epoch-records>:<base64url K_0>} for the operator to keep off this host. Each record
- * carries {@code mac}: HMAC-SHA256 of the line without the mac field, under a key derived from the current epoch key
- * K_e. After {@code epochRecords} records, after {@code sealInterval}, on {@link #seal()} and on {@link #close()}, the
- * log writes a {@code seal} record, forces the file to disk, computes K_{e+1} = HMAC-SHA256(K_e, "rcx-audit-evolve:v1"),
- * atomically replaces {@code <file>.key} (which holds only K_{e+1} and e+1) and wipes K_e from memory. Whoever takes
- * the host later can forge records of the current epoch onwards, but cannot alter, insert into, reorder or cut off
- * earlier sealed epochs without {@link #verify(Path, String)} noticing. See the threat model in docs/SECURITY.md.
+ *
+ * A sealed log (the default) is created with a random 32-byte key K_0, handed out once by {@link
+ * #takeVerificationKey} as {@code rcx-audit-key:v1:<epoch-records>:<base64url K_0>} for the
+ * operator to keep off this host. Each record carries {@code mac}: HMAC-SHA256 of the line without
+ * the mac field, under a key derived from the current epoch key K_e. After {@code epochRecords}
+ * records, after {@code sealInterval}, on {@link #seal()} and on {@link #close()}, the log writes a
+ * {@code seal} record, forces the file to disk, computes K_{e+1} = HMAC-SHA256(K_e,
+ * "rcx-audit-evolve:v1"), atomically replaces {@code <file>.key} (which holds only K_{e+1} and e+1)
+ * and wipes K_e from memory. Whoever takes the host later can forge records of the current epoch
+ * onwards, but cannot alter, insert into, reorder or cut off earlier sealed epochs without {@link
+ * #verify(Path, String)} noticing. See the threat model in docs/SECURITY.md.
  *
  * <h2>Durability</h2>
- * {@link Durability#FLUSH}: {@code append} returns after {@code write(2)}: survives a crash of this process, not a power
- * loss. {@link Durability#FSYNC}: {@code append} returns after the record is forced to disk, with group commit:
- * concurrent appenders share one force. Seals are always forced before the key evolves, so the key file never claims
- * more seals than the disk holds.
+ *
+ * {@link Durability#FLUSH}: {@code append} returns after {@code write(2)}: survives a crash of this
+ * process, not a power loss. {@link Durability#FSYNC}: {@code append} returns after the record is
+ * forced to disk, with group commit: concurrent appenders share one force. Seals are always forced
+ * before the key evolves, so the key file never claims more seals than the disk holds.
  *
  * <h2>Concurrency</h2>
- * {@link #append} may be called from any thread. An event's JSON is built outside the lock; the lock covers framing
- * (seq, ts, prev, mac) and the {@code write} system call, held under the lock on purpose: records must reach the file in
- * seq order, and a write into the page cache takes microseconds. FSYNC waits happen outside it ({@link GroupCommit}). A
- * seal holds the lock across two forces and a rename, once per epoch. One daemon thread, {@code rcx-audit-sealer}, seals
- * on the interval. A second writer, in this process or another, is refused: see {@link WriterLock} ({@code <file>.lock}).
+ *
+ * {@link #append} may be called from any thread. An event's JSON is built outside the lock; the
+ * lock covers framing (seq, ts, prev, mac) and the {@code write} system call, held under the lock
+ * on purpose: records must reach the file in seq order, and a write into the page cache takes
+ * microseconds. FSYNC waits happen outside it ({@link GroupCommit}). A seal holds the lock across
+ * two forces and a rename, once per epoch. One daemon thread, {@code rcx-audit-sealer}, seals on
+ * the interval. A second writer, in this process or another, is refused: see {@link WriterLock}
+ * ({@code <file>.lock}).
  *
  * <h2>Crash recovery</h2>
- * {@link #open} continues the chain of an existing file. If the file ends in an incomplete line (a crash mid-write),
- * that line is copied to {@code <file>.torn-<timestamp>}, cut off, and a {@code log_recovered} record is appended. If a
- * crash fell between a seal and the key file update, open completes the update.
+ *
+ * {@link #open} continues the chain of an existing file. If the file ends in an incomplete line (a
+ * crash mid-write), that line is copied to {@code <file>.torn-<timestamp>}, cut off, and a {@code
+ * log_recovered} record is appended. If a crash fell between a seal and the key file update, open
+ * completes the update.
  *
  * <h2>Failures</h2>
- * If a write, force or key update fails, the log stops accepting records (every later {@code append} throws), because
- * the file may now end in a partial line or the key state may be behind; reopening repairs it.
+ *
+ * If a write, force or key update fails, the log stops accepting records (every later {@code
+ * append} throws), because the file may now end in a partial line or the key state may be behind;
+ * reopening repairs it.
  */
 public final class AuditLog implements AuditSink {
   private static final DateTimeFormatter TORN_STAMP =
@@ -76,13 +89,16 @@ public final class AuditLog implements AuditSink {
    * How a log is opened.
    *
    * @param durability when {@code append} returns; see {@link Durability}
-   * @param sealed whether records carry MACs under a forward-secure key (needed for {@link #verify(Path, String)});
-   *     must match how the log was created
-   * @param epochRecords records per key epoch (1..1,000,000); fixed when the log is created, ignored afterwards
-   * @param sealInterval seal the current epoch at least this often while it has records; {@link Duration#ZERO} turns
-   *     the timer off (then epochs end only when full, on {@link #seal()} or on close)
+   * @param sealed whether records carry MACs under a forward-secure key (needed for {@link
+   *     #verify(Path, String)}); must match how the log was created
+   * @param epochRecords records per key epoch (1..1,000,000); fixed when the log is created,
+   *     ignored afterwards
+   * @param sealInterval seal the current epoch at least this often while it has records; {@link
+   *     Duration#ZERO} turns the timer off (then epochs end only when full, on {@link #seal()} or
+   *     on close)
    */
-  public record Options(Durability durability, boolean sealed, int epochRecords, Duration sealInterval) {
+  public record Options(
+      Durability durability, boolean sealed, int epochRecords, Duration sealInterval) {
     public static final int DEFAULT_EPOCH_RECORDS = 64;
     public static final Duration DEFAULT_SEAL_INTERVAL = Duration.ofMinutes(5);
 
@@ -90,10 +106,12 @@ public final class AuditLog implements AuditSink {
       Objects.requireNonNull(durability, "durability");
       Objects.requireNonNull(sealInterval, "sealInterval");
       if (epochRecords < 1 || epochRecords > 1_000_000) {
-        throw new IllegalArgumentException("epochRecords must be in 1..1000000, was " + epochRecords);
+        throw new IllegalArgumentException(
+            "epochRecords must be in 1..1000000, was " + epochRecords);
       }
       if (sealInterval.isNegative() || !sealInterval.isZero() && sealInterval.toMillis() < 10) {
-        throw new IllegalArgumentException("sealInterval must be zero (off) or at least 10 ms, was " + sealInterval);
+        throw new IllegalArgumentException(
+            "sealInterval must be zero (off) or at least 10 ms, was " + sealInterval);
       }
     }
 
@@ -143,16 +161,18 @@ public final class AuditLog implements AuditSink {
   private long recordsInEpoch;
   private String verificationKey;
 
-  private AuditLog(Path file, Clock clock, Options options, FileChannel channel, WriterLock writerLock) {
+  private AuditLog(
+      Path file, Clock clock, Options options, FileChannel channel, WriterLock writerLock) {
     this.file = file;
     this.keyPath = KeyFile.pathFor(file);
     this.clock = clock;
     this.options = options;
     this.channel = channel;
     this.writerLock = writerLock;
-    this.commit = options.durability() == Durability.FSYNC
-        ? new GroupCommit(() -> writtenSeq, () -> channel.force(true), 0)
-        : null;
+    this.commit =
+        options.durability() == Durability.FSYNC
+            ? new GroupCommit(() -> writtenSeq, () -> channel.force(true), 0)
+            : null;
   }
 
   /** {@code open(file, clock, Options.defaults())}: a sealed log with {@link Durability#FLUSH}. */
@@ -161,14 +181,15 @@ public final class AuditLog implements AuditSink {
   }
 
   /**
-   * Opens {@code file} for appending, creating it (mode 600) if absent, or continuing its chain from the last complete
-   * line. A torn last line is repaired as described in the class comment. For a sealed log that this call creates, the
-   * verification key is available once from {@link #takeVerificationKey()}.
+   * Opens {@code file} for appending, creating it (mode 600) if absent, or continuing its chain
+   * from the last complete line. A torn last line is repaired as described in the class comment.
+   * For a sealed log that this call creates, the verification key is available once from {@link
+   * #takeVerificationKey()}.
    *
    * @param clock the source of every record's {@code ts}
-   * @throws AuditException if the file cannot be opened or locked, its last complete line is not a record, or its
-   *     sealing state does not fit {@code options} or its key file (a missing, older or newer key file is refused:
-   *     that is what tampering looks like)
+   * @throws AuditException if the file cannot be opened or locked, its last complete line is not a
+   *     record, or its sealing state does not fit {@code options} or its key file (a missing, older
+   *     or newer key file is refused: that is what tampering looks like)
    */
   public static AuditLog open(Path file, Clock clock, Options options) {
     Objects.requireNonNull(file, "file");
@@ -199,9 +220,12 @@ public final class AuditLog implements AuditSink {
 
   private static FileChannel openChannel(Path file) throws IOException {
     try {
-      FileChannel ch = FileChannel.open(file,
-          Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
-          LogFiles.privateFile());
+      FileChannel ch =
+          FileChannel.open(
+              file,
+              Set.of(
+                  StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
+              LogFiles.privateFile());
       LogFiles.fsyncDirectory(file.toAbsolutePath().getParent());
       return ch;
     } catch (FileAlreadyExistsException e) {
@@ -219,9 +243,13 @@ public final class AuditLog implements AuditSink {
     }
   }
 
-  /** Cuts a torn tail, loads seq and hash from the last complete line, sets up the keys, records any recovery. */
+  /**
+   * Cuts a torn tail, loads seq and hash from the last complete line, sets up the keys, records any
+   * recovery.
+   */
   private void resume() throws IOException {
-    // Every check runs on the complete lines before the torn tail (if any) is cut, so a refused open changes nothing.
+    // Every check runs on the complete lines before the torn tail (if any) is cut, so a refused
+    // open changes nothing.
     long fileSize = channel.size();
     size = LogFiles.lastNewlineBefore(channel, fileSize) + 1;
     boolean lastHasMac = false;
@@ -231,8 +259,14 @@ public final class AuditLog implements AuditSink {
       try {
         seq = ParsedLine.parse(line, line.length).seq();
       } catch (IllegalArgumentException e) {
-        throw new AuditException("cannot continue audit log " + file + ": its last line (at byte " + start
-            + ") is not a valid record (" + e.getMessage() + "); run verify and move the file aside");
+        throw new AuditException(
+            "cannot continue audit log "
+                + file
+                + ": its last line (at byte "
+                + start
+                + ") is not a valid record ("
+                + e.getMessage()
+                + "); run verify and move the file aside");
       }
       lastHash = Hashes.sha256(line, line.length);
       lastHasMac = RecordEncoder.unsignedLength(line, line.length) >= 0;
@@ -241,12 +275,18 @@ public final class AuditLog implements AuditSink {
     if (options.sealed()) {
       resumeKeys(lastHasMac);
     } else if (lastHasMac || Files.exists(keyPath)) {
-      throw new AuditException("audit log " + file + " is sealed (it has MACs or a key file " + keyPath.getFileName()
-          + "); open it with sealing on");
+      throw new AuditException(
+          "audit log "
+              + file
+              + " is sealed (it has MACs or a key file "
+              + keyPath.getFileName()
+              + "); open it with sealing on");
     }
     if (fileSize > size) {
       LogRecovered recovered = cutTornTail(size, fileSize);
-      writeRecord(RecordEncoder.body(new LogRecovered(seq, recovered.droppedBytes(), recovered.tornFile())), false);
+      writeRecord(
+          RecordEncoder.body(new LogRecovered(seq, recovered.droppedBytes(), recovered.tornFile())),
+          false);
       sealIfFull();
     }
     if (commit != null) {
@@ -259,8 +299,12 @@ public final class AuditLog implements AuditSink {
     KeyFile.State state = KeyFile.read(keyPath);
     if (state == null) {
       if (size > 0) {
-        throw new AuditException("audit log " + file + " has records but no key file " + keyPath.getFileName()
-            + ": the key file was deleted, or the log was created unsealed; move the log aside to start a new one");
+        throw new AuditException(
+            "audit log "
+                + file
+                + " has records but no key file "
+                + keyPath.getFileName()
+                + ": the key file was deleted, or the log was created unsealed; move the log aside to start a new one");
       }
       createKeys();
       return;
@@ -269,36 +313,62 @@ public final class AuditLog implements AuditSink {
     keyId = state.keyId();
     epochRecords = state.epochRecords();
     if (size > 0 && !lastHasMac) {
-      throw new AuditException("audit log " + file + " has a key file but its last record has no mac: it was"
-          + " written unsealed or rewritten; run verify with the verification key");
+      throw new AuditException(
+          "audit log "
+              + file
+              + " has a key file but its last record has no mac: it was"
+              + " written unsealed or rewritten; run verify with the verification key");
     }
     SealScan scan;
     try {
       scan = SealScan.scan(channel, size);
     } catch (IOException e) {
-      throw new AuditException("cannot continue audit log " + file + ": " + e.getMessage() + "; run verify", e);
+      throw new AuditException(
+          "cannot continue audit log " + file + ": " + e.getMessage() + "; run verify", e);
     }
     if (scan.keyId() != null && !scan.keyId().equals(keyId)) {
-      throw new AuditException("audit log " + file + " was sealed with key id " + scan.keyId() + " but its key file"
-          + " holds key id " + keyId + ": the key file belongs to another log");
+      throw new AuditException(
+          "audit log "
+              + file
+              + " was sealed with key id "
+              + scan.keyId()
+              + " but its key file"
+              + " holds key id "
+              + keyId
+              + ": the key file belongs to another log");
     }
     reconcile(state.epoch(), scan.sealedEpochs());
     recordsInEpoch = scan.recordsAfter();
   }
 
-  /** Lines up the key file's epoch f with the s seals in the log; see the threat model for why each case is refused. */
+  /**
+   * Lines up the key file's epoch f with the s seals in the log; see the threat model for why each
+   * case is refused.
+   */
   private void reconcile(long f, long s) throws IOException {
     if (f == s - 1) {
       // The writer died between forcing a seal and replacing the key file: finish that step.
       keys.evolve();
       writeKeyFile();
     } else if (f > s) {
-      throw new AuditException("audit log " + file + " holds " + s + " seals but its key file says " + f
-          + " were made: sealed records were removed from the end of the log (or the key file was advanced);"
-          + " run verify with the verification key");
+      throw new AuditException(
+          "audit log "
+              + file
+              + " holds "
+              + s
+              + " seals but its key file says "
+              + f
+              + " were made: sealed records were removed from the end of the log (or the key file was advanced);"
+              + " run verify with the verification key");
     } else if (f < s - 1) {
-      throw new AuditException("the key file of audit log " + file + " is at epoch " + f + " but the log holds " + s
-          + " seals: the key file is an old copy; refusing to reuse an old key");
+      throw new AuditException(
+          "the key file of audit log "
+              + file
+              + " is at epoch "
+              + f
+              + " but the log holds "
+              + s
+              + " seals: the key file is an old copy; refusing to reuse an old key");
     }
   }
 
@@ -325,8 +395,11 @@ public final class AuditLog implements AuditSink {
   private LogRecovered cutTornTail(long keep, long fileSize) throws IOException {
     long dropped = fileSize - keep;
     Path torn = tornCopy();
-    try (FileChannel out = FileChannel.open(torn,
-        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), LogFiles.privateFile())) {
+    try (FileChannel out =
+        FileChannel.open(
+            torn,
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            LogFiles.privateFile())) {
       long done = 0;
       while (done < dropped) {
         done += channel.transferTo(keep + done, dropped - done, out);
@@ -344,7 +417,8 @@ public final class AuditLog implements AuditSink {
     Path candidate = file.resolveSibling(base);
     for (int i = 2; Files.exists(candidate); i++) {
       if (i > 1000) {
-        throw new AuditException("cannot find a free name for the torn tail of " + file + " near " + base);
+        throw new AuditException(
+            "cannot find a free name for the torn tail of " + file + " near " + base);
       }
       candidate = file.resolveSibling(base + "-" + i);
     }
@@ -355,11 +429,13 @@ public final class AuditLog implements AuditSink {
     if (!options.sealed() || options.sealInterval().isZero()) {
       return;
     }
-    sealer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "rcx-audit-sealer");
-      t.setDaemon(true);
-      return t;
-    });
+    sealer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "rcx-audit-sealer");
+              t.setDaemon(true);
+              return t;
+            });
     long ms = options.sealInterval().toMillis();
     sealer.scheduleWithFixedDelay(this::sealOnInterval, ms, ms, TimeUnit.MILLISECONDS);
   }
@@ -378,17 +454,20 @@ public final class AuditLog implements AuditSink {
   }
 
   /**
-   * Appends {@code event} and returns once it is durable as {@link Options#durability()} promises. In a sealed log this
-   * may also write a seal (when the epoch is full) before returning.
+   * Appends {@code event} and returns once it is durable as {@link Options#durability()} promises.
+   * In a sealed log this may also write a seal (when the epoch is full) before returning.
    *
-   * @throws IllegalArgumentException for {@code log_recovered} and {@code seal} events, which only the log writes
-   * @throws AuditException if the log is closed, or a write, force or key update failed (now or earlier)
+   * @throws IllegalArgumentException for {@code log_recovered} and {@code seal} events, which only
+   *     the log writes
+   * @throws AuditException if the log is closed, or a write, force or key update failed (now or
+   *     earlier)
    */
   @Override
   public void append(AuditEvent event) {
     Objects.requireNonNull(event, "event");
     if (event instanceof LogRecovered || event instanceof Seal) {
-      throw new IllegalArgumentException(event.eventName() + " records are written by AuditLog itself");
+      throw new IllegalArgumentException(
+          event.eventName() + " records are written by AuditLog itself");
     }
     byte[] body = RecordEncoder.body(event);
     long mine;
@@ -416,14 +495,20 @@ public final class AuditLog implements AuditSink {
       } finally {
         lock.unlock();
       }
-      throw new AuditException("cannot force record seq " + mine + " of audit log " + file + " to disk: "
-          + e.getMessage(), e);
+      throw new AuditException(
+          "cannot force record seq "
+              + mine
+              + " of audit log "
+              + file
+              + " to disk: "
+              + e.getMessage(),
+          e);
     }
   }
 
   /**
-   * Ends the current key epoch now, if it has records: writes a seal, forces the file and evolves the key. For an
-   * operator's "seal now" or before copying the log off the host.
+   * Ends the current key epoch now, if it has records: writes a seal, forces the file and evolves
+   * the key. For an operator's "seal now" or before copying the log off the host.
    *
    * @throws IllegalStateException if the log is not sealed
    * @throws AuditException if the log is closed or the seal could not be written
@@ -452,7 +537,9 @@ public final class AuditLog implements AuditSink {
     if (keys == null || recordsInEpoch == 0) {
       return;
     }
-    long sealSeq = writeRecord(RecordEncoder.body(new Seal(keys.epoch(), recordsInEpoch, keyId, reason)), true);
+    long sealSeq =
+        writeRecord(
+            RecordEncoder.body(new Seal(keys.epoch(), recordsInEpoch, keyId, reason)), true);
     try {
       channel.force(true); // the seal must be on disk before the key file says it exists
       if (commit != null) {
@@ -463,7 +550,8 @@ public final class AuditLog implements AuditSink {
       writeKeyFile();
     } catch (IOException | RuntimeException e) {
       failure = e;
-      throw new AuditException("cannot seal epoch of audit log " + file + " at seq " + sealSeq + ": " + e.getMessage(),
+      throw new AuditException(
+          "cannot seal epoch of audit log " + file + " at seq " + sealSeq + ": " + e.getMessage(),
           e);
     }
   }
@@ -473,12 +561,19 @@ public final class AuditLog implements AuditSink {
       throw new AuditException("audit log " + file + " is closed");
     }
     if (failure != null) {
-      throw new AuditException("audit log " + file + " refuses records after an earlier failure: "
-          + failure.getMessage(), failure);
+      throw new AuditException(
+          "audit log "
+              + file
+              + " refuses records after an earlier failure: "
+              + failure.getMessage(),
+          failure);
     }
   }
 
-  /** Frames, MACs and writes one record; returns its seq. Caller holds the lock (or is still opening the log). */
+  /**
+   * Frames, MACs and writes one record; returns its seq. Caller holds the lock (or is still opening
+   * the log).
+   */
   private long writeRecord(byte[] body, boolean isSeal) {
     checkUsable();
     long next = seq + 1;
@@ -491,7 +586,8 @@ public final class AuditLog implements AuditSink {
       LogFiles.writeFully(channel, buf, size);
     } catch (IOException | RuntimeException e) {
       failure = e;
-      throw new AuditException("cannot write record seq " + next + " to audit log " + file + ": " + e.getMessage(), e);
+      throw new AuditException(
+          "cannot write record seq " + next + " to audit log " + file + ": " + e.getMessage(), e);
     }
     size += buf.limit();
     seq = next;
@@ -504,9 +600,10 @@ public final class AuditLog implements AuditSink {
   }
 
   /**
-   * The verification key of a sealed log that this {@code open} created, exactly once; empty afterwards, and for logs
-   * that already existed or are unsealed. Show it to the operator right away and keep it off this host: it is the only
-   * copy of K_0, and anyone holding it can forge the whole log.
+   * The verification key of a sealed log that this {@code open} created, exactly once; empty
+   * afterwards, and for logs that already existed or are unsealed. Show it to the operator right
+   * away and keep it off this host: it is the only copy of K_0, and anyone holding it can forge the
+   * whole log.
    */
   public Optional<String> takeVerificationKey() {
     lock.lock();
@@ -550,8 +647,9 @@ public final class AuditLog implements AuditSink {
   }
 
   /**
-   * Seals the current epoch (if it has records and the log is healthy), forces the file to disk, wipes the key from
-   * memory, releases the lock and closes the file. Idempotent; later appends throw.
+   * Seals the current epoch (if it has records and the log is healthy), forces the file to disk,
+   * wipes the key from memory, releases the lock and closes the file. Idempotent; later appends
+   * throw.
    *
    * @throws AuditException if the final seal or force failed (the file is closed anyway)
    */
@@ -577,7 +675,8 @@ public final class AuditLog implements AuditSink {
       if (keys != null) {
         keys.close();
       }
-      try (writerLock; channel) {
+      try (writerLock;
+          channel) {
         if (failure == null) {
           channel.force(true);
         }
@@ -593,9 +692,9 @@ public final class AuditLog implements AuditSink {
   }
 
   /**
-   * Checks the hash chain of {@code file} without a key. This detects naive edits, removals, insertions and reorderings
-   * (anything that does not recompute every later hash), but not an edit of the very last record, nor a rewrite of the
-   * whole tail by someone who recomputes the chain.
+   * Checks the hash chain of {@code file} without a key. This detects naive edits, removals,
+   * insertions and reorderings (anything that does not recompute every later hash), but not an edit
+   * of the very last record, nor a rewrite of the whole tail by someone who recomputes the chain.
    *
    * @throws AuditException if the file cannot be read
    */
@@ -608,17 +707,17 @@ public final class AuditLog implements AuditSink {
   }
 
   /**
-   * Renders one log line for people, e.g.
-   * {@code 2026-11-27T10:00:00.123Z #42 command_run alice@127.0.0.1:5555 s=ab12cd34.. argv=[/usr/bin/ls, -la] exit=0 12ms}.
-   * Control and bidi characters are shown escaped. A line that is not JSON is shown as {@code unparseable: ...}.
+   * Renders one log line for people, e.g. {@code 2026-11-27T10:00:00.123Z #42 command_run
+   * alice@127.0.0.1:5555 s=ab12cd34.. argv=[/usr/bin/ls, -la] exit=0 12ms}. Control and bidi
+   * characters are shown escaped. A line that is not JSON is shown as {@code unparseable: ...}.
    */
   public static String describe(String jsonLine) {
     return Describer.describe(Objects.requireNonNull(jsonLine, "jsonLine"));
   }
 
   /**
-   * The last {@code n} complete lines of {@code file}, oldest first, reading only the end of the file. An incomplete
-   * last line is skipped.
+   * The last {@code n} complete lines of {@code file}, oldest first, reading only the end of the
+   * file. An incomplete last line is skipped.
    *
    * @throws AuditException if the file cannot be read
    */
@@ -631,11 +730,11 @@ public final class AuditLog implements AuditSink {
   }
 
   /**
-   * Verifies a sealed log with the operator's verification key ({@code rcx-audit-key:v1:...}), reading {@code
-   * <file>.key} if present to detect truncation. Reports the first record whose MAC fails or whose place in the chain is
-   * wrong, a log cut short after a seal, or a key that does not belong to the log. See {@link
-   * KeyedVerifyResult.Authentic} for exactly what a success proves; records after the last seal are reported as an
-   * unsealed tail, not as proven.
+   * Verifies a sealed log with the operator's verification key ({@code rcx-audit-key:v1:...}),
+   * reading {@code <file>.key} if present to detect truncation. Reports the first record whose MAC
+   * fails or whose place in the chain is wrong, a log cut short after a seal, or a key that does
+   * not belong to the log. See {@link KeyedVerifyResult.Authentic} for exactly what a success
+   * proves; records after the last seal are reported as an unsealed tail, not as proven.
    *
    * @throws AuditException if the files cannot be read
    */

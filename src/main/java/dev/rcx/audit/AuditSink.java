@@ -4,8 +4,9 @@ package dev.rcx.audit;
 public interface AuditSink extends AutoCloseable {
 
   /**
-   * Records {@code event}. Returns only once the record is as durable as the sink promises (for {@link AuditLog}: written
-   * to the OS, or forced to disk, depending on its durability), so a caller may act on the event afterwards.
+   * Records {@code event}. Returns only once the record is as durable as the sink promises (for
+   * {@link AuditLog}: written to the OS, or forced to disk, depending on its durability), so a
+   * caller may act on the event afterwards.
    *
    * @throws AuditException if the event could not be recorded
    */
@@ -20,4 +21,3 @@ public interface AuditSink extends AutoCloseable {
     return Discarding.INSTANCE;
   }
 }
-

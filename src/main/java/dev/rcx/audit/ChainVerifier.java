@@ -7,18 +7,22 @@ import dev.rcx.audit.VerifyResult.TornTail;
 import java.io.IOException;
 
 /**
- * Walks the hash chain. In an untouched log, line i holds seq i and the SHA-256 of line i-1 (zeros for line 1). At the
- * first line where that fails, one line of lookahead tells which record to blame:
+ * Walks the hash chain. In an untouched log, line i holds seq i and the SHA-256 of line i-1 (zeros
+ * for line 1). At the first line where that fails, one line of lookahead tells which record to
+ * blame:
  *
  * <ul>
- *   <li>line i chains to line i-2, as line i-1 does: whichever of the two line i+1 does not chain to was inserted;
- *   <li>seq right, prev wrong, and line i+1 chains to line i (or there is none): line i-1 was edited;
+ *   <li>line i chains to line i-2, as line i-1 does: whichever of the two line i+1 does not chain
+ *       to was inserted;
+ *   <li>seq right, prev wrong, and line i+1 chains to line i (or there is none): line i-1 was
+ *       edited;
  *   <li>seq right, prev wrong, line i+1 does not chain either: line i was inserted or replaced;
  *   <li>seq too high, prev wrong, line i+1 chains to line i: records seq i.. were removed;
  *   <li>any other seq mismatch: line i was renumbered, moved or inserted.
  * </ul>
  *
- * An edit of the very last record leaves no successor to notice it; without a key that cannot be detected.
+ * An edit of the very last record leaves no successor to notice it; without a key that cannot be
+ * detected.
  */
 final class ChainVerifier {
   private ChainVerifier() {}
@@ -54,13 +58,16 @@ final class ChainVerifier {
 
   static ParsedLine parse(Line line) {
     if (line.overlong()) {
-      throw new IllegalArgumentException("it is " + line.size() + " bytes long, over the " + LineReader.MAX_LINE
-          + " byte limit");
+      throw new IllegalArgumentException(
+          "it is " + line.size() + " bytes long, over the " + LineReader.MAX_LINE + " byte limit");
     }
     return ParsedLine.parse(line.bytes(), line.length());
   }
 
-  /** Whether the following line's prev is {@code hash}; null when there is no following complete, parseable line. */
+  /**
+   * Whether the following line's prev is {@code hash}; null when there is no following complete,
+   * parseable line.
+   */
   static Boolean nextChainsTo(LineReader reader, byte[] hash) throws IOException {
     Line next = reader.next();
     if (next == null || !next.terminated()) {
@@ -77,30 +84,80 @@ final class ChainVerifier {
       long i, ParsedLine p, boolean seqOk, boolean prevOk, byte[] beforeLast, Boolean nextChains) {
     boolean nextFits = nextChains == null || nextChains;
     if (!prevOk && beforeLast != null && p.prev().equals(Hashes.hex(beforeLast))) {
-      // Lines i-1 and i both claim line i-2 as predecessor; the genuine one is the one line i+1 chains to.
+      // Lines i-1 and i both claim line i-2 as predecessor; the genuine one is the one line i+1
+      // chains to.
       if (Boolean.TRUE.equals(nextChains)) {
-        return new Tampered(i - 1, i - 1, "line " + (i - 1) + " was inserted: line " + i + " (seq " + p.seq()
-            + ") chains directly to line " + (i - 2));
+        return new Tampered(
+            i - 1,
+            i - 1,
+            "line "
+                + (i - 1)
+                + " was inserted: line "
+                + i
+                + " (seq "
+                + p.seq()
+                + ") chains directly to line "
+                + (i - 2));
       }
-      return new Tampered(i, p.seq(), "line " + i + " (seq " + p.seq() + ") was inserted: it claims line " + (i - 2)
-          + " as predecessor, which line " + (i - 1) + " already does");
+      return new Tampered(
+          i,
+          p.seq(),
+          "line "
+              + i
+              + " (seq "
+              + p.seq()
+              + ") was inserted: it claims line "
+              + (i - 2)
+              + " as predecessor, which line "
+              + (i - 1)
+              + " already does");
     }
     if (seqOk) {
       if (i == 1) {
-        return new Tampered(1, p.seq(), "line 1 does not start the chain: its prev is not 64 zeros");
+        return new Tampered(
+            1, p.seq(), "line 1 does not start the chain: its prev is not 64 zeros");
       }
       if (nextFits) {
-        return new Tampered(i - 1, i - 1, "record seq " + (i - 1) + " (line " + (i - 1)
-            + ") was altered: line " + i + " holds a different hash for it");
+        return new Tampered(
+            i - 1,
+            i - 1,
+            "record seq "
+                + (i - 1)
+                + " (line "
+                + (i - 1)
+                + ") was altered: line "
+                + i
+                + " holds a different hash for it");
       }
-      return new Tampered(i, p.seq(), "line " + i + " (seq " + p.seq() + ") chains to neither line " + (i - 1)
-          + " nor line " + (i + 1) + ": it was inserted or replaced");
+      return new Tampered(
+          i,
+          p.seq(),
+          "line "
+              + i
+              + " (seq "
+              + p.seq()
+              + ") chains to neither line "
+              + (i - 1)
+              + " nor line "
+              + (i + 1)
+              + ": it was inserted or replaced");
     }
     if (p.seq() > i && !prevOk && nextFits) {
-      String missing = p.seq() == i + 1 ? "record seq " + i + " is" : "records seq " + i + ".." + (p.seq() - 1) + " are";
+      String missing =
+          p.seq() == i + 1
+              ? "record seq " + i + " is"
+              : "records seq " + i + ".." + (p.seq() - 1) + " are";
       return new Tampered(i, i, missing + " missing: line " + i + " holds seq " + p.seq());
     }
-    return new Tampered(i, p.seq(), "line " + i + " holds seq " + p.seq() + ", expected " + i
-        + ": the record was renumbered, moved or inserted");
+    return new Tampered(
+        i,
+        p.seq(),
+        "line "
+            + i
+            + " holds seq "
+            + p.seq()
+            + ", expected "
+            + i
+            + ": the record was renumbered, moved or inserted");
   }
 }

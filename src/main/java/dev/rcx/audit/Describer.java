@@ -6,11 +6,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One-line human rendering of a log line for {@code rcx audit tail}. Everything shown went through {@link #safe}, so a
- * user name or argv cannot smuggle terminal escape sequences or bidi overrides onto an operator's screen.
+ * One-line human rendering of a log line for {@code rcx audit tail}. Everything shown went through
+ * {@link #safe}, so a user name or argv cannot smuggle terminal escape sequences or bidi overrides
+ * onto an operator's screen.
  */
 final class Describer {
-  private static final Set<String> FRAME = Set.of("seq", "ts", "event", "client", "user", "session", "prev", "mac");
+  private static final Set<String> FRAME =
+      Set.of("seq", "ts", "event", "client", "user", "session", "prev", "mac");
   private static final int SESSION_SHOWN = 8;
 
   private Describer() {}
@@ -24,11 +26,20 @@ final class Describer {
       return "unparseable: " + safe(Text.clip(jsonLine, 200));
     }
     StringBuilder out = new StringBuilder(128);
-    out.append(text(n, "ts", "?")).append(" #").append(n.path("seq").asText("?")).append(' ')
-        .append(text(n, "event", "?")).append(' ').append(who(n));
+    out.append(text(n, "ts", "?"))
+        .append(" #")
+        .append(n.path("seq").asText("?"))
+        .append(' ')
+        .append(text(n, "event", "?"))
+        .append(' ')
+        .append(who(n));
     String session = text(n, "session", null);
     if (session != null) {
-      out.append(" s=").append(session.length() > SESSION_SHOWN ? session.substring(0, SESSION_SHOWN) + ".." : session);
+      out.append(" s=")
+          .append(
+              session.length() > SESSION_SHOWN
+                  ? session.substring(0, SESSION_SHOWN) + ".."
+                  : session);
     }
     if ("command_run".equals(n.path("event").asText())) {
       commandRun(n, out);
@@ -83,7 +94,9 @@ final class Describer {
   }
 
   private static String quoteIfNeeded(String v) {
-    return v.isEmpty() || v.chars().anyMatch(c -> c == ' ' || c == '"') ? '"' + v.replace("\"", "\\\"") + '"' : v;
+    return v.isEmpty() || v.chars().anyMatch(c -> c == ' ' || c == '"')
+        ? '"' + v.replace("\"", "\\\"") + '"'
+        : v;
   }
 
   /** Escapes control characters, bidi controls and lone surrogates as {@code \\uXXXX}. */
@@ -91,11 +104,14 @@ final class Describer {
     StringBuilder out = null;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean bad = Character.isISOControl(c)
-          || c >= '\u202A' && c <= '\u202E'
-          || c >= '\u2066' && c <= '\u2069'
-          || c == '\u200E' || c == '\u200F' || c == '\u061C'
-          || Character.isSurrogate(c) && !pairedAt(s, i);
+      boolean bad =
+          Character.isISOControl(c)
+              || c >= '\u202A' && c <= '\u202E'
+              || c >= '\u2066' && c <= '\u2069'
+              || c == '\u200E'
+              || c == '\u200F'
+              || c == '\u061C'
+              || Character.isSurrogate(c) && !pairedAt(s, i);
       if (bad && out == null) {
         out = new StringBuilder(s.length() + 16).append(s, 0, i);
       }

@@ -8,10 +8,11 @@ import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 
 /**
- * The forward-secure key chain: K_{e+1} = HMAC-SHA256(K_e, "rcx-audit-evolve:v1"), and records of epoch e are
- * authenticated with HMAC-SHA256 under M_e = HMAC-SHA256(K_e, "rcx-audit-mac:v1"). Evolving overwrites K_e and M_e, so
- * whoever later reads this object, the key file or (best effort) the heap learns nothing that authenticates an earlier
- * epoch. Not thread-safe; the log's lock guards it.
+ * The forward-secure key chain: K_{e+1} = HMAC-SHA256(K_e, "rcx-audit-evolve:v1"), and records of
+ * epoch e are authenticated with HMAC-SHA256 under M_e = HMAC-SHA256(K_e, "rcx-audit-mac:v1").
+ * Evolving overwrites K_e and M_e, so whoever later reads this object, the key file or (best
+ * effort) the heap learns nothing that authenticates an earlier epoch. Not thread-safe; the log's
+ * lock guards it.
  */
 final class EpochKeys implements AutoCloseable {
   static final int KEY_BYTES = 32;
@@ -23,10 +24,14 @@ final class EpochKeys implements AutoCloseable {
   private byte[] key;
   private long epoch;
 
-  /** Takes ownership of {@code key} (K_epoch): it is wiped when the epoch moves on or this is closed. */
+  /**
+   * Takes ownership of {@code key} (K_epoch): it is wiped when the epoch moves on or this is
+   * closed.
+   */
   EpochKeys(byte[] key, long epoch) {
     if (key.length != KEY_BYTES) {
-      throw new IllegalArgumentException("epoch key must be " + KEY_BYTES + " bytes, was " + key.length);
+      throw new IllegalArgumentException(
+          "epoch key must be " + KEY_BYTES + " bytes, was " + key.length);
     }
     this.mac = newMac();
     this.key = key;
@@ -119,8 +124,9 @@ final class EpochKeys implements AutoCloseable {
   }
 
   /**
-   * A key handed to {@link Mac#init} without the copy that {@code SecretKeySpec} keeps forever: the JDK's HMAC asks for
-   * {@link #getEncoded()} once, uses it to compute its pads and wipes that copy.
+   * A key handed to {@link Mac#init} without the copy that {@code SecretKeySpec} keeps forever: the
+   * JDK's HMAC asks for {@link #getEncoded()} once, uses it to compute its pads and wipes that
+   * copy.
    */
   private static final class RawKey implements SecretKey {
     private final byte[] bytes;

@@ -24,8 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Maps each event's own fields to JSON and back. The common fields (event, client, user, session) are written by
- * {@link RecordEncoder}; this class writes only the rest, in record-component order with snake_case names.
+ * Maps each event's own fields to JSON and back. The common fields (event, client, user, session)
+ * are written by {@link RecordEncoder}; this class writes only the rest, in record-component order
+ * with snake_case names.
  */
 final class EventCodec {
   private EventCodec() {}
@@ -101,7 +102,8 @@ final class EventCodec {
   /**
    * Rebuilds the event of a parsed line.
    *
-   * @throws IllegalArgumentException if the event name is unknown or a field is missing or has the wrong type
+   * @throws IllegalArgumentException if the event name is unknown or a field is missing or has the
+   *     wrong type
    */
   static AuditEvent read(JsonNode n) {
     String name = str(n, "event");
@@ -109,29 +111,38 @@ final class EventCodec {
     String user = str(n, "user");
     String session = str(n, "session");
     return switch (name == null ? "" : name) {
-      case "server_started" -> new ServerStarted(str(n, "listen"), bool(n, "tls"), str(n, "fingerprint"), str(n, "version"));
+      case "server_started" ->
+          new ServerStarted(
+              str(n, "listen"), bool(n, "tls"), str(n, "fingerprint"), str(n, "version"));
       case "server_stopping" -> new ServerStopping(str(n, "reason"), num(n, "open_connections"));
       case "server_stopped" -> new ServerStopped(str(n, "reason"));
-      case "log_recovered" -> new LogRecovered(num(n, "last_good_seq"), num(n, "dropped_bytes"), str(n, "torn_file"));
-      case "seal" -> new Seal(num(n, "epoch"), num(n, "records"), str(n, "key_id"), str(n, "reason"));
+      case "log_recovered" ->
+          new LogRecovered(num(n, "last_good_seq"), num(n, "dropped_bytes"), str(n, "torn_file"));
+      case "seal" ->
+          new Seal(num(n, "epoch"), num(n, "records"), str(n, "key_id"), str(n, "reason"));
       case "connection_opened" -> new ConnectionOpened(client);
       case "connection_rejected" -> new ConnectionRejected(client, str(n, "reason"));
-      case "connection_closed" -> new ConnectionClosed(client, user, session, str(n, "reason"), num(n, "requests"));
+      case "connection_closed" ->
+          new ConnectionClosed(client, user, session, str(n, "reason"), num(n, "requests"));
       case "tls_handshake_failed" -> new TlsHandshakeFailed(client, str(n, "reason"));
       // Records written before logins had methods were all password logins.
       case "auth_succeeded" -> {
         String method = str(n, "method");
-        yield new AuthSucceeded(client, user, session, method == null ? AuthSucceeded.PASSWORD : method);
+        yield new AuthSucceeded(
+            client, user, session, method == null ? AuthSucceeded.PASSWORD : method);
       }
       case "auth_failed" -> new AuthFailed(client, user, str(n, "reason"));
       case "rate_limited" -> new RateLimited(client, user, num(n, "retry_after_ms"));
       case "command_run" -> readCommandRun(n, client, user, session);
       case "command_denied" ->
-          new CommandDenied(client, user, session, str(n, "command"), str(n, "code"), str(n, "reason"));
+          new CommandDenied(
+              client, user, session, str(n, "command"), str(n, "code"), str(n, "reason"));
       case "token_rejected" -> new TokenRejected(client, str(n, "code"), user, session);
       case "logged_out" -> new LoggedOut(client, user, session);
-      case "protocol_error" -> new ProtocolError(client, user, session, str(n, "code"), str(n, "detail"));
-      default -> throw new IllegalArgumentException("unknown audit event '" + Text.clip(name, 64) + "'");
+      case "protocol_error" ->
+          new ProtocolError(client, user, session, str(n, "code"), str(n, "detail"));
+      default ->
+          throw new IllegalArgumentException("unknown audit event '" + Text.clip(name, 64) + "'");
     };
   }
 
@@ -155,8 +166,18 @@ final class EventCodec {
       }
       exitCode = exit.intValue();
     }
-    return new CommandRun(client, user, session, str(n, "command"), args, exitCode, str(n, "outcome"),
-        num(n, "duration_ms"), num(n, "stdout_bytes"), num(n, "stderr_bytes"), bool(n, "truncated"));
+    return new CommandRun(
+        client,
+        user,
+        session,
+        str(n, "command"),
+        args,
+        exitCode,
+        str(n, "outcome"),
+        num(n, "duration_ms"),
+        num(n, "stdout_bytes"),
+        num(n, "stderr_bytes"),
+        bool(n, "truncated"));
   }
 
   static String str(JsonNode n, String field) {

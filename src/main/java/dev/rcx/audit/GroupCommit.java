@@ -6,10 +6,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
- * Leader/follower group commit. A thread that needs record {@code seq} durable either finds it already covered, waits
- * for a force in progress, or becomes the leader: it reads the highest seq written so far, forces the file once, and
- * thereby makes every record up to that seq durable for all waiting threads. Lock order: callers never hold this
- * object's lock while taking the log's lock, and {@code written} must be readable without a lock.
+ * Leader/follower group commit. A thread that needs record {@code seq} durable either finds it
+ * already covered, waits for a force in progress, or becomes the leader: it reads the highest seq
+ * written so far, forces the file once, and thereby makes every record up to that seq durable for
+ * all waiting threads. Lock order: callers never hold this object's lock while taking the log's
+ * lock, and {@code written} must be readable without a lock.
  */
 final class GroupCommit {
   /** The force action: {@code FileChannel.force}, or anything with the same contract in tests. */
@@ -37,7 +38,8 @@ final class GroupCommit {
   /**
    * Returns once every record up to {@code seq} (which must already be written) is durable.
    *
-   * @throws IOException if a force failed; every later call fails too, since a failed fsync may have dropped data
+   * @throws IOException if a force failed; every later call fails too, since a failed fsync may
+   *     have dropped data
    */
   void awaitDurable(long seq) throws IOException {
     lock.lock();

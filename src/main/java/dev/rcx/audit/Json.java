@@ -14,17 +14,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
 /**
- * The one JSON configuration of the log. Output escapes every non-ASCII character, so a line is pure ASCII and its
- * bytes (which the hash chain covers) do not depend on any encoder's choice. Input rejects duplicate keys and trailing
- * content, so a line has exactly one meaning.
+ * The one JSON configuration of the log. Output escapes every non-ASCII character, so a line is
+ * pure ASCII and its bytes (which the hash chain covers) do not depend on any encoder's choice.
+ * Input rejects duplicate keys and trailing content, so a line has exactly one meaning.
  */
 final class Json {
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      // Records are written on the callers' (virtual) threads; per-thread buffers would stay with each connection.
-      .recyclerPool(JsonRecyclerPools.sharedBoundedPool())
-      .build();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          // Records are written on the callers' (virtual) threads; per-thread buffers would stay
+          // with each connection.
+          .recyclerPool(JsonRecyclerPools.sharedBoundedPool())
+          .build();
   private static final ObjectMapper MAPPER =
       new ObjectMapper(FACTORY).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 

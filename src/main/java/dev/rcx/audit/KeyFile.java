@@ -24,9 +24,9 @@ import java.util.Set;
  * key &lt;base64url K_7, 43 chars&gt;
  * </pre>
  *
- * {@code epoch} is the number of seals the writer had made durable in the log when the file was written. It is replaced
- * atomically (temp file, fsync, rename, fsync of the directory). The parser handles the key bytes without making
- * Strings of them, so they can be wiped.
+ * {@code epoch} is the number of seals the writer had made durable in the log when the file was
+ * written. It is replaced atomically (temp file, fsync, rename, fsync of the directory). The parser
+ * handles the key bytes without making Strings of them, so they can be wiped.
  */
 final class KeyFile {
   private static final String HEADER = "rcx-audit-keystate v1";
@@ -70,7 +70,9 @@ final class KeyFile {
     String keyId = field(bytes, ends[0] + 1, ends[1], "key_id ", keyFile);
     String epochRecords = field(bytes, ends[1] + 1, ends[2], "epoch_records ", keyFile);
     String epoch = field(bytes, ends[2] + 1, ends[3], "epoch ", keyFile);
-    if (!HEADER.equals(header) || !keyId.matches("[0-9a-f]{16}") || !epochRecords.matches("[1-9][0-9]{0,8}")
+    if (!HEADER.equals(header)
+        || !keyId.matches("[0-9a-f]{16}")
+        || !epochRecords.matches("[1-9][0-9]{0,8}")
         || !epoch.matches("0|[1-9][0-9]{0,17}")) {
       throw invalid(keyFile, "bad header, key_id, epoch_records or epoch");
     }
@@ -94,17 +96,29 @@ final class KeyFile {
   }
 
   /** Replaces the key file atomically and durably. Does not keep or wipe {@code key}. */
-  static void write(Path keyFile, String keyId, int epochRecords, long epoch, byte[] key) throws IOException {
-    byte[] head = (HEADER + "\nkey_id " + keyId + "\nepoch_records " + epochRecords + "\nepoch " + epoch + "\nkey ")
-        .getBytes(StandardCharsets.US_ASCII);
+  static void write(Path keyFile, String keyId, int epochRecords, long epoch, byte[] key)
+      throws IOException {
+    byte[] head =
+        (HEADER
+                + "\nkey_id "
+                + keyId
+                + "\nepoch_records "
+                + epochRecords
+                + "\nepoch "
+                + epoch
+                + "\nkey ")
+            .getBytes(StandardCharsets.US_ASCII);
     byte[] encoded = Base64.getUrlEncoder().withoutPadding().encode(key);
     ByteBuffer buf = ByteBuffer.allocate(head.length + encoded.length + 1);
     buf.put(head).put(encoded).put((byte) '\n').flip();
     Path tmp = keyFile.resolveSibling(keyFile.getFileName() + ".tmp");
     try {
       Files.deleteIfExists(tmp);
-      try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-          LogFiles.privateFile())) {
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              LogFiles.privateFile())) {
         LogFiles.writeFully(ch, buf, 0);
         ch.force(true);
       }
@@ -116,7 +130,8 @@ final class KeyFile {
     }
   }
 
-  private static String field(byte[] b, int from, int to, String name, Path keyFile) throws IOException {
+  private static String field(byte[] b, int from, int to, String name, Path keyFile)
+      throws IOException {
     if (!startsWith(b, from, name) || from + name.length() > to) {
       throw invalid(keyFile, "expected '" + name.strip() + "'");
     }

@@ -4,15 +4,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 
-/** Reads a log as raw byte lines, so the hash chain sees exactly the bytes on disk. Not thread-safe. */
+/**
+ * Reads a log as raw byte lines, so the hash chain sees exactly the bytes on disk. Not thread-safe.
+ */
 final class LineReader {
-  /** Longer lines are reported as {@link Line#overlong()}; the encoder never writes anything near this. */
+  /**
+   * Longer lines are reported as {@link Line#overlong()}; the encoder never writes anything near
+   * this.
+   */
   static final int MAX_LINE = 8 << 20;
 
   /**
-   * One line. {@code bytes[0..length)} holds it without the newline; {@code size} is its full length, which exceeds
-   * {@code length} only when the line is overlong and was not kept whole. {@code terminated} is false only for the last,
-   * incomplete line of a file.
+   * One line. {@code bytes[0..length)} holds it without the newline; {@code size} is its full
+   * length, which exceeds {@code length} only when the line is overlong and was not kept whole.
+   * {@code terminated} is false only for the last, incomplete line of a file.
    */
   record Line(byte[] bytes, int length, long size, boolean terminated) {
     boolean overlong() {

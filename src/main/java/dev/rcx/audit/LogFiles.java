@@ -3,6 +3,7 @@ package dev.rcx.audit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -12,9 +13,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.nio.charset.StandardCharsets;
 
-/** File-level helpers: searching backwards for line ends, positional reads and writes, fsync of a directory. */
+/**
+ * File-level helpers: searching backwards for line ends, positional reads and writes, fsync of a
+ * directory.
+ */
 final class LogFiles {
   private static final int CHUNK = 8192;
 
@@ -23,7 +26,9 @@ final class LogFiles {
   /** Owner read/write only, where the file system knows POSIX permissions. */
   static FileAttribute<?>[] privateFile() {
     if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-      return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
+      return new FileAttribute<?>[] {
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+      };
     }
     return new FileAttribute<?>[0];
   }
@@ -49,7 +54,8 @@ final class LogFiles {
   static byte[] read(FileChannel ch, long from, long to) throws IOException {
     long n = to - from;
     if (n > LineReader.MAX_LINE) {
-      throw new IOException("line of " + n + " bytes at offset " + from + " exceeds " + LineReader.MAX_LINE);
+      throw new IOException(
+          "line of " + n + " bytes at offset " + from + " exceeds " + LineReader.MAX_LINE);
     }
     ByteBuffer buf = ByteBuffer.allocate((int) n);
     readFully(ch, buf, from);
@@ -81,7 +87,10 @@ final class LogFiles {
     }
   }
 
-  /** The last {@code n} complete lines, oldest first, reading only as much of the file's end as needed. */
+  /**
+   * The last {@code n} complete lines, oldest first, reading only as much of the file's end as
+   * needed.
+   */
   static List<String> tail(Path file, int n) throws IOException {
     if (n < 0) {
       throw new IllegalArgumentException("tail line count must be >= 0, was " + n);

@@ -12,10 +12,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 
 /**
- * Builds log lines. A line is {@code {"seq":N,"ts":"...",<body>,"prev":"<hex>"}} (plus {@code ,"mac":"<hex>"} before
- * the closing brace in a sealed log) where the body holds the event name,
- * the common fields (always present, null when absent) and the event's own fields. The body is built outside the log's
- * lock; only the seq/ts/prev frame is added under it.
+ * Builds log lines. A line is {@code {"seq":N,"ts":"...",<body>,"prev":"<hex>"}} (plus {@code
+ * ,"mac":"<hex>"} before the closing brace in a sealed log) where the body holds the event name,
+ * the common fields (always present, null when absent) and the event's own fields. The body is
+ * built outside the log's lock; only the seq/ts/prev frame is added under it.
  */
 final class RecordEncoder {
   static final DateTimeFormatter TS =
@@ -47,8 +47,9 @@ final class RecordEncoder {
   }
 
   /**
-   * {@code unsigned} with {@code ,"mac":"<hex>"} inserted before its closing brace. The MAC covers exactly the unsigned
-   * line, so a verifier recovers it byte for byte with {@link #unsignedLength}.
+   * {@code unsigned} with {@code ,"mac":"<hex>"} inserted before its closing brace. The MAC covers
+   * exactly the unsigned line, so a verifier recovers it byte for byte with {@link
+   * #unsignedLength}.
    */
   static byte[] signed(byte[] unsigned, byte[] mac) {
     byte[] suffix = (MAC_KEY + HEX.formatHex(mac) + "\"}").getBytes(StandardCharsets.US_ASCII);
@@ -59,8 +60,8 @@ final class RecordEncoder {
   }
 
   /**
-   * If {@code line[0..length)} ends with a MAC field as {@link #signed} writes it, the length of the unsigned line
-   * without its closing brace (the verifier appends '}'); otherwise -1.
+   * If {@code line[0..length)} ends with a MAC field as {@link #signed} writes it, the length of
+   * the unsigned line without its closing brace (the verifier appends '}'); otherwise -1.
    */
   static int unsignedLength(byte[] line, int length) {
     int macStart = length - MAC_FIELD_LENGTH;
@@ -82,7 +83,8 @@ final class RecordEncoder {
 
   /** A complete line without its newline. */
   static byte[] line(long seq, Instant ts, byte[] body, byte[] prevHash) {
-    String head = "{\"seq\":" + seq + ",\"ts\":\"" + TS.format(ts.truncatedTo(ChronoUnit.MILLIS)) + "\",";
+    String head =
+        "{\"seq\":" + seq + ",\"ts\":\"" + TS.format(ts.truncatedTo(ChronoUnit.MILLIS)) + "\",";
     String tail = ",\"prev\":\"" + HEX.formatHex(prevHash) + "\"}";
     byte[] h = head.getBytes(StandardCharsets.US_ASCII);
     byte[] t = tail.getBytes(StandardCharsets.US_ASCII);

@@ -3,10 +3,15 @@ package dev.rcx.audit;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 
-/** Finds the last seal of a log by reading lines backwards from its end (which ends with a newline). */
+/**
+ * Finds the last seal of a log by reading lines backwards from its end (which ends with a newline).
+ */
 record SealScan(long sealedEpochs, String keyId, long recordsAfter) {
 
-  /** Scans {@code ch[0..size)}; {@code sealedEpochs} is 0 and {@code keyId} null if there is no seal. */
+  /**
+   * Scans {@code ch[0..size)}; {@code sealedEpochs} is 0 and {@code keyId} null if there is no
+   * seal.
+   */
   static SealScan scan(FileChannel ch, long size) throws IOException {
     long end = size - 1;
     long after = 0;
@@ -17,7 +22,8 @@ record SealScan(long sealedEpochs, String keyId, long recordsAfter) {
       try {
         p = ParsedLine.parse(line, line.length);
       } catch (IllegalArgumentException e) {
-        throw new IOException("the line at byte " + start + " is not a valid record (" + e.getMessage() + ")");
+        throw new IOException(
+            "the line at byte " + start + " is not a valid record (" + e.getMessage() + ")");
       }
       if (p.event().equals("seal")) {
         String keyId = EventCodec.str(p.node(), "key_id");

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Validation and clipping for event fields. Audit text often comes from the network (user names, argv, error details),
- * so over-long values are clipped rather than rejected: an audit record must never be lost because an attacker sent a
- * long string. Lone UTF-16 surrogates are replaced so every value encodes to valid UTF-8.
+ * Validation and clipping for event fields. Audit text often comes from the network (user names,
+ * argv, error details), so over-long values are clipped rather than rejected: an audit record must
+ * never be lost because an attacker sent a long string. Lone UTF-16 surrogates are replaced so
+ * every value encodes to valid UTF-8.
  */
 final class Text {
   static final int MAX_ADDRESS = 256;
@@ -56,7 +57,10 @@ final class Text {
     return List.copyOf(out);
   }
 
-  /** Replaces lone surrogates with U+FFFD and cuts the value at {@code max} chars, saying how much was cut. */
+  /**
+   * Replaces lone surrogates with U+FFFD and cuts the value at {@code max} chars, saying how much
+   * was cut.
+   */
   static String clip(String value, int max) {
     String clean = wellFormed(value);
     if (clean.length() <= max) {

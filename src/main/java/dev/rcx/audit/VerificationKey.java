@@ -4,10 +4,13 @@ import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The operator's copy of K_0: {@code rcx-audit-key:v1:<epoch-records>:<base64url K_0, 43 chars>}. */
+/**
+ * The operator's copy of K_0: {@code rcx-audit-key:v1:<epoch-records>:<base64url K_0, 43 chars>}.
+ */
 final class VerificationKey {
   static final String PREFIX = "rcx-audit-key:v1:";
-  private static final Pattern FORMAT = Pattern.compile("rcx-audit-key:v1:([1-9][0-9]{0,8}):([A-Za-z0-9_-]{43})");
+  private static final Pattern FORMAT =
+      Pattern.compile("rcx-audit-key:v1:([1-9][0-9]{0,8}):([A-Za-z0-9_-]{43})");
 
   private VerificationKey() {}
 
@@ -15,7 +18,10 @@ final class VerificationKey {
     return PREFIX + epochRecords + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(k0);
   }
 
-  /** The epoch length and K_0, or null if {@code text} is not a verification key. Never echoes the input. */
+  /**
+   * The epoch length and K_0, or null if {@code text} is not a verification key. Never echoes the
+   * input.
+   */
   static Parsed parse(String text) {
     Matcher m = FORMAT.matcher(text.strip());
     if (!m.matches()) {

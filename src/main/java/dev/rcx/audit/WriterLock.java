@@ -10,10 +10,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Ensures one writer per log: a set of logs open in this JVM, plus an OS lock on {@code <log>.lock} against other
- * processes. The OS lock lives on a file of its own because POSIX drops all of a process's locks on a file when any
- * descriptor of that file is closed, and readers ({@code verify}, {@code tail}) open and close the log freely. The
- * lock file is never deleted (deleting it would let two writers lock two different inodes).
+ * Ensures one writer per log: a set of logs open in this JVM, plus an OS lock on {@code <log>.lock}
+ * against other processes. The OS lock lives on a file of its own because POSIX drops all of a
+ * process's locks on a file when any descriptor of that file is closed, and readers ({@code
+ * verify}, {@code tail}) open and close the log freely. The lock file is never deleted (deleting it
+ * would let two writers lock two different inodes).
  */
 final class WriterLock implements Closeable {
   private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
@@ -36,12 +37,19 @@ final class WriterLock implements Closeable {
     Path lockPath = log.resolveSibling(log.getFileName() + ".lock");
     FileChannel ch = null;
     try {
-      ch = FileChannel.open(lockPath, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-          LogFiles.privateFile());
+      ch =
+          FileChannel.open(
+              lockPath,
+              Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+              LogFiles.privateFile());
       FileLock fl = ch.tryLock();
       if (fl == null) {
-        throw new AuditException("audit log " + log + " is already open for writing by another process ("
-            + lockPath.getFileName() + " is locked)");
+        throw new AuditException(
+            "audit log "
+                + log
+                + " is already open for writing by another process ("
+                + lockPath.getFileName()
+                + " is locked)");
       }
       return new WriterLock(key, ch, fl);
     } catch (IOException | RuntimeException e) {

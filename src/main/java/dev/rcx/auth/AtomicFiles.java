@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replaces a file so that readers and crashes see either the old or the new content, never a mix: write a temp file
- * in the same directory, fsync it, rename it over the target, fsync the directory so the rename itself is durable.
+ * Replaces a file so that readers and crashes see either the old or the new content, never a mix:
+ * write a temp file in the same directory, fsync it, rename it over the target, fsync the directory
+ * so the rename itself is durable.
  */
 final class AtomicFiles {
   static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -28,7 +29,8 @@ final class AtomicFiles {
   /**
    * Atomically replaces {@code target} with {@code content}, mode 600.
    *
-   * @return the attributes of the written file (a rename keeps inode, size and mtime), for change detection
+   * @return the attributes of the written file (a rename keeps inode, size and mtime), for change
+   *     detection
    */
   static BasicFileAttributes replace(Path target, byte[] content) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
@@ -62,8 +64,10 @@ final class AtomicFiles {
   }
 
   private static void fsyncDirectory(Path dir) {
-    // The rename has happened; if the directory cannot be synced the change is visible but may not survive a power
-    // cut. That is worth a warning, not a failure that would tell the caller the change did not happen.
+    // The rename has happened; if the directory cannot be synced the change is visible but may not
+    // survive a power
+    // cut. That is worth a warning, not a failure that would tell the caller the change did not
+    // happen.
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(/* metaData= */ true);
     } catch (IOException e) {

@@ -8,17 +8,20 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Checks a login: throttle first, then the password proof against the users file. Timing does not reveal whether a
- * user exists: an unknown user costs one Argon2id run against a hash no input matches, just like a known one. Only a
- * malformed proof or a throttled caller is answered without hashing, and neither depends on the user. Thread-safe.
+ * Checks a login: throttle first, then the password proof against the users file. Timing does not
+ * reveal whether a user exists: an unknown user costs one Argon2id run against a hash no input
+ * matches, just like a known one. Only a malformed proof or a throttled caller is answered without
+ * hashing, and neither depends on the user. Thread-safe.
  *
- * <p>Attempts from one client address are checked one at a time (throttle, hash, record), so guesses sent in parallel
- * get no more password checks than the same guesses sent in sequence: otherwise every attempt in flight would pass the
- * throttle before the first failure is recorded. It also keeps one address from occupying more than one core with
- * Argon2id. Addresses share a fixed set of locks, so memory stays bounded.
+ * <p>Attempts from one client address are checked one at a time (throttle, hash, record), so
+ * guesses sent in parallel get no more password checks than the same guesses sent in sequence:
+ * otherwise every attempt in flight would pass the throttle before the first failure is recorded.
+ * It also keeps one address from occupying more than one core with Argon2id. Addresses share a
+ * fixed set of locks, so memory stays bounded.
  */
 public final class Authenticator {
-  // Names that break the naming rule can never log in; one shared throttle key keeps arbitrary client strings (up to
+  // Names that break the naming rule can never log in; one shared throttle key keeps arbitrary
+  // client strings (up to
   // the protocol's line limit) out of the throttle's memory.
   private static final String INVALID_NAME_KEY = "<invalid>";
   private static final int ADDRESS_LOCKS = 256;
@@ -45,9 +48,11 @@ public final class Authenticator {
    * @param username as sent by the client
    * @param passwordSha256Hex as sent: should be the lowercase hex SHA-256 of the password
    * @param clientIp the client's address, the throttle's key
-   * @throws IOException if the users file cannot be read ({@link CorruptUserFileException} if it is unusable)
+   * @throws IOException if the users file cannot be read ({@link CorruptUserFileException} if it is
+   *     unusable)
    */
-  public AuthOutcome authenticate(String username, String passwordSha256Hex, String clientIp) throws IOException {
+  public AuthOutcome authenticate(String username, String passwordSha256Hex, String clientIp)
+      throws IOException {
     Objects.requireNonNull(clientIp, "clientIp");
     String key = Names.isValid(username) ? username : INVALID_NAME_KEY;
     ReentrantLock lock = addressLocks[Math.floorMod(clientIp.hashCode(), ADDRESS_LOCKS)];
@@ -70,11 +75,12 @@ public final class Authenticator {
   }
 
   /**
-   * Authenticates a login on a connection whose client certificate (mutual TLS, verified against the configured client
-   * CAs) names {@code certificateUser}. {@code username} must be that user, or the login fails whatever else is right:
-   * a certificate vouches for one user only. Without a password proof the certificate alone logs the user in, if the
-   * user exists; this is not throttled, because a certificate cannot be guessed. With a proof, the password must be
-   * right too and {@link #authenticate} (throttled) decides.
+   * Authenticates a login on a connection whose client certificate (mutual TLS, verified against
+   * the configured client CAs) names {@code certificateUser}. {@code username} must be that user,
+   * or the login fails whatever else is right: a certificate vouches for one user only. Without a
+   * password proof the certificate alone logs the user in, if the user exists; this is not
+   * throttled, because a certificate cannot be guessed. With a proof, the password must be right
+   * too and {@link #authenticate} (throttled) decides.
    *
    * @param passwordSha256Hex the password proof, or null for a certificate-only login
    * @throws IOException if the users file cannot be read

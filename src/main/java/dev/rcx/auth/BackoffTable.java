@@ -7,9 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Failure counts per key with exponential back-off, bounded in size. Entries are kept in order of their last failure,
- * so the oldest are at the head: expiry and eviction both pop from there. Not thread-safe; {@link LoginThrottle}
- * guards it.
+ * Failure counts per key with exponential back-off, bounded in size. Entries are kept in order of
+ * their last failure, so the oldest are at the head: expiry and eviction both pop from there. Not
+ * thread-safe; {@link LoginThrottle} guards it.
  */
 final class BackoffTable<K> {
   private final int freeFailures;
@@ -21,7 +21,12 @@ final class BackoffTable<K> {
 
   private record Entry(int failures, Instant lastFailure, Instant blockedUntil) {}
 
-  BackoffTable(int freeFailures, Duration baseDelay, Duration maxDelay, Duration forgetAfter, int maxEntries) {
+  BackoffTable(
+      int freeFailures,
+      Duration baseDelay,
+      Duration maxDelay,
+      Duration forgetAfter,
+      int maxEntries) {
     this.freeFailures = freeFailures;
     this.baseDelay = baseDelay;
     this.maxDelay = maxDelay;
@@ -62,7 +67,10 @@ final class BackoffTable<K> {
     return entries.size();
   }
 
-  /** The block after the n-th consecutive failure: none for the first {@code free}, then base, 2 base, 4 base... */
+  /**
+   * The block after the n-th consecutive failure: none for the first {@code free}, then base, 2
+   * base, 4 base...
+   */
   Duration delayAfter(int failures) {
     if (failures <= freeFailures) {
       return Duration.ZERO;

@@ -6,17 +6,20 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Exponential back-off after failed logins, counted twice: per (user, client address) and per client address across
- * users. After the free failures of a key, each further failure blocks that key for {@code base * 2^k} (k = 0, 1, ...),
- * at most {@code maxDelay}. While blocked, a login must be refused without checking the password (that check is the
- * expensive part an attacker wants to repeat).
+ * Exponential back-off after failed logins, counted twice: per (user, client address) and per
+ * client address across users. After the free failures of a key, each further failure blocks that
+ * key for {@code base * 2^k} (k = 0, 1, ...), at most {@code maxDelay}. While blocked, a login must
+ * be refused without checking the password (that check is the expensive part an attacker wants to
+ * repeat).
  *
- * <p>Nothing is counted per user alone, so an attacker hammering a user from one address never locks that user out
- * from another. A success clears only the (user, address) count: clearing the per-address count would let an attacker
- * with one valid account reset their budget for guessing other users.
+ * <p>Nothing is counted per user alone, so an attacker hammering a user from one address never
+ * locks that user out from another. A success clears only the (user, address) count: clearing the
+ * per-address count would let an attacker with one valid account reset their budget for guessing
+ * other users.
  *
- * <p>Memory is bounded: a key is forgotten {@code forgetAfter} after its last failure, and each table holds at most
- * {@code maxEntries} keys, evicting the one whose last failure is oldest. Thread-safe (one short lock).
+ * <p>Memory is bounded: a key is forgotten {@code forgetAfter} after its last failure, and each
+ * table holds at most {@code maxEntries} keys, evicting the one whose last failure is oldest.
+ * Thread-safe (one short lock).
  */
 public final class LoginThrottle {
 
@@ -27,7 +30,8 @@ public final class LoginThrottle {
    * @param freePerAddress failures per address, across users, before back-off starts
    * @param baseDelay the first block
    * @param maxDelay the longest block
-   * @param forgetAfter how long after its last failure a key is forgotten; at least {@code maxDelay}
+   * @param forgetAfter how long after its last failure a key is forgotten; at least {@code
+   *     maxDelay}
    * @param maxEntries the most keys each table holds
    */
   public record Options(
@@ -40,8 +44,12 @@ public final class LoginThrottle {
 
     public Options {
       if (freePerUserAndAddress < 0 || freePerAddress < 0) {
-        throw new IllegalArgumentException("free failure counts must be >= 0 but were "
-            + freePerUserAndAddress + " per user and address, " + freePerAddress + " per address");
+        throw new IllegalArgumentException(
+            "free failure counts must be >= 0 but were "
+                + freePerUserAndAddress
+                + " per user and address, "
+                + freePerAddress
+                + " per address");
       }
       requirePositive(baseDelay, "baseDelay");
       requirePositive(maxDelay, "maxDelay");
@@ -59,9 +67,13 @@ public final class LoginThrottle {
       }
     }
 
-    /** 3 free per (user, address), 10 per address, 1 s doubling to 5 min, forgotten after 1 h, 100 000 keys. */
+    /**
+     * 3 free per (user, address), 10 per address, 1 s doubling to 5 min, forgotten after 1 h, 100
+     * 000 keys.
+     */
     public static Options defaults() {
-      return new Options(3, 10, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofHours(1), 100_000);
+      return new Options(
+          3, 10, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofHours(1), 100_000);
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -85,14 +97,25 @@ public final class LoginThrottle {
 
   public LoginThrottle(Clock clock, Options options) {
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.perUser = new BackoffTable<>(options.freePerUserAndAddress(), options.baseDelay(), options.maxDelay(),
-        options.forgetAfter(), options.maxEntries());
-    this.perAddress = new BackoffTable<>(options.freePerAddress(), options.baseDelay(), options.maxDelay(),
-        options.forgetAfter(), options.maxEntries());
+    this.perUser =
+        new BackoffTable<>(
+            options.freePerUserAndAddress(),
+            options.baseDelay(),
+            options.maxDelay(),
+            options.forgetAfter(),
+            options.maxEntries());
+    this.perAddress =
+        new BackoffTable<>(
+            options.freePerAddress(),
+            options.baseDelay(),
+            options.maxDelay(),
+            options.forgetAfter(),
+            options.maxEntries());
   }
 
   /**
-   * How long this login attempt must wait, if it is blocked. A refused attempt is not counted as a failure.
+   * How long this login attempt must wait, if it is blocked. A refused attempt is not counted as a
+   * failure.
    *
    * @param user the username as sent (callers should bound its length; see {@link Authenticator})
    * @param address the client's address

@@ -6,7 +6,9 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-/** The naming rule shared by usernames and roles, and safe quoting of untrusted names in messages. */
+/**
+ * The naming rule shared by usernames and roles, and safe quoting of untrusted names in messages.
+ */
 final class Names {
   static final String RULE = "[a-z_][a-z0-9_.-]{0,31}";
   private static final Pattern NAME = Pattern.compile(RULE);
@@ -25,7 +27,10 @@ final class Names {
     return name;
   }
 
-  /** Validates every role and returns an unmodifiable, sorted copy (sorted so files and logs are stable). */
+  /**
+   * Validates every role and returns an unmodifiable, sorted copy (sorted so files and logs are
+   * stable).
+   */
   static SortedSet<String> requireRoles(Set<String> roles) {
     if (roles == null) {
       throw new IllegalArgumentException("roles must not be null");
@@ -40,7 +45,10 @@ final class Names {
     return Collections.unmodifiableSortedSet(copy);
   }
 
-  /** Quotes an untrusted name for an error message: truncated, with control and non-ASCII characters escaped. */
+  /**
+   * Quotes an untrusted name for an error message: truncated, with control and non-ASCII characters
+   * escaped.
+   */
   static String quote(String s) {
     if (s == null) {
       return "null";

@@ -17,14 +17,15 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
- * Stores and checks the client's password proof: Argon2id (RFC 9106, version 0x13) over the 32 raw bytes of the
- * client-side SHA-256, with a random 16-byte salt and a 32-byte output, encoded as a PHC string such as
- * {@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}. Verification reads the parameters from the stored string, so
- * they can be raised later without invalidating existing users ({@link #needsRehash}).
+ * Stores and checks the client's password proof: Argon2id (RFC 9106, version 0x13) over the 32 raw
+ * bytes of the client-side SHA-256, with a random 16-byte salt and a 32-byte output, encoded as a
+ * PHC string such as {@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}. Verification reads the
+ * parameters from the stored string, so they can be raised later without invalidating existing
+ * users ({@link #needsRehash}).
  *
- * <p>Each hash costs tens of milliseconds of CPU and {@code m} KiB of memory, so at most {@code maxConcurrentHashes}
- * run at once (default: one per processor); further callers wait in FIFO order. That keeps a login flood from taking
- * every core or exhausting the heap. Thread-safe.
+ * <p>Each hash costs tens of milliseconds of CPU and {@code m} KiB of memory, so at most {@code
+ * maxConcurrentHashes} run at once (default: one per processor); further callers wait in FIFO
+ * order. That keeps a login flood from taking every core or exhausting the heap. Thread-safe.
  */
 public final class PasswordHasher {
   static final int SALT_BYTES = 16;
@@ -45,14 +46,21 @@ public final class PasswordHasher {
 
     public Params {
       if (parallelism < 1 || parallelism > 16) {
-        throw new IllegalArgumentException("argon2 parallelism p must be 1 to 16 but was " + parallelism);
+        throw new IllegalArgumentException(
+            "argon2 parallelism p must be 1 to 16 but was " + parallelism);
       }
       if (iterations < 1 || iterations > 64) {
-        throw new IllegalArgumentException("argon2 iterations t must be 1 to 64 but was " + iterations);
+        throw new IllegalArgumentException(
+            "argon2 iterations t must be 1 to 64 but was " + iterations);
       }
       if (memoryKiB < 8 * parallelism || memoryKiB > 1 << 20) {
         throw new IllegalArgumentException(
-            "argon2 memory m must be " + 8 * parallelism + " to " + (1 << 20) + " KiB but was " + memoryKiB);
+            "argon2 memory m must be "
+                + 8 * parallelism
+                + " to "
+                + (1 << 20)
+                + " KiB but was "
+                + memoryKiB);
       }
     }
   }
@@ -76,7 +84,8 @@ public final class PasswordHasher {
 
   PasswordHasher(Params params, int maxConcurrentHashes, SecureRandom random) {
     if (maxConcurrentHashes < 1) {
-      throw new IllegalArgumentException("maxConcurrentHashes must be at least 1 but was " + maxConcurrentHashes);
+      throw new IllegalArgumentException(
+          "maxConcurrentHashes must be at least 1 but was " + maxConcurrentHashes);
     }
     this.params = Objects.requireNonNull(params, "params");
     this.slots = new Semaphore(maxConcurrentHashes, /* fair= */ true);
@@ -94,7 +103,8 @@ public final class PasswordHasher {
    * @param passwordSha256Hex the lowercase hex SHA-256 of the password (64 characters)
    * @return a PHC string
    * @throws IllegalArgumentException if the input is not 64 lowercase hex characters
-   * @throws IllegalStateException if interrupted while waiting for a hashing slot (the interrupt flag is kept)
+   * @throws IllegalStateException if interrupted while waiting for a hashing slot (the interrupt
+   *     flag is kept)
    */
   public String hash(String passwordSha256Hex) {
     byte[] input = decodeSha256Hex(passwordSha256Hex);
@@ -111,8 +121,10 @@ public final class PasswordHasher {
    * Checks a client password proof against a stored PHC string, comparing in constant time.
    *
    * @return whether they match
-   * @throws IllegalArgumentException if the proof is not 64 lowercase hex characters or the PHC string is invalid
-   * @throws IllegalStateException if interrupted while waiting for a hashing slot (the interrupt flag is kept)
+   * @throws IllegalArgumentException if the proof is not 64 lowercase hex characters or the PHC
+   *     string is invalid
+   * @throws IllegalStateException if interrupted while waiting for a hashing slot (the interrupt
+   *     flag is kept)
    */
   public boolean verify(String passwordSha256Hex, String phc) {
     Phc stored = Phc.parse(phc);
@@ -126,8 +138,8 @@ public final class PasswordHasher {
   }
 
   /**
-   * Whether a stored hash was made with parameters other than this hasher's, so it should be replaced on the next
-   * password change.
+   * Whether a stored hash was made with parameters other than this hasher's, so it should be
+   * replaced on the next password change.
    *
    * @throws IllegalArgumentException if the PHC string is invalid
    */
@@ -151,21 +163,26 @@ public final class PasswordHasher {
   }
 
   /**
-   * The client-side password proof: lowercase hex SHA-256 of the password encoded as UTF-8. The caller should wipe
-   * {@code password} afterwards; the temporary UTF-8 bytes are wiped here.
+   * The client-side password proof: lowercase hex SHA-256 of the password encoded as UTF-8. The
+   * caller should wipe {@code password} afterwards; the temporary UTF-8 bytes are wiped here.
    *
-   * @throws IllegalArgumentException if the password contains an unpaired surrogate (it has no UTF-8 form)
+   * @throws IllegalArgumentException if the password contains an unpaired surrogate (it has no
+   *     UTF-8 form)
    */
   public static String sha256Hex(char[] password) {
-    CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
-    // Sized for the worst case up front: the convenience encode() would grow and abandon unwiped buffers.
+    CharsetEncoder encoder =
+        StandardCharsets.UTF_8
+            .newEncoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    // Sized for the worst case up front: the convenience encode() would grow and abandon unwiped
+    // buffers.
     ByteBuffer utf8 = ByteBuffer.allocate(password.length * 3);
     try {
       CoderResult result = encoder.encode(CharBuffer.wrap(password), utf8, /* endOfInput= */ true);
       if (!result.isUnderflow() || !encoder.flush(utf8).isUnderflow()) {
-        throw new IllegalArgumentException("password contains an unpaired UTF-16 surrogate; it has no UTF-8 form");
+        throw new IllegalArgumentException(
+            "password contains an unpaired UTF-16 surrogate; it has no UTF-8 form");
       }
       MessageDigest sha256 = sha256();
       sha256.update(utf8.array(), 0, utf8.position());
@@ -180,7 +197,10 @@ public final class PasswordHasher {
     return slots;
   }
 
-  /** A syntactically valid PHC string with this hasher's parameters that no input matches (random salt and hash). */
+  /**
+   * A syntactically valid PHC string with this hasher's parameters that no input matches (random
+   * salt and hash).
+   */
   String unmatchableHash() {
     byte[] salt = new byte[SALT_BYTES];
     byte[] hash = new byte[HASH_BYTES];
@@ -203,14 +223,19 @@ public final class PasswordHasher {
     }
   }
 
-  /** Raw Argon2id v0x13; {@code secret} and {@code associatedData} exist for the RFC 9106 test vector. */
-  static byte[] argon2id(byte[] password, byte[] salt, Params p, int outLength, byte[] secret, byte[] associatedData) {
-    var builder = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-        .withMemoryAsKB(p.memoryKiB())
-        .withIterations(p.iterations())
-        .withParallelism(p.parallelism())
-        .withSalt(salt);
+  /**
+   * Raw Argon2id v0x13; {@code secret} and {@code associatedData} exist for the RFC 9106 test
+   * vector.
+   */
+  static byte[] argon2id(
+      byte[] password, byte[] salt, Params p, int outLength, byte[] secret, byte[] associatedData) {
+    var builder =
+        new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+            .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+            .withMemoryAsKB(p.memoryKiB())
+            .withIterations(p.iterations())
+            .withParallelism(p.parallelism())
+            .withSalt(salt);
     if (secret.length > 0) {
       builder.withSecret(secret);
     }

@@ -5,9 +5,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A parsed Argon2id PHC string {@code $argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<hash>}, salt and hash in
- * unpadded standard base64. Only this exact shape is accepted: a stored hash that does not parse is corruption, not
- * something to guess at. Error messages describe the rule broken and never echo the string.
+ * A parsed Argon2id PHC string {@code $argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<hash>},
+ * salt and hash in unpadded standard base64. Only this exact shape is accepted: a stored hash that
+ * does not parse is corruption, not something to guess at. Error messages describe the rule broken
+ * and never echo the string.
  */
 final class Phc {
   static final int MIN_SALT_BYTES = 8;
@@ -15,8 +16,9 @@ final class Phc {
   static final int MIN_HASH_BYTES = 16;
   static final int MAX_HASH_BYTES = 64;
 
-  private static final Pattern SHAPE = Pattern.compile(
-      "\\$argon2id\\$v=(\\d{1,3})\\$m=(\\d{1,10}),t=(\\d{1,10}),p=(\\d{1,10})\\$([A-Za-z0-9+/]+)\\$([A-Za-z0-9+/]+)");
+  private static final Pattern SHAPE =
+      Pattern.compile(
+          "\\$argon2id\\$v=(\\d{1,3})\\$m=(\\d{1,10}),t=(\\d{1,10}),p=(\\d{1,10})\\$([A-Za-z0-9+/]+)\\$([A-Za-z0-9+/]+)");
   private static final Base64.Encoder ENCODER = Base64.getEncoder().withoutPadding();
   private static final Base64.Decoder DECODER = Base64.getDecoder();
 
@@ -47,8 +49,16 @@ final class Phc {
   }
 
   String format() {
-    return "$argon2id$v=19$m=" + params.memoryKiB() + ",t=" + params.iterations() + ",p=" + params.parallelism()
-        + "$" + ENCODER.encodeToString(salt) + "$" + ENCODER.encodeToString(hash);
+    return "$argon2id$v=19$m="
+        + params.memoryKiB()
+        + ",t="
+        + params.iterations()
+        + ",p="
+        + params.parallelism()
+        + "$"
+        + ENCODER.encodeToString(salt)
+        + "$"
+        + ENCODER.encodeToString(hash);
   }
 
   /**
@@ -65,14 +75,17 @@ final class Phc {
     }
     Matcher m = SHAPE.matcher(phc);
     if (!m.matches()) {
-      throw invalid("expected $argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<base64 salt>$<base64 hash>");
+      throw invalid(
+          "expected $argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<base64 salt>$<base64 hash>");
     }
     if (!m.group(1).equals("19")) {
       throw invalid("version must be v=19 but was v=" + m.group(1));
     }
     PasswordHasher.Params params;
     try {
-      params = new PasswordHasher.Params(number(m.group(2), "m"), number(m.group(3), "t"), number(m.group(4), "p"));
+      params =
+          new PasswordHasher.Params(
+              number(m.group(2), "m"), number(m.group(3), "t"), number(m.group(4), "p"));
     } catch (IllegalArgumentException e) {
       throw invalid(e.getMessage());
     }
@@ -109,6 +122,7 @@ final class Phc {
   }
 
   private static IllegalArgumentException invalid(String rule) {
-    return new IllegalArgumentException("password hash is not a valid Argon2id PHC string: " + rule);
+    return new IllegalArgumentException(
+        "password hash is not a valid Argon2id PHC string: " + rule);
   }
 }

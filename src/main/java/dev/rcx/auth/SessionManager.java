@@ -14,19 +14,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Issues and checks session tokens. A token is 256 bits from {@link SecureRandom} in unpadded base64url; it is a
- * bearer credential usable from any connection until it expires or is revoked (unless {@link
- * Options#bindToClientAddress} ties it to the address that logged in).
+ * Issues and checks session tokens. A token is 256 bits from {@link SecureRandom} in unpadded
+ * base64url; it is a bearer credential usable from any connection until it expires or is revoked
+ * (unless {@link Options#bindToClientAddress} ties it to the address that logged in).
  *
- * <p>The table is keyed by the token's SHA-256, never the token, so a heap dump hands out no live token. Looking up
- * by digest also means a timing difference in the lookup can reveal only bits of a digest, which an attacker cannot
- * turn back into a token.
+ * <p>The table is keyed by the token's SHA-256, never the token, so a heap dump hands out no live
+ * token. Looking up by digest also means a timing difference in the lookup can reveal only bits of
+ * a digest, which an attacker cannot turn back into a token.
  *
- * <p>A session expires after {@code idleTimeout} without a {@link TokenCheck.Valid} check, or {@code
- * absoluteLifetime} after creation, whichever comes first. It then stays as a tombstone for {@code
- * tombstoneRetention} so its token is answered "expired" rather than "unknown"; {@link #purge()} (which the server
- * calls periodically) and {@link #create} drop tombstones after that. Thread-safe: checks are lock-free, creation and
- * purging are serialized so the session limit holds.
+ * <p>A session expires after {@code idleTimeout} without a {@link TokenCheck.Valid} check, or
+ * {@code absoluteLifetime} after creation, whichever comes first. It then stays as a tombstone for
+ * {@code tombstoneRetention} so its token is answered "expired" rather than "unknown"; {@link
+ * #purge()} (which the server calls periodically) and {@link #create} drop tombstones after that.
+ * Thread-safe: checks are lock-free, creation and purging are serialized so the session limit
+ * holds.
  */
 public final class SessionManager {
   static final int TOKEN_BYTES = 32;
@@ -56,16 +57,21 @@ public final class SessionManager {
       requirePositive(absoluteLifetime, "absoluteLifetime");
       Objects.requireNonNull(tombstoneRetention, "tombstoneRetention");
       if (tombstoneRetention.isNegative()) {
-        throw new IllegalArgumentException("tombstoneRetention must be >= 0 but was " + tombstoneRetention);
+        throw new IllegalArgumentException(
+            "tombstoneRetention must be >= 0 but was " + tombstoneRetention);
       }
       if (maxSessions < 1) {
         throw new IllegalArgumentException("maxSessions must be at least 1 but was " + maxSessions);
       }
     }
 
-    /** Idle 15 min, absolute 8 h, tombstones kept 8 h, 10 000 sessions, not bound to the client address. */
+    /**
+     * Idle 15 min, absolute 8 h, tombstones kept 8 h, 10 000 sessions, not bound to the client
+     * address.
+     */
     public static Options defaults() {
-      return new Options(Duration.ofMinutes(15), Duration.ofHours(8), Duration.ofHours(8), 10_000, false);
+      return new Options(
+          Duration.ofMinutes(15), Duration.ofHours(8), Duration.ofHours(8), 10_000, false);
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -142,8 +148,8 @@ public final class SessionManager {
   }
 
   /**
-   * Checks a token presented by a client. On {@link TokenCheck.Valid} the idle timer restarts. A bound session seen
-   * from another address is {@link TokenCheck.WrongAddress} whatever its age.
+   * Checks a token presented by a client. On {@link TokenCheck.Valid} the idle timer restarts. A
+   * bound session seen from another address is {@link TokenCheck.WrongAddress} whatever its age.
    */
   public TokenCheck check(String token, String clientIp) {
     Entry e = lookup(token);
@@ -162,7 +168,8 @@ public final class SessionManager {
   }
 
   /**
-   * Revokes a token (logout). Its entry is dropped, so later checks answer {@link TokenCheck.Unknown}.
+   * Revokes a token (logout). Its entry is dropped, so later checks answer {@link
+   * TokenCheck.Unknown}.
    *
    * @return whether a live session was revoked
    */
@@ -224,11 +231,14 @@ public final class SessionManager {
       throw new SessionLimitException(options.maxSessions());
     }
     // Tombstones are a convenience (a nicer error); they must not cost a live user a session.
-    var tombstones = byDigest.entrySet().stream()
-        .filter(en -> !en.getValue().live(now))
-        .sorted(Comparator.comparing((Map.Entry<String, Entry> en) -> en.getValue().expiresAt()))
-        .toList();
-    for (var it = tombstones.iterator(); it.hasNext() && byDigest.size() >= options.maxSessions(); ) {
+    var tombstones =
+        byDigest.entrySet().stream()
+            .filter(en -> !en.getValue().live(now))
+            .sorted(
+                Comparator.comparing((Map.Entry<String, Entry> en) -> en.getValue().expiresAt()))
+            .toList();
+    for (var it = tombstones.iterator();
+        it.hasNext() && byDigest.size() >= options.maxSessions(); ) {
       byDigest.remove(it.next().getKey());
     }
   }
@@ -243,7 +253,12 @@ public final class SessionManager {
     }
     for (int i = 0; i < TOKEN_CHARS; i++) {
       char c = token.charAt(i);
-      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      boolean ok =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '_';
       if (!ok) {
         return false;
       }

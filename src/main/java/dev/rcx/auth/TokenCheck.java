@@ -23,8 +23,8 @@ public sealed interface TokenCheck {
   record Unknown() implements TokenCheck {}
 
   /**
-   * The session is bound to its client address and this request came from another; answer INVALID_TOKEN. The idle
-   * timer was not reset.
+   * The session is bound to its client address and this request came from another; answer
+   * INVALID_TOKEN. The idle timer was not reset.
    */
   record WrongAddress(Session session) implements TokenCheck {
     public WrongAddress {

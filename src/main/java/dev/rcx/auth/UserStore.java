@@ -24,16 +24,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The users file ({@code users.json} in the data directory; format in {@link UsersFileCodec}'s javadoc).
+ * The users file ({@code users.json} in the data directory; format in {@link UsersFileCodec}'s
+ * javadoc).
  *
- * <p>Readers ({@link #find}, {@link #list}) serve an in-memory snapshot and reload it when the file's identity, size
- * or modification time changed, so {@code rcx user add} takes effect on a running server without a restart. A file
- * that fails to parse is reported by every call until it is fixed; it is never served from a stale snapshot (a botched
- * edit that removed a user must not leave that user able to log in) and never overwritten.
+ * <p>Readers ({@link #find}, {@link #list}) serve an in-memory snapshot and reload it when the
+ * file's identity, size or modification time changed, so {@code rcx user add} takes effect on a
+ * running server without a restart. A file that fails to parse is reported by every call until it
+ * is fixed; it is never served from a stale snapshot (a botched edit that removed a user must not
+ * leave that user able to log in) and never overwritten.
  *
- * <p>Writers replace the file atomically with mode 600 and are serialized: within a JVM by a lock per file, across
- * processes by an advisory lock on {@code <file>.lock} beside it. Each write re-reads the file under the lock, so
- * concurrent {@code rcx user} commands do not lose each other's changes. Password hashing happens before the lock.
+ * <p>Writers replace the file atomically with mode 600 and are serialized: within a JVM by a lock
+ * per file, across processes by an advisory lock on {@code <file>.lock} beside it. Each write
+ * re-reads the file under the lock, so concurrent {@code rcx user} commands do not lose each
+ * other's changes. Password hashing happens before the lock.
  */
 public final class UserStore {
   /** The conventional file name inside the data directory. */
@@ -41,15 +44,19 @@ public final class UserStore {
 
   private static final Logger log = LoggerFactory.getLogger(UserStore.class);
   private static final long MAX_FILE_BYTES = 16L << 20;
-  private static final ConcurrentHashMap<Path, ReentrantLock> WRITE_LOCKS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Path, ReentrantLock> WRITE_LOCKS =
+      new ConcurrentHashMap<>();
 
   private final Path file;
   private final Path lockFile;
   private final PasswordHasher hasher;
   private volatile Snapshot snapshot;
 
-  /** What was last read: the file's stamp and either its users or the reason it could not be used. */
-  private record Snapshot(Stamp stamp, SortedMap<String, User> users, CorruptUserFileException error) {}
+  /**
+   * What was last read: the file's stamp and either its users or the reason it could not be used.
+   */
+  private record Snapshot(
+      Stamp stamp, SortedMap<String, User> users, CorruptUserFileException error) {}
 
   /** Enough to notice a replaced (new inode) or edited (size or mtime) file without reading it. */
   private record Stamp(Object fileKey, FileTime modified, long size) {
@@ -67,8 +74,8 @@ public final class UserStore {
   }
 
   /**
-   * Opens the users file with a default {@link PasswordHasher}. A missing file is an empty store; it is created on the
-   * first write (its directory must exist).
+   * Opens the users file with a default {@link PasswordHasher}. A missing file is an empty store;
+   * it is created on the first write (its directory must exist).
    *
    * @throws CorruptUserFileException if the file exists but cannot be used
    */
@@ -82,7 +89,8 @@ public final class UserStore {
    * @throws CorruptUserFileException if the file exists but cannot be used
    */
   public static UserStore open(Path file, PasswordHasher hasher) throws IOException {
-    var store = new UserStore(file.toAbsolutePath().normalize(), Objects.requireNonNull(hasher, "hasher"));
+    var store =
+        new UserStore(file.toAbsolutePath().normalize(), Objects.requireNonNull(hasher, "hasher"));
     store.current();
     return store;
   }
@@ -93,8 +101,8 @@ public final class UserStore {
   }
 
   /**
-   * The user called {@code name}, if any, reloading first if the file changed. A name that breaks the naming rule is
-   * simply not found.
+   * The user called {@code name}, if any, reloading first if the file changed. A name that breaks
+   * the naming rule is simply not found.
    *
    * @throws CorruptUserFileException if the file exists but cannot be used
    */
@@ -114,7 +122,8 @@ public final class UserStore {
    * Adds a user with a password typed by a person; the password is hashed as a client would ({@link
    * PasswordHasher#sha256Hex}) and then with Argon2id. The caller wipes {@code password}.
    *
-   * @throws IllegalArgumentException if the name or a role breaks the naming rule, or the user exists
+   * @throws IllegalArgumentException if the name or a role breaks the naming rule, or the user
+   *     exists
    */
   public User add(String name, char[] password, Set<String> roles) throws IOException {
     return addWithSha256(name, PasswordHasher.sha256Hex(password), roles);
@@ -123,18 +132,21 @@ public final class UserStore {
   /**
    * Adds a user given the client-side password proof (lowercase hex SHA-256 of the password).
    *
-   * @throws IllegalArgumentException if the name, a role or the proof is malformed, or the user exists
+   * @throws IllegalArgumentException if the name, a role or the proof is malformed, or the user
+   *     exists
    */
-  public User addWithSha256(String name, String passwordSha256Hex, Set<String> roles) throws IOException {
+  public User addWithSha256(String name, String passwordSha256Hex, Set<String> roles)
+      throws IOException {
     Names.requireUsername(name);
     Names.requireRoles(roles);
     requireAbsent(current(), name);
     User user = new User(name, hasher.hash(passwordSha256Hex), roles);
-    mutate(users -> {
-      requireAbsent(users, name);
-      users.put(name, user);
-      return users;
-    });
+    mutate(
+        users -> {
+          requireAbsent(users, name);
+          users.put(name, user);
+          return users;
+        });
     return user;
   }
 
@@ -145,11 +157,12 @@ public final class UserStore {
    */
   public void remove(String name) throws IOException {
     Names.requireUsername(name);
-    mutate(users -> {
-      requirePresent(users, name);
-      users.remove(name);
-      return users;
-    });
+    mutate(
+        users -> {
+          requirePresent(users, name);
+          users.remove(name);
+          return users;
+        });
   }
 
   /**
@@ -164,19 +177,21 @@ public final class UserStore {
   /**
    * Sets a user's password given the client-side password proof.
    *
-   * @throws IllegalArgumentException if the name or the proof is malformed, or there is no such user
+   * @throws IllegalArgumentException if the name or the proof is malformed, or there is no such
+   *     user
    */
   public User passwdWithSha256(String name, String passwordSha256Hex) throws IOException {
     Names.requireUsername(name);
     requirePresent(current(), name);
     String hash = hasher.hash(passwordSha256Hex);
     User[] updated = new User[1];
-    mutate(users -> {
-      User old = requirePresent(users, name);
-      updated[0] = new User(name, hash, old.roles());
-      users.put(name, updated[0]);
-      return users;
-    });
+    mutate(
+        users -> {
+          User old = requirePresent(users, name);
+          updated[0] = new User(name, hash, old.roles());
+          users.put(name, updated[0]);
+          return users;
+        });
     return updated[0];
   }
 
@@ -184,7 +199,8 @@ public final class UserStore {
     Stamp onDisk = stamp();
     Snapshot s = snapshot;
     if (s == null || !s.stamp().equals(onDisk)) {
-      // No lock: two threads may both reload, which is harmless; an older result stored last is noticed next call.
+      // No lock: two threads may both reload, which is harmless; an older result stored last is
+      // noticed next call.
       s = load();
       snapshot = s;
     }
@@ -217,7 +233,8 @@ public final class UserStore {
   }
 
   private Snapshot failed(Stamp stamp, String problem) {
-    return new Snapshot(stamp, Collections.emptySortedMap(), new CorruptUserFileException(file, problem));
+    return new Snapshot(
+        stamp, Collections.emptySortedMap(), new CorruptUserFileException(file, problem));
   }
 
   private Stamp stamp() throws IOException {
@@ -231,7 +248,10 @@ public final class UserStore {
   private void mutate(UnaryOperator<Map<String, User>> change) throws IOException {
     ReentrantLock lock = WRITE_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
     lock.lock();
-    try (FileChannel channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+    try (FileChannel channel =
+        FileChannel.open(
+            lockFile,
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
             AtomicFiles.ownerOnly(file.getParent()))) {
       channel.lock(); // released when the channel closes
       Snapshot fresh = load();
@@ -240,7 +260,9 @@ public final class UserStore {
       }
       Map<String, User> next = change.apply(new TreeMap<>(fresh.users()));
       BasicFileAttributes written = AtomicFiles.replace(file, UsersFileCodec.encode(next));
-      snapshot = new Snapshot(Stamp.of(written), Collections.unmodifiableSortedMap(new TreeMap<>(next)), null);
+      snapshot =
+          new Snapshot(
+              Stamp.of(written), Collections.unmodifiableSortedMap(new TreeMap<>(next)), null);
     } finally {
       lock.unlock();
     }
@@ -267,7 +289,8 @@ public final class UserStore {
 
   private void requireAbsent(Map<String, User> users, String name) {
     if (users.containsKey(name)) {
-      throw new IllegalArgumentException("user " + Names.quote(name) + " already exists in " + file);
+      throw new IllegalArgumentException(
+          "user " + Names.quote(name) + " already exists in " + file);
     }
   }
 }

@@ -34,8 +34,9 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
- * Users are written sorted by name, roles sorted. Reading is strict (unknown or duplicate fields, duplicate users,
- * invalid names, roles or PHC strings are all errors) because a file that is half understood is not safe to serve.
+ * Users are written sorted by name, roles sorted. Reading is strict (unknown or duplicate fields,
+ * duplicate users, invalid names, roles or PHC strings are all errors) because a file that is half
+ * understood is not safe to serve.
  */
 final class UsersFileCodec {
   static final int VERSION = 1;
@@ -43,11 +44,12 @@ final class UsersFileCodec {
   private static final Set<String> USER_FIELDS = Set.of("name", "password_hash", "roles");
   private static final Pattern LONG_TOKEN = Pattern.compile("'[^']{17,}'");
 
-  private static final JsonMapper MAPPER = JsonMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .build();
+  private static final JsonMapper MAPPER =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .build();
 
   private UsersFileCodec() {}
 
@@ -75,9 +77,11 @@ final class UsersFileCodec {
     try {
       root = MAPPER.readTree(content);
     } catch (JacksonException e) {
-      // getOriginalMessage() leaves out the source excerpt Jackson would otherwise append, which could hold a hash.
+      // getOriginalMessage() leaves out the source excerpt Jackson would otherwise append, which
+      // could hold a hash.
       String problem = redact(e.getOriginalMessage());
-      throw new CorruptUserFileException(file, "not valid JSON" + at(e.getLocation()) + ": " + problem);
+      throw new CorruptUserFileException(
+          file, "not valid JSON" + at(e.getLocation()) + ": " + problem);
     } catch (java.io.IOException e) {
       throw new CorruptUserFileException(file, "cannot parse: " + e.getClass().getSimpleName());
     }
@@ -96,7 +100,10 @@ final class UsersFileCodec {
     JsonNode version = root.get("version");
     if (version == null || !version.isInt() || version.intValue() != VERSION) {
       throw new IllegalArgumentException(
-          "\"version\" must be " + VERSION + " but was " + (version == null ? "missing" : version.toString()));
+          "\"version\" must be "
+              + VERSION
+              + " but was "
+              + (version == null ? "missing" : version.toString()));
     }
     JsonNode array = root.get("users");
     if (array == null || !array.isArray()) {
@@ -106,7 +113,8 @@ final class UsersFileCodec {
     for (int i = 0; i < array.size(); i++) {
       User user = user(array.get(i), "users[" + i + "]");
       if (users.putIfAbsent(user.name(), user) != null) {
-        throw new IllegalArgumentException("users[" + i + "]: duplicate user " + Names.quote(user.name()));
+        throw new IllegalArgumentException(
+            "users[" + i + "]: duplicate user " + Names.quote(user.name()));
       }
     }
     return users;
@@ -143,7 +151,8 @@ final class UsersFileCodec {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (!allowed.contains(field)) {
-        throw new IllegalArgumentException(where + ": unknown field " + Names.quote(field) + "; allowed: " + allowed);
+        throw new IllegalArgumentException(
+            where + ": unknown field " + Names.quote(field) + "; allowed: " + allowed);
       }
     }
   }
@@ -156,13 +165,19 @@ final class UsersFileCodec {
     return value.textValue();
   }
 
-  /** Jackson quotes offending tokens; an unquoted password hash would be one, so long tokens are left out. */
+  /**
+   * Jackson quotes offending tokens; an unquoted password hash would be one, so long tokens are
+   * left out.
+   */
   static String redact(String message) {
-    return LONG_TOKEN.matcher(String.valueOf(message))
+    return LONG_TOKEN
+        .matcher(String.valueOf(message))
         .replaceAll(m -> "'<" + (m.group().length() - 2) + " characters>'");
   }
 
   private static String at(JsonLocation location) {
-    return location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    return location == null
+        ? ""
+        : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
   }
 }

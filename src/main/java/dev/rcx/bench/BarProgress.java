@@ -6,7 +6,10 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** {@link Progress} as a me.tongfei progress bar counting planned seconds; ASCII, so any terminal or log shows it. */
+/**
+ * {@link Progress} as a me.tongfei progress bar counting planned seconds; ASCII, so any terminal or
+ * log shows it.
+ */
 final class BarProgress implements Progress {
   private static final int WIDTH = 110;
   private final ProgressBar bar;

@@ -26,9 +26,10 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>The plan, for each client count in increasing order: the spawn floor (if asked for), then each workload that uses
- * this count, against each target in turn. Keeping a count's points together means the floor and the TLS and plaintext
- * figures they are compared with are measured minutes apart at most.
+ * <p>The plan, for each client count in increasing order: the spawn floor (if asked for), then each
+ * workload that uses this count, against each target in turn. Keeping a count's points together
+ * means the floor and the TLS and plaintext figures they are compared with are measured minutes
+ * apart at most.
  */
 public final class Bench {
   /** Length of each JIT warm-up point; see {@link #warmups}. */
@@ -42,7 +43,8 @@ public final class Bench {
    * @param commandLine the command to print in the report as what produced it
    * @param err where the progress bar and warnings go
    */
-  public static BenchResults run(BenchSettings settings, Targets targets, String commandLine, PrintStream err)
+  public static BenchResults run(
+      BenchSettings settings, Targets targets, String commandLine, PrintStream err)
       throws InterruptedException {
     return run(settings, targets, commandLine, err, NanoClock.SYSTEM);
   }
@@ -62,17 +64,22 @@ public final class Bench {
     if (settings.floor()) {
       Optional<SpawnTarget> spawn = SpawnTarget.forCommand(settings.command());
       if (spawn.isEmpty()) {
-        err.println("rcx bench: no spawn floor: '" + settings.command() + "' names no executable in /usr/bin or /bin");
+        err.println(
+            "rcx bench: no spawn floor: '"
+                + settings.command()
+                + "' names no executable in /usr/bin or /bin");
       }
       floor = spawn.orElse(null);
     }
     List<Point> warmups = warmups(settings, targets.targets(), floor);
     List<Point> plan = plan(settings, targets.targets(), floor);
     long pointMillis = settings.warmup().plus(settings.duration()).toMillis();
-    long total = warmups.stream().mapToLong(p -> p.duration().toMillis()).sum() + plan.size() * pointMillis;
+    long total =
+        warmups.stream().mapToLong(p -> p.duration().toMillis()).sum() + plan.size() * pointMillis;
     PointRunner runner = new PointRunner(clock);
     List<PointResult> results = new ArrayList<>();
-    try (Progress progress = settings.progress() ? Progress.onStream(err, total) : Progress.none()) {
+    try (Progress progress =
+        settings.progress() ? Progress.onStream(err, total) : Progress.none()) {
       long base = 0;
       for (Point point : warmups) {
         run(runner, point, targets, progress, base, "[JIT warm-up] " + point.title());
@@ -106,8 +113,8 @@ public final class Bench {
   }
 
   /**
-   * Writes {@code results.json}, {@code results.csv}, {@code report.md} and its PNG charts into {@code dir} (created if
-   * missing); returns the files written.
+   * Writes {@code results.json}, {@code results.csv}, {@code report.md} and its PNG charts into
+   * {@code dir} (created if missing); returns the files written.
    */
   public static List<Path> write(BenchResults results, Path dir) throws IOException {
     return ReportFiles.write(results, dir);
@@ -122,13 +129,15 @@ public final class Bench {
         point,
         inProcess,
         (elapsed, ops) ->
-            progress.update(base + Math.min(elapsed.toMillis(), planned), title + rate(ops, elapsed.toMillis())));
+            progress.update(
+                base + Math.min(elapsed.toMillis(), planned),
+                title + rate(ops, elapsed.toMillis())));
   }
 
   /**
-   * Unreported points run first so the JIT has compiled the client, server and spawn paths before anything is
-   * measured: {@link #WARMUP_POINT} at 2 clients for each workload and target, and the floor. Skipped with a zero
-   * warm-up.
+   * Unreported points run first so the JIT has compiled the client, server and spawn paths before
+   * anything is measured: {@link #WARMUP_POINT} at 2 clients for each workload and target, and the
+   * floor. Skipped with a zero warm-up.
    */
   static List<Point> warmups(BenchSettings s, List<Target> targets, @Nullable Target floor) {
     List<Point> out = new ArrayList<>();
@@ -136,7 +145,9 @@ public final class Bench {
       return out;
     }
     if (floor != null) {
-      out.add(new Point(PointResult.FLOOR, Workload.SESSION, floor, 2, Duration.ZERO, WARMUP_POINT, null));
+      out.add(
+          new Point(
+              PointResult.FLOOR, Workload.SESSION, floor, 2, Duration.ZERO, WARMUP_POINT, null));
     }
     for (Workload w : s.workloads()) {
       for (Target t : targets) {
@@ -152,7 +163,9 @@ public final class Bench {
     List<Point> plan = new ArrayList<>();
     for (int c : counts) {
       if (floor != null) {
-        plan.add(new Point(PointResult.FLOOR, Workload.SESSION, floor, c, s.warmup(), s.duration(), null));
+        plan.add(
+            new Point(
+                PointResult.FLOOR, Workload.SESSION, floor, c, s.warmup(), s.duration(), null));
       }
       for (Workload w : s.workloads()) {
         if (s.clients().get(w).contains(c)) {
@@ -166,7 +179,8 @@ public final class Bench {
   }
 
   private static double loadAverage() {
-    double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    double load =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     return load < 0 ? -1 : Math.round(load * 100) / 100.0;
   }
 
@@ -201,7 +215,9 @@ public final class Bench {
             && plain.clients() == tls.clients()
             && plain.throughput() > 0) {
           double ratio = Math.round(tls.throughput() / plain.throughput() * 1000) / 1000.0;
-          out.add(new TlsOverhead(tls.workload(), tls.clients(), tls.throughput(), plain.throughput(), ratio));
+          out.add(
+              new TlsOverhead(
+                  tls.workload(), tls.clients(), tls.throughput(), plain.throughput(), ratio));
         }
       }
     }

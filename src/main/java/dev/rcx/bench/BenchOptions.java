@@ -12,13 +12,14 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Defaults and parsers for {@code rcx bench}'s options. Parsers throw {@link IllegalArgumentException} with a message
- * naming the option, the rule and the bad value.
+ * Defaults and parsers for {@code rcx bench}'s options. Parsers throw {@link
+ * IllegalArgumentException} with a message naming the option, the rule and the bad value.
  *
- * <p>The default plan keeps a whole run to a few minutes on two cores: every point is 1 s of warm-up and 5 s measured;
- * {@code session} and {@code reconnect} run at 1, 5, 10 and 20 clients (the design's plan), each over TLS and in
- * plaintext; {@code login}, whose cost is Argon2id by design and saturates the CPUs from 2 clients on, runs at 1, 5 and
- * 20; the spawn floor runs once at each client count. That is 26 points, about 3 minutes.
+ * <p>The default plan keeps a whole run to a few minutes on two cores: every point is 1 s of
+ * warm-up and 5 s measured; {@code session} and {@code reconnect} run at 1, 5, 10 and 20 clients
+ * (the design's plan), each over TLS and in plaintext; {@code login}, whose cost is Argon2id by
+ * design and saturates the CPUs from 2 clients on, runs at 1, 5 and 20; the spawn floor runs once
+ * at each client count. That is 26 points, about 3 minutes.
  */
 public final class BenchOptions {
   public static final List<Integer> DEFAULT_CLIENTS = List.of(1, 5, 10, 20);
@@ -61,11 +62,15 @@ public final class BenchOptions {
 
   static void checkClients(int n) {
     if (n < 1 || n > MAX_CLIENTS) {
-      throw new IllegalArgumentException("--clients: each count must be from 1 to " + MAX_CLIENTS + ", but was " + n);
+      throw new IllegalArgumentException(
+          "--clients: each count must be from 1 to " + MAX_CLIENTS + ", but was " + n);
     }
   }
 
-  /** Parses {@code session,reconnect,login} (any subset, in that order or any other; duplicates dropped). */
+  /**
+   * Parses {@code session,reconnect,login} (any subset, in that order or any other; duplicates
+   * dropped).
+   */
   public static List<Workload> parseWorkloads(String text) {
     List<Workload> out = new ArrayList<>();
     for (String part : text.split(",", -1)) {
@@ -92,16 +97,19 @@ public final class BenchOptions {
     double rate = m.matches() ? Double.parseDouble(m.group(1)) : 0;
     if (rate <= 0) {
       throw new IllegalArgumentException(
-          "--rate: expected a positive number of commands per second such as 200/s, but got '" + text + "'");
+          "--rate: expected a positive number of commands per second such as 200/s, but got '"
+              + text
+              + "'");
     }
     return rate;
   }
 
   /**
-   * The client counts of each workload: {@code explicit} for all if given, else {@link #DEFAULT_CLIENTS}, and {@link
-   * #DEFAULT_LOGIN_CLIENTS} for {@code login}.
+   * The client counts of each workload: {@code explicit} for all if given, else {@link
+   * #DEFAULT_CLIENTS}, and {@link #DEFAULT_LOGIN_CLIENTS} for {@code login}.
    */
-  public static Map<Workload, List<Integer>> clientsFor(List<Workload> workloads, @Nullable List<Integer> explicit) {
+  public static Map<Workload, List<Integer>> clientsFor(
+      List<Workload> workloads, @Nullable List<Integer> explicit) {
     Map<Workload, List<Integer>> out = new EnumMap<>(Workload.class);
     for (Workload w : workloads) {
       if (explicit != null) {

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param points one result per point, floor included, in the order run
  * @param tlsOverhead TLS versus plaintext for each workload and client count measured both ways
  */
-public record BenchResults(Meta meta, Settings settings, List<PointResult> points, List<TlsOverhead> tlsOverhead) {
+public record BenchResults(
+    Meta meta, Settings settings, List<PointResult> points, List<TlsOverhead> tlsOverhead) {
   public BenchResults {
     points = List.copyOf(points);
     tlsOverhead = List.copyOf(tlsOverhead);
@@ -23,8 +24,8 @@ public record BenchResults(Meta meta, Settings settings, List<PointResult> point
    * @param mode where the servers were
    * @param startedAt ISO-8601 instant
    * @param finishedAt ISO-8601 instant
-   * @param loadStart the system's 1-minute load average when the run started (-1 if unknown): anything well above 0
-   *     means other work was running
+   * @param loadStart the system's 1-minute load average when the run started (-1 if unknown):
+   *     anything well above 0 means other work was running
    * @param loadEnd the same when it finished, which includes the run's own load
    */
   public record Meta(

@@ -53,12 +53,17 @@ public record BenchSettings(
       throw new IllegalArgumentException("--duration: must be positive, but was " + duration);
     }
     if (rate != null && !(rate > 0 && Double.isFinite(rate))) {
-      throw new IllegalArgumentException("--rate: must be a positive number of commands per second, but was " + rate);
+      throw new IllegalArgumentException(
+          "--rate: must be a positive number of commands per second, but was " + rate);
     }
   }
 
   /** The largest client count of any workload. */
   public int maxClients() {
-    return clients.values().stream().flatMap(List::stream).mapToInt(Integer::intValue).max().orElse(1);
+    return clients.values().stream()
+        .flatMap(List::stream)
+        .mapToInt(Integer::intValue)
+        .max()
+        .orElse(1);
   }
 }

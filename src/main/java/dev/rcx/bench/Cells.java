@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
-/** The columns shared by the terminal table, the CSV file and the Markdown report, formatted the same way. */
+/**
+ * The columns shared by the terminal table, the CSV file and the Markdown report, formatted the
+ * same way.
+ */
 final class Cells {
   static final List<String> HEADERS =
       List.of(
@@ -44,7 +47,9 @@ final class Cells {
         ms(r.tlsHandshake() == null ? null : r.tlsHandshake().p50()),
         ms(r.auth() == null ? null : r.auth().p50()),
         errors(r),
-        r.serverCpuUsPerCommand() == null ? "-" : String.format(Locale.ROOT, "%.0f", r.serverCpuUsPerCommand()),
+        r.serverCpuUsPerCommand() == null
+            ? "-"
+            : String.format(Locale.ROOT, "%.0f", r.serverCpuUsPerCommand()),
         r.otherCpus() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.otherCpus()),
         r.floor() == null ? "-" : rate(r.floor()),
         r.efficiency() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.efficiency()));
@@ -70,6 +75,8 @@ final class Cells {
   }
 
   static String codes(Map<String, Long> codes) {
-    return codes.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+    return codes.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(" "));
   }
 }

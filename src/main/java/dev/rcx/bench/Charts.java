@@ -20,14 +20,20 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 
-/** PNG charts of a run, drawn with XChart: throughput, latency percentiles per workload, TLS versus plaintext. */
+/**
+ * PNG charts of a run, drawn with XChart: throughput, latency percentiles per workload, TLS versus
+ * plaintext.
+ */
 final class Charts {
   private static final int WIDTH = 900;
   private static final int HEIGHT = 540;
 
   private Charts() {}
 
-  /** Writes the charts into {@code dir}; returns their file names, in the order the report shows them. */
+  /**
+   * Writes the charts into {@code dir}; returns their file names, in the order the report shows
+   * them.
+   */
   static List<String> write(BenchResults results, Path dir) throws IOException {
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true");
@@ -43,7 +49,8 @@ final class Charts {
     return files;
   }
 
-  private static void save(Chart<?, ?> chart, Path dir, String name, List<String> files) throws IOException {
+  private static void save(Chart<?, ?> chart, Path dir, String name, List<String> files)
+      throws IOException {
     BitmapEncoder.saveBitmap(chart, dir.resolve(name).toString(), BitmapEncoder.BitmapFormat.PNG);
     files.add(name);
   }
@@ -59,7 +66,8 @@ final class Charts {
             .build();
     Map<String, List<PointResult>> series = new LinkedHashMap<>();
     for (PointResult p : results.points()) {
-      String name = p.measuresFloor() ? "floor (local ProcessBuilder)" : p.workload() + " " + p.transport();
+      String name =
+          p.measuresFloor() ? "floor (local ProcessBuilder)" : p.workload() + " " + p.transport();
       series.computeIfAbsent(name, k -> new ArrayList<>()).add(p);
     }
     series.forEach(
@@ -70,7 +78,10 @@ final class Charts {
           xy.setLineColor(color(first.workload()));
           xy.setMarkerColor(color(first.workload()));
         });
-    style(chart, results.points().stream().mapToDouble(PointResult::throughput).toArray(), maxClients(results));
+    style(
+        chart,
+        results.points().stream().mapToDouble(PointResult::throughput).toArray(),
+        maxClients(results));
     return chart;
   }
 
@@ -95,11 +106,13 @@ final class Charts {
           boolean full = transport.equals("tls") || byTransport.size() == 1;
           percentile(chart, transport, "p50", points, p -> p.latency().p50(), PERCENTILE_COLORS[0]);
           if (full) {
-            percentile(chart, transport, "p90", points, p -> p.latency().p90(), PERCENTILE_COLORS[1]);
+            percentile(
+                chart, transport, "p90", points, p -> p.latency().p90(), PERCENTILE_COLORS[1]);
           }
           percentile(chart, transport, "p99", points, p -> p.latency().p99(), PERCENTILE_COLORS[2]);
           if (full) {
-            percentile(chart, transport, "p99.9", points, p -> p.latency().p999(), PERCENTILE_COLORS[3]);
+            percentile(
+                chart, transport, "p99.9", points, p -> p.latency().p999(), PERCENTILE_COLORS[3]);
           }
           points.forEach(p -> all.addAll(List.of(p.latency().p50(), p.latency().p999())));
         });
@@ -120,12 +133,15 @@ final class Charts {
     results.tlsOverhead().forEach(o -> clients.add(o.clients()));
     Map<String, Map<Integer, Double>> byWorkload = new LinkedHashMap<>();
     for (TlsOverhead o : results.tlsOverhead()) {
-      byWorkload.computeIfAbsent(o.workload(), k -> new LinkedHashMap<>()).put(o.clients(), o.ratio() * 100);
+      byWorkload
+          .computeIfAbsent(o.workload(), k -> new LinkedHashMap<>())
+          .put(o.clients(), o.ratio() * 100);
     }
     List<String> x = clients.stream().map(String::valueOf).toList();
     byWorkload.forEach(
         (workload, ratios) ->
-            chart.addSeries(workload, x, clients.stream().map(c -> ratios.getOrDefault(c, 0.0)).toList()));
+            chart.addSeries(
+                workload, x, clients.stream().map(c -> ratios.getOrDefault(c, 0.0)).toList()));
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     chart.getStyler().setYAxisMin(0.0);
     chart.getStyler().setYAxisDecimalPattern("0");

@@ -3,8 +3,9 @@ package dev.rcx.bench;
 import java.io.IOException;
 
 /**
- * A workload bound to one client's driver. After any failure the connection is dropped and the next operation prepares
- * again (reconnect, log in again) inside its own measured time, so recovering from an error is never free.
+ * A workload bound to one client's driver. After any failure the connection is dropped and the next
+ * operation prepares again (reconnect, log in again) inside its own measured time, so recovering
+ * from an error is never free.
  */
 final class ClientOperation implements LoadLoop.Operation {
   private final Workload workload;

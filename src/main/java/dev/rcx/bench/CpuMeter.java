@@ -4,7 +4,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.lang.management.ThreadMXBean;
 
-/** CPU time of this JVM and of single threads, in nanoseconds; -1 where the platform does not tell. */
+/**
+ * CPU time of this JVM and of single threads, in nanoseconds; -1 where the platform does not tell.
+ */
 final class CpuMeter {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 

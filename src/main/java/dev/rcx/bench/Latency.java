@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param count how many values were recorded
  */
-public record Latency(long count, double p50, double p90, double p99, double p999, double max, double mean) {
+public record Latency(
+    long count, double p50, double p90, double p99, double p999, double max, double mean) {
 
   /** Summarizes a histogram of microseconds; null if it is empty. */
   static @Nullable Latency of(Histogram micros) {

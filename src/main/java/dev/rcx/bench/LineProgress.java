@@ -2,7 +2,10 @@ package dev.rcx.bench;
 
 import java.io.PrintStream;
 
-/** {@link Progress} as one self-redrawn line: percentage, elapsed and planned seconds, and the current point. */
+/**
+ * {@link Progress} as one self-redrawn line: percentage, elapsed and planned seconds, and the
+ * current point.
+ */
 final class LineProgress implements Progress {
   private static final long REDRAW_NANOS = 250_000_000L;
   private final PrintStream err;
@@ -24,7 +27,8 @@ final class LineProgress implements Progress {
     long done = Math.min(doneMillis, totalMillis);
     String line =
         String.format(
-            "rcx bench %3d%% %4d/%ds  %s", done * 100 / totalMillis, done / 1000, totalMillis / 1000, message);
+            "rcx bench %3d%% %4d/%ds  %s",
+            done * 100 / totalMillis, done / 1000, totalMillis / 1000, message);
     err.print("\r" + pad(line, 100));
     err.flush();
   }

@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * One simulated client: asks its {@link Schedule} when the next command is due, waits for that time, runs the
- * operation and reports the latency measured from the due time (not from the moment it was actually sent).
+ * One simulated client: asks its {@link Schedule} when the next command is due, waits for that
+ * time, runs the operation and reports the latency measured from the due time (not from the moment
+ * it was actually sent).
  */
 final class LoadLoop {
-  /** After a failure a closed loop pauses this long, so a dead server is not hammered in a busy loop. */
+  /**
+   * After a failure a closed loop pauses this long, so a dead server is not hammered in a busy
+   * loop.
+   */
   static final Duration PAUSE_AFTER_FAILURE = Duration.ofMillis(10);
 
   /** One operation of the workload. */
@@ -16,7 +20,10 @@ final class LoadLoop {
     void run(Sample s) throws IOException, OperationFailedException;
   }
 
-  /** Where outcomes go; called from the loop's thread. Only operations due inside the window are reported. */
+  /**
+   * Where outcomes go; called from the loop's thread. Only operations due inside the window are
+   * reported.
+   */
   interface Sink {
     void success(long latencyNanos, Sample s);
 

@@ -17,14 +17,17 @@ import java.util.concurrent.TimeUnit;
  * @param cpuModel the CPU model from /proc/cpuinfo, or "unknown"
  * @param memoryMib physical memory in MiB
  * @param jdk JVM vendor, name and version
- * @param commit git commit of the working directory (with {@code -dirty} if it has changes), or "unknown"
+ * @param commit git commit of the working directory (with {@code -dirty} if it has changes), or
+ *     "unknown"
  */
-public record Machine(String os, String arch, int cpus, String cpuModel, long memoryMib, String jdk, String commit) {
+public record Machine(
+    String os, String arch, int cpus, String cpuModel, long memoryMib, String jdk, String commit) {
 
   /** Describes this machine and JVM. */
   static Machine current() {
     long memory = -1;
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       memory = os.getTotalMemorySize() >> 20;
     }
     return new Machine(

@@ -30,19 +30,27 @@ final class MarkdownReport {
         .append(mc.memoryMib())
         .append(" MiB |\n");
     md.append("| load average (1 min) | ")
-        .append(String.format(Locale.ROOT, "%.2f at start, %.2f at the end", m.loadStart(), m.loadEnd()))
+        .append(
+            String.format(
+                Locale.ROOT, "%.2f at start, %.2f at the end", m.loadStart(), m.loadEnd()))
         .append(" |\n");
     md.append("| JDK | ").append(mc.jdk()).append(" |\n");
     md.append("| commit | ").append(mc.commit()).append(" |\n");
     BenchResults.Settings s = r.settings();
     md.append("| plan | ")
-        .append(s.workloads().stream().map(w -> w + " at " + s.clients().get(w)).collect(Collectors.joining("; ")))
+        .append(
+            s.workloads().stream()
+                .map(w -> w + " at " + s.clients().get(w))
+                .collect(Collectors.joining("; ")))
         .append("; warm-up ")
         .append(s.warmup())
         .append(", measured ")
         .append(s.duration())
         .append(" per point; ")
-        .append(s.rate() == null ? "closed loop" : String.format(Locale.ROOT, "open loop at %.1f commands/s", s.rate()))
+        .append(
+            s.rate() == null
+                ? "closed loop"
+                : String.format(Locale.ROOT, "open loop at %.1f commands/s", s.rate()))
         .append("; command `")
         .append(s.command())
         .append("` |\n\n");
@@ -51,7 +59,8 @@ final class MarkdownReport {
     md.append(table(Cells.HEADERS, r.points().stream().map(Cells::row).toList()));
     if (!r.tlsOverhead().isEmpty()) {
       md.append("\n## TLS overhead\n\n");
-      md.append("Throughput with TLS divided by throughput in plaintext, same workload and clients.\n\n");
+      md.append(
+          "Throughput with TLS divided by throughput in plaintext, same workload and clients.\n\n");
       md.append(
           table(
               List.of("workload", "clients", "TLS cmd/s", "plaintext cmd/s", "TLS/plaintext"),

@@ -2,7 +2,10 @@ package dev.rcx.bench;
 
 import java.util.concurrent.locks.LockSupport;
 
-/** Monotonic time and waiting, injectable so the open-loop arithmetic can be tested without real time passing. */
+/**
+ * Monotonic time and waiting, injectable so the open-loop arithmetic can be tested without real
+ * time passing.
+ */
 interface NanoClock {
   long nanoTime();
 
@@ -18,7 +21,9 @@ interface NanoClock {
 
         @Override
         public void sleepUntil(long deadline) throws InterruptedException {
-          for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+          for (long left = deadline - System.nanoTime();
+              left > 0;
+              left = deadline - System.nanoTime()) {
             LockSupport.parkNanos(left);
             if (Thread.interrupted()) {
               throw new InterruptedException("interrupted while waiting for the next send time");

@@ -1,8 +1,9 @@
 package dev.rcx.bench;
 
 /**
- * The system under test answered, but not with success: an error code such as {@code AUTH_FAILED}, a non-zero exit
- * ({@code EXIT_3}) or a timeout ({@code TIMED_OUT}). Results count failures by {@link #code()}.
+ * The system under test answered, but not with success: an error code such as {@code AUTH_FAILED},
+ * a non-zero exit ({@code EXIT_3}) or a timeout ({@code TIMED_OUT}). Results count failures by
+ * {@link #code()}.
  */
 public final class OperationFailedException extends Exception {
   private final String code;

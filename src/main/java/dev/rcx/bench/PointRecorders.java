@@ -10,8 +10,9 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Everything the clients of one point record, shared by all load threads. Latencies go into HdrHistogram {@link
- * Recorder}s (wait-free for writers) in microseconds, with 3 significant digits, up to one hour.
+ * Everything the clients of one point record, shared by all load threads. Latencies go into
+ * HdrHistogram {@link Recorder}s (wait-free for writers) in microseconds, with 3 significant
+ * digits, up to one hour.
  */
 final class PointRecorders implements LoadLoop.Sink {
   static final long HIGHEST_MICROS = TimeUnit.HOURS.toMicros(1);
@@ -40,7 +41,8 @@ final class PointRecorders implements LoadLoop.Sink {
   public void failure(String code, String message, Sample s) {
     String counted = aborting ? "ABORTED_AT_END" : code;
     errors
-        .computeIfAbsent(counted, c -> new ErrorTally(new LongAdder(), message == null ? c : message))
+        .computeIfAbsent(
+            counted, c -> new ErrorTally(new LongAdder(), message == null ? c : message))
         .count()
         .increment();
     phases(s);
@@ -49,7 +51,10 @@ final class PointRecorders implements LoadLoop.Sink {
   @Override
   public void unsent(long count) {
     if (count > 0) {
-      errors.computeIfAbsent("NOT_SENT", c -> new ErrorTally(new LongAdder(), "open loop fell behind its schedule"))
+      errors
+          .computeIfAbsent(
+              "NOT_SENT",
+              c -> new ErrorTally(new LongAdder(), "open loop fell behind its schedule"))
           .count()
           .add(count);
     }

@@ -15,15 +15,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one {@link Point}.
  *
- * <p>Threads: one platform thread per simulated client ({@code rcx-bench-<transport>-<i>}), platform rather than
- * virtual so that its CPU time can be read and subtracted from the process's. The calling thread coordinates:
+ * <p>Threads: one platform thread per simulated client ({@code rcx-bench-<transport>-<i>}),
+ * platform rather than virtual so that its CPU time can be read and subtracted from the process's.
+ * The calling thread coordinates:
  *
  * <ol>
  *   <li>every client creates its driver and prepares (connects, logs in) untimed, then waits;
- *   <li>all start together; operations due in the first {@code warmup} are not counted; at the window's start the
- *       coordinator reads the process's and each client thread's CPU time;
- *   <li>at the window's end clients stop starting operations, finish the one in flight, read their own CPU time and
- *       wait; operations still running after a grace period are aborted by closing their driver;
+ *   <li>all start together; operations due in the first {@code warmup} are not counted; at the
+ *       window's start the coordinator reads the process's and each client thread's CPU time;
+ *   <li>at the window's end clients stop starting operations, finish the one in flight, read their
+ *       own CPU time and wait; operations still running after a grace period are aborted by closing
+ *       their driver;
  *   <li>the coordinator reads the process CPU time again, then lets the clients disconnect.
  * </ol>
  */
@@ -47,13 +49,16 @@ final class PointRunner {
   /**
    * Runs {@code point} and returns its figures.
    *
-   * @param serverInProcess whether the server under test runs in this JVM, so its CPU time can be estimated
+   * @param serverInProcess whether the server under test runs in this JVM, so its CPU time can be
+   *     estimated
    */
-  PointResult run(Point point, boolean serverInProcess, Listener listener) throws InterruptedException {
+  PointResult run(Point point, boolean serverInProcess, Listener listener)
+      throws InterruptedException {
     Run run = new Run(point);
     run.start();
     if (!run.ready.await(SETUP_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
-      LOG.warn("{}: not every client was ready after {}; starting anyway", point.title(), SETUP_TIMEOUT);
+      LOG.warn(
+          "{}: not every client was ready after {}; starting anyway", point.title(), SETUP_TIMEOUT);
     }
     long t0 = clock.nanoTime();
     long start = t0 + point.warmup().toNanos();
@@ -69,19 +74,29 @@ final class PointRunner {
     long hostStartNanos = clock.nanoTime();
     long[] threadCpuStart = run.threadCpu();
     waitUntil(run, t0, end, listener);
-    if (!run.done.await(window.hardStop() - clock.nanoTime() + grace.toNanos(), TimeUnit.NANOSECONDS)) {
+    if (!run.done.await(
+        window.hardStop() - clock.nanoTime() + grace.toNanos(), TimeUnit.NANOSECONDS)) {
       run.recorders.aborting();
       run.abortAll();
       run.done.await(10, TimeUnit.SECONDS);
     }
     long cpuEnd = CpuMeter.process();
-    Double otherCpus = HostCpu.otherCpus(hostStart, HostCpu.read(), (clock.nanoTime() - hostStartNanos) / 1e9);
+    Double otherCpus =
+        HostCpu.otherCpus(hostStart, HostCpu.read(), (clock.nanoTime() - hostStartNanos) / 1e9);
     run.teardown.countDown();
     run.join();
-    return result(point, run, window, cpuEnd - cpuStart, run.loadCpu(threadCpuStart), serverInProcess, otherCpus);
+    return result(
+        point,
+        run,
+        window,
+        cpuEnd - cpuStart,
+        run.loadCpu(threadCpuStart),
+        serverInProcess,
+        otherCpus);
   }
 
-  private void waitUntil(Run run, long t0, long until, Listener listener) throws InterruptedException {
+  private void waitUntil(Run run, long t0, long until, Listener listener)
+      throws InterruptedException {
     for (long now = clock.nanoTime(); now < until; now = clock.nanoTime()) {
       listener.progress(Duration.ofNanos(now - t0), run.recorders.finishedSoFar());
       clock.sleepUntil(Math.min(until, now + TICK_NANOS));
@@ -90,7 +105,13 @@ final class PointRunner {
   }
 
   private static PointResult result(
-      Point p, Run run, Window w, long processCpu, long loadCpu, boolean serverInProcess, @Nullable Double otherCpus) {
+      Point p,
+      Run run,
+      Window w,
+      long processCpu,
+      long loadCpu,
+      boolean serverInProcess,
+      @Nullable Double otherCpus) {
     Latency latency = Latency.of(run.recorders.latency());
     long commands = latency == null ? 0 : latency.count();
     var codes = run.recorders.errorCounts();
@@ -218,7 +239,10 @@ final class PointRunner {
       return cpu;
     }
 
-    /** CPU the client threads used between {@code start} and their own end; -1 if any reading is missing. */
+    /**
+     * CPU the client threads used between {@code start} and their own end; -1 if any reading is
+     * missing.
+     */
     long loadCpu(long[] start) {
       long sum = 0;
       for (int i = 0; i < start.length; i++) {

@@ -24,8 +24,8 @@ interface Progress extends AutoCloseable {
   }
 
   /**
-   * A progress bar (me.tongfei:progressbar) on {@code err}; if that library cannot be loaded, for example because a
-   * different JLine is on the class path, a self-drawn progress line instead.
+   * A progress bar (me.tongfei:progressbar) on {@code err}; if that library cannot be loaded, for
+   * example because a different JLine is on the class path, a self-drawn progress line instead.
    */
   static Progress onStream(PrintStream err, long totalMillis) {
     try {

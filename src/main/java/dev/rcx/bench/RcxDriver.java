@@ -5,7 +5,10 @@ import dev.rcx.protocol.Response;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
-/** One simulated rcx client: an {@link RcxClient} per connection and the session token across connections. */
+/**
+ * One simulated rcx client: an {@link RcxClient} per connection and the session token across
+ * connections.
+ */
 final class RcxDriver implements Driver {
   private final RcxClient.Endpoint endpoint;
   private final String user;
@@ -44,7 +47,8 @@ final class RcxDriver implements Driver {
   public void resume() throws IOException, OperationFailedException {
     String t = token;
     if (t == null) {
-      throw new OperationFailedException("NO_TOKEN", "no session token to reuse: the last login failed");
+      throw new OperationFailedException(
+          "NO_TOKEN", "no session token to reuse: the last login failed");
     }
     open().useToken(t);
   }
@@ -60,7 +64,8 @@ final class RcxDriver implements Driver {
         }
         if (o.exitCode() == null || o.exitCode() != 0) {
           throw new OperationFailedException(
-              "EXIT_" + o.exitCode(), "'" + command + "' exited with " + o.exitCode() + ": " + firstLine(o.stderr()));
+              "EXIT_" + o.exitCode(),
+              "'" + command + "' exited with " + o.exitCode() + ": " + firstLine(o.stderr()));
         }
       }
       case Response.Error e -> {
@@ -69,7 +74,8 @@ final class RcxDriver implements Driver {
         }
         throw new OperationFailedException(e.code().name(), e.message());
       }
-      default -> throw new OperationFailedException("UNEXPECTED_REPLY", r.getClass().getSimpleName());
+      default ->
+          throw new OperationFailedException("UNEXPECTED_REPLY", r.getClass().getSimpleName());
     }
   }
 

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 /** An rcx server reached with {@link RcxClient}, over TLS or (for the comparison) in plaintext. */
 public final class RcxTarget implements Target {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
   /** Long enough for a login queued behind hundreds of Argon2id hashes. */
   private static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
 
@@ -23,7 +24,12 @@ public final class RcxTarget implements Target {
   private final String command;
 
   private RcxTarget(
-      String host, int port, @Nullable ClientTrust trust, String user, String passwordSha256Hex, String command) {
+      String host,
+      int port,
+      @Nullable ClientTrust trust,
+      String user,
+      String passwordSha256Hex,
+      String command) {
     this.host = Objects.requireNonNull(host, "host");
     this.port = port;
     this.trust = trust;
@@ -35,19 +41,26 @@ public final class RcxTarget implements Target {
   }
 
   /**
-   * A TLS server. Each simulated client gets its own {@link SSLContext}, so TLS 1.3 session resumption works per client
-   * as it would for one long-lived client process.
+   * A TLS server. Each simulated client gets its own {@link SSLContext}, so TLS 1.3 session
+   * resumption works per client as it would for one long-lived client process.
    *
    * @param passwordSha256Hex the password as the protocol sends it ({@link RcxClient#sha256Hex})
    * @param command the command line each operation runs
    */
   public static RcxTarget tls(
-      String host, int port, ClientTrust trust, String user, String passwordSha256Hex, String command) {
-    return new RcxTarget(host, port, Objects.requireNonNull(trust, "trust"), user, passwordSha256Hex, command);
+      String host,
+      int port,
+      ClientTrust trust,
+      String user,
+      String passwordSha256Hex,
+      String command) {
+    return new RcxTarget(
+        host, port, Objects.requireNonNull(trust, "trust"), user, passwordSha256Hex, command);
   }
 
   /** A server started with {@code --no-tls} (loopback only, for the TLS-overhead comparison). */
-  public static RcxTarget plaintext(String host, int port, String user, String passwordSha256Hex, String command) {
+  public static RcxTarget plaintext(
+      String host, int port, String user, String passwordSha256Hex, String command) {
     return new RcxTarget(host, port, null, user, passwordSha256Hex, command);
   }
 
@@ -65,7 +78,12 @@ public final class RcxTarget implements Target {
       SSLContext context = ClientTls.context(trust);
       endpoint =
           new RcxClient.Endpoint(
-              host, port, context, ClientTls.parameters(trust, false), CONNECT_TIMEOUT, READ_TIMEOUT);
+              host,
+              port,
+              context,
+              ClientTls.parameters(trust, false),
+              CONNECT_TIMEOUT,
+              READ_TIMEOUT);
     }
     return new RcxDriver(endpoint, user, passwordSha256Hex, command);
   }

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code results.json}: {@link BenchResults} with snake_case field names.
- *   <li>{@code results.csv}: one row per point; see {@link #CSV_HEADER}. Latencies in milliseconds, CPU in
- *       microseconds per command; an empty cell means not measured; {@code error_codes} is {@code CODE=n} pairs
- *       separated by {@code ;}.
+ *   <li>{@code results.csv}: one row per point; see {@link #CSV_HEADER}. Latencies in milliseconds,
+ *       CPU in microseconds per command; an empty cell means not measured; {@code error_codes} is
+ *       {@code CODE=n} pairs separated by {@code ;}.
  *   <li>{@code report.md} with {@code throughput.png}, {@code latency-<workload>.png} and {@code
  *       tls-vs-plaintext.png}.
  * </ul>
@@ -40,7 +40,8 @@ final class ReportFiles {
   static List<Path> write(BenchResults results, Path dir) throws IOException {
     Files.createDirectories(dir);
     List<Path> files = new ArrayList<>();
-    files.add(Files.writeString(dir.resolve("results.json"), json(results), StandardCharsets.UTF_8));
+    files.add(
+        Files.writeString(dir.resolve("results.json"), json(results), StandardCharsets.UTF_8));
     files.add(Files.writeString(dir.resolve("results.csv"), csv(results), StandardCharsets.UTF_8));
     List<String> charts = List.of();
     String problem = "";
@@ -54,7 +55,9 @@ final class ReportFiles {
     charts.forEach(c -> files.add(dir.resolve(c)));
     files.add(
         Files.writeString(
-            dir.resolve("report.md"), MarkdownReport.render(results, charts, problem), StandardCharsets.UTF_8));
+            dir.resolve("report.md"),
+            MarkdownReport.render(results, charts, problem),
+            StandardCharsets.UTF_8));
     return files;
   }
 
@@ -96,7 +99,8 @@ final class ReportFiles {
               num(p.otherCpus()),
               num(p.floor()),
               p.efficiency() == null ? "" : String.format(Locale.ROOT, "%.3f", p.efficiency()));
-      out.append(cells.stream().map(ReportFiles::csvCell).collect(Collectors.joining(","))).append('\n');
+      out.append(cells.stream().map(ReportFiles::csvCell).collect(Collectors.joining(",")))
+          .append('\n');
     }
     return out.toString();
   }
@@ -105,7 +109,9 @@ final class ReportFiles {
     if (v == null) {
       return "";
     }
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString(v.longValue()) : Double.toString(v);
+    return v == Math.rint(v) && Math.abs(v) < 1e15
+        ? Long.toString(v.longValue())
+        : Double.toString(v);
   }
 
   private static String csvCell(String s) {

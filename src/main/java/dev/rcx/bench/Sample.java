@@ -2,7 +2,10 @@ package dev.rcx.bench;
 
 import java.io.IOException;
 
-/** Phase timings of one operation: the handshake and the login, when the operation had them. -1 means absent. */
+/**
+ * Phase timings of one operation: the handshake and the login, when the operation had them. -1
+ * means absent.
+ */
 final class Sample {
   private final NanoClock clock;
   long handshakeNanos = -1;

@@ -2,7 +2,10 @@ package dev.rcx.bench;
 
 /** When one simulated client sends its next command. */
 sealed interface Schedule {
-  /** The intended send time of the next command, given that the previous one ended at {@code previousEnd}. */
+  /**
+   * The intended send time of the next command, given that the previous one ended at {@code
+   * previousEnd}.
+   */
   long next(long previousEnd);
 
   /** How many commands due in {@code [from, end)} would never be sent if the loop stopped now. */
@@ -22,9 +25,10 @@ sealed interface Schedule {
   }
 
   /**
-   * Open loop: commands are due every {@code interval} nanoseconds from {@code first}, whatever the server does. A
-   * command sent late because the previous one was slow still has its latency counted from its due time, so a stall
-   * shows in the percentiles instead of silently lowering the send rate (coordinated omission).
+   * Open loop: commands are due every {@code interval} nanoseconds from {@code first}, whatever the
+   * server does. A command sent late because the previous one was slow still has its latency
+   * counted from its due time, so a stall shows in the percentiles instead of silently lowering the
+   * send rate (coordinated omission).
    */
   final class Open implements Schedule {
     private final long first;
@@ -33,15 +37,17 @@ sealed interface Schedule {
 
     Open(long first, long interval) {
       if (interval <= 0) {
-        throw new IllegalArgumentException("open-loop interval must be positive but was " + interval + " ns");
+        throw new IllegalArgumentException(
+            "open-loop interval must be positive but was " + interval + " ns");
       }
       this.first = first;
       this.interval = interval;
     }
 
     /**
-     * Spreads {@code ratePerSecond} commands per second evenly over {@code clients} clients starting at {@code start}:
-     * each client sends every {@code clients / rate} seconds, client {@code i} offset by {@code i / rate} seconds.
+     * Spreads {@code ratePerSecond} commands per second evenly over {@code clients} clients
+     * starting at {@code start}: each client sends every {@code clients / rate} seconds, client
+     * {@code i} offset by {@code i / rate} seconds.
      */
     static Open forClient(double ratePerSecond, int clients, int client, long start) {
       double gap = 1e9 / ratePerSecond;

@@ -18,9 +18,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Two rcx servers in this JVM for {@code rcx bench}: one TLS, one plaintext, on 127.0.0.1 with the default
- * configuration (connection limit raised to fit the clients), each in its own directory under one temporary directory,
- * both with the same user {@value #USER} and a random password. {@link #close()} stops both and deletes the directory.
+ * Two rcx servers in this JVM for {@code rcx bench}: one TLS, one plaintext, on 127.0.0.1 with the
+ * default configuration (connection limit raised to fit the clients), each in its own directory
+ * under one temporary directory, both with the same user {@value #USER} and a random password.
+ * {@link #close()} stops both and deletes the directory.
  */
 public final class SelfHosted implements AutoCloseable {
   /** The user the bench logs in as. */
@@ -41,8 +42,8 @@ public final class SelfHosted implements AutoCloseable {
   /**
    * Starts both servers.
    *
-   * @param maxClients the most simulated clients any point will use; the servers accept at least twice as many
-   *     connections
+   * @param maxClients the most simulated clients any point will use; the servers accept at least
+   *     twice as many connections
    */
   public static SelfHosted start(int maxClients) throws IOException {
     Path dir = Files.createTempDirectory("rcx-bench-");
@@ -58,7 +59,8 @@ public final class SelfHosted implements AutoCloseable {
           plainDir.resolve(UserStore.DEFAULT_FILE_NAME),
           StandardCopyOption.COPY_ATTRIBUTES);
       ServerConfig config = config(maxClients);
-      RcxServer tlsServer = RcxServer.builder(config, tlsDir).shutdownGrace(Duration.ofSeconds(2)).start();
+      RcxServer tlsServer =
+          RcxServer.builder(config, tlsDir).shutdownGrace(Duration.ofSeconds(2)).start();
       try {
         RcxServer plainServer =
             RcxServer.builder(config.withTls(config.tls().withEnabled(false)), plainDir)

@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The floor: this JVM spawning the benchmark command itself with {@link ProcessBuilder} (the JDK's default launch
- * mechanism), as the server would but without any network, TLS, protocol or audit. Each run gets the server's minimal
- * environment, stdin from /dev/null and the working directory /; stdout is read to the end, stderr is discarded, and
- * the exit status is awaited.
+ * The floor: this JVM spawning the benchmark command itself with {@link ProcessBuilder} (the JDK's
+ * default launch mechanism), as the server would but without any network, TLS, protocol or audit.
+ * Each run gets the server's minimal environment, stdin from /dev/null and the working directory /;
+ * stdout is read to the end, stderr is discarded, and the exit status is awaited.
  */
 final class SpawnTarget implements Target {
   /** The environment the server gives commands (see {@code CommandExecutor.ENVIRONMENT}). */
@@ -32,8 +32,8 @@ final class SpawnTarget implements Target {
   }
 
   /**
-   * The floor for {@code commandLine}, its first word looked up in /usr/bin and /bin like the server's built-in
-   * whitelist does; empty if there is no such executable.
+   * The floor for {@code commandLine}, its first word looked up in /usr/bin and /bin like the
+   * server's built-in whitelist does; empty if there is no such executable.
    */
   static Optional<SpawnTarget> forCommand(String commandLine) {
     List<String> words = Words.split(commandLine);

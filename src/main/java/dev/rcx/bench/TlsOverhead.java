@@ -5,4 +5,5 @@ package dev.rcx.bench;
  *
  * @param ratio {@code tls / plaintext}; 0.95 means TLS costs 5% of the throughput
  */
-public record TlsOverhead(String workload, int clients, double tls, double plaintext, double ratio) {}
+public record TlsOverhead(
+    String workload, int clients, double tls, double plaintext, double ratio) {}

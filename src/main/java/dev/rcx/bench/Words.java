@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a command line into words for the local spawn floor: blanks separate words, single and double quotes group,
- * a backslash escapes the next character. Nothing is expanded; this mirrors how the server splits simple commands.
+ * Splits a command line into words for the local spawn floor: blanks separate words, single and
+ * double quotes group, a backslash escapes the next character. Nothing is expanded; this mirrors
+ * how the server splits simple commands.
  */
 final class Words {
   private Words() {}
@@ -43,7 +44,8 @@ final class Words {
       }
     }
     if (quote != 0) {
-      throw new IllegalArgumentException("--command: unterminated " + quote + " quote in '" + line + "'");
+      throw new IllegalArgumentException(
+          "--command: unterminated " + quote + " quote in '" + line + "'");
     }
     if (inWord) {
       words.add(word.toString());

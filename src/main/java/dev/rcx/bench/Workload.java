@@ -5,7 +5,10 @@ import java.util.Locale;
 
 /** The three shapes of load {@code rcx bench} measures. */
 public enum Workload {
-  /** Authenticate once per client, then commands back to back on that connection (the design's token flow). */
+  /**
+   * Authenticate once per client, then commands back to back on that connection (the design's token
+   * flow).
+   */
   SESSION("session", "login once per client, then commands back to back on one connection") {
     @Override
     void prepare(Driver d, Sample s) throws IOException, OperationFailedException {
@@ -19,7 +22,10 @@ public enum Workload {
     }
   },
 
-  /** A new TCP + TLS connection per command that reuses the session token: a one-shot client with a cached token. */
+  /**
+   * A new TCP + TLS connection per command that reuses the session token: a one-shot client with a
+   * cached token.
+   */
   RECONNECT("reconnect", "new TCP+TLS connection per command, reusing the session token") {
     @Override
     void prepare(Driver d, Sample s) throws IOException, OperationFailedException {
@@ -40,7 +46,10 @@ public enum Workload {
     }
   },
 
-  /** A new connection and a full password login per command (then logout), as a one-shot client without a token. */
+  /**
+   * A new connection and a full password login per command (then logout), as a one-shot client
+   * without a token.
+   */
   LOGIN("login", "new connection, password login, command and logout per command") {
     @Override
     void prepare(Driver d, Sample s) {}
@@ -87,7 +96,9 @@ public enum Workload {
         "--workload: expected session, reconnect or login, but got '" + text + "'");
   }
 
-  /** Once per client before the run (and again after a failure): whatever the operations rely on. */
+  /**
+   * Once per client before the run (and again after a failure): whatever the operations rely on.
+   */
   abstract void prepare(Driver d, Sample s) throws IOException, OperationFailedException;
 
   /** One measured operation. */

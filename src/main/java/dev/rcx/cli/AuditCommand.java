@@ -30,7 +30,9 @@ final class AuditCommand implements Runnable {
   static class Base {
     @Spec CommandSpec spec;
 
-    @Option(names = "--data-dir", description = "The server's data directory (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--data-dir",
+        description = "The server's data directory (default: ${DEFAULT-VALUE}).")
     Path dataDir = DataDirs.defaultServerDir();
 
     @Option(names = "--file", description = "The audit log file (default: DATA_DIR/audit.log).")
@@ -49,11 +51,15 @@ final class AuditCommand implements Runnable {
       name = "verify",
       mixinStandardHelpOptions = true,
       description = "Check the hash chain; names the first edited, removed or reordered record.",
-      footer = {"", "Exit status: 0 intact (or only a torn last line after a crash), 1 tampered, truncated or wrong key."})
+      footer = {
+        "",
+        "Exit status: 0 intact (or only a torn last line after a crash), 1 tampered, truncated or wrong key."
+      })
   static final class Verify extends Base implements Callable<Integer> {
     @Option(
         names = "--key",
-        description = "The verification key shown when the log was created: proves sealed records authentic.")
+        description =
+            "The verification key shown when the log was created: proves sealed records authentic.")
     String key;
 
     @Override
@@ -76,7 +82,12 @@ final class AuditCommand implements Runnable {
         }
         case VerifyResult.TornTail t -> {
           out.println(
-              "OK: " + f + ": " + t.records() + " records intact, followed by a torn last line of " + t.tailBytes()
+              "OK: "
+                  + f
+                  + ": "
+                  + t.records()
+                  + " records intact, followed by a torn last line of "
+                  + t.tailBytes()
                   + " bytes (an interrupted write, e.g. after a crash; not tampering)");
           yield ExitCodes.OK;
         }
@@ -84,16 +95,28 @@ final class AuditCommand implements Runnable {
           spec.commandLine()
               .getErr()
               .println(
-                  "TAMPERED: " + f + ": line " + t.lineNumber() + " (record #" + t.seq() + "): " + t.reason());
+                  "TAMPERED: "
+                      + f
+                      + ": line "
+                      + t.lineNumber()
+                      + " (record #"
+                      + t.seq()
+                      + "): "
+                      + t.reason());
           yield ExitCodes.FAILED;
         }
       };
     }
   }
 
-  @Command(name = "tail", mixinStandardHelpOptions = true, description = "Print the last records readably.")
+  @Command(
+      name = "tail",
+      mixinStandardHelpOptions = true,
+      description = "Print the last records readably.")
   static final class Tail extends Base implements Callable<Integer> {
-    @Option(names = {"-n", "--lines"}, description = "How many records (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = {"-n", "--lines"},
+        description = "How many records (default: ${DEFAULT-VALUE}).")
     int lines = 20;
 
     @Option(names = "--json", description = "Print the raw JSON lines.")

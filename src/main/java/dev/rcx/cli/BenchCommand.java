@@ -32,8 +32,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code rcx bench}: measures throughput, latency and TLS cost against in-process servers (default) or a running
- * server, beside the local spawn floor; prints a table and writes JSON, CSV and a Markdown report with charts.
+ * {@code rcx bench}: measures throughput, latency and TLS cost against in-process servers (default)
+ * or a running server, beside the local spawn floor; prints a table and writes JSON, CSV and a
+ * Markdown report with charts.
  */
 @Command(
     name = "bench",
@@ -54,40 +55,58 @@ final class BenchCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
   private static final List<String> REMOTE_ONLY =
       List.of(
-          "--plain-port", "--no-tls", "--user", "--password-stdin", "--fingerprint", "--cacert", "--known-hosts",
+          "--plain-port",
+          "--no-tls",
+          "--user",
+          "--password-stdin",
+          "--fingerprint",
+          "--cacert",
+          "--known-hosts",
           "--insecure");
 
   @Spec CommandSpec spec;
 
   @Option(
-      names = "--clients", paramLabel = "LIST",
+      names = "--clients",
+      paramLabel = "LIST",
       description = "Client counts for every workload, e.g. 1,5,10,20,50,100,500.")
   String clients;
 
   @Option(
-      names = "--workload", paramLabel = "LIST",
+      names = "--workload",
+      paramLabel = "LIST",
       description = "Workloads: session,reconnect,login (default: all three).")
   String workloads = "session,reconnect,login";
 
   @Option(
-      names = "--duration", paramLabel = "TIME",
+      names = "--duration",
+      paramLabel = "TIME",
       description = "Measured time per point (default: ${DEFAULT-VALUE}).")
   String duration = "5s";
 
   @Option(
-      names = "--warmup", paramLabel = "TIME",
+      names = "--warmup",
+      paramLabel = "TIME",
       description = "Unmeasured warm-up per point (default: ${DEFAULT-VALUE}).")
   String warmup = "1s";
 
-  @Option(names = "--command", paramLabel = "CMD", description = "Command line to run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--command",
+      paramLabel = "CMD",
+      description = "Command line to run (default: ${DEFAULT-VALUE}).")
   String command = BenchOptions.DEFAULT_COMMAND;
 
   @Option(
-      names = "--rate", paramLabel = "N/s",
-      description = "Open loop: N commands per second over all clients; latency from the intended send time.")
+      names = "--rate",
+      paramLabel = "N/s",
+      description =
+          "Open loop: N commands per second over all clients; latency from the intended send time.")
   String rate;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Where to write results (default: bench-out/<timestamp>).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Where to write results (default: bench-out/<timestamp>).")
   Path out;
 
   @Option(names = "--no-progress", description = "No progress bar.")
@@ -96,21 +115,31 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-floor", description = "Skip the local spawn floor.")
   boolean noFloor;
 
-  @Option(names = "--host", description = "Benchmark a running server on this host instead of in-process servers.")
+  @Option(
+      names = "--host",
+      description = "Benchmark a running server on this host instead of in-process servers.")
   String host;
 
-  @Option(names = "--port", description = "Port of the running server (default 7443 when --host is given).")
+  @Option(
+      names = "--port",
+      description = "Port of the running server (default 7443 when --host is given).")
   Integer port;
 
   @Option(
-      names = "--plain-port", paramLabel = "PORT",
-      description = "Also benchmark a --no-tls server on this port of --host, for the TLS comparison.")
+      names = "--plain-port",
+      paramLabel = "PORT",
+      description =
+          "Also benchmark a --no-tls server on this port of --host, for the TLS comparison.")
   Integer plainPort;
 
-  @Option(names = "--no-tls", description = "The server at --port is a plaintext (--no-tls) server.")
+  @Option(
+      names = "--no-tls",
+      description = "The server at --port is a plaintext (--no-tls) server.")
   boolean noTls;
 
-  @Option(names = {"-u", "--user"}, description = "User for a running server (default: $USER).")
+  @Option(
+      names = {"-u", "--user"},
+      description = "User for a running server (default: $USER).")
   String user = System.getProperty("user.name");
 
   @Option(
@@ -118,18 +147,25 @@ final class BenchCommand implements Callable<Integer> {
       description = "Read the password from standard input (else RCX_PASSWORD or a prompt).")
   boolean passwordStdin;
 
-  @Option(names = "--fingerprint", description = "Trust only a server with this certificate SHA-256 fingerprint.")
+  @Option(
+      names = "--fingerprint",
+      description = "Trust only a server with this certificate SHA-256 fingerprint.")
   String fingerprint;
 
-  @Option(names = "--cacert", description = "Trust servers whose certificate is signed by (or is) this PEM file.")
+  @Option(
+      names = "--cacert",
+      description = "Trust servers whose certificate is signed by (or is) this PEM file.")
   Path caCert;
 
   @Option(
       names = "--known-hosts",
-      description = "Trust servers recorded in this file (default: ${DEFAULT-VALUE}); unknown ones are refused.")
+      description =
+          "Trust servers recorded in this file (default: ${DEFAULT-VALUE}); unknown ones are refused.")
   Path knownHosts = DataDirs.defaultKnownHosts();
 
-  @Option(names = "--insecure", description = "Do not check the server's identity (NOT for production).")
+  @Option(
+      names = "--insecure",
+      description = "Do not check the server's identity (NOT for production).")
   boolean insecure;
 
   @Override
@@ -138,7 +174,8 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter stderr = spec.commandLine().getErr();
     BenchSettings settings = settings();
     Path dir = out != null ? out : Path.of("bench-out", LocalDateTime.now().format(TIMESTAMP));
-    String commandLine = "rcx " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    String commandLine =
+        "rcx " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     PrintStream progress = new PrintStream(new WriterStream(stderr), true, StandardCharsets.UTF_8);
     BenchResults results;
     if (host == null && port == null) {
@@ -196,14 +233,16 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (!given.isEmpty()) {
       throw new CliException(
-          ExitCodes.USAGE, String.join(", ", given) + ": only with --host/--port (a running server)");
+          ExitCodes.USAGE,
+          String.join(", ", given) + ": only with --host/--port (a running server)");
     }
   }
 
   private Targets remoteTargets(PrintWriter err) {
     String h = host == null ? "127.0.0.1" : host;
     int p = port == null ? 7443 : port;
-    char[] password = Passwords.read(passwordStdin, System.in, "Password for " + user + "@" + h + ": ");
+    char[] password =
+        Passwords.read(passwordStdin, System.in, "Password for " + user + "@" + h + ": ");
     String hash = RcxClient.sha256Hex(password);
     Arrays.fill(password, '\0');
     List<Target> targets = new ArrayList<>();
@@ -214,7 +253,9 @@ final class BenchCommand implements Callable<Integer> {
               : RcxTarget.tls(h, p, trust(err, h, p), user, hash, command));
       if (plainPort != null) {
         if (noTls) {
-          throw new CliException(ExitCodes.USAGE, "--plain-port: the server at --port is already plaintext (--no-tls)");
+          throw new CliException(
+              ExitCodes.USAGE,
+              "--plain-port: the server at --port is already plaintext (--no-tls)");
         }
         targets.add(RcxTarget.plaintext(h, plainPort, user, hash, command));
       }
@@ -222,10 +263,16 @@ final class BenchCommand implements Callable<Integer> {
       throw new CliException(ExitCodes.USAGE, e.getMessage());
     }
     String where = "running server at " + h + ":" + p;
-    return new Targets(targets, false, plainPort == null ? where : where + " (plaintext at port " + plainPort + ")");
+    return new Targets(
+        targets,
+        false,
+        plainPort == null ? where : where + " (plaintext at port " + plainPort + ")");
   }
 
-  /** Connects and logs in once, so a wrong address, trust or password fails now rather than in every point. */
+  /**
+   * Connects and logs in once, so a wrong address, trust or password fails now rather than in every
+   * point.
+   */
   private void preflight(Target t) {
     String where = (host == null ? "127.0.0.1" : host) + " (" + t.transport() + ")";
     try (Driver d = t.newDriver(0)) {
@@ -233,9 +280,11 @@ final class BenchCommand implements Callable<Integer> {
       d.login();
     } catch (IOException e) {
       throw new CliException(
-          ExitCodes.CONNECTION_FAILED, "cannot reach " + where + ": " + ConnectionOptions.rootMessage(e));
+          ExitCodes.CONNECTION_FAILED,
+          "cannot reach " + where + ": " + ConnectionOptions.rootMessage(e));
     } catch (OperationFailedException e) {
-      throw new CliException(ExitCodes.AUTH_FAILED, "login at " + where + " failed: " + e.getMessage());
+      throw new CliException(
+          ExitCodes.AUTH_FAILED, "login at " + where + " failed: " + e.getMessage());
     }
   }
 

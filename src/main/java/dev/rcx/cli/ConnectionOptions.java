@@ -20,7 +20,10 @@ import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
-/** Where to connect, how to trust the server, and who to log in as; shared by {@code exec} and {@code shell}. */
+/**
+ * Where to connect, how to trust the server, and who to log in as; shared by {@code exec} and
+ * {@code shell}.
+ */
 final class ConnectionOptions {
   @Option(names = "--host", description = "Server host (default: ${DEFAULT-VALUE}).")
   String host = "127.0.0.1";
@@ -28,28 +31,46 @@ final class ConnectionOptions {
   @Option(names = "--port", description = "Server port (default: ${DEFAULT-VALUE}).")
   int port = 7443;
 
-  @Option(names = {"-u", "--user"}, description = "User name (default: $USER).")
+  @Option(
+      names = {"-u", "--user"},
+      description = "User name (default: $USER).")
   String user = System.getProperty("user.name");
 
-  @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
+  @Option(
+      names = "--password-stdin",
+      description = "Read the password from the first line of standard input.")
   boolean passwordStdin;
 
-  @Option(names = "--cacert", description = "Trust servers whose certificate is signed by (or is) this PEM file.")
+  @Option(
+      names = "--cacert",
+      description = "Trust servers whose certificate is signed by (or is) this PEM file.")
   Path caCert;
 
-  @Option(names = "--fingerprint", description = "Trust only a server with this certificate SHA-256 fingerprint.")
+  @Option(
+      names = "--fingerprint",
+      description = "Trust only a server with this certificate SHA-256 fingerprint.")
   String fingerprint;
 
-  @Option(names = "--known-hosts", description = "Known-hosts file for trust on first use (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--known-hosts",
+      description = "Known-hosts file for trust on first use (default: ${DEFAULT-VALUE}).")
   Path knownHosts = DataDirs.defaultKnownHosts();
 
-  @Option(names = "--accept-new", description = "Remember an unknown server's fingerprint without asking (never a changed one).")
+  @Option(
+      names = "--accept-new",
+      description =
+          "Remember an unknown server's fingerprint without asking (never a changed one).")
   boolean acceptNew;
 
-  @Option(names = "--insecure", description = "Do not check the server's identity at all (explicit opt-out; NOT for production).")
+  @Option(
+      names = "--insecure",
+      description =
+          "Do not check the server's identity at all (explicit opt-out; NOT for production).")
   boolean insecure;
 
-  @Option(names = "--no-tls", description = "Plaintext, against a server started with --no-tls (benchmarks only).")
+  @Option(
+      names = "--no-tls",
+      description = "Plaintext, against a server started with --no-tls (benchmarks only).")
   boolean noTls;
 
   @Option(names = "--tls12", description = "Also offer TLS 1.2 (ECDHE + AEAD suites only).")
@@ -57,8 +78,9 @@ final class ConnectionOptions {
 
   @Option(
       names = "--cert",
-      description = "Client certificate (PEM) for mutual TLS, with --key. Logs in as --user without a password"
-          + " unless one is given by --password-stdin or RCX_PASSWORD (then both must be right).")
+      description =
+          "Client certificate (PEM) for mutual TLS, with --key. Logs in as --user without a password"
+              + " unless one is given by --password-stdin or RCX_PASSWORD (then both must be right).")
   Path cert;
 
   @Option(names = "--key", description = "Unencrypted private key (PEM) of --cert.")
@@ -71,7 +93,8 @@ final class ConnectionOptions {
       throw new CliException(ExitCodes.USAGE, "--cert and --key must be given together");
     }
     if (noTls && cert != null) {
-      throw new CliException(ExitCodes.USAGE, "--cert needs TLS; it cannot be combined with --no-tls");
+      throw new CliException(
+          ExitCodes.USAGE, "--cert needs TLS; it cannot be combined with --no-tls");
     }
     if (noTls) {
       endpoint = RcxClient.Endpoint.plaintext(host, port);
@@ -94,24 +117,30 @@ final class ConnectionOptions {
         throw new CliException(ExitCodes.CONNECTION_FAILED, changed.getMessage());
       }
       throw new CliException(
-          ExitCodes.CONNECTION_FAILED, "TLS handshake with " + host + ":" + port + " failed: " + rootMessage(e));
+          ExitCodes.CONNECTION_FAILED,
+          "TLS handshake with " + host + ":" + port + " failed: " + rootMessage(e));
     } catch (IOException e) {
       throw new CliException(
-          ExitCodes.CONNECTION_FAILED, "cannot connect to " + host + ":" + port + ": " + rootMessage(e));
+          ExitCodes.CONNECTION_FAILED,
+          "cannot connect to " + host + ":" + port + ": " + rootMessage(e));
     }
   }
 
   /**
-   * Connects and logs in. The password comes from stdin, RCX_PASSWORD or a prompt; with --cert and neither of the
-   * first two, the certificate alone logs in.
+   * Connects and logs in. The password comes from stdin, RCX_PASSWORD or a prompt; with --cert and
+   * neither of the first two, the certificate alone logs in.
    */
   RcxClient connectAndLogin(InputStream stdin, PrintWriter err) {
-    boolean certificateOnly = cert != null && !passwordStdin && System.getenv(Passwords.ENV) == null;
+    boolean certificateOnly =
+        cert != null && !passwordStdin && System.getenv(Passwords.ENV) == null;
     char[] password =
-        certificateOnly ? new char[0] : Passwords.read(passwordStdin, stdin, "Password for " + user + "@" + host + ": ");
+        certificateOnly
+            ? new char[0]
+            : Passwords.read(passwordStdin, stdin, "Password for " + user + "@" + host + ": ");
     RcxClient client = connect(err);
     try {
-      Response.AuthResponse auth = certificateOnly ? client.loginWithCertificate(user) : client.login(user, password);
+      Response.AuthResponse auth =
+          certificateOnly ? client.loginWithCertificate(user) : client.login(user, password);
       if (!auth.succeeded()) {
         client.close();
         String msg = auth.message() == null ? "authentication failed" : auth.message();
@@ -119,7 +148,8 @@ final class ConnectionOptions {
       }
       return client;
     } catch (IOException e) {
-      throw new CliException(ExitCodes.CONNECTION_FAILED, "connection lost during login: " + rootMessage(e));
+      throw new CliException(
+          ExitCodes.CONNECTION_FAILED, "connection lost during login: " + rootMessage(e));
     } finally {
       Arrays.fill(password, '\0');
     }
@@ -132,16 +162,21 @@ final class ConnectionOptions {
     try {
       return ServerIdentity.loadPem(cert, key);
     } catch (IOException e) {
-      throw new CliException(ExitCodes.USAGE, "cannot load client certificate " + cert + " and key " + key + ": "
-          + e.getMessage());
+      throw new CliException(
+          ExitCodes.USAGE,
+          "cannot load client certificate " + cert + " and key " + key + ": " + e.getMessage());
     }
   }
 
   private ClientTrust trust(PrintWriter err) {
-    return chooseTrust(err, caCert, fingerprint, insecure, knownHosts, host + ":" + port, this::askToTrust);
+    return chooseTrust(
+        err, caCert, fingerprint, insecure, knownHosts, host + ":" + port, this::askToTrust);
   }
 
-  /** The one trust rule of every client command: at most one of CA file, pin and insecure; else known hosts. */
+  /**
+   * The one trust rule of every client command: at most one of CA file, pin and insecure; else
+   * known hosts.
+   */
   static ClientTrust chooseTrust(
       PrintWriter err,
       @Nullable Path caCert,
@@ -152,10 +187,12 @@ final class ConnectionOptions {
       HostPrompt prompt) {
     int chosen = (caCert != null ? 1 : 0) + (fingerprint != null ? 1 : 0) + (insecure ? 1 : 0);
     if (chosen > 1) {
-      throw new CliException(ExitCodes.USAGE, "choose at most one of --cacert, --fingerprint and --insecure");
+      throw new CliException(
+          ExitCodes.USAGE, "choose at most one of --cacert, --fingerprint and --insecure");
     }
     if (insecure) {
-      err.println("WARNING: --insecure: the server's identity is not checked; anyone in the path can impersonate it.");
+      err.println(
+          "WARNING: --insecure: the server's identity is not checked; anyone in the path can impersonate it.");
       return new ClientTrust.Insecure();
     }
     if (caCert != null) {
@@ -186,7 +223,8 @@ final class ConnectionOptions {
               + " or --accept-new");
     }
     console.printf(
-        "The authenticity of rcx server '%s' can't be established.%nCertificate SHA-256 fingerprint: %s%n", hostPort, fp);
+        "The authenticity of rcx server '%s' can't be established.%nCertificate SHA-256 fingerprint: %s%n",
+        hostPort, fp);
     String answer = console.readLine("Are you sure you want to continue connecting (yes/no)? ");
     return answer != null && answer.trim().toLowerCase(Locale.ROOT).equals("yes");
   }

@@ -27,18 +27,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code rcx demo}: starts a TLS server on built-in defaults in a temporary data directory, creates a user, runs allowed
- * and denied commands as a client, and prints the audit trail; then shuts everything down.
+ * {@code rcx demo}: starts a TLS server on built-in defaults in a temporary data directory, creates
+ * a user, runs allowed and denied commands as a client, and prints the audit trail; then shuts
+ * everything down.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "A guided tour: server, client, audit, in one go.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "A guided tour: server, client, audit, in one go.")
 final class DemoCommand implements Callable<Integer> {
-  private static final List<String> ALLOWED = List.of("whoami", "uptime", "uname -sr", "echo 'hello from rcx'", "df -h /");
-  private static final List<String> DENIED = List.of("cat /etc/shadow", "echo hi; id", "ls -la ../../etc");
+  private static final List<String> ALLOWED =
+      List.of("whoami", "uptime", "uname -sr", "echo 'hello from rcx'", "df -h /");
+  private static final List<String> DENIED =
+      List.of("cat /etc/shadow", "echo hi; id", "ls -la ../../etc");
 
   @Spec CommandSpec spec;
   private String auditKey;
 
-  @Option(names = "--keep", description = "Keep the temporary data directory for a look afterwards.")
+  @Option(
+      names = "--keep",
+      description = "Keep the temporary data directory for a look afterwards.")
   boolean keep;
 
   @Override
@@ -58,20 +66,34 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private int tour(Path dir, PrintWriter out) throws IOException {
-    RcxServer server = RcxServer.builder(ServerConfig.defaults().withPort(0), dir).shutdownGrace(java.time.Duration.ofSeconds(2)).start();
+    RcxServer server =
+        RcxServer.builder(ServerConfig.defaults().withPort(0), dir)
+            .shutdownGrace(java.time.Duration.ofSeconds(2))
+            .start();
     try {
-      out.printf("== 1. Server: listening on tls://%s (TLS 1.3 only), data directory %s%n", server.listenAddress(), dir);
-      out.println("   self-signed certificate generated, SHA-256 fingerprint " + server.fingerprint());
+      out.printf(
+          "== 1. Server: listening on tls://%s (TLS 1.3 only), data directory %s%n",
+          server.listenAddress(), dir);
+      out.println(
+          "   self-signed certificate generated, SHA-256 fingerprint " + server.fingerprint());
       auditKey = server.takeAuditVerificationKey().orElseThrow();
-      out.println("   new audit log; its verification key (an operator keeps it off the machine): " + auditKey);
+      out.println(
+          "   new audit log; its verification key (an operator keeps it off the machine): "
+              + auditKey);
 
       char[] password = randomPassword();
-      UserStore.open(dir.resolve(UserStore.DEFAULT_FILE_NAME)).add("demo", password, Set.of("demo"));
-      out.println("== 2. User 'demo' created (random password, stored as Argon2id over its SHA-256)");
+      UserStore.open(dir.resolve(UserStore.DEFAULT_FILE_NAME))
+          .add("demo", password, Set.of("demo"));
+      out.println(
+          "== 2. User 'demo' created (random password, stored as Argon2id over its SHA-256)");
 
       ClientTrust pinned = new ClientTrust.PinnedFingerprint(server.fingerprint());
       RcxClient.Endpoint endpoint =
-          RcxClient.Endpoint.tls("127.0.0.1", server.port(), ClientTls.context(pinned), ClientTls.parameters(pinned, false));
+          RcxClient.Endpoint.tls(
+              "127.0.0.1",
+              server.port(),
+              ClientTls.context(pinned),
+              ClientTls.parameters(pinned, false));
       try (RcxClient client = RcxClient.connect(endpoint)) {
         Response.AuthResponse auth = client.login("demo", password);
         java.util.Arrays.fill(password, '\0');
@@ -97,7 +119,10 @@ final class DemoCommand implements Callable<Integer> {
     }
     Path log = dir.resolve("audit.log");
     List<String> records = AuditLog.tail(log, 1000);
-    out.println("== 7. Server stopped. Its audit log (" + records.size() + " records, each chained to the one before):");
+    out.println(
+        "== 7. Server stopped. Its audit log ("
+            + records.size()
+            + " records, each chained to the one before):");
     for (String line : records) {
       out.println("   " + AuditLog.describe(line));
     }
@@ -117,7 +142,8 @@ final class DemoCommand implements Callable<Integer> {
         for (String line : (o.output() + o.stderr()).strip().split("\n")) {
           out.println("     " + line);
         }
-        out.println("     [" + o.status() + ", exit " + o.exitCode() + ", " + o.durationMs() + " ms]");
+        out.println(
+            "     [" + o.status() + ", exit " + o.exitCode() + ", " + o.durationMs() + " ms]");
       }
       case Response.Error e -> out.println("     refused: " + e.code() + ": " + e.message());
       default -> out.println("     " + r);

@@ -13,8 +13,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code rcx exec [options] COMMAND [ARGS...]}: runs one whitelisted command and exits with its exit code. COMMAND is
- * split into words by the server (quotes honoured, never a shell); ARGS are passed literally.
+ * {@code rcx exec [options] COMMAND [ARGS...]}: runs one whitelisted command and exits with its
+ * exit code. COMMAND is split into words by the server (quotes honoured, never a shell); ARGS are
+ * passed literally.
  */
 @Command(
     name = "exec",
@@ -29,7 +30,10 @@ final class ExecCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions connection;
 
-  @Parameters(index = "0", paramLabel = "COMMAND", description = "Command name (or a whole command line to split).")
+  @Parameters(
+      index = "0",
+      paramLabel = "COMMAND",
+      description = "Command name (or a whole command line to split).")
   String command;
 
   @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments, passed literally.")
@@ -45,11 +49,14 @@ final class ExecCommand implements Callable<Integer> {
       logoutQuietly(client);
       return code;
     } catch (IOException e) {
-      throw new CliException(ExitCodes.CONNECTION_FAILED, "connection lost: " + ConnectionOptions.rootMessage(e));
+      throw new CliException(
+          ExitCodes.CONNECTION_FAILED, "connection lost: " + ConnectionOptions.rootMessage(e));
     }
   }
 
-  /** The reply decides the exit code; a server that already closed the connection needs no logout. */
+  /**
+   * The reply decides the exit code; a server that already closed the connection needs no logout.
+   */
   private static void logoutQuietly(RcxClient client) {
     try {
       client.logout();

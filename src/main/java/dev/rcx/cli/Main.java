@@ -4,12 +4,16 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the rcx command line: {@code run(args, out, err)} returns the exit code; see {@link ExitCodes}. */
+/**
+ * Entry point of the rcx command line: {@code run(args, out, err)} returns the exit code; see
+ * {@link ExitCodes}.
+ */
 @Command(
     name = "rcx",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Secure remote command execution: TLS, whitelisted commands, tamper-evident audit log.",
+    description =
+        "Secure remote command execution: TLS, whitelisted commands, tamper-evident audit log.",
     subcommands = {
       ServerCommand.class,
       DemoCommand.class,

@@ -8,7 +8,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Reads a password from stdin, the RCX_PASSWORD environment variable, or a no-echo prompt; never from argv. */
+/**
+ * Reads a password from stdin, the RCX_PASSWORD environment variable, or a no-echo prompt; never
+ * from argv.
+ */
 final class Passwords {
   static final String ENV = "RCX_PASSWORD";
 
@@ -17,13 +20,16 @@ final class Passwords {
   static char[] read(boolean fromStdin, InputStream stdin, String prompt) {
     if (fromStdin) {
       try {
-        String line = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)).readLine();
+        String line =
+            new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)).readLine();
         if (line == null || line.isEmpty()) {
-          throw new CliException(ExitCodes.USAGE, "--password-stdin: no password on standard input");
+          throw new CliException(
+              ExitCodes.USAGE, "--password-stdin: no password on standard input");
         }
         return line.toCharArray();
       } catch (IOException e) {
-        throw new CliException(ExitCodes.USAGE, "--password-stdin: cannot read standard input: " + e.getMessage());
+        throw new CliException(
+            ExitCodes.USAGE, "--password-stdin: cannot read standard input: " + e.getMessage());
       }
     }
     String env = System.getenv(ENV);
@@ -33,7 +39,8 @@ final class Passwords {
     Console console = System.console();
     if (console == null) {
       throw new CliException(
-          ExitCodes.USAGE, "no terminal to prompt for a password; use --password-stdin or set " + ENV);
+          ExitCodes.USAGE,
+          "no terminal to prompt for a password; use --password-stdin or set " + ENV);
     }
     char[] pw = console.readPassword("%s", prompt);
     if (pw == null || pw.length == 0) {

@@ -7,7 +7,10 @@ import java.io.PrintWriter;
 final class Replies {
   private Replies() {}
 
-  /** Writes stdout and stderr as the remote command produced them; returns the exit code for {@code rcx exec}. */
+  /**
+   * Writes stdout and stderr as the remote command produced them; returns the exit code for {@code
+   * rcx exec}.
+   */
   static int print(Response r, PrintWriter out, PrintWriter err) {
     return switch (r) {
       case Response.CommandOutput o -> {

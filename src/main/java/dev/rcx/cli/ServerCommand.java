@@ -5,35 +5,50 @@ import dev.rcx.config.ServerConfig;
 import dev.rcx.server.RcxServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import sun.misc.Signal;
 
-/** {@code rcx server}: runs a server until SIGTERM or SIGINT, then shuts down gracefully and exits 0. */
+/**
+ * {@code rcx server}: runs a server until SIGTERM or SIGINT, then shuts down gracefully and exits
+ * 0.
+ */
 @Command(name = "server", mixinStandardHelpOptions = true, description = "Run an rcx server.")
 final class ServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--data-dir", description = "Users, certificate, key and audit log live here (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data-dir",
+      description = "Users, certificate, key and audit log live here (default: ${DEFAULT-VALUE}).")
   Path dataDir = DataDirs.defaultServerDir();
 
-  @Option(names = "--config", description = "YAML configuration file (optional; see docs/CONFIGURATION.md).")
+  @Option(
+      names = "--config",
+      description = "YAML configuration file (optional; see docs/CONFIGURATION.md).")
   Path config;
 
-  @Option(names = "--bind", description = "Address to listen on (default 127.0.0.1, or the config file's).")
+  @Option(
+      names = "--bind",
+      description = "Address to listen on (default 127.0.0.1, or the config file's).")
   String bind;
 
-  @Option(names = "--port", description = "TCP port (default 7443, or the config file's; 0 picks a free one).")
+  @Option(
+      names = "--port",
+      description = "TCP port (default 7443, or the config file's; 0 picks a free one).")
   Integer port;
 
-  @Option(names = "--commands", description = "Whitelist file (YAML); default: the built-in read-only commands.")
+  @Option(
+      names = "--commands",
+      description = "Whitelist file (YAML); default: the built-in read-only commands.")
   Path commands;
 
-  @Option(names = "--no-tls", description = "Plaintext, for the TLS-vs-plaintext benchmark only; loopback only.")
+  @Option(
+      names = "--no-tls",
+      description = "Plaintext, for the TLS-vs-plaintext benchmark only; loopback only.")
   boolean noTls;
 
   @Override
@@ -52,7 +67,8 @@ final class ServerCommand implements Callable<Integer> {
     }
     if (noTls) {
       cfg = cfg.withTls(cfg.tls().withEnabled(false));
-      err.println("WARNING: --no-tls: traffic, passwords and tokens are NOT encrypted. For benchmarks on loopback only.");
+      err.println(
+          "WARNING: --no-tls: traffic, passwords and tokens are NOT encrypted. For benchmarks on loopback only.");
     }
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
@@ -68,9 +84,13 @@ final class ServerCommand implements Callable<Integer> {
           .takeAuditVerificationKey()
           .ifPresent(
               key -> {
-                out.println("NEW AUDIT LOG " + server.auditLog() + ". Its verification key, shown only this once:");
+                out.println(
+                    "NEW AUDIT LOG "
+                        + server.auditLog()
+                        + ". Its verification key, shown only this once:");
                 out.println("  " + key);
-                out.println("Keep it OFF this machine; `rcx audit verify --key KEY` then proves sealed records were not altered.");
+                out.println(
+                    "Keep it OFF this machine; `rcx audit verify --key KEY` then proves sealed records were not altered.");
               });
       out.flush();
       stop.await();

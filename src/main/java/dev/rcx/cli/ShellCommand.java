@@ -13,8 +13,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code rcx shell}: log in once, then run whitelisted commands line by line until EOF or {@code exit}. */
-@Command(name = "shell", mixinStandardHelpOptions = true, description = "Log in once, then run many commands.")
+/**
+ * {@code rcx shell}: log in once, then run whitelisted commands line by line until EOF or {@code
+ * exit}.
+ */
+@Command(
+    name = "shell",
+    mixinStandardHelpOptions = true,
+    description = "Log in once, then run many commands.")
 final class ShellCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions connection;
@@ -23,13 +29,23 @@ final class ShellCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    // With --password-stdin the first line is the password and the rest are commands: share one reader.
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    // With --password-stdin the first line is the password and the rest are commands: share one
+    // reader.
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     boolean interactive = System.console() != null;
     try (RcxClient client = connection.connectAndLogin(new ReaderInputStream(in), err)) {
       if (interactive) {
-        out.println("Connected to " + connection.host + ":" + connection.port + " (" + client.transport()
-            + ") as " + connection.user + ". Type 'help' for help, 'exit' to leave.");
+        out.println(
+            "Connected to "
+                + connection.host
+                + ":"
+                + connection.port
+                + " ("
+                + client.transport()
+                + ") as "
+                + connection.user
+                + ". Type 'help' for help, 'exit' to leave.");
       }
       int last = ExitCodes.OK;
       while (true) {
@@ -45,13 +61,18 @@ final class ShellCommand implements Callable<Integer> {
           continue;
         }
         if (line.strip().equals("help")) {
-          out.println("Type a whitelisted command line, e.g. 'uptime' or 'ls -la /tmp'. No shell runs it: quotes");
-          out.println("group words, and ; | & $ ` are refused unless quoted. 'exit' logs out and leaves.");
+          out.println(
+              "Type a whitelisted command line, e.g. 'uptime' or 'ls -la /tmp'. No shell runs it: quotes");
+          out.println(
+              "group words, and ; | & $ ` are refused unless quoted. 'exit' logs out and leaves.");
           continue;
         }
         Response r = client.exec(line, java.util.List.of());
         last = Replies.print(r, out, err);
-        if (r instanceof Response.CommandOutput o && o.exitCode() != null && o.exitCode() != 0 && interactive) {
+        if (r instanceof Response.CommandOutput o
+            && o.exitCode() != null
+            && o.exitCode() != 0
+            && interactive) {
           err.println("[exit " + o.exitCode() + "]");
         }
         if (r instanceof Response.Error e && RcxClient.needsLogin(e.code())) {
@@ -61,7 +82,8 @@ final class ShellCommand implements Callable<Integer> {
       client.logout();
       return last;
     } catch (IOException e) {
-      throw new CliException(ExitCodes.CONNECTION_FAILED, "connection lost: " + ConnectionOptions.rootMessage(e));
+      throw new CliException(
+          ExitCodes.CONNECTION_FAILED, "connection lost: " + ConnectionOptions.rootMessage(e));
     }
   }
 

@@ -21,7 +21,12 @@ import picocli.CommandLine.Spec;
     name = "user",
     mixinStandardHelpOptions = true,
     description = "Manage users (a running server picks up changes without a restart).",
-    subcommands = {UserCommand.Add.class, UserCommand.Remove.class, UserCommand.ListUsers.class, UserCommand.Passwd.class})
+    subcommands = {
+      UserCommand.Add.class,
+      UserCommand.Remove.class,
+      UserCommand.ListUsers.class,
+      UserCommand.Passwd.class
+    })
 final class UserCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -34,7 +39,9 @@ final class UserCommand implements Runnable {
   static class Base {
     @Spec CommandSpec spec;
 
-    @Option(names = "--data-dir", description = "The server's data directory (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--data-dir",
+        description = "The server's data directory (default: ${DEFAULT-VALUE}).")
     Path dataDir = DataDirs.defaultServerDir();
 
     UserStore store() throws IOException {
@@ -46,9 +53,13 @@ final class UserCommand implements Runnable {
     }
   }
 
-  @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a user; the password is prompted for.")
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
+      description = "Add a user; the password is prompted for.")
   static final class Add extends Base implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
 
     @Option(names = "--roles", split = ",", description = "Comma-separated roles, e.g. ops,admin.")
     List<String> roles = List.of();
@@ -61,7 +72,11 @@ final class UserCommand implements Runnable {
       char[] password = Passwords.readNew(passwordStdin, System.in);
       try {
         User u = store().add(name, password, new LinkedHashSet<>(roles));
-        out().println("added user " + u.name() + (u.roles().isEmpty() ? "" : " with roles " + String.join(",", u.roles())));
+        out()
+            .println(
+                "added user "
+                    + u.name()
+                    + (u.roles().isEmpty() ? "" : " with roles " + String.join(",", u.roles())));
       } finally {
         Arrays.fill(password, '\0');
       }
@@ -71,7 +86,8 @@ final class UserCommand implements Runnable {
 
   @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a user.")
   static final class Remove extends Base implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
 
     @Override
     public Integer call() throws IOException {
@@ -81,7 +97,10 @@ final class UserCommand implements Runnable {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List users and their roles.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List users and their roles.")
   static final class ListUsers extends Base implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
@@ -93,9 +112,13 @@ final class UserCommand implements Runnable {
     }
   }
 
-  @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Change a user's password.")
+  @Command(
+      name = "passwd",
+      mixinStandardHelpOptions = true,
+      description = "Change a user's password.")
   static final class Passwd extends Base implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
 
     @Option(names = "--password-stdin", description = "Read the password from standard input.")
     boolean passwordStdin;

@@ -24,8 +24,9 @@ import javax.net.ssl.SSLSocket;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A connection to an rcx server and a typed API over the protocol. One request at a time; not thread-safe (use one
- * client per thread). A session token obtained here may be reused on another connection with {@link #useToken}.
+ * A connection to an rcx server and a typed API over the protocol. One request at a time; not
+ * thread-safe (use one client per thread). A session token obtained here may be reused on another
+ * connection with {@link #useToken}.
  *
  * <pre>{@code
  * try (RcxClient c = RcxClient.connect(Endpoint.tls("host", 7443, sslContext, params))) {
@@ -35,7 +36,9 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class RcxClient implements AutoCloseable {
-  /** Replies carry command output (capped per stream by the server), JSON-escaped; allow generously. */
+  /**
+   * Replies carry command output (capped per stream by the server), JSON-escaped; allow generously.
+   */
   private static final int MAX_REPLY_BYTES = 64 * 1024 * 1024;
 
   private final Socket socket;
@@ -56,7 +59,8 @@ public final class RcxClient implements AutoCloseable {
    * Where and how to connect.
    *
    * @param sslContext null for plaintext (benchmarks only)
-   * @param sslParameters protocol and hostname-check settings for TLS, or null for the context's defaults
+   * @param sslParameters protocol and hostname-check settings for TLS, or null for the context's
+   *     defaults
    */
   public record Endpoint(
       String host,
@@ -72,7 +76,8 @@ public final class RcxClient implements AutoCloseable {
       }
     }
 
-    public static Endpoint tls(String host, int port, SSLContext ctx, @Nullable SSLParameters params) {
+    public static Endpoint tls(
+        String host, int port, SSLContext ctx, @Nullable SSLParameters params) {
       return new Endpoint(host, port, ctx, params, Duration.ofSeconds(10), Duration.ofMinutes(10));
     }
 
@@ -81,7 +86,9 @@ public final class RcxClient implements AutoCloseable {
     }
   }
 
-  /** Opens a TCP connection and, for TLS, completes the handshake (so trust failures surface here). */
+  /**
+   * Opens a TCP connection and, for TLS, completes the handshake (so trust failures surface here).
+   */
   public static RcxClient connect(Endpoint e) throws IOException {
     Socket raw = new Socket();
     try {
@@ -91,7 +98,8 @@ public final class RcxClient implements AutoCloseable {
       if (e.sslContext() == null) {
         return new RcxClient(raw, 0);
       }
-      SSLSocket tls = (SSLSocket) e.sslContext().getSocketFactory().createSocket(raw, e.host(), e.port(), true);
+      SSLSocket tls =
+          (SSLSocket) e.sslContext().getSocketFactory().createSocket(raw, e.host(), e.port(), true);
       if (e.sslParameters() != null) {
         tls.setSSLParameters(e.sslParameters());
       }
@@ -117,22 +125,28 @@ public final class RcxClient implements AutoCloseable {
     return "plaintext";
   }
 
-  /** Logs in with a password (hashed here with SHA-256, as the protocol requires); remembers the token on success. */
+  /**
+   * Logs in with a password (hashed here with SHA-256, as the protocol requires); remembers the
+   * token on success.
+   */
   public Response.AuthResponse login(String username, char[] password) throws IOException {
     return loginWithHash(username, sha256Hex(password));
   }
 
   /** Logs in with an already computed password hash. */
-  public Response.AuthResponse loginWithHash(String username, String passwordSha256Hex) throws IOException {
-    return authenticate(new Request.Auth(username, Objects.requireNonNull(passwordSha256Hex, "hash"), null));
+  public Response.AuthResponse loginWithHash(String username, String passwordSha256Hex)
+      throws IOException {
+    return authenticate(
+        new Request.Auth(username, Objects.requireNonNull(passwordSha256Hex, "hash"), null));
   }
 
   /**
-   * Logs in without a password: the client certificate this connection presented (its {@link Endpoint#sslContext()}
-   * was built with {@code ClientTls.context(trust, identity)}) must name {@code username} and be trusted by the
-   * server's {@code tls.client_ca}. Fails with AUTH_FAILED otherwise, and with INVALID_REQUEST when the connection
-   * carries no verified certificate. On such a connection {@link #login} works too and then needs both the certificate
-   * and the password to be right.
+   * Logs in without a password: the client certificate this connection presented (its {@link
+   * Endpoint#sslContext()} was built with {@code ClientTls.context(trust, identity)}) must name
+   * {@code username} and be trusted by the server's {@code tls.client_ca}. Fails with AUTH_FAILED
+   * otherwise, and with INVALID_REQUEST when the connection carries no verified certificate. On
+   * such a connection {@link #login} works too and then needs both the certificate and the password
+   * to be right.
    */
   public Response.AuthResponse loginWithCertificate(String username) throws IOException {
     return authenticate(new Request.Auth(username, null, null));
@@ -163,8 +177,9 @@ public final class RcxClient implements AutoCloseable {
   }
 
   /**
-   * Runs a command: {@code command} is split into words by the server (quotes honoured, never a shell); {@code args}
-   * are appended literally. Returns a {@link Response.CommandOutput} or a {@link Response.Error}.
+   * Runs a command: {@code command} is split into words by the server (quotes honoured, never a
+   * shell); {@code args} are appended literally. Returns a {@link Response.CommandOutput} or a
+   * {@link Response.Error}.
    */
   public Response exec(String command, List<String> args) throws IOException {
     if (token == null) {

@@ -14,9 +14,10 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads a server configuration file (YAML). Every key is optional and falls back to {@link ServerConfig#defaults()};
- * an unknown key, a wrong type or an out-of-range value is an error naming the file, the key and the value. Relative
- * paths are resolved against the file's directory. docs/CONFIGURATION.md lists every key.
+ * Reads a server configuration file (YAML). Every key is optional and falls back to {@link
+ * ServerConfig#defaults()}; an unknown key, a wrong type or an out-of-range value is an error
+ * naming the file, the key and the value. Relative paths are resolved against the file's directory.
+ * docs/CONFIGURATION.md lists every key.
  */
 public final class ConfigLoader {
   private static final ObjectMapper YAML = new YAMLMapper();
@@ -55,7 +56,8 @@ public final class ConfigLoader {
             t.path("certificate", base),
             t.path("key", base),
             ServerConfig.ClientAuth.valueOf(
-                t.choice("client_auth", "none", Set.of("none", "optional", "required")).toUpperCase(Locale.ROOT)),
+                t.choice("client_auth", "none", Set.of("none", "optional", "required"))
+                    .toUpperCase(Locale.ROOT)),
             t.path("client_ca", base));
     ServerConfig.Limits dl = d.limits();
     Node l = root.child("limits");
@@ -111,18 +113,21 @@ public final class ConfigLoader {
       if (c != null && !c.isNull() && !c.isObject()) {
         throw new ConfigException(prefix + key + ": expected a mapping of settings");
       }
-      return new Node(file, prefix + key + ".", c == null || c.isNull() ? YAML.createObjectNode() : c);
+      return new Node(
+          file, prefix + key + ".", c == null || c.isNull() ? YAML.createObjectNode() : c);
     }
 
     void allow(String... keys) {
       if (!node.isObject()) {
-        throw new ConfigException((prefix.isEmpty() ? "top level" : prefix) + ": expected a mapping of settings");
+        throw new ConfigException(
+            (prefix.isEmpty() ? "top level" : prefix) + ": expected a mapping of settings");
       }
       Set<String> allowed = Set.of(keys);
       for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
         String key = it.next();
         if (!allowed.contains(key)) {
-          throw new ConfigException(prefix + key + ": unknown setting; known ones are " + String.join(", ", keys));
+          throw new ConfigException(
+              prefix + key + ": unknown setting; known ones are " + String.join(", ", keys));
         }
       }
     }
@@ -146,7 +151,8 @@ public final class ConfigLoader {
     String choice(String key, String fallback, Set<String> choices) {
       String v = string(key, fallback).toLowerCase(Locale.ROOT);
       if (!choices.contains(v)) {
-        throw new ConfigException(prefix + key + ": expected one of " + choices + ", but got '" + v + "'");
+        throw new ConfigException(
+            prefix + key + ": expected one of " + choices + ", but got '" + v + "'");
       }
       return v;
     }

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses and prints human durations: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 8h}, {@code 1d}. */
+/**
+ * Parses and prints human durations: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 8h}, {@code
+ * 1d}.
+ */
 public final class Durations {
   private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 

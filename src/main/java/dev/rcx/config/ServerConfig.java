@@ -6,8 +6,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything a server needs, immutable and validated where it is built. {@link #defaults()} is safe: loopback only,
- * TLS 1.3 only, bounded connections, lines, timeouts and concurrent commands.
+ * Everything a server needs, immutable and validated where it is built. {@link #defaults()} is
+ * safe: loopback only, TLS 1.3 only, bounded connections, lines, timeouts and concurrent commands.
  *
  * @param bind address to listen on
  * @param port TCP port; 0 picks a free one
@@ -18,7 +18,13 @@ import org.jspecify.annotations.Nullable;
  * @param audit audit-log settings
  */
 public record ServerConfig(
-    String bind, int port, Tls tls, Limits limits, Sessions sessions, @Nullable Path commandsFile, Audit audit) {
+    String bind,
+    int port,
+    Tls tls,
+    Limits limits,
+    Sessions sessions,
+    @Nullable Path commandsFile,
+    Audit audit) {
 
   public static final int DEFAULT_PORT = 7443;
 
@@ -35,7 +41,13 @@ public record ServerConfig(
 
   public static ServerConfig defaults() {
     return new ServerConfig(
-        "127.0.0.1", DEFAULT_PORT, Tls.defaults(), Limits.defaults(), Sessions.defaults(), null, Audit.defaults());
+        "127.0.0.1",
+        DEFAULT_PORT,
+        Tls.defaults(),
+        Limits.defaults(),
+        Sessions.defaults(),
+        null,
+        Audit.defaults());
   }
 
   public ServerConfig withBind(String newBind) {
@@ -74,9 +86,11 @@ public record ServerConfig(
   }
 
   /**
-   * @param enabled false only for the plaintext benchmark comparison; refused on non-loopback addresses
+   * @param enabled false only for the plaintext benchmark comparison; refused on non-loopback
+   *     addresses
    * @param allowTls12 also accept TLS 1.2 with ECDHE and AEAD suites
-   * @param certificate PEM certificate chain, or null to generate a self-signed one in the data directory
+   * @param certificate PEM certificate chain, or null to generate a self-signed one in the data
+   *     directory
    * @param key PEM private key matching {@code certificate}
    * @param clientAuth whether clients must present certificates
    * @param clientCa PEM file of CAs trusted for client certificates
@@ -115,7 +129,8 @@ public record ServerConfig(
    * @param lineTimeout a line that starts but does not end within this time closes the connection
    * @param maxConcurrentCommands commands running at once across all clients
    * @param commandQueueWait how long a command may wait for a free slot before SERVER_BUSY
-   * @param shutdownGrace on shutdown, how long running commands may go on before their process trees are killed
+   * @param shutdownGrace on shutdown, how long running commands may go on before their process
+   *     trees are killed
    */
   public record Limits(
       int maxConnections,
@@ -141,11 +156,13 @@ public record ServerConfig(
       positive("limits.line_timeout", lineTimeout);
       positive("limits.max_concurrent_commands", maxConcurrentCommands);
       if (commandQueueWait.isNegative()) {
-        throw new ConfigException("limits.command_queue_wait: must not be negative, but was " + commandQueueWait);
+        throw new ConfigException(
+            "limits.command_queue_wait: must not be negative, but was " + commandQueueWait);
       }
       if (shutdownGrace.isNegative()) {
         throw new ConfigException(
-            "limits.shutdown_grace: must not be negative, but was " + Durations.format(shutdownGrace));
+            "limits.shutdown_grace: must not be negative, but was "
+                + Durations.format(shutdownGrace));
       }
     }
 
@@ -200,7 +217,8 @@ public record ServerConfig(
    * @param bindToAddress a token is only valid from the address that logged in
    * @param maxSessions live sessions at most; the oldest is evicted beyond this
    */
-  public record Sessions(Duration idleTimeout, Duration lifetime, boolean bindToAddress, int maxSessions) {
+  public record Sessions(
+      Duration idleTimeout, Duration lifetime, boolean bindToAddress, int maxSessions) {
     public Sessions {
       positive("sessions.idle_timeout", idleTimeout);
       positive("sessions.lifetime", lifetime);
@@ -214,7 +232,10 @@ public record ServerConfig(
 
   /** How hard the audit log tries to survive a crash; see docs/SECURITY.md. */
   public enum Durability {
-    /** Each record is handed to the OS before the response: survives a crash of rcx, not a power loss. */
+    /**
+     * Each record is handed to the OS before the response: survives a crash of rcx, not a power
+     * loss.
+     */
     FLUSH,
     /** Each record is on disk (fsync, group commit) before the response: survives a power loss. */
     FSYNC

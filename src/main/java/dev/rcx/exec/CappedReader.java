@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Drains one blocking output stream of a process into an {@link OutputCapture}, reading (and discarding) past the cap
- * so the child never blocks on a full pipe. Runs on its own thread.
+ * Drains one blocking output stream of a process into an {@link OutputCapture}, reading (and
+ * discarding) past the cap so the child never blocks on a full pipe. Runs on its own thread.
  */
 final class CappedReader implements Runnable {
   private final InputStream in;

@@ -3,25 +3,34 @@ package dev.rcx.exec;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A process started by a {@link Launcher}. Thread-safe. Callbacks on the futures run on the launcher's own threads and
- * must not block.
+ * A process started by a {@link Launcher}. Thread-safe. Callbacks on the futures run on the
+ * launcher's own threads and must not block.
  */
 interface Child {
   long pid();
 
   /**
-   * Completes with the exit code once the process has exited and been reaped: its status, or 128 plus the signal number
-   * if a signal ended it.
+   * Completes with the exit code once the process has exited and been reaped: its status, or 128
+   * plus the signal number if a signal ended it.
    */
   CompletableFuture<Integer> exited();
 
-  /** Completes once both output streams have reached end of file or {@link #abandonOutput()} was called. */
+  /**
+   * Completes once both output streams have reached end of file or {@link #abandonOutput()} was
+   * called.
+   */
   CompletableFuture<Void> drained();
 
-  /** Sends SIGKILL to the process and every descendant the launcher can find; nothing once the process is reaped. */
+  /**
+   * Sends SIGKILL to the process and every descendant the launcher can find; nothing once the
+   * process is reaped.
+   */
   void kill();
 
-  /** Stops reading output (something that escaped the kill still holds the pipes); {@link #drained()} completes. */
+  /**
+   * Stops reading output (something that escaped the kill still holds the pipes); {@link
+   * #drained()} completes.
+   */
   void abandonOutput();
 
   OutputCapture stdout();

@@ -20,28 +20,31 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs whitelisted commands as child processes, never through a shell.
  *
- * <p>Each process gets the absolute executable path and the argv from {@link Decision.Allowed}, a fixed minimal
- * environment ({@link #ENVIRONMENT}, nothing inherited), stdin from {@code /dev/null} and the rule's working
- * directory. Standard output and error are read concurrently and capped at the rule's {@code max_output}; at the
- * rule's timeout, or on {@link Execution#cancel()}, the whole process tree is killed.
+ * <p>Each process gets the absolute executable path and the argv from {@link Decision.Allowed}, a
+ * fixed minimal environment ({@link #ENVIRONMENT}, nothing inherited), stdin from {@code /dev/null}
+ * and the rule's working directory. Standard output and error are read concurrently and capped at
+ * the rule's {@code max_output}; at the rule's timeout, or on {@link Execution#cancel()}, the whole
+ * process tree is killed.
  *
- * <p>At most {@code maxConcurrent} commands run at once; a caller waits for a slot (fairly, first come first served) for
- * at most {@code queueWait} and otherwise gets {@link Busy}. Thread-safe.
+ * <p>At most {@code maxConcurrent} commands run at once; a caller waits for a slot (fairly, first
+ * come first served) for at most {@code queueWait} and otherwise gets {@link Busy}. Thread-safe.
  *
- * <p>How processes are started is the launcher's business, chosen by the system property {@code rcx.exec.launcher}
- * ({@code auto}, {@code native}, {@code jdk}; see {@link #launcherName()}). The native launcher calls glibc's
- * {@code posix_spawn} directly and reads all pipes on one thread; it also puts each command in its own process group and
- * kills what is left of that group when the command exits. The JDK launcher is {@link ProcessBuilder}.
+ * <p>How processes are started is the launcher's business, chosen by the system property {@code
+ * rcx.exec.launcher} ({@code auto}, {@code native}, {@code jdk}; see {@link #launcherName()}). The
+ * native launcher calls glibc's {@code posix_spawn} directly and reads all pipes on one thread; it
+ * also puts each command in its own process group and kills what is left of that group when the
+ * command exits. The JDK launcher is {@link ProcessBuilder}.
  */
 public final class CommandExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(CommandExecutor.class);
 
   /** The complete environment of every child process. */
-  public static final Map<String, String> ENVIRONMENT = Map.of(
-      "PATH", "/usr/bin:/bin",
-      "LANG", "C.UTF-8",
-      "LC_ALL", "C.UTF-8",
-      "HOME", "/");
+  public static final Map<String, String> ENVIRONMENT =
+      Map.of(
+          "PATH", "/usr/bin:/bin",
+          "LANG", "C.UTF-8",
+          "LC_ALL", "C.UTF-8",
+          "HOME", "/");
 
   private final Semaphore permits;
   private final Duration queueWait;
@@ -50,7 +53,8 @@ public final class CommandExecutor {
 
   /**
    * @param maxConcurrent how many commands may run at once, at least 1
-   * @param queueWait how long {@link #start} waits for a free slot before returning {@link Busy}; zero or more
+   * @param queueWait how long {@link #start} waits for a free slot before returning {@link Busy};
+   *     zero or more
    */
   public CommandExecutor(int maxConcurrent, Duration queueWait) {
     this(maxConcurrent, queueWait, Launchers.configured());
@@ -69,12 +73,12 @@ public final class CommandExecutor {
   }
 
   /**
-   * Starts {@code argv} under {@code rule}'s limits. Blocks only while waiting for a free slot. Launch failures,
-   * {@link Busy} and an interrupt while waiting for a slot ({@link Cancelled}) come back as an already finished
-   * {@link Execution}.
+   * Starts {@code argv} under {@code rule}'s limits. Blocks only while waiting for a free slot.
+   * Launch failures, {@link Busy} and an interrupt while waiting for a slot ({@link Cancelled})
+   * come back as an already finished {@link Execution}.
    *
-   * @param argv the executable path (must equal {@code rule.executable()}), then its arguments; normally
-   *     {@link Decision.Allowed#argv()}
+   * @param argv the executable path (must equal {@code rule.executable()}), then its arguments;
+   *     normally {@link Decision.Allowed#argv()}
    * @throws IllegalArgumentException if {@code argv} does not start with the rule's executable
    */
   public Execution start(CommandRule rule, List<String> argv) {
@@ -82,7 +86,12 @@ public final class CommandExecutor {
     List<String> command = List.copyOf(argv);
     if (command.isEmpty() || !command.get(0).equals(rule.executable().toString())) {
       throw new IllegalArgumentException(
-          "argv must start with the executable of rule '" + rule.name() + "' (" + rule.executable() + "): " + command);
+          "argv must start with the executable of rule '"
+              + rule.name()
+              + "' ("
+              + rule.executable()
+              + "): "
+              + command);
     }
     try {
       if (!permits.tryAcquire(queueWait.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -100,7 +109,10 @@ public final class CommandExecutor {
     return start(rule, argv).await();
   }
 
-  /** Which launcher starts the processes: {@code native} (posix_spawn through the foreign function API) or {@code jdk}. */
+  /**
+   * Which launcher starts the processes: {@code native} (posix_spawn through the foreign function
+   * API) or {@code jdk}.
+   */
   public String launcherName() {
     return launcher.name();
   }
@@ -118,25 +130,35 @@ public final class CommandExecutor {
     } catch (IOException e) {
       permits.release();
       LOG.warn("cannot start '{}' ({}): {}", rule.name(), rule.executable(), e.getMessage());
-      return Execution.finished(new LaunchFailed("cannot start " + rule.executable() + ": " + e.getMessage()));
+      return Execution.finished(
+          new LaunchFailed("cannot start " + rule.executable() + ": " + e.getMessage()));
     } catch (RuntimeException e) {
       permits.release();
       throw e;
     }
     running.incrementAndGet();
-    return Execution.launched(child, rule, startNanos, () -> {
-      running.decrementAndGet();
-      permits.release();
-    }, Timers.SHARED);
+    return Execution.launched(
+        child,
+        rule,
+        startNanos,
+        () -> {
+          running.decrementAndGet();
+          permits.release();
+        },
+        Timers.SHARED);
   }
 
-  /** One daemon thread, {@code rcx-exec-timer}, for every execution's timeout, re-kill and drain grace. */
+  /**
+   * One daemon thread, {@code rcx-exec-timer}, for every execution's timeout, re-kill and drain
+   * grace.
+   */
   private static final class Timers {
     static final ScheduledExecutorService SHARED = create();
 
     private static ScheduledExecutorService create() {
-      ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
-          task -> Thread.ofPlatform().daemon().name("rcx-exec-timer").unstarted(task));
+      ScheduledThreadPoolExecutor timers =
+          new ScheduledThreadPoolExecutor(
+              1, task -> Thread.ofPlatform().daemon().name("rcx-exec-timer").unstarted(task));
       timers.setRemoveOnCancelPolicy(true);
       return timers;
     }

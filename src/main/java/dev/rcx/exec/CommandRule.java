@@ -8,11 +8,12 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One whitelisted command: what a caller may type, which executable runs, and the limits it runs under.
+ * One whitelisted command: what a caller may type, which executable runs, and the limits it runs
+ * under.
  *
- * <p>Instances are normally built by {@link Whitelist#load} or {@link Whitelist#defaults}; tests may build them
- * directly. The constructor checks values that need no file system (the loader also checks that the executable and
- * the working directory exist).
+ * <p>Instances are normally built by {@link Whitelist#load} or {@link Whitelist#defaults}; tests
+ * may build them directly. The constructor checks values that need no file system (the loader also
+ * checks that the executable and the working directory exist).
  *
  * @param name what the caller types as the first word, matching {@value #NAME_PATTERN}
  * @param executable absolute path of the program that runs; never a shell lookup
@@ -68,14 +69,24 @@ public record CommandRule(
     require(executable.isAbsolute(), "path '%s' must be absolute", executable);
     require(workdir.isAbsolute(), "workdir '%s' must be absolute", workdir);
     require(maxArgs >= 0, "max_args must be >= 0, was %d", maxArgs);
-    require(maxArgs == 0 || !argPatterns.isEmpty(),
-        "max_args is %d but arg_patterns is empty, so no argument could ever be accepted", maxArgs);
+    require(
+        maxArgs == 0 || !argPatterns.isEmpty(),
+        "max_args is %d but arg_patterns is empty, so no argument could ever be accepted",
+        maxArgs);
     require(timeout.isPositive(), "timeout must be positive, was %s", timeout);
-    require(maxOutputBytes >= 0 && maxOutputBytes <= MAX_OUTPUT_LIMIT,
-        "max_output must be between 0 and %d, was %d", MAX_OUTPUT_LIMIT, maxOutputBytes);
-    require(!users.isEmpty() || !roles.isEmpty(), "users and roles are both empty, so nobody could run it");
+    require(
+        maxOutputBytes >= 0 && maxOutputBytes <= MAX_OUTPUT_LIMIT,
+        "max_output must be between 0 and %d, was %d",
+        MAX_OUTPUT_LIMIT,
+        maxOutputBytes);
+    require(
+        !users.isEmpty() || !roles.isEmpty(),
+        "users and roles are both empty, so nobody could run it");
     for (String arg : fixedArgs) {
-      require(Values.controlChar(arg) < 0, "args entry %s contains a control character", Values.show(arg));
+      require(
+          Values.controlChar(arg) < 0,
+          "args entry %s contains a control character",
+          Values.show(arg));
     }
   }
 

@@ -1,9 +1,9 @@
 package dev.rcx.exec;
 
 /**
- * A command line that {@link CommandWords#split} refuses: an unquoted shell operator, a control character, an
- * unterminated quote, or a line over the size limits. The message is meant for the caller and names the problem and,
- * where there is one, the 1-based column.
+ * A command line that {@link CommandWords#split} refuses: an unquoted shell operator, a control
+ * character, an unterminated quote, or a line over the size limits. The message is meant for the
+ * caller and names the problem and, where there is one, the 1-based column.
  */
 public final class CommandSyntaxException extends Exception {
   private final int column;
@@ -13,7 +13,9 @@ public final class CommandSyntaxException extends Exception {
     this.column = column;
   }
 
-  /** The 1-based column of the offending character, or 0 when the problem concerns the whole line. */
+  /**
+   * The 1-based column of the offending character, or 0 when the problem concerns the whole line.
+   */
   public int column() {
     return column;
   }

@@ -7,16 +7,18 @@ import java.util.List;
 /**
  * Splits a command line into words the way a POSIX shell splits them, without expanding anything.
  *
- * <p>Rules: spaces and tabs separate words. Outside quotes a backslash makes the next character literal. Inside single
- * quotes every character is literal. Inside double quotes every character is literal except that {@code \"} and
- * {@code \\} stand for {@code "} and {@code \}. Quoted and unquoted parts that touch form one word, so
- * {@code a'b'"c"} is {@code abc} and {@code ''} is an empty word.
+ * <p>Rules: spaces and tabs separate words. Outside quotes a backslash makes the next character
+ * literal. Inside single quotes every character is literal. Inside double quotes every character is
+ * literal except that {@code \"} and {@code \\} stand for {@code "} and {@code \}. Quoted and
+ * unquoted parts that touch form one word, so {@code a'b'"c"} is {@code abc} and {@code ''} is an
+ * empty word.
  *
  * <p>rcx never hands a command to a shell, so an unquoted shell operator or expansion character
- * ({@code ; | & < > ( ) ` $ * ? [ ] { } ~}, and {@code #} at the start of a word) would not do what the caller expects.
- * Such a character is rejected rather than passed on silently; quoting it passes it literally. Control characters
- * (below U+0020 except tab, and U+007F) are rejected everywhere, quoted or not. Lines over {@value #MAX_BYTES} UTF-8
- * bytes or with more than {@value #MAX_WORDS} words are rejected.
+ * ({@code ; | & < > ( ) ` $ * ? [ ] { } ~}, and {@code #} at the start of a word) would not do what
+ * the caller expects. Such a character is rejected rather than passed on silently; quoting it
+ * passes it literally. Control characters (below U+0020 except tab, and U+007F) are rejected
+ * everywhere, quoted or not. Lines over {@value #MAX_BYTES} UTF-8 bytes or with more than {@value
+ * #MAX_WORDS} words are rejected.
  */
 public final class CommandWords {
   /** Largest accepted line, in UTF-8 bytes. */
@@ -33,8 +35,9 @@ public final class CommandWords {
    * Splits {@code line} into words.
    *
    * @return the words, at least one, never null
-   * @throws CommandSyntaxException if the line is blank, too long, has too many words, contains a control character or
-   *     an unquoted shell operator, or ends inside a quote or after a backslash
+   * @throws CommandSyntaxException if the line is blank, too long, has too many words, contains a
+   *     control character or an unquoted shell operator, or ends inside a quote or after a
+   *     backslash
    */
   public static List<String> split(String line) throws CommandSyntaxException {
     checkLength(line);
@@ -109,7 +112,9 @@ public final class CommandWords {
         if (c == '"') {
           return;
         }
-        if (c == '\\' && pos < line.length() && (line.charAt(pos) == '"' || line.charAt(pos) == '\\')) {
+        if (c == '\\'
+            && pos < line.length()
+            && (line.charAt(pos) == '"' || line.charAt(pos) == '\\')) {
           c = line.charAt(pos++);
         }
         word.append(c);
@@ -139,8 +144,14 @@ public final class CommandWords {
     private void checkUnquoted(char c) throws CommandSyntaxException {
       if (SHELL_CHARS.indexOf(c) >= 0 || (c == '#' && !inWord)) {
         throw new CommandSyntaxException(
-            "'" + c + "' at column " + (pos + 1) + " is not allowed: rcx never runs commands through a shell,"
-                + " so shell operators and expansions have no effect; quote it ('" + c + "') to pass it literally",
+            "'"
+                + c
+                + "' at column "
+                + (pos + 1)
+                + " is not allowed: rcx never runs commands through a shell,"
+                + " so shell operators and expansions have no effect; quote it ('"
+                + c
+                + "') to pass it literally",
             pos + 1);
       }
     }
@@ -166,7 +177,8 @@ public final class CommandWords {
       if ((c < 0x20 && c != '\t') || c == 0x7f) {
         String what = c == '\n' || c == '\r' ? "line break" : "control character";
         throw new CommandSyntaxException(
-            String.format("%s U+%04X at column %d is not allowed: rcx runs a single command and never uses a shell",
+            String.format(
+                "%s U+%04X at column %d is not allowed: rcx runs a single command and never uses a shell",
                 what, (int) c, at + 1),
             at + 1);
       }

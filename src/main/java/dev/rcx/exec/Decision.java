@@ -23,7 +23,8 @@ public sealed interface Decision {
    * The command may not run.
    *
    * @param reason the category, suitable for an error code
-   * @param message for the caller: names the command and, for arguments, the index and (shortened) value
+   * @param message for the caller: names the command and, for arguments, the index and (shortened)
+   *     value
    */
   record Denied(DenialReason reason, String message) implements Decision {
     public Denied {

@@ -19,25 +19,35 @@ final class DefaultCommands {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
   static final int MAX_OUTPUT = 1024 * 1024;
 
-  // Path words may not start with '-' (no option injection); '..' is refused by the whitelist itself.
+  // Path words may not start with '-' (no option injection); '..' is refused by the whitelist
+  // itself.
   private static final String ABSOLUTE_PATH = "/[A-Za-z0-9._/-]*";
   private static final String PATH = "[A-Za-z0-9._/][A-Za-z0-9._/-]*";
   private static final String PRINTABLE = "[\\p{L}\\p{M}\\p{N}\\p{P}\\p{S}\\p{Zs}]*";
 
   private record Spec(String name, int maxArgs, boolean allowDotDot, String... patterns) {}
 
-  // Deliberately absent: flags that read files (date -f/-r), set state (date -s, hostname NAME) or loop (free -s/-c).
-  private static final List<Spec> SPECS = List.of(
-      new Spec("echo", 16, true, PRINTABLE),
-      new Spec("date", 4, false, "-u", "-R", "-I(date|hours|minutes|seconds|ns)?", "\\+[A-Za-z0-9%:._, /-]{0,64}"),
-      new Spec("uptime", 1, false, "-[ps]"),
-      new Spec("hostname", 0, false),
-      new Spec("whoami", 0, false),
-      new Spec("id", 4, false, "-[ugGnr]+", "[a-z_][a-z0-9_.-]{0,31}"),
-      new Spec("uname", 2, false, "-[asnrvmpio]+"),
-      new Spec("df", 8, false, "-[hHiTlPk]+", ABSOLUTE_PATH),
-      new Spec("free", 2, false, "-[bkmghtw]+"),
-      new Spec("ls", 8, false, "-[lahtrRSd1F]+", PATH));
+  // Deliberately absent: flags that read files (date -f/-r), set state (date -s, hostname NAME) or
+  // loop (free -s/-c).
+  private static final List<Spec> SPECS =
+      List.of(
+          new Spec("echo", 16, true, PRINTABLE),
+          new Spec(
+              "date",
+              4,
+              false,
+              "-u",
+              "-R",
+              "-I(date|hours|minutes|seconds|ns)?",
+              "\\+[A-Za-z0-9%:._, /-]{0,64}"),
+          new Spec("uptime", 1, false, "-[ps]"),
+          new Spec("hostname", 0, false),
+          new Spec("whoami", 0, false),
+          new Spec("id", 4, false, "-[ugGnr]+", "[a-z_][a-z0-9_.-]{0,31}"),
+          new Spec("uname", 2, false, "-[asnrvmpio]+"),
+          new Spec("df", 8, false, "-[hHiTlPk]+", ABSOLUTE_PATH),
+          new Spec("free", 2, false, "-[bkmghtw]+"),
+          new Spec("ls", 8, false, "-[lahtrRSd1F]+", PATH));
 
   private DefaultCommands() {}
 
@@ -50,9 +60,19 @@ final class DefaultCommands {
         LOG.warn("default command '{}' left out: no executable in {}", spec.name(), dirs);
         continue;
       }
-      rules.add(new CommandRule(spec.name(), exe.get(), List.of(), spec.maxArgs(),
-          Stream.of(spec.patterns()).map(Pattern::compile).toList(), TIMEOUT, MAX_OUTPUT,
-          Set.of(CommandRule.EVERY_USER), Set.of(), Path.of("/"), spec.allowDotDot()));
+      rules.add(
+          new CommandRule(
+              spec.name(),
+              exe.get(),
+              List.of(),
+              spec.maxArgs(),
+              Stream.of(spec.patterns()).map(Pattern::compile).toList(),
+              TIMEOUT,
+              MAX_OUTPUT,
+              Set.of(CommandRule.EVERY_USER),
+              Set.of(),
+              Path.of("/"),
+              spec.allowDotDot()));
     }
     return rules;
   }

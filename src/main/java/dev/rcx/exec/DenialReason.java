@@ -4,6 +4,9 @@ package dev.rcx.exec;
 public enum DenialReason {
   /** The command name is not whitelisted, or this user and these roles may not run it. */
   COMMAND_NOT_ALLOWED,
-  /** Too many arguments, or an argument that matches no pattern, has a {@code ..} segment or a control character. */
+  /**
+   * Too many arguments, or an argument that matches no pattern, has a {@code ..} segment or a
+   * control character.
+   */
   ARGUMENT_NOT_ALLOWED
 }

@@ -6,7 +6,10 @@ import java.util.Objects;
 /** How a command run by {@link CommandExecutor} ended. */
 public sealed interface ExecResult {
 
-  /** The process exited by itself (possibly with a non-zero code, possibly killed by a signal from outside). */
+  /**
+   * The process exited by itself (possibly with a non-zero code, possibly killed by a signal from
+   * outside).
+   */
   record Completed(int exitCode, Output output, Duration duration) implements ExecResult {
     public Completed {
       Objects.requireNonNull(output, "output");
@@ -14,7 +17,10 @@ public sealed interface ExecResult {
     }
   }
 
-  /** The rule's timeout passed; the whole process tree was killed. {@code output} is what came before. */
+  /**
+   * The rule's timeout passed; the whole process tree was killed. {@code output} is what came
+   * before.
+   */
   record TimedOut(Output output, Duration duration) implements ExecResult {
     public TimedOut {
       Objects.requireNonNull(output, "output");
@@ -30,14 +36,20 @@ public sealed interface ExecResult {
     }
   }
 
-  /** The process could not be started (for example the executable vanished); {@code reason} says why. */
+  /**
+   * The process could not be started (for example the executable vanished); {@code reason} says
+   * why.
+   */
   record LaunchFailed(String reason) implements ExecResult {
     public LaunchFailed {
       Objects.requireNonNull(reason, "reason");
     }
   }
 
-  /** Every execution slot stayed taken for longer than the executor's queue wait; nothing was started. */
+  /**
+   * Every execution slot stayed taken for longer than the executor's queue wait; nothing was
+   * started.
+   */
   record Busy() implements ExecResult {}
 
   /**
@@ -49,7 +61,8 @@ public sealed interface ExecResult {
    * @param stderrBytes how many bytes the process wrote to standard error in total
    * @param truncated whether either stream had more bytes than were kept
    */
-  record Output(String stdout, String stderr, long stdoutBytes, long stderrBytes, boolean truncated) {
+  record Output(
+      String stdout, String stderr, long stdoutBytes, long stderrBytes, boolean truncated) {
     /** No output at all. */
     public static final Output EMPTY = new Output("", "", 0, 0, false);
 

@@ -16,24 +16,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One command started by {@link CommandExecutor#start}: wait for it with {@link #await()}, stop it with
- * {@link #cancel()}.
+ * One command started by {@link CommandExecutor#start}: wait for it with {@link #await()}, stop it
+ * with {@link #cancel()}.
  *
  * <p>Threads: an execution owns none. The launcher's threads report the exit and the end of output
- * ({@link Child#exited()}, {@link Child#drained()}); the executor's timer thread fires the timeout, the re-kill and the
- * drain grace. Which of exit, timeout and cancel came first is decided by one compare-and-set on {@link State}, so
- * exactly one outcome wins; the result is published once the process has been reaped and its output read.
+ * ({@link Child#exited()}, {@link Child#drained()}); the executor's timer thread fires the timeout,
+ * the re-kill and the drain grace. Which of exit, timeout and cancel came first is decided by one
+ * compare-and-set on {@link State}, so exactly one outcome wins; the result is published once the
+ * process has been reaped and its output read.
  */
 public final class Execution {
   private static final Logger LOG = LoggerFactory.getLogger(Execution.class);
 
-  /** How long the output may keep flowing after the process exits before the pipes are abandoned. */
+  /**
+   * How long the output may keep flowing after the process exits before the pipes are abandoned.
+   */
   static final Duration DRAIN_GRACE = Duration.ofSeconds(1);
 
   /** How long a killed process gets to disappear before it is killed again. */
   static final Duration KILL_WAIT = Duration.ofSeconds(5);
 
-  private enum State { RUNNING, COMPLETED, TIMED_OUT, CANCELLED }
+  private enum State {
+    RUNNING,
+    COMPLETED,
+    TIMED_OUT,
+    CANCELLED
+  }
 
   private final CompletableFuture<ExecResult> result = new CompletableFuture<>();
   private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
@@ -44,7 +52,11 @@ public final class Execution {
   private final ScheduledExecutorService timers;
   private volatile ScheduledFuture<?> deadline;
 
-  private Execution(Child child, CommandRule rule, long startNanos, Runnable onDone,
+  private Execution(
+      Child child,
+      CommandRule rule,
+      long startNanos,
+      Runnable onDone,
       ScheduledExecutorService timers) {
     this.child = child;
     this.rule = rule;
@@ -62,17 +74,22 @@ public final class Execution {
   }
 
   /** Starts watching {@code child}; {@code onDone} runs once, before the result is published. */
-  static Execution launched(Child child, CommandRule rule, long startNanos, Runnable onDone,
+  static Execution launched(
+      Child child,
+      CommandRule rule,
+      long startNanos,
+      Runnable onDone,
       ScheduledExecutorService timers) {
     Execution execution = new Execution(child, rule, startNanos, onDone, timers);
-    execution.deadline = timers.schedule(execution::onDeadline, rule.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    execution.deadline =
+        timers.schedule(execution::onDeadline, rule.timeout().toNanos(), TimeUnit.NANOSECONDS);
     child.exited().whenComplete(execution::onExit);
     return execution;
   }
 
   /**
-   * Blocks until the command has ended and returns how. If the calling thread is interrupted, the command is
-   * cancelled, the interrupt status is kept, and the (then prompt) result is returned.
+   * Blocks until the command has ended and returns how. If the calling thread is interrupted, the
+   * command is cancelled, the interrupt status is kept, and the (then prompt) result is returned.
    */
   public ExecResult await() {
     boolean interrupted = false;
@@ -95,8 +112,8 @@ public final class Execution {
   }
 
   /**
-   * Kills the process and all its descendants unless the command has already ended; {@link #await()} then returns
-   * {@link Cancelled}. Safe to call from any thread, any number of times.
+   * Kills the process and all its descendants unless the command has already ended; {@link
+   * #await()} then returns {@link Cancelled}. Safe to call from any thread, any number of times.
    */
   public void cancel() {
     if (child != null && state.compareAndSet(State.RUNNING, State.CANCELLED)) {
@@ -127,7 +144,11 @@ public final class Execution {
 
   private void killAgainIfAlive() {
     if (!child.exited().isDone()) {
-      LOG.warn("pid {} ({}) still alive {} after SIGKILL; killing again", child.pid(), rule.name(), KILL_WAIT);
+      LOG.warn(
+          "pid {} ({}) still alive {} after SIGKILL; killing again",
+          child.pid(),
+          rule.name(),
+          KILL_WAIT);
       killTree();
     }
   }
@@ -150,30 +171,42 @@ public final class Execution {
       publish(exitCode, duration);
       return;
     }
-    ScheduledFuture<?> grace = timers.schedule(this::abandonOutput, DRAIN_GRACE.toNanos(), TimeUnit.NANOSECONDS);
-    drained.whenComplete((ignored, error) -> {
-      grace.cancel(/* mayInterruptIfRunning= */ false);
-      publish(exitCode, duration);
-    });
+    ScheduledFuture<?> grace =
+        timers.schedule(this::abandonOutput, DRAIN_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+    drained.whenComplete(
+        (ignored, error) -> {
+          grace.cancel(/* mayInterruptIfRunning= */ false);
+          publish(exitCode, duration);
+        });
   }
 
   private void abandonOutput() {
-    LOG.warn("output pipes of pid {} ({}) still open {} after it exited; something it started holds them",
-        child.pid(), rule.name(), DRAIN_GRACE);
+    LOG.warn(
+        "output pipes of pid {} ({}) still open {} after it exited; something it started holds them",
+        child.pid(),
+        rule.name(),
+        DRAIN_GRACE);
     child.abandonOutput();
   }
 
   private void publish(int exitCode, Duration duration) {
     OutputCapture stdout = child.stdout();
     OutputCapture stderr = child.stderr();
-    Output output = new Output(stdout.text(), stderr.text(), stdout.total(), stderr.total(),
-        stdout.truncated() || stderr.truncated());
-    ExecResult outcome = switch (state.get()) {
-      case COMPLETED -> new Completed(exitCode, output, duration);
-      case TIMED_OUT -> new TimedOut(output, duration);
-      case CANCELLED -> new Cancelled(output, duration);
-      case RUNNING -> throw new IllegalStateException("process exited but state is still RUNNING");
-    };
+    Output output =
+        new Output(
+            stdout.text(),
+            stderr.text(),
+            stdout.total(),
+            stderr.total(),
+            stdout.truncated() || stderr.truncated());
+    ExecResult outcome =
+        switch (state.get()) {
+          case COMPLETED -> new Completed(exitCode, output, duration);
+          case TIMED_OUT -> new TimedOut(output, duration);
+          case CANCELLED -> new Cancelled(output, duration);
+          case RUNNING ->
+              throw new IllegalStateException("process exited but state is still RUNNING");
+        };
     onDone.run();
     result.complete(outcome);
   }

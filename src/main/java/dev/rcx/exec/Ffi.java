@@ -13,19 +13,27 @@ import java.util.Optional;
 /**
  * Calls C library functions through the Foreign Function &amp; Memory API, bound reflectively.
  *
- * <p>Why reflectively: the build targets release 21, where {@code java.lang.foreign} is a preview API that javac refuses
- * without {@code --enable-preview} (and preview class files do not load on later JDKs); from JDK 22 on the API is final
- * and simply there at run time. Everything reflective happens once, in {@link #load()}; what callers get are method
- * handles over primitives only, pointers being {@code long} addresses, so call sites use {@code invokeExact}.
+ * <p>Why reflectively: the build targets release 21, where {@code java.lang.foreign} is a preview
+ * API that javac refuses without {@code --enable-preview} (and preview class files do not load on
+ * later JDKs); from JDK 22 on the API is final and simply there at run time. Everything reflective
+ * happens once, in {@link #load()}; what callers get are method handles over primitives only,
+ * pointers being {@code long} addresses, so call sites use {@code invokeExact}.
  *
- * <p>Native memory is reached through one segment spanning the whole address space; callers own what they allocate
- * ({@link #calloc}, {@link #free}) and must keep every access inside it.
+ * <p>Native memory is reached through one segment spanning the whole address space; callers own
+ * what they allocate ({@link #calloc}, {@link #free}) and must keep every access inside it.
  */
 final class Ffi {
   /** C types of parameters and results. */
-  enum C { INT, LONG, SHORT, POINTER, VOID }
+  enum C {
+    INT,
+    LONG,
+    SHORT,
+    POINTER,
+    VOID
+  }
 
-  private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup(); // reinterpret is caller-sensitive
+  private static final MethodHandles.Lookup LOOKUP =
+      MethodHandles.lookup(); // reinterpret is caller-sensitive
 
   private final Class<?> linkerClass;
   private final Class<?> lookupClass;
@@ -66,7 +74,8 @@ final class Ffi {
     layoutClass = Class.forName("java.lang.foreign.MemoryLayout");
     linker = linkerClass.getMethod("nativeLinker").invoke(null);
     libc = linkerClass.getMethod("defaultLookup").invoke(linker);
-    // Function descriptors need naturally aligned layouts; memory access uses unaligned ones (epoll_event is packed).
+    // Function descriptors need naturally aligned layouts; memory access uses unaligned ones
+    // (epoll_event is packed).
     int32 = valueLayoutClass.getField("JAVA_INT").get(null);
     int64 = valueLayoutClass.getField("JAVA_LONG").get(null);
     int16 = valueLayoutClass.getField("JAVA_SHORT").get(null);
@@ -74,7 +83,9 @@ final class Ffi {
     Object int64Unaligned = valueLayoutClass.getField("JAVA_LONG_UNALIGNED").get(null);
     Object int8 = valueLayoutClass.getField("JAVA_BYTE").get(null);
     address = valueLayoutClass.getField("ADDRESS").get(null);
-    ofAddress = LOOKUP.findStatic(segmentClass, "ofAddress", MethodType.methodType(segmentClass, long.class));
+    ofAddress =
+        LOOKUP.findStatic(
+            segmentClass, "ofAddress", MethodType.methodType(segmentClass, long.class));
     addressOf = LOOKUP.findVirtual(segmentClass, "address", MethodType.methodType(long.class));
 
     Object names = Array.newInstance(String.class, 1);
@@ -83,23 +94,55 @@ final class Ffi {
     Object stateLayout = optionClass.getMethod("captureStateLayout").invoke(null);
     captureSize = (long) layoutClass.getMethod("byteSize").invoke(stateLayout);
     errnoOffset = byteOffset(stateLayout, "errno");
-    // The capture buffer is written by the downcall, so it must be a segment of the right size, not zero-length.
-    MethodHandle reinterpret = LOOKUP.findVirtual(segmentClass, "reinterpret",
-        MethodType.methodType(segmentClass, long.class));
-    errnoSegment = MethodHandles.filterReturnValue(ofAddress,
-        MethodHandles.insertArguments(reinterpret, 1, captureSize));
+    // The capture buffer is written by the downcall, so it must be a segment of the right size, not
+    // zero-length.
+    MethodHandle reinterpret =
+        LOOKUP.findVirtual(
+            segmentClass, "reinterpret", MethodType.methodType(segmentClass, long.class));
+    errnoSegment =
+        MethodHandles.filterReturnValue(
+            ofAddress, MethodHandles.insertArguments(reinterpret, 1, captureSize));
 
     Object nullSegment = segmentClass.getField("NULL").get(null);
-    Object everything = segmentClass.getMethod("reinterpret", long.class).invoke(nullSegment, Long.MAX_VALUE);
+    Object everything =
+        segmentClass.getMethod("reinterpret", long.class).invoke(nullSegment, Long.MAX_VALUE);
     getInt = access(int32Unaligned, VarHandle.AccessMode.GET, everything);
     setInt = access(int32Unaligned, VarHandle.AccessMode.SET, everything);
     getByte = access(int8, VarHandle.AccessMode.GET, everything);
     getLong = access(int64Unaligned, VarHandle.AccessMode.GET, everything);
     setLong = access(int64Unaligned, VarHandle.AccessMode.SET, everything);
-    copyOut = MethodHandles.insertArguments(LOOKUP.findStatic(segmentClass, "copy", MethodType.methodType(void.class,
-        segmentClass, valueLayoutClass, long.class, Object.class, int.class, int.class)), 0, everything, int8);
-    copyIn = MethodHandles.insertArguments(LOOKUP.findStatic(segmentClass, "copy", MethodType.methodType(void.class,
-        Object.class, int.class, segmentClass, valueLayoutClass, long.class, int.class)), 2, everything, int8);
+    copyOut =
+        MethodHandles.insertArguments(
+            LOOKUP.findStatic(
+                segmentClass,
+                "copy",
+                MethodType.methodType(
+                    void.class,
+                    segmentClass,
+                    valueLayoutClass,
+                    long.class,
+                    Object.class,
+                    int.class,
+                    int.class)),
+            0,
+            everything,
+            int8);
+    copyIn =
+        MethodHandles.insertArguments(
+            LOOKUP.findStatic(
+                segmentClass,
+                "copy",
+                MethodType.methodType(
+                    void.class,
+                    Object.class,
+                    int.class,
+                    segmentClass,
+                    valueLayoutClass,
+                    long.class,
+                    int.class)),
+            2,
+            everything,
+            int8);
     callocHandle = function("calloc", C.POINTER, C.LONG, C.LONG);
     freeHandle = function("free", C.VOID, C.POINTER);
   }
@@ -107,23 +150,28 @@ final class Ffi {
   /**
    * Binds the API.
    *
-   * @throws UnsupportedOperationException saying why not: the JDK is older than 22, or the platform has no linker
+   * @throws UnsupportedOperationException saying why not: the JDK is older than 22, or the platform
+   *     has no linker
    */
   static Ffi load() throws UnsupportedOperationException {
     if (Runtime.version().feature() < 22) {
-      throw new UnsupportedOperationException("the foreign function API needs JDK 22 or later, this is "
-          + Runtime.version());
+      throw new UnsupportedOperationException(
+          "the foreign function API needs JDK 22 or later, this is " + Runtime.version());
     }
     try {
       return new Ffi();
     } catch (InvocationTargetException e) {
-      throw new UnsupportedOperationException("cannot bind the foreign function API: " + e.getCause(), e.getCause());
+      throw new UnsupportedOperationException(
+          "cannot bind the foreign function API: " + e.getCause(), e.getCause());
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw new UnsupportedOperationException("cannot bind the foreign function API: " + e, e);
     }
   }
 
-  /** Whether this code's module may call restricted methods without the JDK printing a warning (JDK 22+). */
+  /**
+   * Whether this code's module may call restricted methods without the JDK printing a warning (JDK
+   * 22+).
+   */
   static boolean nativeAccessEnabled() {
     try {
       Method enabled = Module.class.getMethod("isNativeAccessEnabled");
@@ -134,7 +182,8 @@ final class Ffi {
   }
 
   /**
-   * A handle on C function {@code name} with pointers as {@code long}; type {@code (params...)result}.
+   * A handle on C function {@code name} with pointers as {@code long}; type {@code
+   * (params...)result}.
    *
    * @throws UnsupportedOperationException if the C library does not export {@code name}
    */
@@ -144,7 +193,8 @@ final class Ffi {
 
   /**
    * Like {@link #function}, but with a leading {@code long} parameter: the address of a buffer of
-   * {@link #errnoBufferSize()} bytes that receives {@code errno} right after the call; read it with {@link #errno}.
+   * {@link #errnoBufferSize()} bytes that receives {@code errno} right after the call; read it with
+   * {@link #errno}.
    */
   MethodHandle functionWithErrno(String name, C result, C... params) {
     return bind(name, true, result, params);
@@ -221,7 +271,10 @@ final class Ffi {
     }
   }
 
-  /** Writes {@code s} as a NUL-terminated UTF-8 string at {@code at}; returns the address after the NUL. */
+  /**
+   * Writes {@code s} as a NUL-terminated UTF-8 string at {@code at}; returns the address after the
+   * NUL.
+   */
   long putString(long at, String s) {
     byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
     try {
@@ -256,19 +309,25 @@ final class Ffi {
   }
 
   private MethodHandle bind(String name, boolean errno, C result, C... params) {
-    Object symbol = lookup(name).orElseThrow(
-        () -> new UnsupportedOperationException("the C library has no function " + name));
+    Object symbol =
+        lookup(name)
+            .orElseThrow(
+                () -> new UnsupportedOperationException("the C library has no function " + name));
     try {
       Object descriptor = descriptor(result, params);
       Object options = Array.newInstance(optionClass, errno ? 1 : 0);
       if (errno) {
         Array.set(options, 0, captureErrno);
       }
-      MethodHandle raw = (MethodHandle) linkerClass.getMethod("downcallHandle", segmentClass, descriptorClass,
-          options.getClass()).invoke(linker, symbol, descriptor, options);
+      MethodHandle raw =
+          (MethodHandle)
+              linkerClass
+                  .getMethod("downcallHandle", segmentClass, descriptorClass, options.getClass())
+                  .invoke(linker, symbol, descriptor, options);
       return pointersAsLongs(raw, errno, result, params);
     } catch (InvocationTargetException e) {
-      throw new UnsupportedOperationException("cannot bind " + name + ": " + e.getCause(), e.getCause());
+      throw new UnsupportedOperationException(
+          "cannot bind " + name + ": " + e.getCause(), e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new UnsupportedOperationException("cannot bind " + name + ": " + e, e);
     }
@@ -299,7 +358,9 @@ final class Ffi {
     if (result == C.VOID) {
       return descriptorClass.getMethod("ofVoid", layouts.getClass()).invoke(null, layouts);
     }
-    return descriptorClass.getMethod("of", layoutClass, layouts.getClass()).invoke(null, layout(result), layouts);
+    return descriptorClass
+        .getMethod("of", layoutClass, layouts.getClass())
+        .invoke(null, layout(result), layouts);
   }
 
   private Object layout(C type) {

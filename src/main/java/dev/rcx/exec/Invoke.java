@@ -1,6 +1,9 @@
 package dev.rcx.exec;
 
-/** Turns what {@code MethodHandle.invokeExact} declares ({@link Throwable}) back into what a C call can throw. */
+/**
+ * Turns what {@code MethodHandle.invokeExact} declares ({@link Throwable}) back into what a C call
+ * can throw.
+ */
 final class Invoke {
   private Invoke() {}
 

@@ -10,20 +10,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one platform thread, {@code rcx-exec-io}, that reads every native child's pipes and reaps every native child.
+ * The one platform thread, {@code rcx-exec-io}, that reads every native child's pipes and reaps
+ * every native child.
  *
- * <p>Design: an epoll set holds, per child, the read ends of its stdout and stderr pipes and a pidfd that becomes
- * readable when the child exits, plus an eventfd used to hand the loop work from other threads. Launching threads
- * register descriptors (handler first, then {@code epoll_ctl}); only the loop reads, closes and reaps. Each
- * registration carries a unique token, not the descriptor number, as its epoll data: a descriptor closed while handling
- * one event of a batch may be reused by a new registration before the batch's later events are handled, and those
- * stale events must find nothing rather than the newcomer. Before reaping an exited child the loop sends SIGKILL to
- * its process group: the zombie still pins the group's id, so the signal can only reach what the command left
- * running. Per command this costs no thread at all, which on a 2-core
- * machine is most of the difference to the JDK's two reader threads per process.
+ * <p>Design: an epoll set holds, per child, the read ends of its stdout and stderr pipes and a
+ * pidfd that becomes readable when the child exits, plus an eventfd used to hand the loop work from
+ * other threads. Launching threads register descriptors (handler first, then {@code epoll_ctl});
+ * only the loop reads, closes and reaps. Each registration carries a unique token, not the
+ * descriptor number, as its epoll data: a descriptor closed while handling one event of a batch may
+ * be reused by a new registration before the batch's later events are handled, and those stale
+ * events must find nothing rather than the newcomer. Before reaping an exited child the loop sends
+ * SIGKILL to its process group: the zombie still pins the group's id, so the signal can only reach
+ * what the command left running. Per command this costs no thread at all, which on a 2-core machine
+ * is most of the difference to the JDK's two reader threads per process.
  *
- * <p>Callbacks of {@link NativeChild#exited()} and {@link NativeChild#drained()} run on this thread and must not
- * block.
+ * <p>Callbacks of {@link NativeChild#exited()} and {@link NativeChild#drained()} run on this thread
+ * and must not block.
  */
 final class IoLoop {
   private static final Logger LOG = LoggerFactory.getLogger(IoLoop.class);
@@ -85,23 +87,27 @@ final class IoLoop {
   /**
    * Creates the epoll set and starts the thread.
    *
-   * @throws UnsupportedOperationException if the kernel lacks pidfds (Linux before 5.3) or epoll cannot be set up
+   * @throws UnsupportedOperationException if the kernel lacks pidfds (Linux before 5.3) or epoll
+   *     cannot be set up
    */
   static IoLoop start(Libc c) {
     long errno = c.ffi.calloc(16);
     try {
       int probe = (int) c.pidfdOpen.invokeExact(errno, (int) ProcessHandle.current().pid(), 0);
       if (probe < 0) {
-        throw new UnsupportedOperationException("pidfd_open is not available: " + c.describe(c.ffi.errno(errno)));
+        throw new UnsupportedOperationException(
+            "pidfd_open is not available: " + c.describe(c.ffi.errno(errno)));
       }
       c.closeQuietly(probe);
       int epoll = (int) c.epollCreate1.invokeExact(errno, Libc.O_CLOEXEC);
       if (epoll < 0) {
-        throw new UnsupportedOperationException("epoll_create1 failed: " + c.describe(c.ffi.errno(errno)));
+        throw new UnsupportedOperationException(
+            "epoll_create1 failed: " + c.describe(c.ffi.errno(errno)));
       }
       int wake = (int) c.eventfd.invokeExact(errno, 0, Libc.O_CLOEXEC | Libc.O_NONBLOCK);
       if (wake < 0) {
-        throw new UnsupportedOperationException("eventfd failed: " + c.describe(c.ffi.errno(errno)));
+        throw new UnsupportedOperationException(
+            "eventfd failed: " + c.describe(c.ffi.errno(errno)));
       }
       IoLoop loop = new IoLoop(c, epoll, wake);
       loop.watch(loop.tokens.incrementAndGet(), wake, new Wake(), errno, loop.events);
@@ -119,12 +125,13 @@ final class IoLoop {
   }
 
   /**
-   * Takes over a freshly spawned child: its pipes' read ends and its exit. On failure the child is killed and reaped
-   * and the descriptors are closed before the exception is thrown.
+   * Takes over a freshly spawned child: its pipes' read ends and its exit. On failure the child is
+   * killed and reaped and the descriptors are closed before the exception is thrown.
    *
    * @param errnoBuffer and {@code eventBuffer}: the caller's scratch memory for this call
    */
-  NativeChild register(int pid, int stdoutFd, int stderrFd, int cap, long errnoBuffer, long eventBuffer)
+  NativeChild register(
+      int pid, int stdoutFd, int stderrFd, int cap, long errnoBuffer, long eventBuffer)
       throws IOException {
     Pipe out = new Pipe(stdoutFd, tokens.incrementAndGet(), cap);
     Pipe err = new Pipe(stderrFd, tokens.incrementAndGet(), cap);
@@ -140,7 +147,8 @@ final class IoLoop {
       watch(pidToken, pidfd, child, errnoBuffer, eventBuffer);
       return child;
     } catch (IOException | RuntimeException e) {
-      abort(pid, new long[] {out.token, err.token, pidToken}, new int[] {stdoutFd, stderrFd, pidfd});
+      abort(
+          pid, new long[] {out.token, err.token, pidToken}, new int[] {stdoutFd, stderrFd, pidfd});
       throw e;
     }
   }
@@ -196,7 +204,6 @@ final class IoLoop {
     }
   }
 
-
   private void dispatch(long token) {
     Registration registration = handlers.get(token);
     if (registration == null) {
@@ -240,8 +247,8 @@ final class IoLoop {
   }
 
   /**
-   * Reads until the pipe is empty or closed, but at most {@link #DRAIN_NOW_READS} times: a process the command left
-   * behind may still be writing, and the loop must not spin on it.
+   * Reads until the pipe is empty or closed, but at most {@link #DRAIN_NOW_READS} times: a process
+   * the command left behind may still be writing, and the loop must not spin on it.
    */
   private void drainNow(Pipe pipe) {
     for (int i = 0; i < DRAIN_NOW_READS && drain(pipe); i++) {
@@ -262,7 +269,8 @@ final class IoLoop {
       return;
     }
     release(child.pidToken());
-    // The child is gone, so unless something it started holds the pipes they end right here: reading them now lets
+    // The child is gone, so unless something it started holds the pipes they end right here:
+    // reading them now lets
     // the exit callback find the output complete instead of arming a drain timer for every command.
     drainNow(child.stdoutPipe());
     drainNow(child.stderrPipe());
@@ -297,7 +305,8 @@ final class IoLoop {
     }
   }
 
-  private void watch(long token, int fd, Watched watched, long errnoBuffer, long event) throws IOException {
+  private void watch(long token, int fd, Watched watched, long errnoBuffer, long event)
+      throws IOException {
     handlers.put(token, new Registration(fd, watched));
     ffi.setInt(event, Libc.EPOLLIN);
     ffi.setLong(event + c.epollDataOffset, token);
@@ -314,8 +323,9 @@ final class IoLoop {
   }
 
   /**
-   * Forgets {@code fd}, takes it out of the epoll set and closes it. The explicit removal matters: epoll drops a
-   * descriptor on close only if no other process shares it, and a concurrently forking JDK launch briefly does.
+   * Forgets {@code fd}, takes it out of the epoll set and closes it. The explicit removal matters:
+   * epoll drops a descriptor on close only if no other process shares it, and a concurrently
+   * forking JDK launch briefly does.
    */
   private void release(long token) {
     Registration registration = handlers.remove(token);
@@ -377,5 +387,4 @@ final class IoLoop {
       }
     }
   }
-
 }

@@ -10,11 +10,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Launches through {@link ProcessBuilder}: portable, and what the JVM's launch mechanism makes it (on Linux a
- * {@code jspawnhelper} process in between, so two execs per command). Each child has three virtual threads: two drain
- * its pipes, one waits for its exit. ({@link Process#onExit()} would save that one, but completes through the common
- * fork-join pool, which any blocking task elsewhere in the JVM can hold up.) A background process the command leaves
- * behind after exiting normally is not found: once its parent has exited it is no longer a descendant.
+ * Launches through {@link ProcessBuilder}: portable, and what the JVM's launch mechanism makes it
+ * (on Linux a {@code jspawnhelper} process in between, so two execs per command). Each child has
+ * three virtual threads: two drain its pipes, one waits for its exit. ({@link Process#onExit()}
+ * would save that one, but completes through the common fork-join pool, which any blocking task
+ * elsewhere in the JVM can hold up.) A background process the command leaves behind after exiting
+ * normally is not found: once its parent has exited it is no longer a descendant.
  */
 final class JdkLauncher implements Launcher {
   private static final File DEV_NULL = new File("/dev/null");
@@ -27,9 +28,10 @@ final class JdkLauncher implements Launcher {
 
   @Override
   public Child launch(List<String> argv, Path workdir, int cap) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(argv)
-        .directory(workdir.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+    ProcessBuilder builder =
+        new ProcessBuilder(argv)
+            .directory(workdir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
     builder.environment().clear();
     builder.environment().putAll(environment);
     return new JdkChild(builder.start(), cap);
@@ -53,8 +55,12 @@ final class JdkLauncher implements Launcher {
       this.stdout = new OutputCapture(cap);
       this.stderr = new OutputCapture(cap);
       String prefix = "rcx-exec-" + process.pid();
-      Thread.ofVirtual().name(prefix + "-stdout").start(new CappedReader(process.getInputStream(), stdout, this::ended));
-      Thread.ofVirtual().name(prefix + "-stderr").start(new CappedReader(process.getErrorStream(), stderr, this::ended));
+      Thread.ofVirtual()
+          .name(prefix + "-stdout")
+          .start(new CappedReader(process.getInputStream(), stdout, this::ended));
+      Thread.ofVirtual()
+          .name(prefix + "-stderr")
+          .start(new CappedReader(process.getErrorStream(), stderr, this::ended));
       Thread.ofVirtual().name(prefix + "-wait").start(this::awaitExit);
     }
 
@@ -64,7 +70,8 @@ final class JdkLauncher implements Launcher {
           exited.complete(process.waitFor());
           return;
         } catch (InterruptedException e) {
-          // Nothing interrupts this thread on purpose; keep waiting, the process is killed by other means.
+          // Nothing interrupts this thread on purpose; keep waiting, the process is killed by other
+          // means.
         }
       }
     }

@@ -5,13 +5,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Picks the {@link Launcher} named by the system property {@value #PROPERTY}: {@code auto} (the default), {@code native}
- * or {@code jdk}.
+ * Picks the {@link Launcher} named by the system property {@value #PROPERTY}: {@code auto} (the
+ * default), {@code native} or {@code jdk}.
  *
- * <p>{@code auto} takes the native launcher when it works here (Linux on amd64/aarch64, glibc 2.34+, JDK 22+) and this
- * code may call native functions without the JDK printing a warning ({@code --enable-native-access=ALL-UNNAMED} or the
- * jar manifest's {@code Enable-Native-Access: ALL-UNNAMED}); otherwise the JDK launcher. {@code native} insists on the
- * native launcher even if the JDK then warns, and still falls back, with a warning, where it cannot work. Launchers are
+ * <p>{@code auto} takes the native launcher when it works here (Linux on amd64/aarch64, glibc
+ * 2.34+, JDK 22+) and this code may call native functions without the JDK printing a warning
+ * ({@code --enable-native-access=ALL-UNNAMED} or the jar manifest's {@code Enable-Native-Access:
+ * ALL-UNNAMED}); otherwise the JDK launcher. {@code native} insists on the native launcher even if
+ * the JDK then warns, and still falls back, with a warning, where it cannot work. Launchers are
  * created once per JVM: the native one owns a thread.
  */
 final class Launchers {
@@ -44,7 +45,9 @@ final class Launchers {
       } catch (RuntimeException e) {
         // Whatever went wrong binding or probing the C library, the answer is the same: not here.
         nativeUnsupported = String.valueOf(e.getMessage());
-        throw e instanceof UnsupportedOperationException u ? u : new UnsupportedOperationException(e.getMessage(), e);
+        throw e instanceof UnsupportedOperationException u
+            ? u
+            : new UnsupportedOperationException(e.getMessage(), e);
       }
     }
     return nativeLauncher;
@@ -59,21 +62,26 @@ final class Launchers {
       case "jdk" -> jdk();
       case "native" -> nativeOrJdk(/* insist= */ true);
       case "auto", "" -> nativeOrJdk(/* insist= */ false);
-      default -> throw new IllegalArgumentException(
-          PROPERTY + " must be one of auto, native, jdk; was '" + value + "'");
+      default ->
+          throw new IllegalArgumentException(
+              PROPERTY + " must be one of auto, native, jdk; was '" + value + "'");
     };
   }
 
   private static Launcher nativeOrJdk(boolean insist) {
     if (!insist && !Ffi.nativeAccessEnabled()) {
-      LOG.info("not using the native launcher: native access is not enabled (--enable-native-access=ALL-UNNAMED)");
+      LOG.info(
+          "not using the native launcher: native access is not enabled (--enable-native-access=ALL-UNNAMED)");
       return jdk();
     }
     try {
       return nativeLauncher();
     } catch (UnsupportedOperationException e) {
       if (insist) {
-        LOG.warn("{}=native, but the native launcher cannot run here ({}); using the JDK's", PROPERTY, e.getMessage());
+        LOG.warn(
+            "{}=native, but the native launcher cannot run here ({}); using the JDK's",
+            PROPERTY,
+            e.getMessage());
       } else {
         LOG.info("not using the native launcher: {}", e.getMessage());
       }

@@ -5,11 +5,12 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 
 /**
- * The Linux/glibc functions and constants {@link NativeLauncher} and {@link IoLoop} use, bound once.
+ * The Linux/glibc functions and constants {@link NativeLauncher} and {@link IoLoop} use, bound
+ * once.
  *
- * <p>Constants are the Linux values shared by x86_64 and aarch64, the only two architectures accepted; the one layout
- * that differs between them, {@code struct epoll_event}, is described by {@link #epollEventSize} and
- * {@link #epollDataOffset}.
+ * <p>Constants are the Linux values shared by x86_64 and aarch64, the only two architectures
+ * accepted; the one layout that differs between them, {@code struct epoll_event}, is described by
+ * {@link #epollEventSize} and {@link #epollDataOffset}.
  */
 final class Libc {
   static final int O_RDONLY = 0;
@@ -24,8 +25,10 @@ final class Libc {
   static final int WEXITED = 4;
   static final int WNOWAIT = 0x01000000;
   static final int P_PID = 1;
+
   /** {@code siginfo_t} is 128 bytes on Linux; {@code si_pid} sits at offset 16 on 64-bit. */
   static final long SIGINFO_SIZE = 128;
+
   private static final long SI_PID_OFFSET = 16;
   static final int SIGKILL = 9;
   static final int EINTR = 4;
@@ -33,8 +36,13 @@ final class Libc {
   static final short POSIX_SPAWN_SETSIGDEF = 0x04;
   static final short POSIX_SPAWN_SETSIGMASK = 0x08;
   static final short POSIX_SPAWN_SETSID = 0x80;
-  /** Larger than glibc's {@code posix_spawn_file_actions_t} (80 bytes) and {@code posix_spawnattr_t} (336 bytes). */
+
+  /**
+   * Larger than glibc's {@code posix_spawn_file_actions_t} (80 bytes) and {@code posix_spawnattr_t}
+   * (336 bytes).
+   */
   static final long SPAWN_STRUCT_SIZE = 512;
+
   /** Larger than glibc's {@code sigset_t} (128 bytes). */
   static final long SIGSET_SIZE = 256;
 
@@ -87,14 +95,20 @@ final class Libc {
     epollWait = ffi.functionWithErrno("epoll_wait", C.INT, C.INT, C.POINTER, C.INT, C.INT);
     eventfd = ffi.functionWithErrno("eventfd", C.INT, C.INT, C.INT);
     strerror = ffi.function("strerror", C.POINTER, C.INT);
-    posixSpawn = ffi.function("posix_spawn", C.INT, C.POINTER, C.POINTER, C.POINTER, C.POINTER, C.POINTER, C.POINTER);
+    posixSpawn =
+        ffi.function(
+            "posix_spawn", C.INT, C.POINTER, C.POINTER, C.POINTER, C.POINTER, C.POINTER, C.POINTER);
     actionsInit = ffi.function("posix_spawn_file_actions_init", C.INT, C.POINTER);
     actionsDestroy = ffi.function("posix_spawn_file_actions_destroy", C.INT, C.POINTER);
-    actionsAddOpen = ffi.function("posix_spawn_file_actions_addopen", C.INT, C.POINTER, C.INT, C.POINTER, C.INT,
-        C.INT);
-    actionsAddDup2 = ffi.function("posix_spawn_file_actions_adddup2", C.INT, C.POINTER, C.INT, C.INT);
-    actionsAddChdir = ffi.function("posix_spawn_file_actions_addchdir_np", C.INT, C.POINTER, C.POINTER);
-    actionsAddClosefrom = ffi.function("posix_spawn_file_actions_addclosefrom_np", C.INT, C.POINTER, C.INT);
+    actionsAddOpen =
+        ffi.function(
+            "posix_spawn_file_actions_addopen", C.INT, C.POINTER, C.INT, C.POINTER, C.INT, C.INT);
+    actionsAddDup2 =
+        ffi.function("posix_spawn_file_actions_adddup2", C.INT, C.POINTER, C.INT, C.INT);
+    actionsAddChdir =
+        ffi.function("posix_spawn_file_actions_addchdir_np", C.INT, C.POINTER, C.POINTER);
+    actionsAddClosefrom =
+        ffi.function("posix_spawn_file_actions_addclosefrom_np", C.INT, C.POINTER, C.INT);
     attrInit = ffi.function("posix_spawnattr_init", C.INT, C.POINTER);
     attrSetFlags = ffi.function("posix_spawnattr_setflags", C.INT, C.POINTER, C.SHORT);
     attrSetSigMask = ffi.function("posix_spawnattr_setsigmask", C.INT, C.POINTER, C.POINTER);
@@ -104,8 +118,9 @@ final class Libc {
   }
 
   /**
-   * Binds everything, or says why this platform cannot: not Linux on x86_64/aarch64, a JDK without the foreign function
-   * API, or a C library without one of the functions (glibc before 2.34 lacks {@code addclosefrom_np}).
+   * Binds everything, or says why this platform cannot: not Linux on x86_64/aarch64, a JDK without
+   * the foreign function API, or a C library without one of the functions (glibc before 2.34 lacks
+   * {@code addclosefrom_np}).
    */
   static Libc load() throws UnsupportedOperationException {
     String os = System.getProperty("os.name", "");
@@ -114,9 +129,12 @@ final class Libc {
       throw new UnsupportedOperationException("the native launcher needs Linux, this is " + os);
     }
     return switch (arch) {
-      case "amd64", "x86_64" -> new Libc(Ffi.load(), 12, 4); // struct epoll_event is packed on x86_64
+      case "amd64", "x86_64" ->
+          new Libc(Ffi.load(), 12, 4); // struct epoll_event is packed on x86_64
       case "aarch64" -> new Libc(Ffi.load(), 16, 8);
-      default -> throw new UnsupportedOperationException("the native launcher supports amd64 and aarch64, not " + arch);
+      default ->
+          throw new UnsupportedOperationException(
+              "the native launcher supports amd64 and aarch64, not " + arch);
     };
   }
 
@@ -134,7 +152,10 @@ final class Libc {
     return new IOException(call + " failed: " + describe(errno));
   }
 
-  /** Closes {@code fd}, ignoring errors: after close(2) fails on Linux the descriptor is released anyway. */
+  /**
+   * Closes {@code fd}, ignoring errors: after close(2) fails on Linux the descriptor is released
+   * anyway.
+   */
   void closeQuietly(int fd) {
     try {
       int ignored = (int) close.invokeExact(fd);
@@ -144,7 +165,11 @@ final class Libc {
   }
 
   /** What {@link #probe} found. */
-  enum ChildState { RUNNING, EXITED, NOT_A_CHILD }
+  enum ChildState {
+    RUNNING,
+    EXITED,
+    NOT_A_CHILD
+  }
 
   /**
    * Whether child {@code pid} has exited, without reaping it ({@code WNOWAIT}).
@@ -165,8 +190,10 @@ final class Libc {
     return ffi.getInt(siginfo + SI_PID_OFFSET) != 0 ? ChildState.EXITED : ChildState.RUNNING;
   }
 
-
-  /** Sends {@code signal} to {@code pid} (a process group if negative); false if there was no such process. */
+  /**
+   * Sends {@code signal} to {@code pid} (a process group if negative); false if there was no such
+   * process.
+   */
   boolean signal(int pid, int signal) {
     try {
       return (int) kill.invokeExact(pid, signal) == 0;

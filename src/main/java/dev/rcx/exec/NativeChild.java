@@ -5,8 +5,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A process started by {@link NativeLauncher}, read and reaped by {@link IoLoop}.
  *
- * <p>The process is the leader of its own session and process group. Killing and reaping are serialised on this object
- * so that no signal is sent by pid after the pid has been reaped (and so may belong to someone else).
+ * <p>The process is the leader of its own session and process group. Killing and reaping are
+ * serialised on this object so that no signal is sent by pid after the pid has been reaped (and so
+ * may belong to someone else).
  */
 final class NativeChild implements Child, IoLoop.Watched {
   static final int STILL_RUNNING = Integer.MIN_VALUE;
@@ -73,10 +74,11 @@ final class NativeChild implements Child, IoLoop.Watched {
 
   @Override
   public void abandonOutput() {
-    loop.execute(() -> {
-      loop.closePipe(stdout);
-      loop.closePipe(stderr);
-    });
+    loop.execute(
+        () -> {
+          loop.closePipe(stdout);
+          loop.closePipe(stderr);
+        });
   }
 
   @Override
@@ -97,9 +99,10 @@ final class NativeChild implements Child, IoLoop.Watched {
   }
 
   /**
-   * Loop thread, once the pidfd is readable: if the child has exited, kills what is left of its process group (the
-   * zombie leader keeps the group id from being reused until it is reaped), then reaps it. The exit is checked first,
-   * without reaping, because a group kill sent on a wrong belief that the command had ended would kill the command.
+   * Loop thread, once the pidfd is readable: if the child has exited, kills what is left of its
+   * process group (the zombie leader keeps the group id from being reused until it is reaped), then
+   * reaps it. The exit is checked first, without reaping, because a group kill sent on a wrong
+   * belief that the command had ended would kill the command.
    *
    * @param buffer loop-owned scratch of at least {@link Libc#SIGINFO_SIZE} bytes
    * @return the exit code as {@link Child#exited()} defines it, or {@link #STILL_RUNNING}
@@ -113,9 +116,11 @@ final class NativeChild implements Child, IoLoop.Watched {
         return STILL_RUNNING;
       }
       case NOT_A_CHILD -> {
-        // Someone else reaped it, so its pid (and group id) may already belong to another process: signal nothing.
+        // Someone else reaped it, so its pid (and group id) may already belong to another process:
+        // signal nothing.
         reaped = true;
-        throw new IllegalStateException("waitid(" + pid + ") failed: " + c.describe(c.ffi.errno(errnoBuffer)));
+        throw new IllegalStateException(
+            "waitid(" + pid + ") failed: " + c.describe(c.ffi.errno(errnoBuffer)));
       }
       case EXITED -> c.signal(-pid, Libc.SIGKILL);
     }
@@ -130,11 +135,11 @@ final class NativeChild implements Child, IoLoop.Watched {
     }
     reaped = true;
     if (rc < 0) {
-      throw new IllegalStateException("waitpid(" + pid + ") failed: " + c.describe(c.ffi.errno(errnoBuffer)));
+      throw new IllegalStateException(
+          "waitpid(" + pid + ") failed: " + c.describe(c.ffi.errno(errnoBuffer)));
     }
     int status = c.ffi.getInt(buffer);
     int signal = status & 0x7f;
     return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
   }
-
 }

@@ -7,16 +7,18 @@ import java.util.Map;
 
 /**
  * Launches with glibc's {@code posix_spawn} called directly through the foreign function API: one
- * {@code clone(CLONE_VM|CLONE_VFORK)} and one exec per command, where {@link JdkLauncher} execs a helper first.
+ * {@code clone(CLONE_VM|CLONE_VFORK)} and one exec per command, where {@link JdkLauncher} execs a
+ * helper first.
  *
- * <p>What the child gets: {@code /dev/null} opened as stdin; the write ends of two fresh pipes as stdout and stderr;
- * every other descriptor closed ({@code closefrom(3)}); the rule's working directory; exactly the given environment;
- * an empty signal mask and default dispositions for every signal; and a new session, so the command and everything it
- * starts form a process group that {@link NativeChild#kill()} and the normal exit path kill as a whole. There is no
- * shell: the executable is an absolute path and argv is passed as is.
+ * <p>What the child gets: {@code /dev/null} opened as stdin; the write ends of two fresh pipes as
+ * stdout and stderr; every other descriptor closed ({@code closefrom(3)}); the rule's working
+ * directory; exactly the given environment; an empty signal mask and default dispositions for every
+ * signal; and a new session, so the command and everything it starts form a process group that
+ * {@link NativeChild#kill()} and the normal exit path kill as a whole. There is no shell: the
+ * executable is an absolute path and argv is passed as is.
  *
- * <p>Reading the pipes and reaping the child happen on the one {@link IoLoop} thread; launching costs the caller no
- * thread at all.
+ * <p>Reading the pipes and reaping the child happen on the one {@link IoLoop} thread; launching
+ * costs the caller no thread at all.
  */
 final class NativeLauncher implements Launcher {
   private final Libc c;
@@ -43,7 +45,8 @@ final class NativeLauncher implements Launcher {
   static NativeLauncher create(Map<String, String> environment) {
     Libc c = Libc.load();
     if (c.ffi.errnoBufferSize() > Frame.ERRNO_SIZE) {
-      throw new UnsupportedOperationException("errno capture needs " + c.ffi.errnoBufferSize() + " bytes");
+      throw new UnsupportedOperationException(
+          "errno capture needs " + c.ffi.errnoBufferSize() + " bytes");
     }
     IoLoop loop = IoLoop.start(c);
     long attributes = spawnAttributes(c);
@@ -101,19 +104,28 @@ final class NativeLauncher implements Launcher {
       check("posix_spawn_file_actions_init", (int) c.actionsInit.invokeExact(frame.actions));
       int rc;
       try {
-        check("addopen", (int) c.actionsAddOpen.invokeExact(frame.actions, 0, devNull, Libc.O_RDONLY, 0));
+        check(
+            "addopen",
+            (int) c.actionsAddOpen.invokeExact(frame.actions, 0, devNull, Libc.O_RDONLY, 0));
         check("adddup2", (int) c.actionsAddDup2.invokeExact(frame.actions, stdoutFd, 1));
         check("adddup2", (int) c.actionsAddDup2.invokeExact(frame.actions, stderrFd, 2));
         check("addchdir_np", (int) c.actionsAddChdir.invokeExact(frame.actions, frame.workdir));
         check("addclosefrom_np", (int) c.actionsAddClosefrom.invokeExact(frame.actions, 3));
-        rc = (int) c.posixSpawn.invokeExact(frame.pid, frame.path, frame.actions, attributes, frame.argv,
-            environment);
+        rc =
+            (int)
+                c.posixSpawn.invokeExact(
+                    frame.pid, frame.path, frame.actions, attributes, frame.argv, environment);
       } finally {
         int ignored = (int) c.actionsDestroy.invokeExact(frame.actions);
       }
       if (rc != 0) {
-        throw new IOException("Cannot run program \"" + argv.get(0) + "\" (in directory \"" + frame.workdirText
-            + "\"): " + c.describe(rc));
+        throw new IOException(
+            "Cannot run program \""
+                + argv.get(0)
+                + "\" (in directory \""
+                + frame.workdirText
+                + "\"): "
+                + c.describe(rc));
       }
       return ffi.getInt(frame.pid);
     } catch (IOException | RuntimeException | Error e) {
@@ -145,8 +157,8 @@ final class NativeLauncher implements Launcher {
   }
 
   /**
-   * Moves a descriptor that landed on 0-2 (this JVM was started with one of them closed) out of the way, since the
-   * child's file actions overwrite 0-2.
+   * Moves a descriptor that landed on 0-2 (this JVM was started with one of them closed) out of the
+   * way, since the child's file actions overwrite 0-2.
    */
   private int aboveStdio(Frame frame, int fd) throws IOException {
     if (fd > 2) {
@@ -178,7 +190,10 @@ final class NativeLauncher implements Launcher {
     }
   }
 
-  /** The spawn attributes every child shares; posix_spawn only reads them, so one copy serves all threads. */
+  /**
+   * The spawn attributes every child shares; posix_spawn only reads them, so one copy serves all
+   * threads.
+   */
   private static long spawnAttributes(Libc c) {
     Ffi ffi = c.ffi;
     long block = ffi.calloc(Libc.SPAWN_STRUCT_SIZE + 2 * Libc.SIGSET_SIZE);
@@ -186,13 +201,19 @@ final class NativeLauncher implements Launcher {
     long empty = block + Libc.SPAWN_STRUCT_SIZE;
     long all = empty + Libc.SIGSET_SIZE;
     try {
-      int failures = (int) c.attrInit.invokeExact(attr)
-          | (int) c.sigEmptySet.invokeExact(empty)
-          | (int) c.sigFillSet.invokeExact(all)
-          | (int) c.attrSetSigMask.invokeExact(attr, empty)
-          | (int) c.attrSetSigDefault.invokeExact(attr, all)
-          | (int) c.attrSetFlags.invokeExact(attr,
-              (short) (Libc.POSIX_SPAWN_SETSID | Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF));
+      int failures =
+          (int) c.attrInit.invokeExact(attr)
+              | (int) c.sigEmptySet.invokeExact(empty)
+              | (int) c.sigFillSet.invokeExact(all)
+              | (int) c.attrSetSigMask.invokeExact(attr, empty)
+              | (int) c.attrSetSigDefault.invokeExact(attr, all)
+              | (int)
+                  c.attrSetFlags.invokeExact(
+                      attr,
+                      (short)
+                          (Libc.POSIX_SPAWN_SETSID
+                              | Libc.POSIX_SPAWN_SETSIGMASK
+                              | Libc.POSIX_SPAWN_SETSIGDEF));
       if (failures != 0) {
         throw new UnsupportedOperationException("posix_spawnattr setup failed");
       }
@@ -202,9 +223,13 @@ final class NativeLauncher implements Launcher {
     return attr;
   }
 
-  /** A NULL-terminated {@code char *envp[]} with its strings, allocated once for the launcher's lifetime. */
+  /**
+   * A NULL-terminated {@code char *envp[]} with its strings, allocated once for the launcher's
+   * lifetime.
+   */
   private static long environmentBlock(Ffi ffi, Map<String, String> environment) {
-    List<String> entries = environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+    List<String> entries =
+        environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
     long size = 8L * (entries.size() + 1);
     for (String entry : entries) {
       size += Ffi.stringSize(entry);

@@ -4,8 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One output stream of a process: keeps the first {@code cap} bytes and counts all of them. Written by one reader,
- * read from any thread at any time.
+ * One output stream of a process: keeps the first {@code cap} bytes and counts all of them. Written
+ * by one reader, read from any thread at any time.
  */
 final class OutputCapture {
   private final int cap;
@@ -22,8 +22,8 @@ final class OutputCapture {
   }
 
   /**
-   * Records that {@code read} bytes were read, of which the first {@code available} are in {@code bytes}; keeps as many
-   * of those as there is room for.
+   * Records that {@code read} bytes were read, of which the first {@code available} are in {@code
+   * bytes}; keeps as many of those as there is room for.
    */
   synchronized void append(byte[] bytes, int available, int read) {
     total += read;

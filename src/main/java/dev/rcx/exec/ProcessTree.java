@@ -6,7 +6,10 @@ import java.util.Set;
 
 /** Kills a process and everything it started. */
 final class ProcessTree {
-  /** Bounds the snapshot loop; a tree that keeps forking faster than this is killed from the root anyway. */
+  /**
+   * Bounds the snapshot loop; a tree that keeps forking faster than this is killed from the root
+   * anyway.
+   */
   static final int MAX_ROUNDS = 16;
 
   private ProcessTree() {}
@@ -14,9 +17,9 @@ final class ProcessTree {
   /**
    * Sends SIGKILL to every descendant of {@code root}, then to {@code root}.
    *
-   * <p>Descendants go first because a killed process's children are re-parented to init and can no longer be found
-   * from {@code root}. The snapshot is repeated until it shows no process not already killed, since a process may
-   * fork between a snapshot and its kill.
+   * <p>Descendants go first because a killed process's children are re-parented to init and can no
+   * longer be found from {@code root}. The snapshot is repeated until it shows no process not
+   * already killed, since a process may fork between a snapshot and its kill.
    */
   static void kill(ProcessHandle root) {
     Set<Long> killed = new HashSet<>();

@@ -14,7 +14,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The set of commands rcx may run, and the check that turns a caller's words into an argv or a refusal.
+ * The set of commands rcx may run, and the check that turns a caller's words into an argv or a
+ * refusal.
  *
  * <p>A whitelist file is YAML with one top-level key, {@code commands}, a list of entries (see
  * {@code dev/rcx/exec/commands.example.yaml} on the class path for a commented sample):
@@ -34,8 +35,9 @@ import java.util.regex.Pattern;
  *     allow_dotdot: false       # whether an extra word may contain a ".." path segment; default false
  * }</pre>
  *
- * Unknown keys, duplicate keys and duplicate names are errors. Whatever the patterns say, an extra word with a control
- * character is always refused, and one with a {@code ..} path segment is refused unless {@code allow_dotdot} is set.
+ * Unknown keys, duplicate keys and duplicate names are errors. Whatever the patterns say, an extra
+ * word with a control character is always refused, and one with a {@code ..} path segment is
+ * refused unless {@code allow_dotdot} is set.
  *
  * <p>Instances are immutable and safe to share between threads.
  */
@@ -71,8 +73,9 @@ public final class Whitelist {
   }
 
   /**
-   * Harmless read-only commands every user may run: echo, date, uptime, hostname, whoami, id, uname, df, free and ls,
-   * each with a narrow set of flags. Commands missing from /usr/bin and /bin are left out (and logged).
+   * Harmless read-only commands every user may run: echo, date, uptime, hostname, whoami, id,
+   * uname, df, free and ls, each with a narrow set of flags. Commands missing from /usr/bin and
+   * /bin are left out (and logged).
    */
   public static Whitelist defaults() {
     return of(DefaultCommands.rules(List.of(Path.of("/usr/bin"), Path.of("/bin"))));
@@ -89,10 +92,11 @@ public final class Whitelist {
   }
 
   /**
-   * Decides whether {@code user} with {@code roles} may run {@code words} (the command name, then extra words).
+   * Decides whether {@code user} with {@code roles} may run {@code words} (the command name, then
+   * extra words).
    *
-   * <p>An unknown command and a command this user may not run get the same message, so callers cannot probe which
-   * commands exist.
+   * <p>An unknown command and a command this user may not run get the same message, so callers
+   * cannot probe which commands exist.
    */
   public Decision check(String user, Set<String> roles, List<String> words) {
     Objects.requireNonNull(user, "user");
@@ -103,19 +107,25 @@ public final class Whitelist {
     String name = words.get(0);
     CommandRule rule = rules.get(name);
     if (rule == null || !rule.permits(user, roles)) {
-      return new Denied(DenialReason.COMMAND_NOT_ALLOWED,
+      return new Denied(
+          DenialReason.COMMAND_NOT_ALLOWED,
           "command " + Values.show(name) + " is not allowed for user " + Values.show(user));
     }
     List<String> extra = words.subList(1, words.size());
     if (extra.size() > rule.maxArgs()) {
-      return new Denied(DenialReason.ARGUMENT_NOT_ALLOWED, String.format(
-          "command '%s' accepts at most %d arguments, got %d", name, rule.maxArgs(), extra.size()));
+      return new Denied(
+          DenialReason.ARGUMENT_NOT_ALLOWED,
+          String.format(
+              "command '%s' accepts at most %d arguments, got %d",
+              name, rule.maxArgs(), extra.size()));
     }
     for (int i = 0; i < extra.size(); i++) {
       String problem = argumentProblem(rule, extra.get(i));
       if (problem != null) {
-        return new Denied(DenialReason.ARGUMENT_NOT_ALLOWED, String.format(
-            "command '%s' argument %d %s %s", name, i + 1, Values.show(extra.get(i)), problem));
+        return new Denied(
+            DenialReason.ARGUMENT_NOT_ALLOWED,
+            String.format(
+                "command '%s' argument %d %s %s", name, i + 1, Values.show(extra.get(i)), problem));
       }
     }
     List<String> argv = new ArrayList<>(1 + rule.fixedArgs().size() + extra.size());

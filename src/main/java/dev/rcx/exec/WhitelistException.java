@@ -1,6 +1,9 @@
 package dev.rcx.exec;
 
-/** A whitelist file that cannot be read or is invalid; the message names the file, the entry and the problem. */
+/**
+ * A whitelist file that cannot be read or is invalid; the message names the file, the entry and the
+ * problem.
+ */
 public final class WhitelistException extends RuntimeException {
   WhitelistException(String message) {
     super(message);

@@ -21,14 +21,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-/** Reads a whitelist YAML file into rules; every problem becomes a {@link WhitelistException} naming file and entry. */
+/**
+ * Reads a whitelist YAML file into rules; every problem becomes a {@link WhitelistException} naming
+ * file and entry.
+ */
 final class WhitelistLoader {
-  private static final YAMLMapper MAPPER = YAMLMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build();
+  private static final YAMLMapper MAPPER =
+      YAMLMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
@@ -80,10 +84,17 @@ final class WhitelistLoader {
     try {
       return MAPPER.readValue(file.toFile(), FileModel.class);
     } catch (UnrecognizedPropertyException e) {
-      throw new WhitelistException(String.format("whitelist %s: %s: unknown key '%s' (known keys: %s)",
-          file, where(e), e.getPropertyName(), e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()), e);
+      throw new WhitelistException(
+          String.format(
+              "whitelist %s: %s: unknown key '%s' (known keys: %s)",
+              file,
+              where(e),
+              e.getPropertyName(),
+              e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()),
+          e);
     } catch (JsonProcessingException e) {
-      throw new WhitelistException("whitelist " + file + ": " + where(e) + ": " + e.getOriginalMessage(), e);
+      throw new WhitelistException(
+          "whitelist " + file + ": " + where(e) + ": " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new WhitelistException("cannot read whitelist " + file + ": " + e, e);
     }
@@ -187,8 +198,10 @@ final class WhitelistLoader {
       try {
         patterns.add(Pattern.compile(regexes.get(i)));
       } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException(String.format("arg_patterns[%d] %s is not a valid regex: %s",
-            i, Values.show(regexes.get(i)), e.getDescription()));
+        throw new IllegalArgumentException(
+            String.format(
+                "arg_patterns[%d] %s is not a valid regex: %s",
+                i, Values.show(regexes.get(i)), e.getDescription()));
       }
     }
     return patterns;
@@ -198,8 +211,10 @@ final class WhitelistLoader {
   static Duration duration(String value) {
     Matcher m = DURATION.matcher(value.strip());
     if (!m.matches()) {
-      throw new IllegalArgumentException("timeout " + Values.show(value)
-          + " must be a positive number with a unit ms, s, m or h, like 500ms, 10s or 2m");
+      throw new IllegalArgumentException(
+          "timeout "
+              + Values.show(value)
+              + " must be a positive number with a unit ms, s, m or h, like 500ms, 10s or 2m");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {
@@ -215,8 +230,9 @@ final class WhitelistLoader {
       return DefaultCommands.MAX_OUTPUT;
     }
     if (value < 0 || value > CommandRule.MAX_OUTPUT_LIMIT) {
-      throw new IllegalArgumentException(String.format(
-          "max_output must be between 0 and %d, was %d", CommandRule.MAX_OUTPUT_LIMIT, value));
+      throw new IllegalArgumentException(
+          String.format(
+              "max_output must be between 0 and %d, was %d", CommandRule.MAX_OUTPUT_LIMIT, value));
     }
     return value.intValue();
   }

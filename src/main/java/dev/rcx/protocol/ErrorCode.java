@@ -1,11 +1,14 @@
 package dev.rcx.protocol;
 
 /**
- * The closed set of error codes a server may send in an {@code error} message. Documented in docs/PROTOCOL.md; a
- * client can switch on these without parsing prose.
+ * The closed set of error codes a server may send in an {@code error} message. Documented in
+ * docs/PROTOCOL.md; a client can switch on these without parsing prose.
  */
 public enum ErrorCode {
-  /** The line was not valid UTF-8 JSON, had trailing data, duplicate keys, or exceeded parser bounds. */
+  /**
+   * The line was not valid UTF-8 JSON, had trailing data, duplicate keys, or exceeded parser
+   * bounds.
+   */
   MALFORMED_JSON(true),
   /** The {@code type} field named no known message type. */
   UNKNOWN_TYPE(true),

@@ -7,9 +7,10 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads newline-terminated lines of at most {@code maxBytes} bytes (the newline and an optional preceding CR not
- * counted). Unlike {@code BufferedReader.readLine()} no buffer grows past the limit. Not thread-safe, except {@link
- * #lineStartedNanos()}, which a watchdog may read from another thread to time out a line that starts but never ends.
+ * Reads newline-terminated lines of at most {@code maxBytes} bytes (the newline and an optional
+ * preceding CR not counted). Unlike {@code BufferedReader.readLine()} no buffer grows past the
+ * limit. Not thread-safe, except {@link #lineStartedNanos()}, which a watchdog may read from
+ * another thread to time out a line that starts but never ends.
  */
 public final class LineReader {
   private static final int CHUNK = 8192;
@@ -41,7 +42,8 @@ public final class LineReader {
     while (true) {
       if (chunkPos == chunkLen) {
         if (len > 0 && lineStartedNanos == 0) {
-          // Part of a line is in hand and the rest must come from the peer: from now on the peer is the slow one.
+          // Part of a line is in hand and the rest must come from the peer: from now on the peer is
+          // the slow one.
           lineStartedNanos = System.nanoTime();
         }
         int n = in.read(chunk, 0, CHUNK);
@@ -60,8 +62,10 @@ public final class LineReader {
       }
       byte b = chunk[chunkPos++];
       if (b == '\n') {
-        // Lines already buffered are not timed: the caller may stop reading for a while (back-pressure), and that
-        // time is not the peer's. A buffered partial line starts its clock when reading has to wait (above).
+        // Lines already buffered are not timed: the caller may stop reading for a while
+        // (back-pressure), and that
+        // time is not the peer's. A buffered partial line starts its clock when reading has to wait
+        // (above).
         lineStartedNanos = 0;
         if (len > 0 && line[len - 1] == '\r') {
           len--;
@@ -84,8 +88,8 @@ public final class LineReader {
   }
 
   /**
-   * Since when ({@link System#nanoTime()}) the current unfinished line has been waiting for more bytes from the
-   * stream, or 0 when between lines or while complete lines are still buffered.
+   * Since when ({@link System#nanoTime()}) the current unfinished line has been waiting for more
+   * bytes from the stream, or 0 when between lines or while complete lines are still buffered.
    */
   public long lineStartedNanos() {
     return lineStartedNanos;

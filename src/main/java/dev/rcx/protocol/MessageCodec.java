@@ -2,8 +2,8 @@ package dev.rcx.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -26,16 +26,19 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Encodes and decodes protocol messages, one JSON object per line. Requests are validated strictly (unknown fields,
- * wrong types and missing fields are errors with a precise message); responses are decoded leniently so that a newer
- * server may add fields. The parser is bounded (nesting depth, string and number length) so a hostile line costs a
- * small, fixed amount of memory beyond the line itself. Thread-safe.
+ * Encodes and decodes protocol messages, one JSON object per line. Requests are validated strictly
+ * (unknown fields, wrong types and missing fields are errors with a precise message); responses are
+ * decoded leniently so that a newer server may add fields. The parser is bounded (nesting depth,
+ * string and number length) so a hostile line costs a small, fixed amount of memory beyond the line
+ * itself. Thread-safe.
  */
 public final class MessageCodec {
   /** Deepest nesting accepted; a valid request needs two levels. */
   static final int MAX_NESTING = 16;
+
   /** Longest number literal accepted. */
   static final int MAX_NUMBER_LENGTH = 32;
+
   static final int MAX_ID_LENGTH = 128;
   static final int MAX_USERNAME_LENGTH = 64;
   static final int MAX_ARGS = 1024;
@@ -55,14 +58,14 @@ public final class MessageCodec {
                     .maxStringLength(Math.max(maxLineBytes, 1024))
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            // Jackson's default keeps parse/write buffers per thread; with a virtual thread per connection that is
-            // tens of KiB held by every idle connection. A shared pool holds only as many as are in use at once.
+            // Jackson's default keeps parse/write buffers per thread; with a virtual thread per
+            // connection that is
+            // tens of KiB held by every idle connection. A shared pool holds only as many as are in
+            // use at once.
             .recyclerPool(JsonRecyclerPools.sharedBoundedPool())
             .build();
     this.mapper =
-        JsonMapper.builder(factory)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+        JsonMapper.builder(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
   }
 
   // ---------------------------------------------------------------- requests
@@ -71,7 +74,8 @@ public final class MessageCodec {
   public Request decodeRequest(byte[] line) throws ProtocolException {
     JsonNode root = parse(line);
     if (!root.isObject()) {
-      throw new ProtocolException(ErrorCode.INVALID_REQUEST, "a message must be a JSON object", null);
+      throw new ProtocolException(
+          ErrorCode.INVALID_REQUEST, "a message must be a JSON object", null);
     }
     String id = optionalId(root);
     JsonNode type = root.get("type");
@@ -86,7 +90,8 @@ public final class MessageCodec {
       case "auth" -> {
         f.allow("type", "id", "username", "password_hash");
         String username = f.requiredString("username", MAX_USERNAME_LENGTH);
-        // Absent only for a certificate login (mutual TLS); the server decides whether that is enough.
+        // Absent only for a certificate login (mutual TLS); the server decides whether that is
+        // enough.
         String hash = f.optionalString("password_hash", 64);
         if (hash != null && !SHA256_HEX.matcher(hash).matches()) {
           throw new ProtocolException(
@@ -115,7 +120,9 @@ public final class MessageCodec {
       default ->
           throw new ProtocolException(
               ErrorCode.UNKNOWN_TYPE,
-              "unknown message type '" + clip(type.textValue()) + "'; expected auth, command, logout or ping",
+              "unknown message type '"
+                  + clip(type.textValue())
+                  + "'; expected auth, command, logout or ping",
               id);
     };
   }
@@ -201,7 +208,8 @@ public final class MessageCodec {
   public Response decodeResponse(byte[] line) throws ProtocolException {
     JsonNode root = parse(line);
     if (!root.isObject()) {
-      throw new ProtocolException(ErrorCode.INVALID_REQUEST, "a message must be a JSON object", null);
+      throw new ProtocolException(
+          ErrorCode.INVALID_REQUEST, "a message must be a JSON object", null);
     }
     String id = text(root, "id");
     String type = text(root, "type");
@@ -243,7 +251,8 @@ public final class MessageCodec {
             id);
       }
       default ->
-          throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown response type '" + clip(type) + "'", id);
+          throw new ProtocolException(
+              ErrorCode.UNKNOWN_TYPE, "unknown response type '" + clip(type) + "'", id);
     };
   }
 
@@ -266,9 +275,11 @@ public final class MessageCodec {
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new ProtocolException(ErrorCode.MALFORMED_JSON, "malformed JSON: " + e.getOriginalMessage(), null);
+      throw new ProtocolException(
+          ErrorCode.MALFORMED_JSON, "malformed JSON: " + e.getOriginalMessage(), null);
     } catch (IOException e) {
-      throw new ProtocolException(ErrorCode.MALFORMED_JSON, "malformed JSON: " + e.getMessage(), null);
+      throw new ProtocolException(
+          ErrorCode.MALFORMED_JSON, "malformed JSON: " + e.getMessage(), null);
     }
   }
 
@@ -282,7 +293,9 @@ public final class MessageCodec {
     }
     if (id.textValue().length() > MAX_ID_LENGTH) {
       throw new ProtocolException(
-          ErrorCode.INVALID_REQUEST, "field 'id' is longer than " + MAX_ID_LENGTH + " characters", null);
+          ErrorCode.INVALID_REQUEST,
+          "field 'id' is longer than " + MAX_ID_LENGTH + " characters",
+          null);
     }
     return id.textValue();
   }
@@ -297,7 +310,11 @@ public final class MessageCodec {
         if (!allowed.contains(name)) {
           throw new ProtocolException(
               ErrorCode.INVALID_REQUEST,
-              "unknown field '" + clip(name) + "' in '" + root.get("type").textValue() + "' message",
+              "unknown field '"
+                  + clip(name)
+                  + "' in '"
+                  + root.get("type").textValue()
+                  + "' message",
               id);
         }
       }
@@ -319,13 +336,18 @@ public final class MessageCodec {
       if (!node.isTextual()) {
         throw new ProtocolException(
             ErrorCode.INVALID_REQUEST,
-            "field '" + name + "' must be a string, not " + node.getNodeType().name().toLowerCase(Locale.ROOT),
+            "field '"
+                + name
+                + "' must be a string, not "
+                + node.getNodeType().name().toLowerCase(Locale.ROOT),
             id);
       }
       String value = node.textValue();
       if (value.length() > maxLength) {
         throw new ProtocolException(
-            ErrorCode.INVALID_REQUEST, "field '" + name + "' is longer than " + maxLength + " characters", id);
+            ErrorCode.INVALID_REQUEST,
+            "field '" + name + "' is longer than " + maxLength + " characters",
+            id);
       }
       return value;
     }
@@ -341,7 +363,9 @@ public final class MessageCodec {
       }
       if (node.size() > MAX_ARGS) {
         throw new ProtocolException(
-            ErrorCode.INVALID_REQUEST, "field '" + name + "' has more than " + MAX_ARGS + " elements", id);
+            ErrorCode.INVALID_REQUEST,
+            "field '" + name + "' has more than " + MAX_ARGS + " elements",
+            id);
       }
       List<String> values = new ArrayList<>(node.size());
       for (int i = 0; i < node.size(); i++) {
@@ -363,7 +387,9 @@ public final class MessageCodec {
 
   private static @Nullable Long number(JsonNode root, String name) {
     JsonNode node = root.get(name);
-    return node != null && node.canConvertToLong() && node.isIntegralNumber() ? node.longValue() : null;
+    return node != null && node.canConvertToLong() && node.isIntegralNumber()
+        ? node.longValue()
+        : null;
   }
 
   private static @Nullable ErrorCode code(JsonNode root) {
@@ -386,7 +412,8 @@ public final class MessageCodec {
     return s.length() <= 64 ? s : s.substring(0, 64) + "...";
   }
 
-  private static void optional(JsonGenerator g, String name, @Nullable Object value) throws IOException {
+  private static void optional(JsonGenerator g, String name, @Nullable Object value)
+      throws IOException {
     switch (value) {
       case null -> {}
       case String s -> g.writeStringField(name, s);
@@ -411,5 +438,4 @@ public final class MessageCodec {
     out.write('\n');
     return out.toByteArray();
   }
-
 }

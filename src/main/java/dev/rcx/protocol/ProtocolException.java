@@ -2,7 +2,10 @@ package dev.rcx.protocol;
 
 import org.jspecify.annotations.Nullable;
 
-/** A request that could not be decoded; carries the error code and, when it could be read, the request's id. */
+/**
+ * A request that could not be decoded; carries the error code and, when it could be read, the
+ * request's id.
+ */
 public final class ProtocolException extends Exception {
   private final ErrorCode code;
   private final @Nullable String requestId;

@@ -5,8 +5,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A message from client to server. Field names on the wire are those of the original design ({@code session_token},
- * {@code password_hash}); see docs/PROTOCOL.md. Every request may carry an optional {@code id} that the reply echoes.
+ * A message from client to server. Field names on the wire are those of the original design ({@code
+ * session_token}, {@code password_hash}); see docs/PROTOCOL.md. Every request may carry an optional
+ * {@code id} that the reply echoes.
  */
 public sealed interface Request {
 
@@ -17,10 +18,12 @@ public sealed interface Request {
   String type();
 
   /**
-   * {@code {"type":"auth","username":..,"password_hash":..}}. {@code passwordHash} is null for a certificate login: a
-   * connection whose verified client certificate names {@code username} (mutual TLS) needs no password.
+   * {@code {"type":"auth","username":..,"password_hash":..}}. {@code passwordHash} is null for a
+   * certificate login: a connection whose verified client certificate names {@code username}
+   * (mutual TLS) needs no password.
    */
-  record Auth(String username, @Nullable String passwordHash, @Nullable String id) implements Request {
+  record Auth(String username, @Nullable String passwordHash, @Nullable String id)
+      implements Request {
     public Auth {
       Objects.requireNonNull(username, "username");
     }

@@ -10,8 +10,9 @@ public sealed interface Response {
   @Nullable String id();
 
   /**
-   * {@code auth_response}. On success {@code status} is {@code "success"} with a token; on failure it is {@code
-   * "failure"} with a {@code code} ({@link ErrorCode#AUTH_FAILED} or {@link ErrorCode#RATE_LIMITED}).
+   * {@code auth_response}. On success {@code status} is {@code "success"} with a token; on failure
+   * it is {@code "failure"} with a {@code code} ({@link ErrorCode#AUTH_FAILED} or {@link
+   * ErrorCode#RATE_LIMITED}).
    */
   record AuthResponse(
       String status,
@@ -27,7 +28,8 @@ public sealed interface Response {
       Objects.requireNonNull(status, "status");
     }
 
-    public static AuthResponse success(String token, long expiresIn, long idleTimeout, @Nullable String id) {
+    public static AuthResponse success(
+        String token, long expiresIn, long idleTimeout, @Nullable String id) {
       return new AuthResponse("success", token, expiresIn, idleTimeout, null, null, null, id);
     }
 
@@ -42,13 +44,22 @@ public sealed interface Response {
 
     @Override
     public String toString() {
-      return "AuthResponse[status=" + status + ", code=" + code + ", message=" + message + ", id=" + id + "]";
+      return "AuthResponse[status="
+          + status
+          + ", code="
+          + code
+          + ", message="
+          + message
+          + ", id="
+          + id
+          + "]";
     }
   }
 
   /**
-   * {@code command_output}: the command ran. {@code status} is {@code "success"} (exit code 0), {@code "failure"}
-   * (non-zero exit code) or {@code "timed_out"} (killed at its timeout; {@code exit_code} is null).
+   * {@code command_output}: the command ran. {@code status} is {@code "success"} (exit code 0),
+   * {@code "failure"} (non-zero exit code) or {@code "timed_out"} (killed at its timeout; {@code
+   * exit_code} is null).
    */
   record CommandOutput(
       String status,

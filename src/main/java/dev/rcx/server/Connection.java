@@ -22,17 +22,23 @@ import org.jspecify.annotations.Nullable;
 /**
  * One client connection, served by one virtual thread, plus a reader virtual thread.
  *
- * <p>Life cycle: HANDSHAKE (TLS only; the watchdog closes it at the handshake timeout) then OPEN. In OPEN the reader
- * thread reads bounded lines into a small queue and the request thread answers them in order. Reading continuously is
- * what lets rcx notice a client that disconnects while its command runs: the reader sees the end of the stream and
- * cancels the command, whose process tree is then killed. The queue bounds pipelining; a full queue stops reading,
- * which pushes back on the client through TCP.
+ * <p>Life cycle: HANDSHAKE (TLS only; the watchdog closes it at the handshake timeout) then OPEN.
+ * In OPEN the reader thread reads bounded lines into a small queue and the request thread answers
+ * them in order. Reading continuously is what lets rcx notice a client that disconnects while its
+ * command runs: the reader sees the end of the stream and cancels the command, whose process tree
+ * is then killed. The queue bounds pipelining; a full queue stops reading, which pushes back on the
+ * client through TCP.
  */
 final class Connection implements Runnable {
   private static final int PIPELINE_DEPTH = 16;
+
   /** Consecutive undecodable requests tolerated before the connection is closed. */
   private static final int MAX_CONSECUTIVE_ERRORS = 16;
-  /** Replies are written in pieces of this size; each must be taken by the client within the line timeout. */
+
+  /**
+   * Replies are written in pieces of this size; each must be taken by the client within the line
+   * timeout.
+   */
   private static final int WRITE_CHUNK = 16 * 1024;
 
   private enum Phase {
@@ -51,8 +57,13 @@ final class Connection implements Runnable {
   private volatile @Nullable LineReader reader;
   private volatile @Nullable String abortReason;
   private volatile @Nullable Execution running;
-  /** Set by the reader when the client's stream ended or broke: a command registered afterwards is cancelled. */
+
+  /**
+   * Set by the reader when the client's stream ended or broke: a command registered afterwards is
+   * cancelled.
+   */
   private volatile boolean clientGone;
+
   /** When the write in progress began ({@link System#nanoTime()}), or 0 when not writing. */
   private volatile long writeStartedNanos;
 
@@ -81,10 +92,13 @@ final class Connection implements Runnable {
         return;
       }
       phase = Phase.OPEN;
-      LineReader lines = new LineReader(socket.getInputStream(), ctx.config().limits().maxLineBytes());
+      LineReader lines =
+          new LineReader(socket.getInputStream(), ctx.config().limits().maxLineBytes());
       reader = lines;
-      // Unbuffered: send() writes each reply in large pieces, and a buffer would cost every idle connection 16 KiB.
-      // Taken before the reader starts: a close_notify it reads can shut the TLS output, and getOutputStream() would
+      // Unbuffered: send() writes each reply in large pieces, and a buffer would cost every idle
+      // connection 16 KiB.
+      // Taken before the reader starts: a close_notify it reads can shut the TLS output, and
+      // getOutputStream() would
       // then throw, auditing an io_error instead of the client's disconnect.
       OutputStream out = socket.getOutputStream();
       BlockingQueue<Inbound> queue = new ArrayBlockingQueue<>(PIPELINE_DEPTH);
@@ -103,18 +117,21 @@ final class Connection implements Runnable {
     } finally {
       phase = Phase.CLOSED;
       cancelRunning();
-      // Closing TLS writes close_notify, which a client that stopped reading could block: keep the write deadline.
+      // Closing TLS writes close_notify, which a client that stopped reading could block: keep the
+      // write deadline.
       writeStartedNanos = System.nanoTime();
       closeQuietly();
       ctx.auditQuietly(
-          new AuditEvent.ConnectionClosed(state.client(), state.user(), state.session(), reason, requests));
+          new AuditEvent.ConnectionClosed(
+              state.client(), state.user(), state.session(), reason, requests));
       ctx.connectionEnded(this);
     }
   }
 
   private record Served(String reason, long requests) {}
 
-  private Served serve(BlockingQueue<Inbound> queue, OutputStream out) throws IOException, InterruptedException {
+  private Served serve(BlockingQueue<Inbound> queue, OutputStream out)
+      throws IOException, InterruptedException {
     long requests = 0;
     int consecutiveErrors = 0;
     long idleMillis = ctx.config().limits().idleTimeout().toMillis();
@@ -133,10 +150,16 @@ final class Connection implements Runnable {
         case Inbound.TooLong t -> {
           Response.Error error =
               new Response.Error(
-                  ErrorCode.LINE_TOO_LONG, "line exceeds the maximum of " + t.limit() + " bytes; closing", null);
+                  ErrorCode.LINE_TOO_LONG,
+                  "line exceeds the maximum of " + t.limit() + " bytes; closing",
+                  null);
           ctx.auditQuietly(
               new AuditEvent.ProtocolError(
-                  state.client(), state.user(), state.session(), error.code().name(), error.message()));
+                  state.client(),
+                  state.user(),
+                  state.session(),
+                  error.code().name(),
+                  error.message()));
           send(out, error);
           return new Served("line_too_long", requests);
         }
@@ -159,9 +182,9 @@ final class Connection implements Runnable {
   }
 
   /**
-   * Writes one reply. A client that stops reading fills the socket buffers and would block this write forever, holding
-   * the connection and its slot; the watchdog closes the connection when one piece makes no progress for the line
-   * timeout.
+   * Writes one reply. A client that stops reading fills the socket buffers and would block this
+   * write forever, holding the connection and its slot; the watchdog closes the connection when one
+   * piece makes no progress for the line timeout.
    */
   private void send(OutputStream out, Response response) throws IOException {
     byte[] bytes = ctx.codec().encode(response);
@@ -207,7 +230,9 @@ final class Connection implements Runnable {
     } catch (EOFException e) {
       last = new Inbound.Broken("client_disconnected_mid_line");
     } catch (SocketException e) {
-      last = new Inbound.Broken(phase == Phase.CLOSED ? "closed" : "client_disconnected: " + e.getMessage());
+      last =
+          new Inbound.Broken(
+              phase == Phase.CLOSED ? "closed" : "client_disconnected: " + e.getMessage());
     } catch (IOException e) {
       last = new Inbound.Broken("read_failed: " + e.getMessage());
     } catch (InterruptedException e) {
@@ -224,8 +249,10 @@ final class Connection implements Runnable {
 
   private void setRunning(@Nullable Execution execution) {
     running = execution;
-    // A client that vanished while the command was starting (or queued for a slot) is caught here too. The reader
-    // sets clientGone before reading running, and this writes running before reading clientGone, so one sees the other.
+    // A client that vanished while the command was starting (or queued for a slot) is caught here
+    // too. The reader
+    // sets clientGone before reading running, and this writes running before reading clientGone, so
+    // one sees the other.
     if (execution != null && (clientGone || phase == Phase.CLOSED)) {
       execution.cancel();
     }
@@ -238,7 +265,9 @@ final class Connection implements Runnable {
     }
   }
 
-  /** Called by the watchdog; closes the socket when a deadline (handshake, line, write) has passed. */
+  /**
+   * Called by the watchdog; closes the socket when a deadline (handshake, line, write) has passed.
+   */
   void enforceDeadlines(long nowNanos) {
     long writing = writeStartedNanos;
     if (writing != 0 && nowNanos - writing > ctx.config().limits().lineTimeout().toNanos()) {
@@ -263,10 +292,11 @@ final class Connection implements Runnable {
   }
 
   /**
-   * Closes the connection from outside (watchdog, shutdown); the reason is audited. Closes the TCP socket, never the
-   * TLS socket: {@code SSLSocket.close()} during a handshake drains pending input under the socket's read lock, which
-   * the handshaking thread holds while it waits, so the caller (the one watchdog thread) could block indefinitely.
-   * Closing the TCP socket wakes the connection's own threads, which then close the TLS layer themselves.
+   * Closes the connection from outside (watchdog, shutdown); the reason is audited. Closes the TCP
+   * socket, never the TLS socket: {@code SSLSocket.close()} during a handshake drains pending input
+   * under the socket's read lock, which the handshaking thread holds while it waits, so the caller
+   * (the one watchdog thread) could block indefinitely. Closing the TCP socket wakes the
+   * connection's own threads, which then close the TLS layer themselves.
    */
   void abort(String reason) {
     if (abortReason == null) {
@@ -300,6 +330,8 @@ final class Connection implements Runnable {
   /** "ip:port", with IPv6 addresses in brackets as in URLs. */
   static String clientAddress(InetSocketAddress remote) {
     String ip = remote.getAddress().getHostAddress();
-    return (remote.getAddress() instanceof java.net.Inet6Address ? "[" + ip + "]" : ip) + ":" + remote.getPort();
+    return (remote.getAddress() instanceof java.net.Inet6Address ? "[" + ip + "]" : ip)
+        + ":"
+        + remote.getPort();
   }
 }

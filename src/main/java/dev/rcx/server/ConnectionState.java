@@ -5,9 +5,10 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the request handler knows about one connection: who is at the other end (for audit records) and a way to
- * register the running command so the connection can cancel it if the client disappears. Used by one request thread
- * at a time; fields are volatile because the closing path reads them from another.
+ * What the request handler knows about one connection: who is at the other end (for audit records)
+ * and a way to register the running command so the connection can cancel it if the client
+ * disappears. Used by one request thread at a time; fields are volatile because the closing path
+ * reads them from another.
  */
 final class ConnectionState {
   private final String client;
@@ -46,7 +47,10 @@ final class ConnectionState {
     this.session = session;
   }
 
-  /** The user named by the client certificate verified in the TLS handshake (mutual TLS), or null if none. */
+  /**
+   * The user named by the client certificate verified in the TLS handshake (mutual TLS), or null if
+   * none.
+   */
   @Nullable String certificateUser() {
     return certificateUser;
   }

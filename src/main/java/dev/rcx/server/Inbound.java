@@ -8,7 +8,9 @@ sealed interface Inbound {
   /** The client closed the connection cleanly between lines. */
   record Closed() implements Inbound {}
 
-  /** The stream ended or failed; {@code reason} is an audit-friendly snake_case word plus detail. */
+  /**
+   * The stream ended or failed; {@code reason} is an audit-friendly snake_case word plus detail.
+   */
   record Broken(String reason) implements Inbound {}
 
   /** A line exceeded the limit; the connection is answered LINE_TOO_LONG and closed. */

@@ -35,9 +35,9 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -50,14 +50,16 @@ import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The rcx server: accepts TCP (TLS by default) connections on one platform thread and serves each on its own virtual
- * thread. See docs/ARCHITECTURE.md for the concurrency model.
+ * The rcx server: accepts TCP (TLS by default) connections on one platform thread and serves each
+ * on its own virtual thread. See docs/ARCHITECTURE.md for the concurrency model.
  *
- * <p>Start one with {@link #builder(ServerConfig, Path)}; {@link #close()} stops accepting, lets running commands finish
- * within the grace period, kills what remains and audits the shutdown.
+ * <p>Start one with {@link #builder(ServerConfig, Path)}; {@link #close()} stops accepting, lets
+ * running commands finish within the grace period, kills what remains and audits the shutdown.
  */
 public final class RcxServer implements AutoCloseable {
-  /** Connections beyond the maximum that may be holding a TLS handshake just to be told SERVER_BUSY. */
+  /**
+   * Connections beyond the maximum that may be holding a TLS handshake just to be told SERVER_BUSY.
+   */
   private static final int REJECT_SLOTS = 64;
 
   private final ServerConfig config;
@@ -80,13 +82,16 @@ public final class RcxServer implements AutoCloseable {
 
   private RcxServer(Builder b) throws IOException {
     this.config = b.config;
-    this.shutdownGrace = b.shutdownGrace != null ? b.shutdownGrace : config.limits().shutdownGrace();
+    this.shutdownGrace =
+        b.shutdownGrace != null ? b.shutdownGrace : config.limits().shutdownGrace();
     Files.createDirectories(b.dataDir);
     boolean tls = config.tls().enabled();
     InetAddress bindAddress = InetAddress.getByName(config.bind());
     if (!tls && !bindAddress.isLoopbackAddress()) {
       throw new ConfigException(
-          "plaintext (--no-tls) is refused on non-loopback address " + config.bind() + "; it exists for benchmarks only");
+          "plaintext (--no-tls) is refused on non-loopback address "
+              + config.bind()
+              + "; it exists for benchmarks only");
     }
     KeyMaterial identity = null;
     SSLContext sslContext = null;
@@ -99,10 +104,13 @@ public final class RcxServer implements AutoCloseable {
     }
     this.fingerprint = identity == null ? null : identity.fingerprint();
 
-    this.audit = AuditLog.open(b.dataDir.resolve("audit.log"), b.clock, auditOptions(config.audit()));
+    this.audit =
+        AuditLog.open(b.dataDir.resolve("audit.log"), b.clock, auditOptions(config.audit()));
     this.auditKey = audit.takeVerificationKey().orElse(null);
     Whitelist whitelist =
-        config.commandsFile() == null ? Whitelist.defaults() : Whitelist.load(config.commandsFile());
+        config.commandsFile() == null
+            ? Whitelist.defaults()
+            : Whitelist.load(config.commandsFile());
     UserStore users = UserStore.open(b.dataDir.resolve("users.json"));
     this.sessions =
         new SessionManager(
@@ -111,23 +119,32 @@ public final class RcxServer implements AutoCloseable {
             new SessionManager.Options(
                 config.sessions().idleTimeout(),
                 config.sessions().lifetime(),
-                // Expired tokens are remembered as long as they could have lived, to answer TOKEN_EXPIRED.
+                // Expired tokens are remembered as long as they could have lived, to answer
+                // TOKEN_EXPIRED.
                 config.sessions().lifetime(),
                 config.sessions().maxSessions(),
                 config.sessions().bindToAddress()));
-    Authenticator authenticator = new Authenticator(users, new PasswordHasher(), new LoginThrottle(b.clock));
+    Authenticator authenticator =
+        new Authenticator(users, new PasswordHasher(), new LoginThrottle(b.clock));
     this.executor =
-        new CommandExecutor(config.limits().maxConcurrentCommands(), config.limits().commandQueueWait());
+        new CommandExecutor(
+            config.limits().maxConcurrentCommands(), config.limits().commandQueueWait());
     MessageCodec codec = new MessageCodec(config.limits().maxLineBytes());
     this.ctx = new ServerContext(config, codec, audit, this::connectionEnded);
-    ctx.handler(new RequestHandler(codec, authenticator, users, sessions, () -> whitelist, executor, ctx));
+    ctx.handler(
+        new RequestHandler(codec, authenticator, users, sessions, () -> whitelist, executor, ctx));
 
-    // TLS is layered over plain accepted sockets so that a deadline can always close the TCP socket: closing an
-    // SSLSocket from another thread mid-handshake can block on its read lock (see Connection#abort).
+    // TLS is layered over plain accepted sockets so that a deadline can always close the TCP
+    // socket: closing an
+    // SSLSocket from another thread mid-handshake can block on its read lock (see
+    // Connection#abort).
     this.listener = new ServerSocket();
     this.tlsLayer = tls ? sslContext.getSocketFactory() : null;
     this.tlsParameters =
-        tls ? ServerTls.parameters(new TlsPolicy(config.tls().allowTls12(), clientAuth(config.tls()))) : null;
+        tls
+            ? ServerTls.parameters(
+                new TlsPolicy(config.tls().allowTls12(), clientAuth(config.tls())))
+            : null;
     listener.setReuseAddress(true);
     listener.bind(new InetSocketAddress(bindAddress, config.port()), 1024);
     this.watchdog = new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions)::run);
@@ -155,8 +172,9 @@ public final class RcxServer implements AutoCloseable {
   }
 
   /**
-   * The audit log's verification key if this start created the log, once: the operator must keep it off this machine
-   * (it proves later that sealed records were not altered). Returns empty on every later call and start.
+   * The audit log's verification key if this start created the log, once: the operator must keep it
+   * off this machine (it proves later that sealed records were not altered). Returns empty on every
+   * later call and start.
    */
   public synchronized Optional<String> takeAuditVerificationKey() {
     String key = auditKey;
@@ -220,7 +238,9 @@ public final class RcxServer implements AutoCloseable {
     }
   }
 
-  /** The server side of TLS over {@code tcp} (no I/O yet), or {@code tcp} itself in plaintext mode. */
+  /**
+   * The server side of TLS over {@code tcp} (no I/O yet), or {@code tcp} itself in plaintext mode.
+   */
   private Socket secure(Socket tcp) throws IOException {
     if (tlsLayer == null) {
       return tcp;
@@ -230,7 +250,10 @@ public final class RcxServer implements AutoCloseable {
     return tls;
   }
 
-  /** Tells a connection beyond the maximum that the server is busy, if that is cheap enough; then closes it. */
+  /**
+   * Tells a connection beyond the maximum that the server is busy, if that is cheap enough; then
+   * closes it.
+   */
   private void reject(Socket socket) {
     InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
     ctx.auditQuietly(
@@ -256,7 +279,9 @@ public final class RcxServer implements AutoCloseable {
                         .encode(
                             new Response.Error(
                                 ErrorCode.SERVER_BUSY,
-                                "too many connections (" + config.limits().maxConnections() + "); try again later",
+                                "too many connections ("
+                                    + config.limits().maxConnections()
+                                    + "); try again later",
                                 null)));
                 out.flush();
               } catch (IOException e) {
@@ -273,8 +298,9 @@ public final class RcxServer implements AutoCloseable {
   }
 
   /**
-   * Stops the server: no new connections, running commands get the grace period to finish, then every connection is
-   * closed (killing any command still running), the shutdown is audited and the audit log closed. Idempotent.
+   * Stops the server: no new connections, running commands get the grace period to finish, then
+   * every connection is closed (killing any command still running), the shutdown is audited and the
+   * audit log closed. Idempotent.
    */
   @Override
   public synchronized void close() {
@@ -341,7 +367,8 @@ public final class RcxServer implements AutoCloseable {
       }
       return cas;
     } catch (CertificateException e) {
-      throw new ConfigException("tls.client_ca: " + tls.clientCa() + ": not PEM certificates: " + e.getMessage());
+      throw new ConfigException(
+          "tls.client_ca: " + tls.clientCa() + ": not PEM certificates: " + e.getMessage());
     }
   }
 
@@ -359,7 +386,9 @@ public final class RcxServer implements AutoCloseable {
           case FLUSH -> Durability.FLUSH;
           case FSYNC -> Durability.FSYNC;
         };
-    return AuditLog.Options.defaults().withDurability(durability).withEpochRecords(a.sealEpochRecords());
+    return AuditLog.Options.defaults()
+        .withDurability(durability)
+        .withEpochRecords(a.sealEpochRecords());
   }
 
   static String version() {

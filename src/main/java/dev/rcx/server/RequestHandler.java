@@ -5,8 +5,8 @@ import dev.rcx.audit.AuditException;
 import dev.rcx.auth.AuthOutcome;
 import dev.rcx.auth.Authenticator;
 import dev.rcx.auth.NewSession;
-import dev.rcx.auth.SessionLimitException;
 import dev.rcx.auth.Session;
+import dev.rcx.auth.SessionLimitException;
 import dev.rcx.auth.SessionManager;
 import dev.rcx.auth.TokenCheck;
 import dev.rcx.auth.User;
@@ -33,9 +33,9 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns one request line into one response, consulting authentication, sessions, the whitelist and the executor, and
- * writes the audit record of what happened before the response is returned. Stateless apart from its collaborators;
- * safe to call from many connection threads at once.
+ * Turns one request line into one response, consulting authentication, sessions, the whitelist and
+ * the executor, and writes the audit record of what happened before the response is returned.
+ * Stateless apart from its collaborators; safe to call from many connection threads at once.
  */
 final class RequestHandler {
 
@@ -83,7 +83,8 @@ final class RequestHandler {
       request = codec.decodeRequest(line);
     } catch (ProtocolException e) {
       ctx.auditQuietly(
-          new AuditEvent.ProtocolError(st.client(), st.user(), st.session(), e.code().name(), e.getMessage()));
+          new AuditEvent.ProtocolError(
+              st.client(), st.user(), st.session(), e.code().name(), e.getMessage()));
       return new Outcome(e.toResponse(), true, null);
     }
     try {
@@ -97,7 +98,8 @@ final class RequestHandler {
       // Fail closed: nothing is answered as done unless its audit record was written.
       ctx.log().error("audit log write failed; refusing request", e);
       return new Outcome(
-          new Response.Error(ErrorCode.INTERNAL, "audit log unavailable; request refused", request.id()),
+          new Response.Error(
+              ErrorCode.INTERNAL, "audit log unavailable; request refused", request.id()),
           false,
           "audit_failed");
     }
@@ -106,27 +108,33 @@ final class RequestHandler {
   private Outcome auth(Request.Auth a, ConnectionState st) {
     String certificateUser = st.certificateUser();
     if (a.passwordHash() == null && certificateUser == null) {
-      String message = "missing field 'password_hash' (only a connection with a client certificate may omit it)";
-      ctx.audit(new AuditEvent.ProtocolError(
-          st.client(), st.user(), st.session(), ErrorCode.INVALID_REQUEST.name(), message));
-      return new Outcome(new Response.Error(ErrorCode.INVALID_REQUEST, message, a.id()), true, null);
+      String message =
+          "missing field 'password_hash' (only a connection with a client certificate may omit it)";
+      ctx.audit(
+          new AuditEvent.ProtocolError(
+              st.client(), st.user(), st.session(), ErrorCode.INVALID_REQUEST.name(), message));
+      return new Outcome(
+          new Response.Error(ErrorCode.INVALID_REQUEST, message, a.id()), true, null);
     }
     AuthOutcome outcome;
     try {
-      outcome = certificateUser == null
-          ? authenticator.authenticate(a.username(), a.passwordHash(), st.clientIp())
-          : authenticator.authenticateWithCertificate(
-              a.username(), a.passwordHash(), certificateUser, st.clientIp());
+      outcome =
+          certificateUser == null
+              ? authenticator.authenticate(a.username(), a.passwordHash(), st.clientIp())
+              : authenticator.authenticateWithCertificate(
+                  a.username(), a.passwordHash(), certificateUser, st.clientIp());
     } catch (IOException e) {
       ctx.log().error("user database unreadable", e);
       return Outcome.reply(
-          Response.AuthResponse.failure(ErrorCode.INTERNAL, "user database unavailable", null, a.id()));
+          Response.AuthResponse.failure(
+              ErrorCode.INTERNAL, "user database unavailable", null, a.id()));
     }
-    String method = certificateUser == null
-        ? AuditEvent.AuthSucceeded.PASSWORD
-        : a.passwordHash() == null
-            ? AuditEvent.AuthSucceeded.CERTIFICATE
-            : AuditEvent.AuthSucceeded.CERTIFICATE_AND_PASSWORD;
+    String method =
+        certificateUser == null
+            ? AuditEvent.AuthSucceeded.PASSWORD
+            : a.passwordHash() == null
+                ? AuditEvent.AuthSucceeded.CERTIFICATE
+                : AuditEvent.AuthSucceeded.CERTIFICATE_AND_PASSWORD;
     return Outcome.reply(reply(a, st, outcome, method));
   }
 
@@ -150,17 +158,22 @@ final class RequestHandler {
             a.id());
       }
       case AuthOutcome.Failure f -> {
-        String reason = f.auditReason().equals(AuthOutcome.Failure.CERTIFICATE_MISMATCH)
-            ? f.auditReason() + " (certificate names " + st.certificateUser() + ")"
-            : f.auditReason();
+        String reason =
+            f.auditReason().equals(AuthOutcome.Failure.CERTIFICATE_MISMATCH)
+                ? f.auditReason() + " (certificate names " + st.certificateUser() + ")"
+                : f.auditReason();
         ctx.audit(new AuditEvent.AuthFailed(st.client(), a.username(), reason));
-        yield Response.AuthResponse.failure(ErrorCode.AUTH_FAILED, "invalid username or password", null, a.id());
+        yield Response.AuthResponse.failure(
+            ErrorCode.AUTH_FAILED, "invalid username or password", null, a.id());
       }
       case AuthOutcome.Throttled t -> {
         long retry = Math.max(1, t.retryAfter().toMillis());
         ctx.audit(new AuditEvent.RateLimited(st.client(), a.username(), retry));
         yield Response.AuthResponse.failure(
-            ErrorCode.RATE_LIMITED, "too many failed logins; retry in " + retry + " ms", retry, a.id());
+            ErrorCode.RATE_LIMITED,
+            "too many failed logins; retry in " + retry + " ms",
+            retry,
+            a.id());
       }
     };
   }
@@ -176,14 +189,19 @@ final class RequestHandler {
     return switch (sessions.check(token, st.clientIp())) {
       case TokenCheck.Valid v -> new Checked.Ok(v.session());
       case TokenCheck.Expired e -> {
-        ctx.audit(new AuditEvent.TokenRejected(st.client(), "TOKEN_EXPIRED", e.session().user(), e.session().id()));
+        ctx.audit(
+            new AuditEvent.TokenRejected(
+                st.client(), "TOKEN_EXPIRED", e.session().user(), e.session().id()));
         yield new Checked.Rejected(
             new Response.Error(ErrorCode.TOKEN_EXPIRED, "session token expired; log in again", id));
       }
       case TokenCheck.WrongAddress w -> {
-        ctx.audit(new AuditEvent.TokenRejected(st.client(), "INVALID_TOKEN", w.session().user(), w.session().id()));
+        ctx.audit(
+            new AuditEvent.TokenRejected(
+                st.client(), "INVALID_TOKEN", w.session().user(), w.session().id()));
         yield new Checked.Rejected(
-            new Response.Error(ErrorCode.INVALID_TOKEN, "session token is bound to another client address", id));
+            new Response.Error(
+                ErrorCode.INVALID_TOKEN, "session token is bound to another client address", id));
       }
       case TokenCheck.Unknown u -> {
         ctx.audit(new AuditEvent.TokenRejected(st.client(), "INVALID_TOKEN", null, null));
@@ -204,20 +222,25 @@ final class RequestHandler {
     st.identify(session.user(), session.id());
     if (ctx.draining()) {
       return Outcome.reply(
-          new Response.Error(ErrorCode.SERVER_BUSY, "server is shutting down; no new commands", c.id()));
+          new Response.Error(
+              ErrorCode.SERVER_BUSY, "server is shutting down; no new commands", c.id()));
     }
-    // Removing a user cuts off their live sessions too; roles are read fresh so a change applies at once.
+    // Removing a user cuts off their live sessions too; roles are read fresh so a change applies at
+    // once.
     Optional<User> user;
     try {
       user = users.find(session.user());
     } catch (IOException e) {
       ctx.log().error("user database unreadable", e);
-      return Outcome.reply(new Response.Error(ErrorCode.INTERNAL, "user database unavailable", c.id()));
+      return Outcome.reply(
+          new Response.Error(ErrorCode.INTERNAL, "user database unavailable", c.id()));
     }
     if (user.isEmpty()) {
       sessions.revokeUser(session.user());
-      ctx.audit(new AuditEvent.TokenRejected(st.client(), "INVALID_TOKEN", session.user(), session.id()));
-      return Outcome.reply(new Response.Error(ErrorCode.INVALID_TOKEN, "user no longer exists", c.id()));
+      ctx.audit(
+          new AuditEvent.TokenRejected(st.client(), "INVALID_TOKEN", session.user(), session.id()));
+      return Outcome.reply(
+          new Response.Error(ErrorCode.INVALID_TOKEN, "user no longer exists", c.id()));
     }
     Set<String> roles = user.get().roles();
     if (c.command().isBlank()) {
@@ -227,7 +250,13 @@ final class RequestHandler {
     try {
       words = new ArrayList<>(CommandWords.split(c.command()));
     } catch (CommandSyntaxException e) {
-      return deny(st, session, firstWord(c.command()), ErrorCode.ARGUMENT_NOT_ALLOWED, e.getMessage(), c.id());
+      return deny(
+          st,
+          session,
+          firstWord(c.command()),
+          ErrorCode.ARGUMENT_NOT_ALLOWED,
+          e.getMessage(),
+          c.id());
     }
     words.addAll(c.args());
     return switch (whitelist.get().check(session.user(), roles, words)) {
@@ -246,7 +275,8 @@ final class RequestHandler {
     };
   }
 
-  private Outcome run(Decision.Allowed allowed, ConnectionState st, Session session, @Nullable String id) {
+  private Outcome run(
+      Decision.Allowed allowed, ConnectionState st, Session session, @Nullable String id) {
     Execution execution = executor.start(allowed.rule(), allowed.argv());
     ExecResult result;
     st.running(execution);
@@ -259,7 +289,16 @@ final class RequestHandler {
     List<String> argv = allowed.argv();
     return switch (result) {
       case ExecResult.Completed done -> {
-        ctx.audit(ran(st, session, name, argv, done.exitCode(), "completed", done.duration().toMillis(), done.output()));
+        ctx.audit(
+            ran(
+                st,
+                session,
+                name,
+                argv,
+                done.exitCode(),
+                "completed",
+                done.duration().toMillis(),
+                done.output()));
         yield Outcome.reply(
             new Response.CommandOutput(
                 done.exitCode() == 0 ? "success" : "failure",
@@ -272,7 +311,8 @@ final class RequestHandler {
                 id));
       }
       case ExecResult.TimedOut t -> {
-        ctx.audit(ran(st, session, name, argv, null, "timed_out", t.duration().toMillis(), t.output()));
+        ctx.audit(
+            ran(st, session, name, argv, null, "timed_out", t.duration().toMillis(), t.output()));
         yield Outcome.reply(
             new Response.CommandOutput(
                 "timed_out",
@@ -285,22 +325,45 @@ final class RequestHandler {
                 id));
       }
       case ExecResult.Cancelled k -> {
-        ctx.audit(ran(st, session, name, argv, null, "cancelled", k.duration().toMillis(), k.output()));
+        ctx.audit(
+            ran(st, session, name, argv, null, "cancelled", k.duration().toMillis(), k.output()));
         yield new Outcome(null, false, "client_disconnected_mid_command");
       }
       case ExecResult.LaunchFailed f -> {
         ctx.audit(
             new AuditEvent.CommandRun(
-                st.client(), session.user(), session.id(), name, argv, null, "launch_failed", 0, 0, 0, false));
+                st.client(),
+                session.user(),
+                session.id(),
+                name,
+                argv,
+                null,
+                "launch_failed",
+                0,
+                0,
+                0,
+                false));
         ctx.log().warn("command {} could not be started: {}", name, f.reason());
-        yield Outcome.reply(new Response.Error(ErrorCode.INTERNAL, "command could not be started", id));
+        yield Outcome.reply(
+            new Response.Error(ErrorCode.INTERNAL, "command could not be started", id));
       }
       case ExecResult.Busy b -> {
         ctx.audit(
             new AuditEvent.CommandRun(
-                st.client(), session.user(), session.id(), name, argv, null, "busy", 0, 0, 0, false));
+                st.client(),
+                session.user(),
+                session.id(),
+                name,
+                argv,
+                null,
+                "busy",
+                0,
+                0,
+                0,
+                false));
         yield Outcome.reply(
-            new Response.Error(ErrorCode.SERVER_BUSY, "too many commands running; try again later", id));
+            new Response.Error(
+                ErrorCode.SERVER_BUSY, "too many commands running; try again later", id));
       }
     };
   }
@@ -329,8 +392,15 @@ final class RequestHandler {
   }
 
   private Outcome deny(
-      ConnectionState st, Session session, String command, ErrorCode code, String message, @Nullable String id) {
-    ctx.audit(new AuditEvent.CommandDenied(st.client(), session.user(), session.id(), command, code.name(), message));
+      ConnectionState st,
+      Session session,
+      String command,
+      ErrorCode code,
+      String message,
+      @Nullable String id) {
+    ctx.audit(
+        new AuditEvent.CommandDenied(
+            st.client(), session.user(), session.id(), command, code.name(), message));
     return Outcome.reply(new Response.Error(code, message, id));
   }
 

@@ -8,7 +8,9 @@ import dev.rcx.protocol.MessageCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What every connection of one server shares. The handler is set once, right after construction. */
+/**
+ * What every connection of one server shares. The handler is set once, right after construction.
+ */
 final class ServerContext {
   private static final Logger LOG = LoggerFactory.getLogger("dev.rcx.server");
 
@@ -50,7 +52,10 @@ final class ServerContext {
     return LOG;
   }
 
-  /** Appends and flushes; throws when the record could not be written, so the caller can refuse the request. */
+  /**
+   * Appends and flushes; throws when the record could not be written, so the caller can refuse the
+   * request.
+   */
   void audit(AuditEvent event) {
     audit.append(event);
   }

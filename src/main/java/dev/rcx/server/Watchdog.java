@@ -8,10 +8,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Enforces the deadlines blocking I/O cannot: the TLS handshake timeout, the timeout for a line that starts but never
- * ends (a slow or partial sender) and the same timeout for a reply the client does not take (a client that stopped
- * reading). One named platform thread ticks every {@code tick} over the live connections
- * and closes the sockets of those past a deadline; the connection's own thread then sees the failure and audits it.
+ * Enforces the deadlines blocking I/O cannot: the TLS handshake timeout, the timeout for a line
+ * that starts but never ends (a slow or partial sender) and the same timeout for a reply the client
+ * does not take (a client that stopped reading). One named platform thread ticks every {@code tick}
+ * over the live connections and closes the sockets of those past a deadline; the connection's own
+ * thread then sees the failure and audits it.
  */
 final class Watchdog implements AutoCloseable {
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
@@ -27,7 +28,8 @@ final class Watchdog implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    timer.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   void watch(Connection c) {

@@ -20,27 +20,51 @@ class AuditEventTest {
 
   @Test
   void samples_coverEveryPermittedEvent() {
-    Set<Class<?>> sampled = Samples.oneOfEach().stream().map(Object::getClass).collect(Collectors.toSet());
+    Set<Class<?>> sampled =
+        Samples.oneOfEach().stream().map(Object::getClass).collect(Collectors.toSet());
     assertThat(sampled).containsExactlyInAnyOrder(AuditEvent.class.getPermittedSubclasses());
   }
 
   @Test
   void eventName_everyEvent_isDistinctSnakeCase() {
-    List<String> names = Arrays.stream(AuditEvent.class.getPermittedSubclasses())
-        .map(c -> Samples.oneOfEach().stream().filter(c::isInstance).findFirst().orElseThrow().eventName())
-        .toList();
+    List<String> names =
+        Arrays.stream(AuditEvent.class.getPermittedSubclasses())
+            .map(
+                c ->
+                    Samples.oneOfEach().stream()
+                        .filter(c::isInstance)
+                        .findFirst()
+                        .orElseThrow()
+                        .eventName())
+            .toList();
     assertThat(names).doesNotHaveDuplicates().allMatch(n -> n.matches("[a-z]+(_[a-z]+)*"));
   }
 
   @Test
   void commandRun_completedWithoutExitCode_isRejected() {
-    assertThatThrownBy(() -> new CommandRun("c:1", "u", "s", "ls", List.of("ls"), null, CommandRun.COMPLETED, 0, 0, 0,
-        false)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exit_code");
+    assertThatThrownBy(
+            () ->
+                new CommandRun(
+                    "c:1",
+                    "u",
+                    "s",
+                    "ls",
+                    List.of("ls"),
+                    null,
+                    CommandRun.COMPLETED,
+                    0,
+                    0,
+                    0,
+                    false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("exit_code");
   }
 
   @Test
   void commandRun_unknownOutcome_isRejectedNamingTheValue() {
-    assertThatThrownBy(() -> new CommandRun("c:1", "u", "s", "ls", List.of("ls"), 0, "exploded", 0, 0, 0, false))
+    assertThatThrownBy(
+            () ->
+                new CommandRun("c:1", "u", "s", "ls", List.of("ls"), 0, "exploded", 0, 0, 0, false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("command_run.outcome")
         .hasMessageContaining("exploded");
@@ -49,7 +73,8 @@ class AuditEventTest {
   @Test
   void commandRun_argv_isCopiedAndUnmodifiable() {
     List<String> argv = new ArrayList<>(List.of("/bin/echo", "hi"));
-    CommandRun run = new CommandRun("c:1", "u", "s", "echo", argv, 0, CommandRun.COMPLETED, 0, 0, 0, false);
+    CommandRun run =
+        new CommandRun("c:1", "u", "s", "echo", argv, 0, CommandRun.COMPLETED, 0, 0, 0, false);
     argv.set(1, "changed");
     assertThat(run.argv()).containsExactly("/bin/echo", "hi");
     assertThatThrownBy(() -> run.argv().add("x")).isInstanceOf(UnsupportedOperationException.class);
@@ -58,7 +83,8 @@ class AuditEventTest {
   @Test
   void commandRun_tooManyArgs_keepsTheFirstAndCountsTheRest() {
     List<String> argv = Collections.nCopies(Text.MAX_ARGS + 5, "a");
-    CommandRun run = new CommandRun("c:1", "u", "s", "echo", argv, 0, CommandRun.COMPLETED, 0, 0, 0, false);
+    CommandRun run =
+        new CommandRun("c:1", "u", "s", "echo", argv, 0, CommandRun.COMPLETED, 0, 0, 0, false);
     assertThat(run.argv()).hasSize(Text.MAX_ARGS + 1).last().isEqualTo("...(+5 more args)");
   }
 
@@ -87,7 +113,9 @@ class AuditEventTest {
   void protocolError_hugeDetail_isClippedWithTheCutLength() {
     String detail = "x".repeat(Text.MAX_TEXT + 100);
     ProtocolError e = new ProtocolError("c:1", null, null, "BAD", detail);
-    assertThat(e.detail()).hasSize(Text.MAX_TEXT + "...(+100 chars)".length()).endsWith("...(+100 chars)");
+    assertThat(e.detail())
+        .hasSize(Text.MAX_TEXT + "...(+100 chars)".length())
+        .endsWith("...(+100 chars)");
   }
 
   @Test

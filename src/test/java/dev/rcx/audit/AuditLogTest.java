@@ -70,9 +70,13 @@ class AuditLogTest {
     try (AuditLog log = AuditLog.open(file, clock, Samples.UNSEALED)) {
       log.append(new AuthFailed("127.0.0.1:5555", null, "no user given"));
     }
-    assertThat(Files.readString(file)).isEqualTo("{\"seq\":1,\"ts\":\"2026-11-27T10:00:00.123Z\","
-        + "\"event\":\"auth_failed\",\"client\":\"127.0.0.1:5555\",\"user\":null,\"session\":null,"
-        + "\"reason\":\"no user given\",\"prev\":\"" + "0".repeat(64) + "\"}\n");
+    assertThat(Files.readString(file))
+        .isEqualTo(
+            "{\"seq\":1,\"ts\":\"2026-11-27T10:00:00.123Z\","
+                + "\"event\":\"auth_failed\",\"client\":\"127.0.0.1:5555\",\"user\":null,\"session\":null,"
+                + "\"reason\":\"no user given\",\"prev\":\""
+                + "0".repeat(64)
+                + "\"}\n");
   }
 
   @Test
@@ -125,7 +129,8 @@ class AuditLogTest {
   @Test
   void append_nonAscii_isEscapedAndStillRoundTrips() throws IOException {
     Path file = dir.resolve("audit.log");
-    AuthFailed event = new AuthFailed("127.0.0.1:1", "j\u00fcrgen \u2603 \uD83D\uDE00\u001b[2J", "bad password");
+    AuthFailed event =
+        new AuthFailed("127.0.0.1:1", "j\u00fcrgen \u2603 \uD83D\uDE00\u001b[2J", "bad password");
     try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
       log.append(event);
     }
@@ -139,7 +144,8 @@ class AuditLogTest {
 
   @Test
   void append_logRecovered_isRejected() {
-    try (AuditLog log = AuditLog.open(dir.resolve("audit.log"), new Samples.TickingClock(), Samples.UNSEALED)) {
+    try (AuditLog log =
+        AuditLog.open(dir.resolve("audit.log"), new Samples.TickingClock(), Samples.UNSEALED)) {
       assertThatThrownBy(() -> log.append(new LogRecovered(1, 1, "x")))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("log_recovered");
@@ -148,7 +154,8 @@ class AuditLogTest {
 
   @Test
   void append_afterClose_throwsAuditException() {
-    AuditLog log = AuditLog.open(dir.resolve("audit.log"), new Samples.TickingClock(), Samples.UNSEALED);
+    AuditLog log =
+        AuditLog.open(dir.resolve("audit.log"), new Samples.TickingClock(), Samples.UNSEALED);
     log.close();
     log.close();
     assertThatThrownBy(() -> log.append(Samples.command("alice", 1)))
@@ -172,7 +179,8 @@ class AuditLogTest {
   void open_newFile_isReadableByOwnerOnly() throws IOException {
     Path file = dir.resolve("audit.log");
     AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED).close();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
   }
 
   @Test

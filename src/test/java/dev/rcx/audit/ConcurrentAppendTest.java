@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +28,10 @@ class ConcurrentAppendTest {
 
   @TempDir Path dir;
 
-  /** Appends from {@code THREADS} threads at once and checks the chain and that every record arrived exactly once. */
+  /**
+   * Appends from {@code THREADS} threads at once and checks the chain and that every record arrived
+   * exactly once.
+   */
   static void appendConcurrently(AuditLog log, Path file) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     CountDownLatch start = new CountDownLatch(1);
@@ -36,13 +39,15 @@ class ConcurrentAppendTest {
     try {
       for (int t = 0; t < THREADS; t++) {
         String user = "u" + t;
-        done.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < PER_THREAD; i++) {
-            log.append(Samples.command(user, i));
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < PER_THREAD; i++) {
+                    log.append(Samples.command(user, i));
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : done) {

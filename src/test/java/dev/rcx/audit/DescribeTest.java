@@ -23,30 +23,60 @@ class DescribeTest {
 
   private static String line(AuditEvent e) {
     byte[] body = RecordEncoder.body(e);
-    byte[] line = RecordEncoder.line(42, Instant.parse("2026-11-27T10:00:00.123Z"), body, Hashes.ZERO);
+    byte[] line =
+        RecordEncoder.line(42, Instant.parse("2026-11-27T10:00:00.123Z"), body, Hashes.ZERO);
     return new String(line, StandardCharsets.US_ASCII);
   }
 
   @Test
   void describe_commandRun_showsWhoArgvExitAndDuration() {
-    String s = AuditLog.describe(line(new CommandRun("127.0.0.1:5555", "alice", "ab12cd34ef56", "ls",
-        List.of("/usr/bin/ls", "-la"), 0, CommandRun.COMPLETED, 12, 10, 0, false)));
-    assertThat(s).isEqualTo(
-        "2026-11-27T10:00:00.123Z #42 command_run alice@127.0.0.1:5555 s=ab12cd34.. argv=[/usr/bin/ls, -la] exit=0 12ms");
+    String s =
+        AuditLog.describe(
+            line(
+                new CommandRun(
+                    "127.0.0.1:5555",
+                    "alice",
+                    "ab12cd34ef56",
+                    "ls",
+                    List.of("/usr/bin/ls", "-la"),
+                    0,
+                    CommandRun.COMPLETED,
+                    12,
+                    10,
+                    0,
+                    false)));
+    assertThat(s)
+        .isEqualTo(
+            "2026-11-27T10:00:00.123Z #42 command_run alice@127.0.0.1:5555 s=ab12cd34.. argv=[/usr/bin/ls, -la] exit=0 12ms");
   }
 
   @Test
   void describe_timedOutCommand_showsOutcomeAndMissingExit() {
-    String s = AuditLog.describe(line(new CommandRun("127.0.0.1:5555", "alice", "s1", "sleep",
-        List.of("/bin/sleep", "9"), null, CommandRun.TIMED_OUT, 5000, 0, 0, true)));
+    String s =
+        AuditLog.describe(
+            line(
+                new CommandRun(
+                    "127.0.0.1:5555",
+                    "alice",
+                    "s1",
+                    "sleep",
+                    List.of("/bin/sleep", "9"),
+                    null,
+                    CommandRun.TIMED_OUT,
+                    5000,
+                    0,
+                    0,
+                    true)));
     assertThat(s).endsWith("s=s1 argv=[/bin/sleep, 9] exit=- timed_out 5000ms truncated");
   }
 
   @Test
   void describe_otherEvent_listsItsOwnFields() {
-    String s = AuditLog.describe(line(new AuthFailed("10.0.0.1:40000", "mallory", "bad credentials")));
-    assertThat(s).isEqualTo(
-        "2026-11-27T10:00:00.123Z #42 auth_failed mallory@10.0.0.1:40000 reason=\"bad credentials\"");
+    String s =
+        AuditLog.describe(line(new AuthFailed("10.0.0.1:40000", "mallory", "bad credentials")));
+    assertThat(s)
+        .isEqualTo(
+            "2026-11-27T10:00:00.123Z #42 auth_failed mallory@10.0.0.1:40000 reason=\"bad credentials\"");
   }
 
   @Test
@@ -58,8 +88,12 @@ class DescribeTest {
   @Test
   void describe_terminalEscapesAndBidiControls_areShownEscaped() {
     String s = AuditLog.describe(line(new AuthFailed("10.0.0.1:1", "ev\u001b[2Jil\u202e", "x\ny")));
-    assertThat(s).contains("ev\\u001b[2Jil\\u202e@").contains("reason=x\\u000ay")
-        .doesNotContain("\u001b").doesNotContain("\u202e").doesNotContain("\n");
+    assertThat(s)
+        .contains("ev\\u001b[2Jil\\u202e@")
+        .contains("reason=x\\u000ay")
+        .doesNotContain("\u001b")
+        .doesNotContain("\u202e")
+        .doesNotContain("\n");
   }
 
   @Test
@@ -83,7 +117,8 @@ class DescribeTest {
   @Test
   void tail_moreThanTheFileHolds_returnsEverything() throws IOException {
     Path file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), Samples.UNSEALED)) {
+    try (AuditLog log =
+        AuditLog.open(file, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), Samples.UNSEALED)) {
       log.append(Samples.command("alice", 1));
       log.append(Samples.command("alice", 2));
     }
@@ -94,7 +129,8 @@ class DescribeTest {
   @Test
   void tail_tornLastLine_isLeftOut() throws IOException {
     Path file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), Samples.UNSEALED)) {
+    try (AuditLog log =
+        AuditLog.open(file, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), Samples.UNSEALED)) {
       log.append(Samples.command("alice", 1));
     }
     Files.writeString(file, "{\"seq\":2,", StandardOpenOption.APPEND);

@@ -25,8 +25,13 @@ class DurabilityTest {
   void fsync_manyConcurrentAppenders_keepTheChainValidAndLoseNothing() throws Exception {
     Path file = dir.resolve("audit.log");
     String key;
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(),
-        AuditLog.Options.defaults().withDurability(Durability.FSYNC).withSealInterval(Duration.ZERO))) {
+    try (AuditLog log =
+        AuditLog.open(
+            file,
+            new Samples.TickingClock(),
+            AuditLog.Options.defaults()
+                .withDurability(Durability.FSYNC)
+                .withSealInterval(Duration.ZERO))) {
       key = log.takeVerificationKey().orElseThrow();
       ConcurrentAppendTest.appendConcurrently(log, file);
       assertThat(log.groupForces()).isPositive();
@@ -34,10 +39,13 @@ class DurabilityTest {
     ConcurrentAppendTest.assertEveryRecordOnce(file);
     assertThat(AuditLog.verify(file)).isInstanceOf(VerifyResult.Intact.class);
     int records = ConcurrentAppendTest.THREADS * ConcurrentAppendTest.PER_THREAD;
-    assertThat(AuditLog.verify(file, key)).isInstanceOfSatisfying(Authentic.class, a -> {
-      assertThat(a.records() - a.sealedEpochs()).isEqualTo(records);
-      assertThat(a.unsealedTail()).isZero();
-    });
+    assertThat(AuditLog.verify(file, key))
+        .isInstanceOfSatisfying(
+            Authentic.class,
+            a -> {
+              assertThat(a.records() - a.sealedEpochs()).isEqualTo(records);
+              assertThat(a.unsealedTail()).isZero();
+            });
   }
 
   @Test
@@ -46,12 +54,16 @@ class DurabilityTest {
     AtomicInteger forces = new AtomicInteger();
     CountDownLatch firstForceEntered = new CountDownLatch(1);
     CountDownLatch releaseFirstForce = new CountDownLatch(1);
-    GroupCommit commit = new GroupCommit(written::get, () -> {
-      if (forces.incrementAndGet() == 1) {
-        firstForceEntered.countDown();
-        await(releaseFirstForce);
-      }
-    }, 0);
+    GroupCommit commit =
+        new GroupCommit(
+            written::get,
+            () -> {
+              if (forces.incrementAndGet() == 1) {
+                firstForceEntered.countDown();
+                await(releaseFirstForce);
+              }
+            },
+            0);
 
     written.set(1);
     Thread leader = Thread.ofPlatform().name("leader").start(() -> awaitDurable(commit, 1));
@@ -60,7 +72,8 @@ class DurabilityTest {
     for (int i = 2; i <= 6; i++) {
       written.set(i);
       long seq = i;
-      followers.add(Thread.ofPlatform().name("follower-" + i).start(() -> awaitDurable(commit, seq)));
+      followers.add(
+          Thread.ofPlatform().name("follower-" + i).start(() -> awaitDurable(commit, seq)));
     }
     for (Thread t : followers) {
       waitUntilWaiting(t);
@@ -79,12 +92,19 @@ class DurabilityTest {
   @Test
   void groupCommit_failedForce_failsThisAndEveryLaterWait() {
     AtomicInteger forces = new AtomicInteger();
-    GroupCommit commit = new GroupCommit(() -> 5, () -> {
-      forces.incrementAndGet();
-      throw new IOException("disk on fire");
-    }, 0);
-    assertThatThrownBy(() -> commit.awaitDurable(1)).isInstanceOf(IOException.class).hasMessage("disk on fire");
-    assertThatThrownBy(() -> commit.awaitDurable(2)).isInstanceOf(IOException.class)
+    GroupCommit commit =
+        new GroupCommit(
+            () -> 5,
+            () -> {
+              forces.incrementAndGet();
+              throw new IOException("disk on fire");
+            },
+            0);
+    assertThatThrownBy(() -> commit.awaitDurable(1))
+        .isInstanceOf(IOException.class)
+        .hasMessage("disk on fire");
+    assertThatThrownBy(() -> commit.awaitDurable(2))
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("earlier fsync");
     assertThat(forces.get()).isEqualTo(1);
   }

@@ -41,7 +41,10 @@ class KeyedVerifyTest {
     return SealedLogTest.createSealed(file(), 10, true);
   }
 
-  /** What an attacker who has only the log can do: fix every prev from {@code from} on, leaving the MACs. */
+  /**
+   * What an attacker who has only the log can do: fix every prev from {@code from} on, leaving the
+   * MACs.
+   */
   private static void rechain(List<String> lines, int from, EpochKeys attackerKey) {
     for (int i = from; i < lines.size(); i++) {
       String line = lines.get(i);
@@ -49,10 +52,14 @@ class KeyedVerifyTest {
       String prev = i == 0 ? "0".repeat(64) : sha(lines.get(i - 1));
       String unsigned = line.substring(0, prevAt) + "\"prev\":\"" + prev + "\"}";
       if (attackerKey == null) {
-        line = unsigned.substring(0, unsigned.length() - 1) + line.substring(line.indexOf(",\"mac\":"));
+        line =
+            unsigned.substring(0, unsigned.length() - 1)
+                + line.substring(line.indexOf(",\"mac\":"));
       } else {
         byte[] u = unsigned.getBytes(StandardCharsets.US_ASCII);
-        line = new String(RecordEncoder.signed(u, attackerKey.mac(u, u.length)), StandardCharsets.US_ASCII);
+        line =
+            new String(
+                RecordEncoder.signed(u, attackerKey.mac(u, u.length)), StandardCharsets.US_ASCII);
       }
       lines.set(i, line);
     }
@@ -70,7 +77,8 @@ class KeyedVerifyTest {
   }
 
   @Test
-  void verify_editWithTheWholeHashChainRecomputed_passesUnkeyedButIsCaughtByTheKey() throws IOException {
+  void verify_editWithTheWholeHashChainRecomputed_passesUnkeyedButIsCaughtByTheKey()
+      throws IOException {
     String key = closedLog();
     List<String> lines = lines();
     lines.set(1, lines.get(1).replace("\"alice\"", "\"admin\""));
@@ -78,11 +86,14 @@ class KeyedVerifyTest {
     write(lines);
     assertThat(AuditLog.verify(file())).isEqualTo(new VerifyResult.Intact(13));
     KeyedVerifyResult r = AuditLog.verify(file(), key);
-    assertThat(r).isInstanceOfSatisfying(Tampered.class, t -> {
-      assertThat(t.lineNumber()).isEqualTo(2);
-      assertThat(t.seq()).isEqualTo(2);
-      assertThat(t.reason()).contains("fails its MAC");
-    });
+    assertThat(r)
+        .isInstanceOfSatisfying(
+            Tampered.class,
+            t -> {
+              assertThat(t.lineNumber()).isEqualTo(2);
+              assertThat(t.seq()).isEqualTo(2);
+              assertThat(t.reason()).contains("fails its MAC");
+            });
   }
 
   @Test
@@ -96,11 +107,13 @@ class KeyedVerifyTest {
     }
     write(lines);
     KeyedVerifyResult r = AuditLog.verify(file(), key);
-    assertThat(r).isInstanceOfSatisfying(Tampered.class, t -> assertThat(t.lineNumber()).isEqualTo(7));
+    assertThat(r)
+        .isInstanceOfSatisfying(Tampered.class, t -> assertThat(t.lineNumber()).isEqualTo(7));
   }
 
   @Test
-  void verify_attackerHoldingTheCurrentKey_canForgeOnlyTheUnprovenUnsealedTail() throws IOException {
+  void verify_attackerHoldingTheCurrentKey_canForgeOnlyTheUnprovenUnsealedTail()
+      throws IOException {
     AuditLog log = AuditLog.open(file(), new Samples.TickingClock(), Samples.SEALED);
     String key = log.takeVerificationKey().orElseThrow();
     for (int i = 1; i <= 6; i++) {
@@ -112,11 +125,15 @@ class KeyedVerifyTest {
       rechain(lines, 6, stolen);
     }
     write(lines);
-    // The documented limit: the forgery verifies, but only as part of the unsealed tail, which is never "proven".
-    assertThat(AuditLog.verify(file(), key)).isInstanceOfSatisfying(Authentic.class, a -> {
-      assertThat(a.sealedRecords()).isEqualTo(5);
-      assertThat(a.unsealedTail()).isEqualTo(2);
-    });
+    // The documented limit: the forgery verifies, but only as part of the unsealed tail, which is
+    // never "proven".
+    assertThat(AuditLog.verify(file(), key))
+        .isInstanceOfSatisfying(
+            Authentic.class,
+            a -> {
+              assertThat(a.sealedRecords()).isEqualTo(5);
+              assertThat(a.unsealedTail()).isEqualTo(2);
+            });
     log.close();
   }
 
@@ -126,22 +143,27 @@ class KeyedVerifyTest {
     write(lines().subList(0, 5));
     assertThat(AuditLog.verify(file())).isEqualTo(new VerifyResult.Intact(5));
     KeyedVerifyResult r = AuditLog.verify(file(), key);
-    assertThat(r).isInstanceOfSatisfying(Truncated.class, t -> {
-      assertThat(t.records()).isEqualTo(5);
-      assertThat(t.sealedEpochs()).isEqualTo(1);
-      assertThat(t.keyFileEpoch()).isEqualTo(3);
-    });
+    assertThat(r)
+        .isInstanceOfSatisfying(
+            Truncated.class,
+            t -> {
+              assertThat(t.records()).isEqualTo(5);
+              assertThat(t.sealedEpochs()).isEqualTo(1);
+              assertThat(t.keyFileEpoch()).isEqualTo(3);
+            });
     assertThat(r.summary()).startsWith("TRUNCATED: ").contains("removed from the end");
   }
 
   @Test
-  void verify_truncatedWithTheKeyFileDeleted_warnsThatTruncationCannotBeRuledOut() throws IOException {
+  void verify_truncatedWithTheKeyFileDeleted_warnsThatTruncationCannotBeRuledOut()
+      throws IOException {
     String key = closedLog();
     write(lines().subList(0, 5));
     Files.delete(dir.resolve("audit.log.key"));
     KeyedVerifyResult r = AuditLog.verify(file(), key);
-    assertThat(r).isInstanceOfSatisfying(Authentic.class,
-        a -> assertThat(a.keyFile()).isEqualTo(KeyFileState.MISSING));
+    assertThat(r)
+        .isInstanceOfSatisfying(
+            Authentic.class, a -> assertThat(a.keyFile()).isEqualTo(KeyFileState.MISSING));
     assertThat(r.summary()).contains("WARNING: key file missing");
   }
 
@@ -150,8 +172,9 @@ class KeyedVerifyTest {
     closedLog();
     String otherKey = SealedLogTest.createSealed(dir.resolve("other.log"), 1, true);
     KeyedVerifyResult r = AuditLog.verify(file(), otherKey);
-    assertThat(r).isInstanceOfSatisfying(WrongKey.class,
-        w -> assertThat(w.reason()).contains("is not the key of this log"));
+    assertThat(r)
+        .isInstanceOfSatisfying(
+            WrongKey.class, w -> assertThat(w.reason()).contains("is not the key of this log"));
     assertThat(r.summary()).startsWith("WRONG KEY: ");
   }
 
@@ -160,16 +183,23 @@ class KeyedVerifyTest {
     closedLog();
     String otherKey = SealedLogTest.createSealed(dir.resolve("other.log"), 1, true);
     Files.delete(dir.resolve("audit.log.key"));
-    assertThat(AuditLog.verify(file(), otherKey)).isInstanceOfSatisfying(WrongKey.class,
-        w -> assertThat(w.reason()).contains("not the verification key of this log"));
+    assertThat(AuditLog.verify(file(), otherKey))
+        .isInstanceOfSatisfying(
+            WrongKey.class,
+            w -> assertThat(w.reason()).contains("not the verification key of this log"));
   }
 
   @Test
   void verify_malformedKey_isWrongKeyWithoutEchoingIt() {
     closedLog();
     KeyedVerifyResult r = AuditLog.verify(file(), "rcx-audit-key:v1:4:hunter2");
-    assertThat(r).isInstanceOfSatisfying(WrongKey.class,
-        w -> assertThat(w.reason()).contains("not an rcx audit verification key").doesNotContain("hunter2"));
+    assertThat(r)
+        .isInstanceOfSatisfying(
+            WrongKey.class,
+            w ->
+                assertThat(w.reason())
+                    .contains("not an rcx audit verification key")
+                    .doesNotContain("hunter2"));
   }
 
   @Test
@@ -178,11 +208,14 @@ class KeyedVerifyTest {
     List<String> lines = lines();
     lines.remove(1);
     write(lines);
-    assertThat(AuditLog.verify(file(), key)).isInstanceOfSatisfying(Tampered.class, t -> {
-      assertThat(t.lineNumber()).isEqualTo(2);
-      assertThat(t.seq()).isEqualTo(2);
-      assertThat(t.reason()).contains("missing");
-    });
+    assertThat(AuditLog.verify(file(), key))
+        .isInstanceOfSatisfying(
+            Tampered.class,
+            t -> {
+              assertThat(t.lineNumber()).isEqualTo(2);
+              assertThat(t.seq()).isEqualTo(2);
+              assertThat(t.reason()).contains("missing");
+            });
   }
 
   @Test
@@ -191,10 +224,13 @@ class KeyedVerifyTest {
     List<String> lines = lines();
     Collections.swap(lines, 1, 2);
     write(lines);
-    assertThat(AuditLog.verify(file(), key)).isInstanceOfSatisfying(Tampered.class, t -> {
-      assertThat(t.lineNumber()).isEqualTo(2);
-      assertThat(t.seq()).isEqualTo(3);
-    });
+    assertThat(AuditLog.verify(file(), key))
+        .isInstanceOfSatisfying(
+            Tampered.class,
+            t -> {
+              assertThat(t.lineNumber()).isEqualTo(2);
+              assertThat(t.seq()).isEqualTo(3);
+            });
   }
 
   @Test
@@ -204,8 +240,8 @@ class KeyedVerifyTest {
     lines.remove(4); // the first seal
     rechain(lines, 4, null);
     write(lines);
-    assertThat(AuditLog.verify(file(), key)).isInstanceOfSatisfying(Tampered.class,
-        t -> assertThat(t.lineNumber()).isEqualTo(5));
+    assertThat(AuditLog.verify(file(), key))
+        .isInstanceOfSatisfying(Tampered.class, t -> assertThat(t.lineNumber()).isEqualTo(5));
   }
 
   @Test
@@ -215,10 +251,13 @@ class KeyedVerifyTest {
     byte[] forged = new byte[32];
     new SecureRandom().nextBytes(forged);
     KeyFile.write(dir.resolve("audit.log.key"), s.keyId(), s.epochRecords(), s.epoch(), forged);
-    assertThat(AuditLog.verify(file(), key)).isInstanceOfSatisfying(Tampered.class, t -> {
-      assertThat(t.lineNumber()).isZero();
-      assertThat(t.reason()).contains("key file");
-    });
+    assertThat(AuditLog.verify(file(), key))
+        .isInstanceOfSatisfying(
+            Tampered.class,
+            t -> {
+              assertThat(t.lineNumber()).isZero();
+              assertThat(t.reason()).contains("key file");
+            });
   }
 
   @Test
@@ -228,7 +267,7 @@ class KeyedVerifyTest {
     try (AuditLog log = AuditLog.open(plain, new Samples.TickingClock(), Samples.UNSEALED)) {
       log.append(Samples.command("alice", 1));
     }
-    assertThat(AuditLog.verify(plain, key)).isInstanceOfSatisfying(Tampered.class,
-        t -> assertThat(t.reason()).contains("no MAC"));
+    assertThat(AuditLog.verify(plain, key))
+        .isInstanceOfSatisfying(Tampered.class, t -> assertThat(t.reason()).contains("no MAC"));
   }
 }

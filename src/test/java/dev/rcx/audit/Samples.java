@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Samples {
   static final String CLIENT = "127.0.0.1:5555";
   static final AuditLog.Options UNSEALED = AuditLog.Options.unsealed();
+
   /** Sealed, small epochs, no timer thread. */
   static final AuditLog.Options SEALED =
       AuditLog.Options.defaults().withEpochRecords(4).withSealInterval(Duration.ZERO);
@@ -51,10 +52,30 @@ final class Samples {
         new AuthFailed(CLIENT, "mallory", "bad credentials"),
         new AuthFailed(CLIENT, null, "no user given"),
         new RateLimited(CLIENT, "bob", 1500),
-        new CommandRun(CLIENT, "alice", "s1", "ls", List.of("/usr/bin/ls", "-la", "caf\u00e9 \u2603"), 0,
-            CommandRun.COMPLETED, 12, 1024, 0, false),
-        new CommandRun(CLIENT, "alice", "s1", "sleep", List.of("/bin/sleep", "99"), null, CommandRun.TIMED_OUT, 5000, 0,
-            0, false),
+        new CommandRun(
+            CLIENT,
+            "alice",
+            "s1",
+            "ls",
+            List.of("/usr/bin/ls", "-la", "caf\u00e9 \u2603"),
+            0,
+            CommandRun.COMPLETED,
+            12,
+            1024,
+            0,
+            false),
+        new CommandRun(
+            CLIENT,
+            "alice",
+            "s1",
+            "sleep",
+            List.of("/bin/sleep", "99"),
+            null,
+            CommandRun.TIMED_OUT,
+            5000,
+            0,
+            0,
+            false),
         new CommandDenied(CLIENT, "alice", "s1", "rm", "NOT_WHITELISTED", "rm is not whitelisted"),
         new TokenRejected(CLIENT, TokenRejected.TOKEN_EXPIRED, "alice", "s1"),
         new TokenRejected(CLIENT, TokenRejected.INVALID_TOKEN, null, null),
@@ -63,11 +84,24 @@ final class Samples {
   }
 
   static CommandRun command(String user, int i) {
-    return new CommandRun(CLIENT, user, "s-" + user, "echo", List.of("/bin/echo", Integer.toString(i)), 0,
-        CommandRun.COMPLETED, i, 2, 0, false);
+    return new CommandRun(
+        CLIENT,
+        user,
+        "s-" + user,
+        "echo",
+        List.of("/bin/echo", Integer.toString(i)),
+        0,
+        CommandRun.COMPLETED,
+        i,
+        2,
+        0,
+        false);
   }
 
-  /** A clock that starts at a fixed instant and advances 1 ms per reading, so timestamps are distinct. */
+  /**
+   * A clock that starts at a fixed instant and advances 1 ms per reading, so timestamps are
+   * distinct.
+   */
   static final class TickingClock extends Clock {
     private final AtomicLong millis;
 

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The writer side of sealing: MACs, seals, key evolution, reopening, and refusing inconsistent key state. */
+/**
+ * The writer side of sealing: MACs, seals, key evolution, reopening, and refusing inconsistent key
+ * state.
+ */
 @Timeout(30)
 class SealedLogTest {
   @TempDir Path dir;
@@ -32,7 +35,10 @@ class SealedLogTest {
     return Json.object(b, b.length);
   }
 
-  /** Creates a sealed log (4 records per epoch), appends {@code records} records, returns the verification key. */
+  /**
+   * Creates a sealed log (4 records per epoch), appends {@code records} records, returns the
+   * verification key.
+   */
   static String createSealed(Path file, int records, boolean close) {
     AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED);
     String key = log.takeVerificationKey().orElseThrow();
@@ -49,11 +55,15 @@ class SealedLogTest {
   void open_newSealedLog_handsOutTheVerificationKeyOnce() throws IOException {
     Path file = dir.resolve("audit.log");
     try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED)) {
-      assertThat(log.takeVerificationKey()).get().asString().matches("rcx-audit-key:v1:4:[A-Za-z0-9_-]{43}");
+      assertThat(log.takeVerificationKey())
+          .get()
+          .asString()
+          .matches("rcx-audit-key:v1:4:[A-Za-z0-9_-]{43}");
       assertThat(log.takeVerificationKey()).isEmpty();
     }
     Path keyFile = dir.resolve("audit.log.key");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
+        .isEqualTo("rw-------");
     try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED)) {
       assertThat(log.takeVerificationKey()).isEmpty();
     }
@@ -66,8 +76,13 @@ class SealedLogTest {
     List<String> lines = lines(file);
     // 4 records, seal, 4 records, seal, 2 records, seal on close
     assertThat(lines).hasSize(13);
-    assertThat(lines).allMatch(l -> RecordEncoder.unsignedLength(l.getBytes(StandardCharsets.US_ASCII), l.length()) > 0);
-    assertThat(lines).allMatch(l -> l.matches(".*,\"prev\":\"[0-9a-f]{64}\",\"mac\":\"[0-9a-f]{64}\"}"));
+    assertThat(lines)
+        .allMatch(
+            l ->
+                RecordEncoder.unsignedLength(l.getBytes(StandardCharsets.US_ASCII), l.length())
+                    > 0);
+    assertThat(lines)
+        .allMatch(l -> l.matches(".*,\"prev\":\"[0-9a-f]{64}\",\"mac\":\"[0-9a-f]{64}\"}"));
     JsonNode first = json(lines.get(4));
     assertThat(first.get("event").asText()).isEqualTo("seal");
     assertThat(first.get("epoch").asLong()).isZero();
@@ -79,7 +94,9 @@ class SealedLogTest {
     assertThat(last.get("reason").asText()).isEqualTo("close");
     assertThat(AuditLog.verify(file)).isEqualTo(new VerifyResult.Intact(13));
     KeyedVerifyResult r = AuditLog.verify(file, key);
-    assertThat(r).isEqualTo(new Authentic(13, 3, 13, last.get("ts").asText(), 0, 0, KeyFileState.CONSISTENT));
+    assertThat(r)
+        .isEqualTo(
+            new Authentic(13, 3, 13, last.get("ts").asText(), 0, 0, KeyFileState.CONSISTENT));
   }
 
   @Test
@@ -88,7 +105,10 @@ class SealedLogTest {
     String key = createSealed(file, 4, true);
     String k0 = key.substring(key.lastIndexOf(':') + 1);
     String keyFile = Files.readString(dir.resolve("audit.log.key"));
-    assertThat(keyFile).startsWith("rcx-audit-keystate v1\n").contains("\nepoch 1\n").doesNotContain(k0);
+    assertThat(keyFile)
+        .startsWith("rcx-audit-keystate v1\n")
+        .contains("\nepoch 1\n")
+        .doesNotContain(k0);
   }
 
   @Test
@@ -101,12 +121,15 @@ class SealedLogTest {
     }
     try {
       KeyedVerifyResult r = AuditLog.verify(file, key);
-      assertThat(r).isInstanceOfSatisfying(Authentic.class, a -> {
-        assertThat(a.records()).isEqualTo(7);
-        assertThat(a.sealedRecords()).isEqualTo(5);
-        assertThat(a.unsealedTail()).isEqualTo(2);
-        assertThat(a.keyFile()).isEqualTo(KeyFileState.CONSISTENT);
-      });
+      assertThat(r)
+          .isInstanceOfSatisfying(
+              Authentic.class,
+              a -> {
+                assertThat(a.records()).isEqualTo(7);
+                assertThat(a.sealedRecords()).isEqualTo(5);
+                assertThat(a.unsealedTail()).isEqualTo(2);
+                assertThat(a.keyFile()).isEqualTo(KeyFileState.CONSISTENT);
+              });
       assertThat(r.summary()).contains("unsealed tail (2 records) not proven");
     } finally {
       log.close();
@@ -128,8 +151,11 @@ class SealedLogTest {
   @Test
   void seal_interval_sealsAQuietEpochWithoutFurtherAppends() throws InterruptedException {
     Path file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(),
-        Samples.SEALED.withSealInterval(Duration.ofMillis(20)))) {
+    try (AuditLog log =
+        AuditLog.open(
+            file,
+            new Samples.TickingClock(),
+            Samples.SEALED.withSealInterval(Duration.ofMillis(20)))) {
       log.append(Samples.command("alice", 1));
       for (int i = 0; i < 500 && log.epoch() == 0; i++) {
         Thread.sleep(10);
@@ -149,8 +175,8 @@ class SealedLogTest {
       }
       assertThat(log.epoch()).isEqualTo(2); // the 4th record filled epoch 1
     }
-    assertThat(AuditLog.verify(file, key)).isInstanceOfSatisfying(Authentic.class,
-        a -> assertThat(a.sealedEpochs()).isEqualTo(2));
+    assertThat(AuditLog.verify(file, key))
+        .isInstanceOfSatisfying(Authentic.class, a -> assertThat(a.sealedEpochs()).isEqualTo(2));
   }
 
   @Test
@@ -184,15 +210,17 @@ class SealedLogTest {
       log.append(Samples.command("alice", i));
     }
     Files.copy(dir.resolve("audit.log.key"), dir.resolve("copy.log.key")); // epoch 0 key state
-    log.append(Samples.command("alice", 4)); // fills epoch 0: seal written, key file moves to epoch 1
+    log.append(
+        Samples.command("alice", 4)); // fills epoch 0: seal written, key file moves to epoch 1
     Files.copy(file, copy);
     log.close();
     try (AuditLog reopened = AuditLog.open(copy, new Samples.TickingClock(), Samples.SEALED)) {
       assertThat(reopened.epoch()).isEqualTo(1);
       reopened.append(Samples.command("bob", 1));
     }
-    assertThat(AuditLog.verify(copy, key)).isInstanceOfSatisfying(Authentic.class,
-        a -> assertThat(a.keyFile()).isEqualTo(KeyFileState.CONSISTENT));
+    assertThat(AuditLog.verify(copy, key))
+        .isInstanceOfSatisfying(
+            Authentic.class, a -> assertThat(a.keyFile()).isEqualTo(KeyFileState.CONSISTENT));
   }
 
   @Test
@@ -200,16 +228,19 @@ class SealedLogTest {
     Path file = dir.resolve("audit.log");
     String key = createSealed(file, 2, true);
     Files.writeString(file, "{\"seq\":4,\"ts\":", java.nio.file.StandardOpenOption.APPEND);
-    assertThat(AuditLog.verify(file, key)).isInstanceOfSatisfying(Authentic.class,
-        a -> assertThat(a.tornTailBytes()).isEqualTo(14));
+    assertThat(AuditLog.verify(file, key))
+        .isInstanceOfSatisfying(Authentic.class, a -> assertThat(a.tornTailBytes()).isEqualTo(14));
     AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED).close();
     List<String> lines = lines(file);
     assertThat(json(lines.get(3)).get("event").asText()).isEqualTo("log_recovered");
-    assertThat(AuditLog.verify(file, key)).isInstanceOfSatisfying(Authentic.class, a -> {
-      assertThat(a.tornTailBytes()).isZero();
-      assertThat(a.unsealedTail()).isZero();
-      assertThat(a.records()).isEqualTo(5);
-    });
+    assertThat(AuditLog.verify(file, key))
+        .isInstanceOfSatisfying(
+            Authentic.class,
+            a -> {
+              assertThat(a.tornTailBytes()).isZero();
+              assertThat(a.unsealedTail()).isZero();
+              assertThat(a.records()).isEqualTo(5);
+            });
   }
 
   @Test
@@ -271,8 +302,11 @@ class SealedLogTest {
 
   @Test
   void append_sealEvent_isRejected() {
-    try (AuditLog log = AuditLog.open(dir.resolve("audit.log"), new Samples.TickingClock(), Samples.SEALED)) {
-      assertThatThrownBy(() -> log.append(new AuditEvent.Seal(0, 1, "0123456789abcdef", AuditEvent.Seal.CLOSE)))
+    try (AuditLog log =
+        AuditLog.open(dir.resolve("audit.log"), new Samples.TickingClock(), Samples.SEALED)) {
+      assertThatThrownBy(
+              () ->
+                  log.append(new AuditEvent.Seal(0, 1, "0123456789abcdef", AuditEvent.Seal.CLOSE)))
           .isInstanceOf(IllegalArgumentException.class);
     }
   }

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Prints records/s for each durability at 1 and 16 appending threads. Figures only; no assertion on speed. */
+/**
+ * Prints records/s for each durability at 1 and 16 appending threads. Figures only; no assertion on
+ * speed.
+ */
 @Tag("heavy")
 @Timeout(300)
 class ThroughputTest {
@@ -19,7 +22,9 @@ class ThroughputTest {
 
   @Test
   void throughput_flushVersusFsync_printsFigures() throws Exception {
-    System.out.printf("audit append throughput (%d cores), records/s%n", Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        "audit append throughput (%d cores), records/s%n",
+        Runtime.getRuntime().availableProcessors());
     for (Durability d : Durability.values()) {
       for (boolean sealed : new boolean[] {false, true}) {
         for (int threads : new int[] {1, 16}) {
@@ -40,19 +45,23 @@ class ThroughputTest {
       long start = System.nanoTime();
       for (int t = 0; t < threads; t++) {
         String user = "u" + t;
-        workers.add(Thread.ofPlatform().start(() -> {
-          for (int i = 0; i < perThread; i++) {
-            log.append(Samples.command(user, i));
-          }
-        }));
+        workers.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      for (int i = 0; i < perThread; i++) {
+                        log.append(Samples.command(user, i));
+                      }
+                    }));
       }
       for (Thread w : workers) {
         w.join(TimeUnit.SECONDS.toMillis(120));
       }
       double secs = (System.nanoTime() - start) / 1e9;
       long records = (long) threads * perThread;
-      System.out.printf("  %-5s %-8s threads=%2d records=%6d  %9.0f rec/s  forces=%d%n", d,
-          sealed ? "sealed" : "unsealed", threads, records, records / secs, log.groupForces());
+      System.out.printf(
+          "  %-5s %-8s threads=%2d records=%6d  %9.0f rec/s  forces=%d%n",
+          d, sealed ? "sealed" : "unsealed", threads, records, records / secs, log.groupForces());
     }
   }
 }

@@ -43,7 +43,8 @@ class TornTailTest {
     assertThat(AuditLog.verify(file)).isEqualTo(new TornTail(3, partial.length()));
 
     Instant reopenedAt = Instant.parse("2026-11-28T08:09:10.011Z");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(reopenedAt), Samples.UNSEALED)) {
+    try (AuditLog log =
+        AuditLog.open(file, new Samples.TickingClock(reopenedAt), Samples.UNSEALED)) {
       assertThat(log.lastSeq()).isEqualTo(4);
       log.append(Samples.command("alice", 5));
     }
@@ -100,7 +101,8 @@ class TornTailTest {
     }
     Files.writeString(file, "{\"seq\":2,", StandardOpenOption.APPEND);
     byte[] before = Files.readAllBytes(file);
-    // Sealing on, but the log has no key file: refused, and the torn tail must still be there for the right open.
+    // Sealing on, but the log has no key file: refused, and the torn tail must still be there for
+    // the right open.
     assertThatThrownBy(() -> AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED))
         .isInstanceOf(AuditException.class);
     assertThat(Files.readAllBytes(file)).isEqualTo(before);

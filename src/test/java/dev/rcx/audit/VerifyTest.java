@@ -116,10 +116,12 @@ class VerifyTest {
 
   @Test
   void verify_insertedRecordWithMatchingSeqAndPrev_namesTheInsertedLine() throws IOException {
-    // A careful forger: the fake line has the next seq and chains to its predecessor, but the original next line
+    // A careful forger: the fake line has the next seq and chains to its predecessor, but the
+    // original next line
     // still chains to the line before the fake one.
     String fake = lines.get(2).replace("\"seq\":3", "\"seq\":4").replace("\"user3\"", "\"ghost\"");
-    fake = fake.substring(0, fake.indexOf("\"prev\":\"")) + "\"prev\":\"" + sha(lines.get(2)) + "\"}";
+    fake =
+        fake.substring(0, fake.indexOf("\"prev\":\"")) + "\"prev\":\"" + sha(lines.get(2)) + "\"}";
     lines.add(3, fake);
     rewrite();
     Tampered t = tampered();
@@ -163,7 +165,8 @@ class VerifyTest {
 
   @Test
   void verify_firstLineWithNonZeroPrev_namesLineOne() throws IOException {
-    lines.set(0, lines.get(0).replace("\"prev\":\"" + "0".repeat(64), "\"prev\":\"" + "1".repeat(64)));
+    lines.set(
+        0, lines.get(0).replace("\"prev\":\"" + "0".repeat(64), "\"prev\":\"" + "1".repeat(64)));
     rewrite();
     assertThat(tampered().lineNumber()).isEqualTo(1);
   }

@@ -33,8 +33,9 @@ class AuthenticatorTest {
   void authenticate_rightPassword_success() throws IOException {
     AuthOutcome outcome = auth.authenticate("alice", Fixtures.proof("right"), A);
 
-    assertThat(outcome).isInstanceOfSatisfying(AuthOutcome.Success.class,
-        s -> assertThat(s.user().roles()).containsExactly("ops"));
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            AuthOutcome.Success.class, s -> assertThat(s.user().roles()).containsExactly("ops"));
   }
 
   @Test
@@ -47,13 +48,15 @@ class AuthenticatorTest {
   void authenticate_unknownOrInvalidName_unknownUser() throws IOException {
     assertThat(auth.authenticate("bob", Fixtures.proof("right"), A))
         .isEqualTo(new AuthOutcome.Failure("unknown_user"));
-    assertThat(auth.authenticate("Alice; rm -rf /" + "x".repeat(10_000), Fixtures.proof("right"), A))
+    assertThat(
+            auth.authenticate("Alice; rm -rf /" + "x".repeat(10_000), Fixtures.proof("right"), A))
         .isEqualTo(new AuthOutcome.Failure("unknown_user"));
   }
 
   @Test
   void authenticate_proofNotSha256Hex_malformedHash() throws IOException {
-    assertThat(auth.authenticate("alice", "right", A)).isEqualTo(new AuthOutcome.Failure("malformed_hash"));
+    assertThat(auth.authenticate("alice", "right", A))
+        .isEqualTo(new AuthOutcome.Failure("malformed_hash"));
     assertThat(auth.authenticate("alice", Fixtures.proof("right").toUpperCase(), A))
         .isEqualTo(new AuthOutcome.Failure("malformed_hash"));
   }
@@ -79,7 +82,8 @@ class AuthenticatorTest {
     for (int i = 0; i < 3; i++) {
       auth.authenticate("alice", Fixtures.proof("wrong" + i), A);
     }
-    assertThat(auth.authenticate("alice", Fixtures.proof("wrong"), A)).isInstanceOf(AuthOutcome.Failure.class);
+    assertThat(auth.authenticate("alice", Fixtures.proof("wrong"), A))
+        .isInstanceOf(AuthOutcome.Failure.class);
 
     hasher.slots().acquire(2); // any attempt to hash would now block until the timeout
     try {
@@ -89,7 +93,8 @@ class AuthenticatorTest {
       hasher.slots().release(2);
     }
     clock.advance(Duration.ofSeconds(1));
-    assertThat(auth.authenticate("alice", Fixtures.proof("right"), A)).isInstanceOf(AuthOutcome.Success.class);
+    assertThat(auth.authenticate("alice", Fixtures.proof("right"), A))
+        .isInstanceOf(AuthOutcome.Success.class);
   }
 
   @Test
@@ -97,9 +102,11 @@ class AuthenticatorTest {
     for (int i = 0; i < 12; i++) {
       auth.authenticate("alice", Fixtures.proof("guess" + i), A);
     }
-    assertThat(auth.authenticate("alice", Fixtures.proof("right"), A)).isInstanceOf(AuthOutcome.Throttled.class);
+    assertThat(auth.authenticate("alice", Fixtures.proof("right"), A))
+        .isInstanceOf(AuthOutcome.Throttled.class);
 
-    assertThat(auth.authenticate("alice", Fixtures.proof("right"), B)).isInstanceOf(AuthOutcome.Success.class);
+    assertThat(auth.authenticate("alice", Fixtures.proof("right"), B))
+        .isInstanceOf(AuthOutcome.Success.class);
   }
 
   @Test
@@ -109,7 +116,9 @@ class AuthenticatorTest {
     }
     auth.authenticate("alice", Fixtures.proof("right"), A);
 
-    assertThat(auth.authenticate("alice", Fixtures.proof("typo"), A)).isInstanceOf(AuthOutcome.Failure.class);
-    assertThat(auth.authenticate("alice", Fixtures.proof("right"), A)).isInstanceOf(AuthOutcome.Success.class);
+    assertThat(auth.authenticate("alice", Fixtures.proof("typo"), A))
+        .isInstanceOf(AuthOutcome.Failure.class);
+    assertThat(auth.authenticate("alice", Fixtures.proof("right"), A))
+        .isInstanceOf(AuthOutcome.Success.class);
   }
 }

@@ -30,11 +30,13 @@ class CertificateLoginTest {
   @Test
   void certificateLogin_certificateForTheUserNoPassword_success() throws IOException {
     assertThat(auth.authenticateWithCertificate("alice", null, "alice", IP))
-        .isInstanceOfSatisfying(AuthOutcome.Success.class, s -> assertThat(s.user().name()).isEqualTo("alice"));
+        .isInstanceOfSatisfying(
+            AuthOutcome.Success.class, s -> assertThat(s.user().name()).isEqualTo("alice"));
   }
 
   @Test
-  void certificateLogin_certificateForAnotherUser_mismatchEvenWithTheRightPassword() throws IOException {
+  void certificateLogin_certificateForAnotherUser_mismatchEvenWithTheRightPassword()
+      throws IOException {
     assertThat(auth.authenticateWithCertificate("bob", null, "alice", IP))
         .isEqualTo(new AuthOutcome.Failure(AuthOutcome.Failure.CERTIFICATE_MISMATCH));
     assertThat(auth.authenticateWithCertificate("bob", Fixtures.proof("bobs"), "alice", IP))
@@ -59,10 +61,16 @@ class CertificateLoginTest {
 
   @Test
   void certificateLogin_addressBlockedByPasswordGuessing_stillLogsIn() throws IOException {
-    for (int i = 0; i < 20 && !(auth.authenticate("alice", Fixtures.proof("guess" + i), IP) instanceof AuthOutcome.Throttled); i++) {
+    for (int i = 0;
+        i < 20
+            && !(auth.authenticate("alice", Fixtures.proof("guess" + i), IP)
+                instanceof AuthOutcome.Throttled);
+        i++) {
       // Guess until the throttle blocks this address.
     }
-    assertThat(auth.authenticate("alice", Fixtures.proof("right"), IP)).isInstanceOf(AuthOutcome.Throttled.class);
-    assertThat(auth.authenticateWithCertificate("alice", null, "alice", IP)).isInstanceOf(AuthOutcome.Success.class);
+    assertThat(auth.authenticate("alice", Fixtures.proof("right"), IP))
+        .isInstanceOf(AuthOutcome.Throttled.class);
+    assertThat(auth.authenticateWithCertificate("alice", null, "alice", IP))
+        .isInstanceOf(AuthOutcome.Success.class);
   }
 }

@@ -7,7 +7,10 @@ import java.util.concurrent.ExecutionException;
 
 /** Shared test helpers. */
 final class Fixtures {
-  /** Far below the OWASP cost, so tests can hash freely; the RFC and reference vectors cover the real wiring. */
+  /**
+   * Far below the OWASP cost, so tests can hash freely; the RFC and reference vectors cover the
+   * real wiring.
+   */
   static final PasswordHasher.Params CHEAP = new PasswordHasher.Params(64, 1, 1);
 
   private Fixtures() {}
@@ -37,13 +40,16 @@ final class Fixtures {
   /** Runs {@code task} on a new platform thread, returning the thread and its result. */
   static <T> Running<T> start(Callable<T> task) {
     var future = new CompletableFuture<T>();
-    Thread thread = new Thread(() -> {
-      try {
-        future.complete(task.call());
-      } catch (Throwable e) {
-        future.completeExceptionally(e);
-      }
-    }, "auth-test-worker");
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                future.complete(task.call());
+              } catch (Throwable e) {
+                future.completeExceptionally(e);
+              }
+            },
+            "auth-test-worker");
     thread.start();
     return new Running<>(thread, future);
   }

@@ -98,8 +98,11 @@ class LoginThrottleTest {
 
   @Test
   void tables_randomUsernames_cappedAtMaxEntries() {
-    var small = new LoginThrottle(clock, new LoginThrottle.Options(
-        3, 10, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofHours(1), 100));
+    var small =
+        new LoginThrottle(
+            clock,
+            new LoginThrottle.Options(
+                3, 10, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofHours(1), 100));
     for (int i = 0; i < 1_000; i++) {
       small.recordFailure("user" + i, "10.0." + (i / 256) + "." + (i % 256));
     }
@@ -109,8 +112,11 @@ class LoginThrottleTest {
 
   @Test
   void tables_atCap_evictOldestKeepNewest() {
-    var small = new LoginThrottle(clock, new LoginThrottle.Options(
-        0, 100, Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofHours(1), 3));
+    var small =
+        new LoginThrottle(
+            clock,
+            new LoginThrottle.Options(
+                0, 100, Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofHours(1), 3));
     small.recordFailure("old", A);
     for (int i = 0; i < 3; i++) {
       clock.advance(Duration.ofMillis(1));
@@ -124,10 +130,14 @@ class LoginThrottleTest {
   @Test
   void options_invalid_rejectedNamingTheValue() {
     Duration s = Duration.ofSeconds(1);
-    assertThatThrownBy(() -> new LoginThrottle.Options(-1, 10, s, s, s, 1)).hasMessageContaining("-1 per user");
+    assertThatThrownBy(() -> new LoginThrottle.Options(-1, 10, s, s, s, 1))
+        .hasMessageContaining("-1 per user");
     assertThatThrownBy(() -> new LoginThrottle.Options(3, 10, Duration.ZERO, s, s, 1))
         .hasMessage("baseDelay must be positive but was PT0S");
-    assertThatThrownBy(() -> new LoginThrottle.Options(3, 10, s, Duration.ofMinutes(5), Duration.ofMinutes(1), 1))
+    assertThatThrownBy(
+            () ->
+                new LoginThrottle.Options(
+                    3, 10, s, Duration.ofMinutes(5), Duration.ofMinutes(1), 1))
         .hasMessage("forgetAfter must be at least maxDelay (PT5M) but was PT1M");
     assertThatThrownBy(() -> new LoginThrottle.Options(3, 10, s, s, s, 0))
         .hasMessage("maxEntries must be at least 1 but was 0");

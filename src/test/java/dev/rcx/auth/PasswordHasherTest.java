@@ -24,9 +24,16 @@ class PasswordHasherTest {
 
   @Test
   void argon2id_rfc9106Vector_matchesTag() {
-    // RFC 9106 section 5.3: Argon2id, m=32 KiB, t=3, p=4, 32-byte tag, with secret and associated data.
-    byte[] tag = PasswordHasher.argon2id(filled(32, 1), filled(16, 2), new PasswordHasher.Params(32, 3, 4), 32,
-        filled(8, 3), filled(12, 4));
+    // RFC 9106 section 5.3: Argon2id, m=32 KiB, t=3, p=4, 32-byte tag, with secret and associated
+    // data.
+    byte[] tag =
+        PasswordHasher.argon2id(
+            filled(32, 1),
+            filled(16, 2),
+            new PasswordHasher.Params(32, 3, 4),
+            32,
+            filled(8, 3),
+            filled(12, 4));
 
     assertThat(HEX.formatHex(tag))
         .isEqualTo("0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659");
@@ -35,11 +42,18 @@ class PasswordHasherTest {
   @Test
   void phc_referenceImplementationString_parsesDerivesAndFormatsIdentically() {
     // From the phc-winner-argon2 reference tests: password "password", salt "somesalt".
-    String reference = "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4";
+    String reference =
+        "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4";
     Phc parsed = Phc.parse(reference);
 
-    byte[] derived = PasswordHasher.argon2id("password".getBytes(StandardCharsets.US_ASCII), parsed.salt(),
-        parsed.params(), parsed.hashLength(), new byte[0], new byte[0]);
+    byte[] derived =
+        PasswordHasher.argon2id(
+            "password".getBytes(StandardCharsets.US_ASCII),
+            parsed.salt(),
+            parsed.params(),
+            parsed.hashLength(),
+            new byte[0],
+            new byte[0]);
 
     assertThat(new Phc(parsed.params(), parsed.salt(), derived).format()).isEqualTo(reference);
   }
@@ -68,7 +82,8 @@ class PasswordHasherTest {
 
   @Test
   void verify_storedWithOtherParameters_usesTheStoredOnes() {
-    String phc = new PasswordHasher(new PasswordHasher.Params(128, 2, 2), 1).hash(Fixtures.proof("pw"));
+    String phc =
+        new PasswordHasher(new PasswordHasher.Params(128, 2, 2), 1).hash(Fixtures.proof("pw"));
     var current = Fixtures.cheapHasher();
 
     assertThat(phc).contains("$m=128,t=2,p=2$");
@@ -78,24 +93,25 @@ class PasswordHasherTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "",
-      "$argon2i$v=19$m=64,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=16$m=64,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$m=64,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=19$t=1,m=64,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=19$m=064,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=19$m=4,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=19$m=9999999999,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=19$m=64,t=0,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=19$m=64,t=1,p=0$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=19$m=64,t=1,p=1$c29tZXNhbHQ=$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=19$m=64,t=1,p=1$c29tZQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=19$m=64,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIP",
-      "$argon2id$v=19$m=64,t=1,p=1$c29t_XNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-      "$argon2id$v=19$m=64,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4$",
-      "$argon2id$v=19$m=64,t=1,p=1,k=2$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
-  })
+  @ValueSource(
+      strings = {
+        "",
+        "$argon2i$v=19$m=64,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+        "$argon2id$v=16$m=64,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+        "$argon2id$m=64,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+        "$argon2id$v=19$t=1,m=64,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+        "$argon2id$v=19$m=064,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+        "$argon2id$v=19$m=4,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+        "$argon2id$v=19$m=9999999999,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+        "$argon2id$v=19$m=64,t=0,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+        "$argon2id$v=19$m=64,t=1,p=0$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+        "$argon2id$v=19$m=64,t=1,p=1$c29tZXNhbHQ=$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+        "$argon2id$v=19$m=64,t=1,p=1$c29tZQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+        "$argon2id$v=19$m=64,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIP",
+        "$argon2id$v=19$m=64,t=1,p=1$c29t_XNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+        "$argon2id$v=19$m=64,t=1,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4$",
+        "$argon2id$v=19$m=64,t=1,p=1,k=2$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4",
+      })
   void parse_malformedPhc_rejectedWithoutEchoingIt(String phc) {
     assertThatThrownBy(() -> Phc.parse(phc))
         .isInstanceOf(IllegalArgumentException.class)
@@ -106,19 +122,23 @@ class PasswordHasherTest {
 
   @Test
   void verify_malformedStoredHash_throwsNamingTheRule() {
-    assertThatThrownBy(() -> Fixtures.cheapHasher().verify(Fixtures.proof("pw"), "$argon2id$v=19$m=64"))
+    assertThatThrownBy(
+            () -> Fixtures.cheapHasher().verify(Fixtures.proof("pw"), "$argon2id$v=19$m=64"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("expected $argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<base64 salt>$<base64 hash>");
+        .hasMessageContaining(
+            "expected $argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<base64 salt>$<base64 hash>");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "", "password",
-      "5E884898DA28047151D0E56F8DC6292773603D0D6AABBDD62A11EF721D1542D8",
-      "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d",
-      "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8a",
-      "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542dg",
-  })
+  @ValueSource(
+      strings = {
+        "",
+        "password",
+        "5E884898DA28047151D0E56F8DC6292773603D0D6AABBDD62A11EF721D1542D8",
+        "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d",
+        "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8a",
+        "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542dg",
+      })
   void hash_proofNotLowercaseSha256Hex_rejectedWithoutEchoingIt(String proof) {
     assertThat(PasswordHasher.isSha256Hex(proof)).isFalse();
     assertThatThrownBy(() -> Fixtures.cheapHasher().hash(proof))
@@ -135,8 +155,9 @@ class PasswordHasherTest {
     assertThat(PasswordHasher.sha256Hex(new char[0]))
         .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     String unicode = "pässwörd-\uD83D\uDD11-密码";
-    String expected = HEX.formatHex(
-        MessageDigest.getInstance("SHA-256").digest(unicode.getBytes(StandardCharsets.UTF_8)));
+    String expected =
+        HEX.formatHex(
+            MessageDigest.getInstance("SHA-256").digest(unicode.getBytes(StandardCharsets.UTF_8)));
     assertThat(PasswordHasher.sha256Hex(unicode.toCharArray())).isEqualTo(expected);
   }
 
@@ -150,8 +171,10 @@ class PasswordHasherTest {
   @Test
   void params_outOfRange_rejectedNamingTheValue() {
     assertThatThrownBy(() -> new PasswordHasher.Params(7, 1, 1)).hasMessageContaining("but was 7");
-    assertThatThrownBy(() -> new PasswordHasher.Params(64, 0, 1)).hasMessageContaining("t must be 1 to 64");
-    assertThatThrownBy(() -> new PasswordHasher.Params(64, 1, 17)).hasMessageContaining("p must be 1 to 16");
+    assertThatThrownBy(() -> new PasswordHasher.Params(64, 0, 1))
+        .hasMessageContaining("t must be 1 to 64");
+    assertThatThrownBy(() -> new PasswordHasher.Params(64, 1, 17))
+        .hasMessageContaining("p must be 1 to 16");
     assertThatThrownBy(() -> new PasswordHasher(PasswordHasher.Params.OWASP, 0))
         .hasMessageContaining("maxConcurrentHashes must be at least 1 but was 0");
   }
@@ -180,13 +203,15 @@ class PasswordHasherTest {
     String phc = hasher.hash(Fixtures.proof("pw"));
     hasher.slots().acquire();
     try {
-      var waiting = Fixtures.start(() -> {
-        try {
-          return hasher.verify(Fixtures.proof("pw"), phc);
-        } finally {
-          assertThat(Thread.currentThread().isInterrupted()).isTrue();
-        }
-      });
+      var waiting =
+          Fixtures.start(
+              () -> {
+                try {
+                  return hasher.verify(Fixtures.proof("pw"), phc);
+                } finally {
+                  assertThat(Thread.currentThread().isInterrupted()).isTrue();
+                }
+              });
       Fixtures.awaitParked(waiting.thread());
       waiting.thread().interrupt();
 

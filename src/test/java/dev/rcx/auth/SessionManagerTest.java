@@ -18,8 +18,11 @@ class SessionManagerTest {
   private final TestClock clock = new TestClock();
 
   private SessionManager manager(int max, boolean bind) {
-    return new SessionManager(clock, new SecureRandom(),
-        new SessionManager.Options(Duration.ofMinutes(15), Duration.ofHours(8), Duration.ofHours(8), max, bind));
+    return new SessionManager(
+        clock,
+        new SecureRandom(),
+        new SessionManager.Options(
+            Duration.ofMinutes(15), Duration.ofHours(8), Duration.ofHours(8), max, bind));
   }
 
   private final SessionManager sessions = manager(100, false);
@@ -56,8 +59,10 @@ class SessionManagerTest {
   void check_freshToken_validFromAnyAddress() {
     NewSession created = sessions.create(ALICE, A);
 
-    assertThat(sessions.check(created.token(), A)).isEqualTo(new TokenCheck.Valid(created.session()));
-    assertThat(sessions.check(created.token(), B)).isEqualTo(new TokenCheck.Valid(created.session()));
+    assertThat(sessions.check(created.token(), A))
+        .isEqualTo(new TokenCheck.Valid(created.session()));
+    assertThat(sessions.check(created.token(), B))
+        .isEqualTo(new TokenCheck.Valid(created.session()));
     assertThat(sessions.active()).isEqualTo(1);
   }
 
@@ -82,7 +87,8 @@ class SessionManagerTest {
 
     clock.advance(Duration.ofMinutes(15));
 
-    assertThat(sessions.check(created.token(), A)).isEqualTo(new TokenCheck.Expired(created.session()));
+    assertThat(sessions.check(created.token(), A))
+        .isEqualTo(new TokenCheck.Expired(created.session()));
     assertThat(sessions.active()).isZero();
   }
 
@@ -91,7 +97,9 @@ class SessionManagerTest {
     NewSession created = sessions.create(ALICE, A);
     for (int i = 0; i < 10; i++) {
       clock.advance(Duration.ofMinutes(14));
-      assertThat(sessions.check(created.token(), A)).as("check %d", i).isInstanceOf(TokenCheck.Valid.class);
+      assertThat(sessions.check(created.token(), A))
+          .as("check %d", i)
+          .isInstanceOf(TokenCheck.Valid.class);
     }
   }
 
@@ -105,7 +113,8 @@ class SessionManagerTest {
     clock.advance(Duration.ofMinutes(10));
     assertThat(clock.instant()).isEqualTo(created.session().created().plus(Duration.ofHours(8)));
 
-    assertThat(sessions.check(created.token(), A)).isEqualTo(new TokenCheck.Expired(created.session()));
+    assertThat(sessions.check(created.token(), A))
+        .isEqualTo(new TokenCheck.Expired(created.session()));
   }
 
   @Test
@@ -162,7 +171,8 @@ class SessionManagerTest {
     NewSession created = bound.create(ALICE, A);
     clock.advance(Duration.ofMinutes(10));
 
-    assertThat(bound.check(created.token(), B)).isEqualTo(new TokenCheck.WrongAddress(created.session()));
+    assertThat(bound.check(created.token(), B))
+        .isEqualTo(new TokenCheck.WrongAddress(created.session()));
     clock.advance(Duration.ofMinutes(6));
     assertThat(bound.check(created.token(), A)).isInstanceOf(TokenCheck.Expired.class);
   }

@@ -67,7 +67,8 @@ class UserStoreTest {
     assertThatThrownBy(() -> store.addWithSha256("alice", Fixtures.proof("b"), Set.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("user 'alice' already exists in " + file());
-    assertThat(hasher.verify(Fixtures.proof("a"), store.find("alice").orElseThrow().passwordHash())).isTrue();
+    assertThat(hasher.verify(Fixtures.proof("a"), store.find("alice").orElseThrow().passwordHash()))
+        .isTrue();
   }
 
   @Test
@@ -80,7 +81,8 @@ class UserStoreTest {
     assertThatThrownBy(() -> store.addWithSha256("a".repeat(33), Fixtures.proof("a"), Set.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("username must match");
-    assertThatThrownBy(() -> store.addWithSha256("bob", Fixtures.proof("a"), Set.of("ops", "no way")))
+    assertThatThrownBy(
+            () -> store.addWithSha256("bob", Fixtures.proof("a"), Set.of("ops", "no way")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("role must match [a-z_][a-z0-9_.-]{0,31} but was 'no way'");
     assertThatThrownBy(() -> store.addWithSha256("bob", "not-a-hash", Set.of()))
@@ -134,7 +136,9 @@ class UserStoreTest {
       store.addWithSha256(name, Fixtures.proof(name), Set.of());
     }
 
-    assertThat(store.list()).extracting(User::name).containsExactly("_svc", "alice", "bob", "carol");
+    assertThat(store.list())
+        .extracting(User::name)
+        .containsExactly("_svc", "alice", "bob", "carol");
   }
 
   @Test
@@ -145,8 +149,11 @@ class UserStoreTest {
     store.remove("alice");
 
     assertThat(dirListing()).containsExactly("users.json", "users.json.lock");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file()))).isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("users.json.lock"))))
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file())))
+        .isEqualTo("rw-------");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("users.json.lock"))))
         .isEqualTo("rw-------");
   }
 
@@ -158,7 +165,8 @@ class UserStoreTest {
 
     store.addWithSha256("bob", Fixtures.proof("b"), Set.of());
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file()))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file())))
+        .isEqualTo("rw-------");
   }
 
   @Test
@@ -188,30 +196,45 @@ class UserStoreTest {
   void open_emptyFile_clearError() throws IOException {
     Files.writeString(file(), "");
 
-    assertThatThrownBy(this::open).isInstanceOf(CorruptUserFileException.class).hasMessageContaining("it is empty");
+    assertThatThrownBy(this::open)
+        .isInstanceOf(CorruptUserFileException.class)
+        .hasMessageContaining("it is empty");
   }
 
   @Test
   void open_invalidContent_errorsNameTheEntryAndNeverTheHash() throws IOException {
     String hash = hasher.hash(Fixtures.proof("a"));
     String[][] cases = {
-        {"{\"version\":2,\"users\":[]}", "\"version\" must be 1 but was 2"},
-        {"{\"version\":1}", "\"users\" must be an array"},
-        {"{\"version\":1,\"users\":[],\"extra\":0}", "unknown field 'extra'"},
-        {"{\"version\":1,\"version\":1,\"users\":[]}", "Duplicate field 'version'"},
-        {"{\"version\":1,\"users\":[{\"name\":\"a\",\"password_hash\":\"H\",\"roles\":[]},"
-            + "{\"name\":\"a\",\"password_hash\":\"H\",\"roles\":[]}]}", "users[1]: duplicate user 'a'"},
-        {"{\"version\":1,\"users\":[{\"name\":\"A\",\"password_hash\":\"H\",\"roles\":[]}]}",
-            "username must match"},
-        {"{\"version\":1,\"users\":[{\"name\":\"a\",\"password_hash\":\"H\",\"roles\":[1]}]}",
-            "users[0]: \"roles\" must be an array of strings"},
-        {"{\"version\":1,\"users\":[{\"name\":\"a\",\"password_hash\":\"H!\",\"roles\":[]}]}",
-            "users[0]: password hash is not a valid Argon2id PHC string"},
-        {"{\"version\":1,\"users\":[{\"name\":\"a\",\"roles\":[]}]}", "users[0]: \"password_hash\" must be a string"},
-        {"{\"version\":1,\"users\":[]} []", "not valid JSON"},
+      {"{\"version\":2,\"users\":[]}", "\"version\" must be 1 but was 2"},
+      {"{\"version\":1}", "\"users\" must be an array"},
+      {"{\"version\":1,\"users\":[],\"extra\":0}", "unknown field 'extra'"},
+      {"{\"version\":1,\"version\":1,\"users\":[]}", "Duplicate field 'version'"},
+      {
+        "{\"version\":1,\"users\":[{\"name\":\"a\",\"password_hash\":\"H\",\"roles\":[]},"
+            + "{\"name\":\"a\",\"password_hash\":\"H\",\"roles\":[]}]}",
+        "users[1]: duplicate user 'a'"
+      },
+      {
+        "{\"version\":1,\"users\":[{\"name\":\"A\",\"password_hash\":\"H\",\"roles\":[]}]}",
+        "username must match"
+      },
+      {
+        "{\"version\":1,\"users\":[{\"name\":\"a\",\"password_hash\":\"H\",\"roles\":[1]}]}",
+        "users[0]: \"roles\" must be an array of strings"
+      },
+      {
+        "{\"version\":1,\"users\":[{\"name\":\"a\",\"password_hash\":\"H!\",\"roles\":[]}]}",
+        "users[0]: password hash is not a valid Argon2id PHC string"
+      },
+      {
+        "{\"version\":1,\"users\":[{\"name\":\"a\",\"roles\":[]}]}",
+        "users[0]: \"password_hash\" must be a string"
+      },
+      {"{\"version\":1,\"users\":[]} []", "not valid JSON"},
     };
     for (String[] c : cases) {
-      Files.writeString(file(), c[0].replace("\"H\"", "\"" + hash + "\"").replace("H!", hash + "!"));
+      Files.writeString(
+          file(), c[0].replace("\"H\"", "\"" + hash + "\"").replace("H!", hash + "!"));
       assertThatThrownBy(this::open)
           .as(c[0])
           .isInstanceOf(CorruptUserFileException.class)
@@ -223,8 +246,8 @@ class UserStoreTest {
   @Test
   void open_longUnquotedTokenInJson_errorOmitsTheToken() throws IOException {
     String secretish = "k" + "Q7".repeat(30);
-    Files.writeString(file(),
-        "{\"version\":1,\"users\":[{\"name\":\"a\",\"password_hash\":" + secretish + "}]}");
+    Files.writeString(
+        file(), "{\"version\":1,\"users\":[{\"name\":\"a\",\"password_hash\":" + secretish + "}]}");
 
     assertThatThrownBy(this::open)
         .isInstanceOf(CorruptUserFileException.class)
@@ -258,7 +281,8 @@ class UserStoreTest {
   }
 
   @Test
-  void find_afterExternalCorruption_failsInsteadOfServingStaleUsers_recoversWhenFixed() throws IOException {
+  void find_afterExternalCorruption_failsInsteadOfServingStaleUsers_recoversWhenFixed()
+      throws IOException {
     UserStore server = open();
     server.addWithSha256("alice", Fixtures.proof("a"), Set.of());
     String good = Files.readString(file());
@@ -311,7 +335,8 @@ class UserStoreTest {
     Files.createDirectory(target);
     Files.writeString(target.resolve("keep"), "x");
 
-    assertThatThrownBy(() -> AtomicFiles.replace(target, "new".getBytes())).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> AtomicFiles.replace(target, "new".getBytes()))
+        .isInstanceOf(IOException.class);
     assertThat(dirListing()).containsExactly("target");
     assertThat(Files.readString(target.resolve("keep"))).isEqualTo("x");
   }

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code rcx bench} through the command line: usage errors are clear, and a remote run works end to end. */
+/**
+ * {@code rcx bench} through the command line: usage errors are clear, and a remote run works end to
+ * end.
+ */
 @Timeout(60)
 class BenchCommandTest {
   private final StringWriter out = new StringWriter();
@@ -35,7 +38,9 @@ class BenchCommandTest {
   @Test
   void badClients_usageExitWithMessage() {
     assertThat(rcx("bench", "--clients", "1,x")).isEqualTo(254);
-    assertThat(err.toString()).startsWith("Error: --clients: expected a comma-separated list").contains("'1,x'");
+    assertThat(err.toString())
+        .startsWith("Error: --clients: expected a comma-separated list")
+        .contains("'1,x'");
   }
 
   @Test
@@ -48,7 +53,9 @@ class BenchCommandTest {
   void badWorkloadOrRate_usageExit() {
     assertThat(rcx("bench", "--workload", "ssh")).isEqualTo(254);
     assertThat(rcx("bench", "--rate", "lots")).isEqualTo(254);
-    assertThat(err.toString()).contains("--workload: expected session, reconnect or login").contains("--rate:");
+    assertThat(err.toString())
+        .contains("--workload: expected session, reconnect or login")
+        .contains("--rate:");
   }
 
   @Test
@@ -70,7 +77,16 @@ class BenchCommandTest {
       port = s.getLocalPort();
     }
     int code =
-        withStdin("pw\n", () -> rcx("bench", "--port", "" + port, "--insecure", "--password-stdin", "--no-progress"));
+        withStdin(
+            "pw\n",
+            () ->
+                rcx(
+                    "bench",
+                    "--port",
+                    "" + port,
+                    "--insecure",
+                    "--password-stdin",
+                    "--no-progress"));
 
     assertThat(code).isEqualTo(255);
     assertThat(err.toString()).contains("Error: cannot reach 127.0.0.1 (tls)");
@@ -79,22 +95,45 @@ class BenchCommandTest {
   @Test
   void remote_runningServer_writesResults() throws Exception {
     Path data = Files.createDirectories(dir.resolve("server"));
-    UserStore.open(data.resolve(UserStore.DEFAULT_FILE_NAME)).add("alice", "pw".toCharArray(), Set.of("ops"));
+    UserStore.open(data.resolve(UserStore.DEFAULT_FILE_NAME))
+        .add("alice", "pw".toCharArray(), Set.of("ops"));
     try (RcxServer server =
-        RcxServer.builder(ServerConfig.defaults().withPort(0), data).shutdownGrace(Duration.ofSeconds(1)).start()) {
+        RcxServer.builder(ServerConfig.defaults().withPort(0), data)
+            .shutdownGrace(Duration.ofSeconds(1))
+            .start()) {
       Path results = dir.resolve("out");
       int code =
           withStdin(
               "pw\n",
               () ->
                   rcx(
-                      "bench", "--host", "127.0.0.1", "--port", "" + server.port(), "--fingerprint",
-                      server.fingerprint(), "-u", "alice", "--password-stdin", "--workload", "session", "--clients",
-                      "1", "--duration", "300ms", "--warmup", "0s", "--no-floor", "--no-progress", "--out",
+                      "bench",
+                      "--host",
+                      "127.0.0.1",
+                      "--port",
+                      "" + server.port(),
+                      "--fingerprint",
+                      server.fingerprint(),
+                      "-u",
+                      "alice",
+                      "--password-stdin",
+                      "--workload",
+                      "session",
+                      "--clients",
+                      "1",
+                      "--duration",
+                      "300ms",
+                      "--warmup",
+                      "0s",
+                      "--no-floor",
+                      "--no-progress",
+                      "--out",
                       results.toString()));
 
       assertThat(code).as(err.toString()).isEqualTo(0);
-      assertThat(out.toString()).containsPattern("session +tls").contains("Results written to " + results);
+      assertThat(out.toString())
+          .containsPattern("session +tls")
+          .contains("Results written to " + results);
       assertThat(Files.readString(results.resolve("results.json")))
           .contains("\"mode\" : \"running server at 127.0.0.1:" + server.port() + "\"")
           .contains("\"command_line\" : \"rcx bench --host 127.0.0.1 --port " + server.port());
@@ -104,15 +143,26 @@ class BenchCommandTest {
   @Test
   void remote_wrongPassword_authFailedExit() throws Exception {
     Path data = Files.createDirectories(dir.resolve("server"));
-    UserStore.open(data.resolve(UserStore.DEFAULT_FILE_NAME)).add("alice", "pw".toCharArray(), Set.of("ops"));
+    UserStore.open(data.resolve(UserStore.DEFAULT_FILE_NAME))
+        .add("alice", "pw".toCharArray(), Set.of("ops"));
     try (RcxServer server =
-        RcxServer.builder(ServerConfig.defaults().withPort(0), data).shutdownGrace(Duration.ofSeconds(1)).start()) {
+        RcxServer.builder(ServerConfig.defaults().withPort(0), data)
+            .shutdownGrace(Duration.ofSeconds(1))
+            .start()) {
       int code =
           withStdin(
               "wrong\n",
               () ->
-                  rcx("bench", "--port", "" + server.port(), "--fingerprint", server.fingerprint(), "-u", "alice",
-                      "--password-stdin", "--no-progress"));
+                  rcx(
+                      "bench",
+                      "--port",
+                      "" + server.port(),
+                      "--fingerprint",
+                      server.fingerprint(),
+                      "-u",
+                      "alice",
+                      "--password-stdin",
+                      "--no-progress"));
 
       assertThat(code).isEqualTo(252);
       assertThat(err.toString()).contains("Error: login at 127.0.0.1 (tls) failed");

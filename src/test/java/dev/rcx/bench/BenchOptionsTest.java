@@ -24,7 +24,8 @@ class BenchOptionsTest {
 
   @Test
   void parseClients_zeroOrEmpty_refused() {
-    assertThatThrownBy(() -> BenchOptions.parseClients("0")).hasMessageContaining("from 1 to 10000");
+    assertThatThrownBy(() -> BenchOptions.parseClients("0"))
+        .hasMessageContaining("from 1 to 10000");
     assertThatThrownBy(() -> BenchOptions.parseClients("1,,2")).hasMessageContaining("--clients");
     assertThatThrownBy(() -> BenchOptions.parseClients("10001")).hasMessageContaining("'10001'");
   }
@@ -80,7 +81,8 @@ class BenchOptionsTest {
 
   @Test
   void clientsFor_explicit_appliesToEveryWorkload() {
-    Map<Workload, List<Integer>> m = BenchOptions.clientsFor(List.of(Workload.LOGIN), List.of(2, 3));
+    Map<Workload, List<Integer>> m =
+        BenchOptions.clientsFor(List.of(Workload.LOGIN), List.of(2, 3));
 
     assertThat(m.get(Workload.LOGIN)).containsExactly(2, 3);
   }
@@ -103,13 +105,16 @@ class BenchOptionsTest {
 
   @Test
   void words_quotesAndEscapes_grouped() {
-    assertThat(Words.split("echo 'a b' \"c\\\"d\" e\\ f")).containsExactly("echo", "a b", "c\"d", "e f");
+    assertThat(Words.split("echo 'a b' \"c\\\"d\" e\\ f"))
+        .containsExactly("echo", "a b", "c\"d", "e f");
     assertThatThrownBy(() -> Words.split("echo 'open")).hasMessageContaining("unterminated");
   }
 
   @Test
   void spawnTarget_echo_resolvedToAbsolutePath() {
-    assertThat(SpawnTarget.forCommand("echo hi")).get().satisfies(t -> assertThat(t.argv().get(0)).endsWith("/echo"));
+    assertThat(SpawnTarget.forCommand("echo hi"))
+        .get()
+        .satisfies(t -> assertThat(t.argv().get(0)).endsWith("/echo"));
     assertThat(SpawnTarget.forCommand("no-such-command-rcx")).isEmpty();
   }
 }

@@ -38,23 +38,32 @@ class BenchRunTest {
 
   private static BenchSettings settings(
       Workload w, List<Integer> clients, Duration duration, String command, boolean floor) {
-    return new BenchSettings(List.of(w), Map.of(w, clients), Duration.ZERO, duration, command, null, floor, false);
+    return new BenchSettings(
+        List.of(w), Map.of(w, clients), Duration.ZERO, duration, command, null, floor, false);
   }
 
   private BenchResults run(BenchSettings s) throws InterruptedException {
     Targets targets =
         new Targets(
-            List.of(servers.tlsTarget(s.command()), servers.plaintextTarget(s.command())), true, "in-process (test)");
-    return Bench.run(s, targets, "rcx bench (test)", new PrintStream(err, true, StandardCharsets.UTF_8));
+            List.of(servers.tlsTarget(s.command()), servers.plaintextTarget(s.command())),
+            true,
+            "in-process (test)");
+    return Bench.run(
+        s, targets, "rcx bench (test)", new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   @Test
   void sessionRun_twoClients_saneFiguresAndFiles() throws Exception {
-    BenchResults results = run(settings(Workload.SESSION, List.of(2), Duration.ofSeconds(1), "echo hi", true));
+    BenchResults results =
+        run(settings(Workload.SESSION, List.of(2), Duration.ofSeconds(1), "echo hi", true));
 
-    assertThat(results.points()).extracting(PointResult::transport).containsExactly("spawn", "tls", "plaintext");
+    assertThat(results.points())
+        .extracting(PointResult::transport)
+        .containsExactly("spawn", "tls", "plaintext");
     for (PointResult p : results.points()) {
-      assertThat(p.errors()).as("errors of %s %s: %s", p.workload(), p.transport(), p.errorExamples()).isZero();
+      assertThat(p.errors())
+          .as("errors of %s %s: %s", p.workload(), p.transport(), p.errorExamples())
+          .isZero();
       assertThat(p.throughput()).isPositive();
       assertThat(p.latency().p50()).isPositive().isLessThanOrEqualTo(p.latency().p99());
       assertThat(p.latency().p99()).isLessThanOrEqualTo(p.latency().max());
@@ -67,14 +76,20 @@ class BenchRunTest {
     assertThat(tls.serverCpuUsPerCommand()).isPositive();
     assertThat(results.points().get(2).tlsHandshake()).isNull();
     assertThat(results.points().get(0).serverCpuUsPerCommand()).isNull();
-    assertThat(results.tlsOverhead()).singleElement().satisfies(o -> assertThat(o.ratio()).isPositive());
+    assertThat(results.tlsOverhead())
+        .singleElement()
+        .satisfies(o -> assertThat(o.ratio()).isPositive());
 
     List<Path> files = Bench.write(results, out);
 
     assertThat(files)
         .extracting(f -> f.getFileName().toString())
         .contains(
-            "results.json", "results.csv", "report.md", "throughput.png", "latency-session.png",
+            "results.json",
+            "results.csv",
+            "report.md",
+            "throughput.png",
+            "latency-session.png",
             "tls-vs-plaintext.png");
     JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
     assertThat(json.at("/points/1/throughput").asDouble()).isEqualTo(tls.throughput());
@@ -85,7 +100,8 @@ class BenchRunTest {
     assertThat(csv.get(0)).isEqualTo(ReportFiles.CSV_HEADER);
     assertThat(csv.get(2)).startsWith("session,tls,2,,1,");
     String report = Files.readString(out.resolve("report.md"));
-    assertThat(report).contains("| session | tls | 2 |", "![throughput](throughput.png)", "## Method");
+    assertThat(report)
+        .contains("| session | tls | 2 |", "![throughput](throughput.png)", "## Method");
     for (String png : List.of("throughput.png", "latency-session.png", "tls-vs-plaintext.png")) {
       byte[] head = Files.readAllBytes(out.resolve(png));
       assertThat(new String(head, 1, 3, StandardCharsets.US_ASCII)).as(png).isEqualTo("PNG");
@@ -110,7 +126,9 @@ class BenchRunTest {
   @Test
   void deniedCommand_countedByErrorCode() throws Exception {
     BenchResults results =
-        run(settings(Workload.SESSION, List.of(1), Duration.ofMillis(300), "cat /etc/shadow", false));
+        run(
+            settings(
+                Workload.SESSION, List.of(1), Duration.ofMillis(300), "cat /etc/shadow", false));
 
     for (PointResult p : results.points()) {
       assertThat(p.commands()).isZero();

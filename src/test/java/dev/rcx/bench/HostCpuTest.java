@@ -12,7 +12,8 @@ class HostCpuTest {
     HostCpu.Snapshot start = new HostCpu.Snapshot(1_000, 400);
     HostCpu.Snapshot end = new HostCpu.Snapshot(1_600, 500); // 600 ticks busy, 100 of them ours
 
-    assertThat(HostCpu.otherCpus(start, end, 2.0)).isEqualTo(2.5); // 500 ticks = 5 CPU-seconds over 2 s
+    assertThat(HostCpu.otherCpus(start, end, 2.0))
+        .isEqualTo(2.5); // 500 ticks = 5 CPU-seconds over 2 s
   }
 
   @Test

@@ -8,7 +8,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The intended-time arithmetic of open and closed loops, on a fake clock with a fake slow operation. */
+/**
+ * The intended-time arithmetic of open and closed loops, on a fake clock with a fake slow
+ * operation.
+ */
 @Timeout(10)
 class LoadLoopTest {
   private final FakeClock clock = new FakeClock();
@@ -39,7 +42,9 @@ class LoadLoopTest {
     new LoadLoop(clock, new Schedule.Closed(), window, slowFirst(50, 1), sink).run();
 
     assertThat(sink.latencies.get(0)).isEqualTo(ms(50));
-    assertThat(sink.latencies.subList(1, sink.latencies.size())).hasSize(50).allMatch(l -> l == ms(1));
+    assertThat(sink.latencies.subList(1, sink.latencies.size()))
+        .hasSize(50)
+        .allMatch(l -> l == ms(1));
   }
 
   @Test
@@ -74,7 +79,8 @@ class LoadLoopTest {
     new LoadLoop(clock, new Schedule.Closed(), window, failing, sink).run();
 
     // 1 ms per attempt plus the 10 ms pause after each failure: attempts at 0, 11 and 22 ms.
-    assertThat(sink.failures).containsExactly("COMMAND_NOT_ALLOWED", "COMMAND_NOT_ALLOWED", "COMMAND_NOT_ALLOWED");
+    assertThat(sink.failures)
+        .containsExactly("COMMAND_NOT_ALLOWED", "COMMAND_NOT_ALLOWED", "COMMAND_NOT_ALLOWED");
     assertThat(sink.latencies).isEmpty();
   }
 

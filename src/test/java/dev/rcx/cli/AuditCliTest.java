@@ -95,12 +95,14 @@ class AuditCliTest {
     Cli.Result r = Cli.run("audit", "tail", "--json", "-n", "2", "--data-dir", data.toString());
     assertThat(r.code()).isZero();
     List<String> all = Files.readAllLines(data.resolve("audit.log"));
-    assertThat(r.out().lines().toList()).containsExactlyElementsOf(all.subList(all.size() - 2, all.size()));
+    assertThat(r.out().lines().toList())
+        .containsExactlyElementsOf(all.subList(all.size() - 2, all.size()));
   }
 
   @Test
   void tail_nonPositiveCount_usage() throws Exception {
     Path data = serverHistory();
-    assertThat(Cli.run("audit", "tail", "-n", "0", "--data-dir", data.toString()).code()).isEqualTo(254);
+    assertThat(Cli.run("audit", "tail", "-n", "0", "--data-dir", data.toString()).code())
+        .isEqualTo(254);
   }
 }

@@ -6,7 +6,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 
-/** Runs {@code rcx} in-process through {@link Main#run}, with {@code stdin} as System.in for the duration. */
+/**
+ * Runs {@code rcx} in-process through {@link Main#run}, with {@code stdin} as System.in for the
+ * duration.
+ */
 final class Cli {
   record Result(int code, String out, String err) {
     @Override
@@ -22,7 +25,8 @@ final class Cli {
     System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
+    try (PrintWriter o = new PrintWriter(out);
+        PrintWriter e = new PrintWriter(err)) {
       int code = Main.run(args, o, e);
       o.flush();
       e.flush();

@@ -35,13 +35,21 @@ class ExecCliTest {
     server.close();
   }
 
-  /** {@code rcx exec} as alice with the password on stdin, pinned to the server, plus {@code rest}. */
+  /**
+   * {@code rcx exec} as alice with the password on stdin, pinned to the server, plus {@code rest}.
+   */
   private static Cli.Result exec(String... rest) {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "exec", "--port", String.valueOf(server.port()), "-u", "alice", "--password-stdin",
-                "--fingerprint", server.fingerprint()));
+                "exec",
+                "--port",
+                String.valueOf(server.port()),
+                "-u",
+                "alice",
+                "--password-stdin",
+                "--fingerprint",
+                server.fingerprint()));
     args.addAll(List.of(rest));
     return Cli.withStdin(PW + "\n", args.toArray(String[]::new));
   }
@@ -100,8 +108,16 @@ class ExecCliTest {
     Cli.Result r =
         Cli.withStdin(
             "not-the-password\n",
-            "exec", "--port", String.valueOf(server.port()), "-u", "alice", "--password-stdin",
-            "--fingerprint", server.fingerprint(), "echo", "x");
+            "exec",
+            "--port",
+            String.valueOf(server.port()),
+            "-u",
+            "alice",
+            "--password-stdin",
+            "--fingerprint",
+            server.fingerprint(),
+            "echo",
+            "x");
     assertThat(r.code()).isEqualTo(252);
     assertThat(r.err()).contains("invalid username or password");
   }
@@ -115,23 +131,41 @@ class ExecCliTest {
     Cli.Result r =
         Cli.withStdin(
             PW + "\n",
-            "exec", "--port", String.valueOf(closedPort), "-u", "alice", "--password-stdin",
-            "--fingerprint", server.fingerprint(), "echo", "x");
+            "exec",
+            "--port",
+            String.valueOf(closedPort),
+            "-u",
+            "alice",
+            "--password-stdin",
+            "--fingerprint",
+            server.fingerprint(),
+            "echo",
+            "x");
     assertThat(r.code()).isEqualTo(255);
     assertThat(r.err()).startsWith("Error: cannot connect to 127.0.0.1:" + closedPort);
   }
 
   @Test
   void exec_wrongFingerprint_255AndPasswordNeverSent() {
-    int before = server.auditEvents("auth_failed").size() + server.auditEvents("auth_succeeded").size();
+    int before =
+        server.auditEvents("auth_failed").size() + server.auditEvents("auth_succeeded").size();
     Cli.Result r =
         Cli.withStdin(
             PW + "\n",
-            "exec", "--port", String.valueOf(server.port()), "-u", "alice", "--password-stdin",
-            "--fingerprint", "AB".repeat(32), "echo", "x");
+            "exec",
+            "--port",
+            String.valueOf(server.port()),
+            "-u",
+            "alice",
+            "--password-stdin",
+            "--fingerprint",
+            "AB".repeat(32),
+            "echo",
+            "x");
     assertThat(r.code()).as(r.toString()).isEqualTo(255);
     assertThat(r.err()).contains("TLS handshake");
-    assertThat(server.auditEvents("auth_failed").size() + server.auditEvents("auth_succeeded").size())
+    assertThat(
+            server.auditEvents("auth_failed").size() + server.auditEvents("auth_succeeded").size())
         .isEqualTo(before);
   }
 
@@ -140,8 +174,16 @@ class ExecCliTest {
     Cli.Result r =
         Cli.withStdin(
             "",
-            "exec", "--port", String.valueOf(server.port()), "-u", "alice", "--password-stdin",
-            "--fingerprint", server.fingerprint(), "echo", "x");
+            "exec",
+            "--port",
+            String.valueOf(server.port()),
+            "-u",
+            "alice",
+            "--password-stdin",
+            "--fingerprint",
+            server.fingerprint(),
+            "echo",
+            "x");
     assertThat(r.code()).isEqualTo(254);
   }
 
@@ -152,8 +194,19 @@ class ExecCliTest {
       Cli.Result r =
           Cli.withStdin(
               PW + "\n",
-              "exec", "--host", host, "--port", String.valueOf(server.port()), "-u", "alice", "--password-stdin",
-              "--cacert", cert, "echo", "via", host);
+              "exec",
+              "--host",
+              host,
+              "--port",
+              String.valueOf(server.port()),
+              "-u",
+              "alice",
+              "--password-stdin",
+              "--cacert",
+              cert,
+              "echo",
+              "via",
+              host);
       assertThat(r.code()).as(r.toString()).isZero();
       assertThat(r.out()).isEqualTo("via " + host + "\n");
     }
@@ -165,8 +218,16 @@ class ExecCliTest {
       Cli.Result r =
           Cli.withStdin(
               PW + "\n",
-              "exec", "--port", String.valueOf(server.port()), "-u", "alice", "--password-stdin",
-              "--cacert", other.dataDir().resolve("server.crt").toString(), "echo", "x");
+              "exec",
+              "--port",
+              String.valueOf(server.port()),
+              "-u",
+              "alice",
+              "--password-stdin",
+              "--cacert",
+              other.dataDir().resolve("server.crt").toString(),
+              "echo",
+              "x");
       assertThat(r.code()).as(r.toString()).isEqualTo(255);
     }
   }
@@ -174,8 +235,16 @@ class ExecCliTest {
   @Test
   void knownHosts_acceptNew_storesEntryThenTrustsWithoutFlag() throws Exception {
     Path knownHosts = dir.resolve("known_hosts");
-    String[] base = {"exec", "--port", String.valueOf(server.port()), "-u", "alice", "--password-stdin",
-        "--known-hosts", knownHosts.toString()};
+    String[] base = {
+      "exec",
+      "--port",
+      String.valueOf(server.port()),
+      "-u",
+      "alice",
+      "--password-stdin",
+      "--known-hosts",
+      knownHosts.toString()
+    };
     Cli.Result first = Cli.withStdin(PW + "\n", concat(base, "--accept-new", "echo", "first"));
     assertThat(first.code()).as(first.toString()).isZero();
     assertThat(first.out()).isEqualTo("first\n");
@@ -193,15 +262,24 @@ class ExecCliTest {
     Cli.Result r =
         Cli.withStdin(
             PW + "\n",
-            "exec", "--port", String.valueOf(server.port()), "-u", "alice", "--password-stdin",
-            "--known-hosts", knownHosts.toString(), "echo", "x");
+            "exec",
+            "--port",
+            String.valueOf(server.port()),
+            "-u",
+            "alice",
+            "--password-stdin",
+            "--known-hosts",
+            knownHosts.toString(),
+            "echo",
+            "x");
     assertThat(r.code()).isEqualTo(255);
     assertThat(r.err()).contains(server.fingerprint()).contains("--accept-new");
     assertThat(Files.exists(knownHosts)).isFalse();
   }
 
   @Test
-  void knownHosts_certificateChangedAtSameAddress_refusedLoudlyEvenWithAcceptNew() throws Exception {
+  void knownHosts_certificateChangedAtSameAddress_refusedLoudlyEvenWithAcceptNew()
+      throws Exception {
     Path knownHosts = dir.resolve("known_hosts");
     int port;
     String oldFingerprint;
@@ -221,29 +299,50 @@ class ExecCliTest {
       assertThat(r.err()).containsIgnoringCase("changed").contains(impostor.fingerprint());
       assertThat(r.out()).isEmpty();
       assertThat(impostor.auditEvents("auth_succeeded")).as("password never sent").isEmpty();
-      assertThat(Files.readString(knownHosts)).contains(oldFingerprint).doesNotContain(impostor.fingerprint());
+      assertThat(Files.readString(knownHosts))
+          .contains(oldFingerprint)
+          .doesNotContain(impostor.fingerprint());
     }
   }
 
   private static Cli.Result knownHostsExec(int port, Path knownHosts) {
     return Cli.withStdin(
         PW + "\n",
-        "exec", "--port", String.valueOf(port), "-u", "alice", "--password-stdin",
-        "--known-hosts", knownHosts.toString(), "--accept-new", "echo", "x");
+        "exec",
+        "--port",
+        String.valueOf(port),
+        "-u",
+        "alice",
+        "--password-stdin",
+        "--known-hosts",
+        knownHosts.toString(),
+        "--accept-new",
+        "echo",
+        "x");
   }
 
   @Test
   void trustOptions_twoChosenBeforeCommand_usage254AfterCommand_remoteArgs() {
     Cli.Result r = exec("echo", "--insecure");
-    // --insecure after the command name belongs to the remote command: it is an argument, not an option.
+    // --insecure after the command name belongs to the remote command: it is an argument, not an
+    // option.
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).isEqualTo("--insecure\n");
     assertThat(r.err()).doesNotContain("WARNING");
     Cli.Result both =
         Cli.withStdin(
             PW + "\n",
-            "exec", "--port", String.valueOf(server.port()), "-u", "alice", "--password-stdin",
-            "--fingerprint", server.fingerprint(), "--insecure", "echo", "x");
+            "exec",
+            "--port",
+            String.valueOf(server.port()),
+            "-u",
+            "alice",
+            "--password-stdin",
+            "--fingerprint",
+            server.fingerprint(),
+            "--insecure",
+            "echo",
+            "x");
     assertThat(both.code()).isEqualTo(254);
   }
 

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * rcx as a real child process, for what only a process shows: the RCX_PASSWORD environment variable, the exit status
- * of {@code main}, and a server stopped by SIGTERM. Each test starts a JVM, so there are few of them.
+ * rcx as a real child process, for what only a process shows: the RCX_PASSWORD environment
+ * variable, the exit status of {@code main}, and a server stopped by SIGTERM. Each test starts a
+ * JVM, so there are few of them.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ProcessCliTest {
@@ -50,8 +51,11 @@ class ProcessCliTest {
   private Finished runToEnd(ProcessBuilder pb) throws Exception {
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
-    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
-        Path.of("/dev/null").toFile())).start();
+    Process p =
+        pb.redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .start();
     try {
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("rcx exited").isTrue();
       return new Finished(p.exitValue(), Files.readString(out), Files.readString(err));
@@ -68,8 +72,15 @@ class ProcessCliTest {
           runToEnd(
               rcx(
                   Map.of("RCX_PASSWORD", "env-password"),
-                  "exec", "--port", String.valueOf(s.port()), "-u", "alice", "--fingerprint", s.fingerprint(),
-                  "exit", "5"));
+                  "exec",
+                  "--port",
+                  String.valueOf(s.port()),
+                  "-u",
+                  "alice",
+                  "--fingerprint",
+                  s.fingerprint(),
+                  "exit",
+                  "5"));
       assertThat(f.code()).as(f.toString()).isEqualTo(5);
     }
   }
@@ -77,8 +88,17 @@ class ProcessCliTest {
   @Test
   void server_noTlsOnAnyAddress_refusedWithExit1() throws Exception {
     Finished f =
-        runToEnd(rcx(Map.of(), "server", "--no-tls", "--bind", "0.0.0.0", "--port", "0", "--data-dir",
-            dir.resolve("data").toString()));
+        runToEnd(
+            rcx(
+                Map.of(),
+                "server",
+                "--no-tls",
+                "--bind",
+                "0.0.0.0",
+                "--port",
+                "0",
+                "--data-dir",
+                dir.resolve("data").toString()));
     assertThat(f.code()).as(f.toString()).isEqualTo(1);
     assertThat(f.err()).contains("Error:").contains("0.0.0.0").contains("loopback");
   }
@@ -90,21 +110,45 @@ class ProcessCliTest {
     UserStore.open(data.resolve("users.json")).add("alice", "pw".toCharArray(), java.util.Set.of());
     Path commands = TestCommands.standard(dir.resolve("commands")).write();
     Process server =
-        rcx(Map.of(), "server", "--port", "0", "--data-dir", data.toString(), "--commands", commands.toString())
+        rcx(
+                Map.of(),
+                "server",
+                "--port",
+                "0",
+                "--data-dir",
+                data.toString(),
+                "--commands",
+                commands.toString())
             .redirectError(dir.resolve("server.err").toFile())
             .start();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-      String listening = CompletableFuture.supplyAsync(() -> readLine(out)).get(30, TimeUnit.SECONDS);
-      Matcher port = Pattern.compile("tls://127\\.0\\.0\\.1:(\\d+)").matcher(String.valueOf(listening));
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      String listening =
+          CompletableFuture.supplyAsync(() -> readLine(out)).get(30, TimeUnit.SECONDS);
+      Matcher port =
+          Pattern.compile("tls://127\\.0\\.0\\.1:(\\d+)").matcher(String.valueOf(listening));
       assertThat(port.find()).as("first line: %s", listening).isTrue();
       String fpLine = CompletableFuture.supplyAsync(() -> readLine(out)).get(10, TimeUnit.SECONDS);
       assertThat(fpLine).startsWith("certificate SHA-256 fingerprint: ");
       String fingerprint = fpLine.substring(fpLine.indexOf(": ") + 2).strip();
 
       Cli.Result r =
-          Cli.withStdin("pw\n", "exec", "--port", port.group(1), "-u", "alice", "--password-stdin", "--fingerprint",
-              fingerprint, "echo", "to", "a", "process");
+          Cli.withStdin(
+              "pw\n",
+              "exec",
+              "--port",
+              port.group(1),
+              "-u",
+              "alice",
+              "--password-stdin",
+              "--fingerprint",
+              fingerprint,
+              "echo",
+              "to",
+              "a",
+              "process");
       assertThat(r.code()).as(r.toString()).isZero();
       assertThat(r.out()).isEqualTo("to a process\n");
 
@@ -119,7 +163,8 @@ class ProcessCliTest {
     List<String> lines = Files.readAllLines(log);
     assertThat(lines.get(lines.size() - 2)).contains("\"event\":\"server_stopped\"");
     assertThat(lines.getLast()).contains("\"event\":\"seal\"").contains("\"reason\":\"close\"");
-    assertThat(lines).anyMatch(l -> l.contains("\"event\":\"command_run\"") && l.contains("process"));
+    assertThat(lines)
+        .anyMatch(l -> l.contains("\"event\":\"command_run\"") && l.contains("process"));
   }
 
   private static String readLine(BufferedReader r) {

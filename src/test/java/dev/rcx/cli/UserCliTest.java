@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code rcx user add|list|passwd|remove} on a data directory, and their effect on a running server. */
+/**
+ * {@code rcx user add|list|passwd|remove} on a data directory, and their effect on a running
+ * server.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class UserCliTest {
   @TempDir Path dir;
@@ -23,20 +26,37 @@ class UserCliTest {
     try (TestServer s = TestServer.start(dir)) {
       String data = s.dataDir().toString();
 
-      Cli.Result add = Cli.withStdin("first-pw\n", "user", "add", "bob", "--roles", "ops,admin", "--password-stdin",
-          "--data-dir", data);
+      Cli.Result add =
+          Cli.withStdin(
+              "first-pw\n",
+              "user",
+              "add",
+              "bob",
+              "--roles",
+              "ops,admin",
+              "--password-stdin",
+              "--data-dir",
+              data);
       assertThat(add.code()).as(add.toString()).isZero();
       assertThat(add.out()).contains("added user bob");
       assertThat(Files.getPosixFilePermissions(s.dataDir().resolve(UserStore.DEFAULT_FILE_NAME)))
-          .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-      assertThat(Files.readString(s.dataDir().resolve(UserStore.DEFAULT_FILE_NAME))).doesNotContain("first-pw");
+          .containsExactlyInAnyOrder(
+              PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+      assertThat(Files.readString(s.dataDir().resolve(UserStore.DEFAULT_FILE_NAME)))
+          .doesNotContain("first-pw");
       assertThat(canLogin(s, "bob", "first-pw")).isTrue();
 
       Cli.Result list = Cli.run("user", "list", "--data-dir", data);
       assertThat(list.code()).isZero();
-      assertThat(list.out()).contains("bob").contains("ops").contains("admin").doesNotContain("argon2");
+      assertThat(list.out())
+          .contains("bob")
+          .contains("ops")
+          .contains("admin")
+          .doesNotContain("argon2");
 
-      Cli.Result passwd = Cli.withStdin("second-pw\n", "user", "passwd", "bob", "--password-stdin", "--data-dir", data);
+      Cli.Result passwd =
+          Cli.withStdin(
+              "second-pw\n", "user", "passwd", "bob", "--password-stdin", "--data-dir", data);
       assertThat(passwd.code()).as(passwd.toString()).isZero();
       assertThat(canLogin(s, "bob", "first-pw")).isFalse();
       assertThat(canLogin(s, "bob", "second-pw")).isTrue();
@@ -51,8 +71,12 @@ class UserCliTest {
   @Test
   void add_existingUser_failsAndKeepsPassword() throws Exception {
     String data = dir.toString();
-    assertThat(Cli.withStdin("pw1\n", "user", "add", "carol", "--password-stdin", "--data-dir", data).code()).isZero();
-    Cli.Result again = Cli.withStdin("pw2\n", "user", "add", "carol", "--password-stdin", "--data-dir", data);
+    assertThat(
+            Cli.withStdin("pw1\n", "user", "add", "carol", "--password-stdin", "--data-dir", data)
+                .code())
+        .isZero();
+    Cli.Result again =
+        Cli.withStdin("pw2\n", "user", "add", "carol", "--password-stdin", "--data-dir", data);
     assertThat(again.code()).isEqualTo(1);
     assertThat(again.err()).startsWith("Error:").contains("carol");
     assertThat(UserStore.open(dir.resolve("users.json")).find("carol")).isPresent();
@@ -60,22 +84,35 @@ class UserCliTest {
 
   @Test
   void add_badName_failsNamingIt() {
-    Cli.Result r = Cli.withStdin("pw\n", "user", "add", "../../etc", "--password-stdin", "--data-dir", dir.toString());
+    Cli.Result r =
+        Cli.withStdin(
+            "pw\n", "user", "add", "../../etc", "--password-stdin", "--data-dir", dir.toString());
     assertThat(r.code()).isNotZero();
     assertThat(r.err()).startsWith("Error:").contains("../../etc");
   }
 
   @Test
   void add_emptyStdin_usage() {
-    Cli.Result r = Cli.withStdin("", "user", "add", "dave", "--password-stdin", "--data-dir", dir.toString());
+    Cli.Result r =
+        Cli.withStdin("", "user", "add", "dave", "--password-stdin", "--data-dir", dir.toString());
     assertThat(r.code()).isEqualTo(254);
     assertThat(Files.exists(dir.resolve("users.json"))).isFalse();
   }
 
   @Test
   void removeOrPasswd_unknownUser_fails() {
-    assertThat(Cli.run("user", "remove", "nobody", "--data-dir", dir.toString()).code()).isEqualTo(1);
-    assertThat(Cli.withStdin("x\n", "user", "passwd", "nobody", "--password-stdin", "--data-dir", dir.toString()).code())
+    assertThat(Cli.run("user", "remove", "nobody", "--data-dir", dir.toString()).code())
+        .isEqualTo(1);
+    assertThat(
+            Cli.withStdin(
+                    "x\n",
+                    "user",
+                    "passwd",
+                    "nobody",
+                    "--password-stdin",
+                    "--data-dir",
+                    dir.toString())
+                .code())
         .isEqualTo(1);
   }
 
@@ -95,15 +132,21 @@ class UserCliTest {
   @Test
   void roles_fromCli_governWhitelistAccess() throws Exception {
     try (TestServer s =
-        TestServer.builder(dir).commands(c -> c.command("opsonly", "/bin/echo", e -> e.users().roles("ops"))).start()) {
+        TestServer.builder(dir)
+            .commands(c -> c.command("opsonly", "/bin/echo", e -> e.users().roles("ops")))
+            .start()) {
       String data = s.dataDir().toString();
-      Cli.withStdin("pw\n", "user", "add", "erin", "--roles", "ops", "--password-stdin", "--data-dir", data);
+      Cli.withStdin(
+          "pw\n", "user", "add", "erin", "--roles", "ops", "--password-stdin", "--data-dir", data);
       Cli.withStdin("pw\n", "user", "add", "frank", "--password-stdin", "--data-dir", data);
-      try (RcxClient erin = s.loggedIn("erin", "pw"); RcxClient frank = s.loggedIn("frank", "pw")) {
-        assertThat(erin.exec("opsonly")).isInstanceOf(dev.rcx.protocol.Response.CommandOutput.class);
+      try (RcxClient erin = s.loggedIn("erin", "pw");
+          RcxClient frank = s.loggedIn("frank", "pw")) {
+        assertThat(erin.exec("opsonly"))
+            .isInstanceOf(dev.rcx.protocol.Response.CommandOutput.class);
         assertThat(frank.exec("opsonly")).isInstanceOf(dev.rcx.protocol.Response.Error.class);
       }
-      assertThat(UserStore.open(s.dataDir().resolve("users.json")).find("erin").orElseThrow().roles())
+      assertThat(
+              UserStore.open(s.dataDir().resolve("users.json")).find("erin").orElseThrow().roles())
           .containsExactly("ops");
     }
   }

@@ -97,7 +97,13 @@ class ConfigLoaderTest {
     assertThat(c.limits())
         .isEqualTo(
             new ServerConfig.Limits(
-                50, 2048, Duration.ofSeconds(3), Duration.ofMinutes(2), Duration.ofMillis(500), 4, Duration.ZERO));
+                50,
+                2048,
+                Duration.ofSeconds(3),
+                Duration.ofMinutes(2),
+                Duration.ofMillis(500),
+                4,
+                Duration.ZERO));
     assertThat(c.sessions())
         .isEqualTo(new ServerConfig.Sessions(Duration.ofMinutes(10), Duration.ofDays(1), true, 12));
     assertThat(c.commandsFile()).isEqualTo(base.resolve("commands.yaml"));
@@ -108,7 +114,8 @@ class ConfigLoaderTest {
   void partialSection_otherKeysKeepDefaults() throws Exception {
     ServerConfig c = load("limits:\n  line_timeout: 5s\n");
     assertThat(c.limits().lineTimeout()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(c.limits().maxLineBytes()).isEqualTo(ServerConfig.defaults().limits().maxLineBytes());
+    assertThat(c.limits().maxLineBytes())
+        .isEqualTo(ServerConfig.defaults().limits().maxLineBytes());
     assertThat(c.sessions()).isEqualTo(ServerConfig.defaults().sessions());
   }
 
@@ -118,13 +125,15 @@ class ConfigLoaderTest {
     Path f = sub.resolve("server.yaml");
     Files.writeString(f, "commands: ../shared/./commands.yaml\n");
     ServerConfig c = ConfigLoader.load(f);
-    assertThat(c.commandsFile()).isEqualTo(dir.toAbsolutePath().resolve("etc/shared/commands.yaml"));
+    assertThat(c.commandsFile())
+        .isEqualTo(dir.toAbsolutePath().resolve("etc/shared/commands.yaml"));
     assertThat(c.commandsFile()).isAbsolute();
   }
 
   @Test
   void absolutePath_keptAsIs() throws Exception {
-    assertThat(load("commands: /opt/rcx/commands.yaml\n").commandsFile()).isEqualTo(Path.of("/opt/rcx/commands.yaml"));
+    assertThat(load("commands: /opt/rcx/commands.yaml\n").commandsFile())
+        .isEqualTo(Path.of("/opt/rcx/commands.yaml"));
   }
 
   @Test
@@ -151,8 +160,10 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("limits.line_timeout")
         .hasMessageContaining("30 seconds");
-    assertThatThrownBy(() -> load("sessions:\n  lifetime: 5\n")).hasMessageContaining("sessions.lifetime");
-    assertThatThrownBy(() -> load("sessions:\n  lifetime: -5m\n")).hasMessageContaining("sessions.lifetime");
+    assertThatThrownBy(() -> load("sessions:\n  lifetime: 5\n"))
+        .hasMessageContaining("sessions.lifetime");
+    assertThatThrownBy(() -> load("sessions:\n  lifetime: -5m\n"))
+        .hasMessageContaining("sessions.lifetime");
   }
 
   @Test
@@ -164,9 +175,14 @@ class ConfigLoaderTest {
 
   @Test
   void wrongTypes_errorsNameKeyAndValue() {
-    assertThatThrownBy(() -> load("port: seven\n")).hasMessageContaining("port").hasMessageContaining("seven");
-    assertThatThrownBy(() -> load("port: 70000\n")).hasMessageContaining("port").hasMessageContaining("70000");
-    assertThatThrownBy(() -> load("tls:\n  enabled: yes please\n")).hasMessageContaining("tls.enabled");
+    assertThatThrownBy(() -> load("port: seven\n"))
+        .hasMessageContaining("port")
+        .hasMessageContaining("seven");
+    assertThatThrownBy(() -> load("port: 70000\n"))
+        .hasMessageContaining("port")
+        .hasMessageContaining("70000");
+    assertThatThrownBy(() -> load("tls:\n  enabled: yes please\n"))
+        .hasMessageContaining("tls.enabled");
     assertThatThrownBy(() -> load("limits: 5\n")).hasMessageContaining("limits");
     assertThatThrownBy(() -> load("bind: [a, b]\n")).hasMessageContaining("bind");
     assertThatThrownBy(() -> load("limits:\n  max_line_bytes: 10\n"))
@@ -175,7 +191,8 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load("tls:\n  client_auth: sometimes\n"))
         .hasMessageContaining("tls.client_auth")
         .hasMessageContaining("sometimes");
-    assertThatThrownBy(() -> load("audit:\n  durability: never\n")).hasMessageContaining("audit.durability");
+    assertThatThrownBy(() -> load("audit:\n  durability: never\n"))
+        .hasMessageContaining("audit.durability");
   }
 
   @Test
@@ -199,7 +216,9 @@ class ConfigLoaderTest {
   @Test
   void notYaml_errorNamesFile() throws Exception {
     Path f = write("bind: [unclosed\n");
-    assertThatThrownBy(() -> ConfigLoader.load(f)).isInstanceOf(ConfigException.class).hasMessageContaining(f.toString());
+    assertThatThrownBy(() -> ConfigLoader.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(f.toString());
   }
 
   @Test
@@ -209,6 +228,8 @@ class ConfigLoaderTest {
     }
     assertThat(Durations.parse("k", "90s")).isEqualTo(Duration.ofSeconds(90));
     assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90s");
-    assertThatThrownBy(() -> Durations.parse("k", "1w")).hasMessageContaining("k").hasMessageContaining("1w");
+    assertThatThrownBy(() -> Durations.parse("k", "1w"))
+        .hasMessageContaining("k")
+        .hasMessageContaining("1w");
   }
 }

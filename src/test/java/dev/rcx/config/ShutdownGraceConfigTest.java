@@ -32,7 +32,8 @@ class ShutdownGraceConfigTest {
 
   @Test
   void limits_negativeShutdownGrace_namesTheKey() {
-    assertThatThrownBy(() -> ServerConfig.Limits.defaults().withShutdownGrace(Duration.ofSeconds(-1)))
+    assertThatThrownBy(
+            () -> ServerConfig.Limits.defaults().withShutdownGrace(Duration.ofSeconds(-1)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("limits.shutdown_grace");
   }

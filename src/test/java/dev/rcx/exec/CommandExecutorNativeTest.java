@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The shared contract against {@link NativeLauncher}, plus what only it promises: process groups. */
+/**
+ * The shared contract against {@link NativeLauncher}, plus what only it promises: process groups.
+ */
 class CommandExecutorNativeTest extends CommandExecutorTest {
   @Override
   Launcher launcher() {
@@ -16,9 +18,10 @@ class CommandExecutorNativeTest extends CommandExecutorTest {
   }
 
   /**
-   * Stress: the I/O loop once keyed epoll events by descriptor number, so a stale event for a pipe closed earlier in
-   * the same batch could reach a newly registered pidfd with that number and kill a running command (exit 137). That
-   * took tens of thousands of commands to show, so this can only make it likely, not certain, to be caught.
+   * Stress: the I/O loop once keyed epoll events by descriptor number, so a stale event for a pipe
+   * closed earlier in the same batch could reach a newly registered pidfd with that number and kill
+   * a running command (exit 137). That took tens of thousands of commands to show, so this can only
+   * make it likely, not certain, to be caught.
    */
   @Test
   @Tag("heavy")
@@ -40,7 +43,8 @@ class CommandExecutorNativeTest extends CommandExecutorTest {
 
   @Test
   void run_backgroundChildAfterNormalExit_killed() throws Exception {
-    Completed c = as(run(LONG, MIB, "/bin/sh", "-c", "sleep 60 >/dev/null 2>&1 & echo $!"), Completed.class);
+    Completed c =
+        as(run(LONG, MIB, "/bin/sh", "-c", "sleep 60 >/dev/null 2>&1 & echo $!"), Completed.class);
 
     long sleeper = Long.parseLong(c.output().stdout().strip());
     assertAllGone(ProcessHandle.of(sleeper).stream().toList());

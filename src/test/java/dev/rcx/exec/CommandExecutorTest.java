@@ -38,8 +38,18 @@ abstract class CommandExecutorTest {
   abstract Launcher launcher();
 
   static CommandRule rule(String exe, Duration timeout, int maxOutput) {
-    return new CommandRule("test", Path.of(exe), List.of(), 0, List.of(), timeout, maxOutput,
-        Set.of("*"), Set.of(), Path.of("/"), false);
+    return new CommandRule(
+        "test",
+        Path.of(exe),
+        List.of(),
+        0,
+        List.of(),
+        timeout,
+        maxOutput,
+        Set.of("*"),
+        Set.of(),
+        Path.of("/"),
+        false);
   }
 
   static List<String> argv(String... words) {
@@ -69,7 +79,8 @@ abstract class CommandExecutorTest {
 
   @Test
   void run_shellSyntaxInArguments_passedLiterally() {
-    Completed c = as(run(LONG, MIB, "/usr/bin/echo", "a;", "$(id)", "`id`", "*", "$HOME"), Completed.class);
+    Completed c =
+        as(run(LONG, MIB, "/usr/bin/echo", "a;", "$(id)", "`id`", "*", "$HOME"), Completed.class);
     assertThat(c.output().stdout()).isEqualTo("a; $(id) `id` * $HOME\n");
   }
 
@@ -131,7 +142,10 @@ abstract class CommandExecutorTest {
 
   @Test
   void run_pastTimeout_timesOutKeepingEarlierOutput() {
-    TimedOut t = as(run(Duration.ofMillis(500), MIB, "/bin/sh", "-c", "echo started; exec sleep 30"), TimedOut.class);
+    TimedOut t =
+        as(
+            run(Duration.ofMillis(500), MIB, "/bin/sh", "-c", "echo started; exec sleep 30"),
+            TimedOut.class);
 
     assertThat(t.output().stdout()).isEqualTo("started\n");
     assertThat(t.duration()).isBetween(Duration.ofMillis(500), Duration.ofSeconds(5));
@@ -139,22 +153,28 @@ abstract class CommandExecutorTest {
 
   @Test
   void cancel_fromAnotherThread_killsAndReturnsCancelled() throws Exception {
-    Execution execution = executor.start(rule("/usr/bin/sleep", LONG, MIB), argv("/usr/bin/sleep", "30"));
-    Thread canceller = Thread.ofVirtual().start(() -> {
-      sleep(Duration.ofMillis(200));
-      execution.cancel();
-    });
+    Execution execution =
+        executor.start(rule("/usr/bin/sleep", LONG, MIB), argv("/usr/bin/sleep", "30"));
+    Thread canceller =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  sleep(Duration.ofMillis(200));
+                  execution.cancel();
+                });
 
     Cancelled c = as(execution.await(), Cancelled.class);
 
     canceller.join();
     assertThat(c.duration()).isLessThan(Duration.ofSeconds(5));
-    assertThat(ProcessHandle.of(execution.pid().orElseThrow()).filter(ProcessHandle::isAlive)).isEmpty();
+    assertThat(ProcessHandle.of(execution.pid().orElseThrow()).filter(ProcessHandle::isAlive))
+        .isEmpty();
   }
 
   @Test
   void cancel_afterCompletion_changesNothing() {
-    Execution execution = executor.start(rule("/usr/bin/echo", LONG, MIB), argv("/usr/bin/echo", "x"));
+    Execution execution =
+        executor.start(rule("/usr/bin/echo", LONG, MIB), argv("/usr/bin/echo", "x"));
     ExecResult first = execution.await();
     execution.cancel();
 
@@ -164,13 +184,17 @@ abstract class CommandExecutorTest {
 
   @Test
   void await_interrupted_cancelsAndKeepsInterruptFlag() throws Exception {
-    Execution execution = executor.start(rule("/usr/bin/sleep", LONG, MIB), argv("/usr/bin/sleep", "30"));
+    Execution execution =
+        executor.start(rule("/usr/bin/sleep", LONG, MIB), argv("/usr/bin/sleep", "30"));
     AtomicReference<ExecResult> result = new AtomicReference<>();
     AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
-    Thread waiter = Thread.ofVirtual().start(() -> {
-      result.set(execution.await());
-      stillInterrupted.set(Thread.currentThread().isInterrupted());
-    });
+    Thread waiter =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  result.set(execution.await());
+                  stillInterrupted.set(Thread.currentThread().isInterrupted());
+                });
     sleep(Duration.ofMillis(200));
     waiter.interrupt();
     waiter.join(Duration.ofSeconds(10));
@@ -191,18 +215,21 @@ abstract class CommandExecutorTest {
     first.cancel();
     assertThat(first.await()).isInstanceOf(Cancelled.class);
     assertThat(single.running()).isZero();
-    assertThat(single.run(rule("/usr/bin/echo", LONG, MIB), argv("/usr/bin/echo"))).isInstanceOf(Completed.class);
+    assertThat(single.run(rule("/usr/bin/echo", LONG, MIB), argv("/usr/bin/echo")))
+        .isInstanceOf(Completed.class);
   }
 
   @Test
   void run_environment_isExactlyTheFixedOne() {
     Completed c = as(run(LONG, MIB, "/usr/bin/env"), Completed.class);
 
-    Map<String, String> env = c.output().stdout().lines()
-        .map(line -> line.split("=", 2))
-        .collect(Collectors.toMap(kv -> kv[0], kv -> kv[1]));
-    assertThat(env).isEqualTo(CommandExecutor.ENVIRONMENT)
-        .containsEntry("PATH", "/usr/bin:/bin");
+    Map<String, String> env =
+        c.output()
+            .stdout()
+            .lines()
+            .map(line -> line.split("=", 2))
+            .collect(Collectors.toMap(kv -> kv[0], kv -> kv[1]));
+    assertThat(env).isEqualTo(CommandExecutor.ENVIRONMENT).containsEntry("PATH", "/usr/bin:/bin");
   }
 
   @Test
@@ -221,19 +248,29 @@ abstract class CommandExecutorTest {
 
   @Test
   void run_descriptors_onlyStdioInherited() {
-    // ls opens one descriptor of its own (3) to read the directory; anything else came from this JVM.
+    // ls opens one descriptor of its own (3) to read the directory; anything else came from this
+    // JVM.
     Completed c = as(run(LONG, MIB, "/bin/ls", "/proc/self/fd"), Completed.class);
     assertThat(c.output().stdout().lines().toList()).containsExactly("0", "1", "2", "3");
   }
 
   @Test
   void run_signals_noneBlockedAndNoStandardOneIgnored() {
-    Completed c = as(run(LONG, MIB, "/bin/grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"), Completed.class);
-    Map<String, Long> masks = c.output().stdout().lines().map(line -> line.split(":\t"))
-        .collect(Collectors.toMap(kv -> kv[0], kv -> Long.parseUnsignedLong(kv[1].strip(), 16)));
+    Completed c =
+        as(
+            run(LONG, MIB, "/bin/grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"),
+            Completed.class);
+    Map<String, Long> masks =
+        c.output()
+            .stdout()
+            .lines()
+            .map(line -> line.split(":\t"))
+            .collect(
+                Collectors.toMap(kv -> kv[0], kv -> Long.parseUnsignedLong(kv[1].strip(), 16)));
 
     assertThat(masks.get("SigBlk")).isZero();
-    // Bits 0-30 are signals 1-31. glibc's own real-time signals (32, 33) may show as ignored; no process can set them.
+    // Bits 0-30 are signals 1-31. glibc's own real-time signals (32, 33) may show as ignored; no
+    // process can set them.
     assertThat(masks.get("SigIgn") & 0x7fff_ffffL).isZero();
   }
 
@@ -241,16 +278,20 @@ abstract class CommandExecutorTest {
   void run_commonPoolBusy_stillCompletes() throws Exception {
     // Something else in the JVM may hold every common-pool worker; the executor must not need one.
     java.util.concurrent.ForkJoinPool pool = java.util.concurrent.ForkJoinPool.commonPool();
-    java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean release =
+        new java.util.concurrent.atomic.AtomicBoolean();
     List<java.util.concurrent.Future<?>> blockers = new ArrayList<>();
     for (int i = 0; i < pool.getParallelism(); i++) {
-      blockers.add(pool.submit(() -> {
-        while (!release.get()) {
-          sleep(Duration.ofMillis(10));
-        }
-      }));
+      blockers.add(
+          pool.submit(
+              () -> {
+                while (!release.get()) {
+                  sleep(Duration.ofMillis(10));
+                }
+              }));
     }
-    Execution execution = executor.start(rule("/usr/bin/echo", LONG, MIB), argv("/usr/bin/echo", "hi"));
+    Execution execution =
+        executor.start(rule("/usr/bin/echo", LONG, MIB), argv("/usr/bin/echo", "hi"));
     try {
       Thread.ofVirtual().start(execution::await).join(Duration.ofSeconds(10));
       assertThat(execution.isDone()).as("finished while the common pool was busy").isTrue();
@@ -269,23 +310,29 @@ abstract class CommandExecutorTest {
   }
 
   /**
-   * {@code callers} threads each run {@code perCaller} echo commands with distinct words; every result must be a clean
-   * exit with its own word. Catches descriptors or exits attributed to the wrong command, and kills of the wrong one.
+   * {@code callers} threads each run {@code perCaller} echo commands with distinct words; every
+   * result must be a clean exit with its own word. Catches descriptors or exits attributed to the
+   * wrong command, and kills of the wrong one.
    */
   void assertConcurrentRunsCorrect(int callers, int perCaller) throws Exception {
     List<Thread> threads = new ArrayList<>();
     List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
     for (int t = 0; t < callers; t++) {
       int caller = t;
-      threads.add(Thread.ofVirtual().start(() -> {
-        for (int i = 0; i < perCaller; i++) {
-          String word = caller + "-" + i;
-          ExecResult r = run(LONG, MIB, "/usr/bin/echo", word);
-          if (!(r instanceof Completed c) || c.exitCode() != 0 || !c.output().stdout().equals(word + "\n")) {
-            wrong.add(word + " -> " + r);
-          }
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    for (int i = 0; i < perCaller; i++) {
+                      String word = caller + "-" + i;
+                      ExecResult r = run(LONG, MIB, "/usr/bin/echo", word);
+                      if (!(r instanceof Completed c)
+                          || c.exitCode() != 0
+                          || !c.output().stdout().equals(word + "\n")) {
+                        wrong.add(word + " -> " + r);
+                      }
+                    }
+                  }));
     }
     for (Thread thread : threads) {
       thread.join(Duration.ofSeconds(25));
@@ -296,8 +343,19 @@ abstract class CommandExecutorTest {
 
   @Test
   void run_workdir_isTheRules() throws IOException {
-    CommandRule pwd = new CommandRule("pwd", Path.of("/bin/pwd"), List.of(), 0, List.of(), LONG, MIB,
-        Set.of("*"), Set.of(), dir, false);
+    CommandRule pwd =
+        new CommandRule(
+            "pwd",
+            Path.of("/bin/pwd"),
+            List.of(),
+            0,
+            List.of(),
+            LONG,
+            MIB,
+            Set.of("*"),
+            Set.of(),
+            dir,
+            false);
     Completed c = as(executor.run(pwd, argv("/bin/pwd", "-P")), Completed.class);
     assertThat(c.output().stdout()).isEqualTo(dir.toRealPath() + "\n");
   }
@@ -320,8 +378,10 @@ abstract class CommandExecutorTest {
 
   @Test
   void constructor_badLimits_rejected() {
-    assertThatThrownBy(() -> new CommandExecutor(0, Duration.ZERO)).hasMessageContaining("maxConcurrent");
-    assertThatThrownBy(() -> new CommandExecutor(1, Duration.ofSeconds(-1))).hasMessageContaining("queueWait");
+    assertThatThrownBy(() -> new CommandExecutor(0, Duration.ZERO))
+        .hasMessageContaining("maxConcurrent");
+    assertThatThrownBy(() -> new CommandExecutor(1, Duration.ofSeconds(-1)))
+        .hasMessageContaining("queueWait");
   }
 
   // ---- process trees ----
@@ -330,8 +390,10 @@ abstract class CommandExecutorTest {
   void timeout_processTree_allDescendantsKilled() throws Exception {
     Path script = spawnTreeScript();
     Path pids = dir.resolve("pids");
-    Execution execution = executor.start(rule(script.toString(), Duration.ofSeconds(3), MIB),
-        argv(script.toString(), pids.toString(), "2"));
+    Execution execution =
+        executor.start(
+            rule(script.toString(), Duration.ofSeconds(3), MIB),
+            argv(script.toString(), pids.toString(), "2"));
     List<ProcessHandle> tree = awaitTree(pids, 7);
 
     assertThat(execution.await()).isInstanceOf(TimedOut.class);
@@ -342,8 +404,9 @@ abstract class CommandExecutorTest {
   void cancel_processTree_allDescendantsKilled() throws Exception {
     Path script = spawnTreeScript();
     Path pids = dir.resolve("pids");
-    Execution execution = executor.start(rule(script.toString(), LONG, MIB),
-        argv(script.toString(), pids.toString(), "2"));
+    Execution execution =
+        executor.start(
+            rule(script.toString(), LONG, MIB), argv(script.toString(), pids.toString(), "2"));
     List<ProcessHandle> tree = awaitTree(pids, 7);
 
     Thread.ofVirtual().start(execution::cancel).join();
@@ -357,7 +420,8 @@ abstract class CommandExecutorTest {
   void timeout_descendantThatLeftTheGroup_stillKilled() throws Exception {
     Path pids = dir.resolve("pids");
     String script = "setsid sleep 60 & echo $! > " + pids + "; exec sleep 60";
-    Execution execution = executor.start(rule("/bin/sh", Duration.ofSeconds(2), MIB), argv("/bin/sh", "-c", script));
+    Execution execution =
+        executor.start(rule("/bin/sh", Duration.ofSeconds(2), MIB), argv("/bin/sh", "-c", script));
     List<ProcessHandle> tree = awaitTree(pids, 1);
 
     assertThat(execution.await()).isInstanceOf(ExecResult.TimedOut.class);
@@ -374,7 +438,9 @@ abstract class CommandExecutorTest {
     return script;
   }
 
-  /** Waits until {@code count} processes recorded their PIDs and returns their handles, all alive. */
+  /**
+   * Waits until {@code count} processes recorded their PIDs and returns their handles, all alive.
+   */
   static List<ProcessHandle> awaitTree(Path pidFile, int count) throws IOException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
@@ -405,7 +471,10 @@ abstract class CommandExecutorTest {
     throw new AssertionError("still running 10 s after the kill: " + alive);
   }
 
-  /** Alive and not a zombie: a killed orphan stays a zombie until init reaps it, which it may do lazily. */
+  /**
+   * Alive and not a zombie: a killed orphan stays a zombie until init reaps it, which it may do
+   * lazily.
+   */
   private static boolean running(ProcessHandle process) {
     if (!process.isAlive()) {
       return false;

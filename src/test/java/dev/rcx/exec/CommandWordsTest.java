@@ -58,7 +58,8 @@ class CommandWordsTest {
 
   @Test
   void split_backslashOutsideQuotes_escapesNextChar() throws Exception {
-    assertThat(split("echo a\\ b \\; \\$x \\\\ \\'")).containsExactly("echo", "a b", ";", "$x", "\\", "'");
+    assertThat(split("echo a\\ b \\; \\$x \\\\ \\'"))
+        .containsExactly("echo", "a b", ";", "$x", "\\", "'");
   }
 
   @Test
@@ -98,7 +99,8 @@ class CommandWordsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {";", "|", "&", "<", ">", "(", ")", "`", "$", "*", "?", "[", "]", "{", "}", "~"})
+  @ValueSource(
+      strings = {";", "|", "&", "<", ">", "(", ")", "`", "$", "*", "?", "[", "]", "{", "}", "~"})
   void split_unquotedShellChar_rejected(String c) {
     assertThatThrownBy(() -> split("ls a" + c + "b"))
         .isInstanceOf(CommandSyntaxException.class)
@@ -106,7 +108,10 @@ class CommandWordsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {";", "|", "&", "<", ">", "(", ")", "`", "$", "*", "?", "[", "]", "{", "}", "~", "#"})
+  @ValueSource(
+      strings = {
+        ";", "|", "&", "<", ">", "(", ")", "`", "$", "*", "?", "[", "]", "{", "}", "~", "#"
+      })
   void split_quotedShellChar_passesLiterally(String c) throws Exception {
     assertThat(split("ls '" + c + "' \"" + c + "\" \\" + c)).containsExactly("ls", c, c, c);
   }
@@ -117,7 +122,8 @@ class CommandWordsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"echo a\nid", "echo a\rid", "echo 'a\nb'", "echo \"a\rb\"", "echo a\\\nb"})
+  @ValueSource(
+      strings = {"echo a\nid", "echo a\rid", "echo 'a\nb'", "echo \"a\rb\"", "echo a\\\nb"})
   void split_lineBreak_rejectedEvenQuoted(String line) {
     assertThatThrownBy(() -> split(line))
         .isInstanceOf(CommandSyntaxException.class)
@@ -126,7 +132,8 @@ class CommandWordsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"echo a\0b", "echo 'a\0b'", "echo \"\u0001\"", "echo \u001b[31m", "echo \u007f"})
+  @ValueSource(
+      strings = {"echo a\0b", "echo 'a\0b'", "echo \"\u0001\"", "echo \u001b[31m", "echo \u007f"})
   void split_controlCharacter_rejectedEvenQuoted(String line) {
     assertThatThrownBy(() -> split(line))
         .isInstanceOf(CommandSyntaxException.class)
@@ -135,7 +142,8 @@ class CommandWordsTest {
 
   @Test
   void split_nul_messageNamesCodeAndColumn() {
-    assertThatThrownBy(() -> split("ab\0")).hasMessageStartingWith("control character U+0000 at column 3");
+    assertThatThrownBy(() -> split("ab\0"))
+        .hasMessageStartingWith("control character U+0000 at column 3");
   }
 
   @ParameterizedTest

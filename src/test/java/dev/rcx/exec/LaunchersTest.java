@@ -18,8 +18,10 @@ class LaunchersTest {
 
   @Test
   void choose_auto_nativeOnlyWhenNativeAccessIsEnabled() {
-    // Surefire runs without --enable-native-access, so auto must not make the JDK print its warning here.
-    assertThat(Launchers.choose("auto").name()).isEqualTo(Ffi.nativeAccessEnabled() ? "native" : "jdk");
+    // Surefire runs without --enable-native-access, so auto must not make the JDK print its warning
+    // here.
+    assertThat(Launchers.choose("auto").name())
+        .isEqualTo(Ffi.nativeAccessEnabled() ? "native" : "jdk");
   }
 
   @Test
@@ -32,6 +34,7 @@ class LaunchersTest {
 
   @Test
   void executor_default_namesItsLauncher() {
-    assertThat(new CommandExecutor(1, java.time.Duration.ZERO).launcherName()).isIn("jdk", "native");
+    assertThat(new CommandExecutor(1, java.time.Duration.ZERO).launcherName())
+        .isIn("jdk", "native");
   }
 }

@@ -18,41 +18,60 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Recorder;
 
 /**
- * How fast can this JVM spawn a command, and how much of that is rcx's own doing? A benchmark program, not a test.
+ * How fast can this JVM spawn a command, and how much of that is rcx's own doing? A benchmark
+ * program, not a test.
  *
- * <p>Closed loop: C virtual threads (the server runs one per connection) each run the command back to back for the
- * duration after a warm-up; throughput is completed commands per second, latency is per command. Every mode runs
- * {@code /bin/echo hi} with the same environment, stdin and working directory, and every run checks the output.
- * Modes, interleaved per client count so a busy neighbour hurts them alike; each point is the median of the rounds:
+ * <p>Closed loop: C virtual threads (the server runs one per connection) each run the command back
+ * to back for the duration after a warm-up; throughput is completed commands per second, latency is
+ * per command. Every mode runs {@code /bin/echo hi} with the same environment, stdin and working
+ * directory, and every run checks the output. Modes, interleaved per client count so a busy
+ * neighbour hurts them alike; each point is the median of the rounds:
+ *
  * <ul>
- *   <li>{@code pb}: raw {@link ProcessBuilder}: start, read stdout and stderr on the caller, waitFor. This JVM's
- *       default launch mechanism (POSIX_SPAWN through jspawnhelper on Linux).
- *   <li>{@code pb-vfork}, {@code pb-fork}: the same in a child JVM with {@code -Djdk.lang.Process.launchMechanism}.
- *   <li>{@code launch-jdk}, {@code launch-native}: a {@link Launcher} alone, waiting for exit and end of output.
- *   <li>{@code exec-jdk}, {@code exec-native}: {@link CommandExecutor#run} with that launcher: the whole exec path.
+ *   <li>{@code pb}: raw {@link ProcessBuilder}: start, read stdout and stderr on the caller,
+ *       waitFor. This JVM's default launch mechanism (POSIX_SPAWN through jspawnhelper on Linux).
+ *   <li>{@code pb-vfork}, {@code pb-fork}: the same in a child JVM with {@code
+ *       -Djdk.lang.Process.launchMechanism}.
+ *   <li>{@code launch-jdk}, {@code launch-native}: a {@link Launcher} alone, waiting for exit and
+ *       end of output.
+ *   <li>{@code exec-jdk}, {@code exec-native}: {@link CommandExecutor#run} with that launcher: the
+ *       whole exec path.
  *   <li>{@code exec-vfork}: {@code exec-jdk} in a child JVM with the VFORK mechanism.
- *   <li>{@code shell}: C bash loops running the command with output to /dev/null: the machine's floor.
+ *   <li>{@code shell}: C bash loops running the command with output to /dev/null: the machine's
+ *       floor.
  * </ul>
  *
- * <p>Usage: {@code SpawnBench [--clients 1,5,10,20] [--duration 3s] [--warmup 1s] [--rounds 1] [--modes a,b,...]}.
- * Run with {@code --enable-native-access=ALL-UNNAMED} to keep the JDK's warning away.
+ * <p>Usage: {@code SpawnBench [--clients 1,5,10,20] [--duration 3s] [--warmup 1s] [--rounds 1]
+ * [--modes a,b,...]}. Run with {@code --enable-native-access=ALL-UNNAMED} to keep the JDK's warning
+ * away.
  */
 public final class SpawnBench {
   private static final List<String> COMMAND = List.of("/bin/echo", "hi");
-  private static final List<String> ALL_MODES = List.of("pb", "pb-vfork", "pb-fork", "launch-jdk", "launch-native",
-      "exec-jdk", "exec-native", "exec-vfork", "shell");
-  private static final Map<String, String> CHILD_JVM = Map.of(
-      "pb-vfork", "VFORK:pb", "pb-fork", "FORK:pb", "exec-vfork", "VFORK:exec-jdk");
+  private static final List<String> ALL_MODES =
+      List.of(
+          "pb",
+          "pb-vfork",
+          "pb-fork",
+          "launch-jdk",
+          "launch-native",
+          "exec-jdk",
+          "exec-native",
+          "exec-vfork",
+          "shell");
+  private static final Map<String, String> CHILD_JVM =
+      Map.of("pb-vfork", "VFORK:pb", "pb-fork", "FORK:pb", "exec-vfork", "VFORK:exec-jdk");
   private static final File DEV_NULL = new File("/dev/null");
 
   private SpawnBench() {}
 
   /**
-   * One measured point. CPU is per command, in microseconds, from /proc/self/stat: {@code selfCpu} this JVM's threads,
-   * {@code childCpu} the reaped children (the command, jspawnhelper, bash). Unlike throughput, CPU per command barely
-   * moves when a neighbour loads the machine, so it is the figure to compare on a shared host.
+   * One measured point. CPU is per command, in microseconds, from /proc/self/stat: {@code selfCpu}
+   * this JVM's threads, {@code childCpu} the reaped children (the command, jspawnhelper, bash).
+   * Unlike throughput, CPU per command barely moves when a neighbour loads the machine, so it is
+   * the figure to compare on a shared host.
    */
-  record Point(double perSecond, double p50Micros, double p99Micros, double selfCpu, double childCpu) {}
+  record Point(
+      double perSecond, double p50Micros, double p99Micros, double selfCpu, double childCpu) {}
 
   @FunctionalInterface
   interface Op {
@@ -61,37 +80,68 @@ public final class SpawnBench {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = options(args);
-    List<Integer> clients = Arrays.stream(options.getOrDefault("clients", "1,5,10,20").split(","))
-        .map(String::strip).map(Integer::parseInt).toList();
+    List<Integer> clients =
+        Arrays.stream(options.getOrDefault("clients", "1,5,10,20").split(","))
+            .map(String::strip)
+            .map(Integer::parseInt)
+            .toList();
     Duration duration = duration(options.getOrDefault("duration", "3s"));
     Duration warmup = duration(options.getOrDefault("warmup", "1s"));
     int rounds = Integer.parseInt(options.getOrDefault("rounds", "1"));
-    List<String> modes = Arrays.stream(options.getOrDefault("modes", String.join(",", ALL_MODES)).split(","))
-        .map(String::strip).toList();
+    List<String> modes =
+        Arrays.stream(options.getOrDefault("modes", String.join(",", ALL_MODES)).split(","))
+            .map(String::strip)
+            .toList();
     if (options.containsKey("worker")) {
       Point p = measure(op(modes.get(0)), clients.get(0), warmup, duration);
-      System.out.println("POINT " + p.perSecond() + " " + p.p50Micros() + " " + p.p99Micros() + " " + p.selfCpu()
-          + " " + p.childCpu());
+      System.out.println(
+          "POINT "
+              + p.perSecond()
+              + " "
+              + p.p50Micros()
+              + " "
+              + p.p99Micros()
+              + " "
+              + p.selfCpu()
+              + " "
+              + p.childCpu());
       return;
     }
-    System.out.printf("# SpawnBench: %s, JDK %s, %d cpus, /bin/echo hi, %s per point after %s warm-up, %d round(s)%n",
-        System.getProperty("os.arch"), Runtime.version(), Runtime.getRuntime().availableProcessors(), duration,
-        warmup, rounds);
+    System.out.printf(
+        "# SpawnBench: %s, JDK %s, %d cpus, /bin/echo hi, %s per point after %s warm-up, %d round(s)%n",
+        System.getProperty("os.arch"),
+        Runtime.version(),
+        Runtime.getRuntime().availableProcessors(),
+        duration,
+        warmup,
+        rounds);
     Map<String, Map<Integer, List<Point>>> results = new LinkedHashMap<>();
     for (int round = 0; round < rounds; round++) {
       for (int c : clients) {
         for (String mode : modes) {
           Point p = point(mode, c, warmup, duration);
-          results.computeIfAbsent(mode, m -> new LinkedHashMap<>()).computeIfAbsent(c, k -> new ArrayList<>()).add(p);
-          System.err.printf("round %d  C=%-3d %-14s %8.0f/s  p50 %6.0f us  p99 %6.0f us  cpu/cmd %4.0f + %4.0f us%n",
-              round + 1, c, mode, p.perSecond(), p.p50Micros(), p.p99Micros(), p.selfCpu(), p.childCpu());
+          results
+              .computeIfAbsent(mode, m -> new LinkedHashMap<>())
+              .computeIfAbsent(c, k -> new ArrayList<>())
+              .add(p);
+          System.err.printf(
+              "round %d  C=%-3d %-14s %8.0f/s  p50 %6.0f us  p99 %6.0f us  cpu/cmd %4.0f + %4.0f us%n",
+              round + 1,
+              c,
+              mode,
+              p.perSecond(),
+              p.p50Micros(),
+              p.p99Micros(),
+              p.selfCpu(),
+              p.childCpu());
         }
       }
     }
     print(results, clients);
   }
 
-  private static Point point(String mode, int clients, Duration warmup, Duration duration) throws Exception {
+  private static Point point(String mode, int clients, Duration warmup, Duration duration)
+      throws Exception {
     if (mode.equals("shell")) {
       return shell(clients, warmup, duration);
     }
@@ -104,21 +154,37 @@ public final class SpawnBench {
   }
 
   private static Op op(String mode) {
-    CommandRule rule = new CommandRule("echo", Path.of(COMMAND.get(0)), List.of(), 0, List.of(),
-        Duration.ofSeconds(30), 1 << 20, Set.of("*"), Set.of(), Path.of("/"), false);
+    CommandRule rule =
+        new CommandRule(
+            "echo",
+            Path.of(COMMAND.get(0)),
+            List.of(),
+            0,
+            List.of(),
+            Duration.ofSeconds(30),
+            1 << 20,
+            Set.of("*"),
+            Set.of(),
+            Path.of("/"),
+            false);
     return switch (mode) {
       case "pb" -> SpawnBench::processBuilder;
       case "launch-jdk" -> launch(Launchers.jdk());
       case "launch-native" -> launch(Launchers.nativeLauncher());
-      case "exec-jdk" -> exec(new CommandExecutor(64, Duration.ofSeconds(30), Launchers.jdk()), rule);
-      case "exec-native" -> exec(new CommandExecutor(64, Duration.ofSeconds(30), Launchers.nativeLauncher()), rule);
-      default -> throw new IllegalArgumentException("unknown mode '" + mode + "'; modes: " + ALL_MODES);
+      case "exec-jdk" ->
+          exec(new CommandExecutor(64, Duration.ofSeconds(30), Launchers.jdk()), rule);
+      case "exec-native" ->
+          exec(new CommandExecutor(64, Duration.ofSeconds(30), Launchers.nativeLauncher()), rule);
+      default ->
+          throw new IllegalArgumentException("unknown mode '" + mode + "'; modes: " + ALL_MODES);
     };
   }
 
   private static void processBuilder() throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(COMMAND).directory(new File("/"))
-        .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+    ProcessBuilder builder =
+        new ProcessBuilder(COMMAND)
+            .directory(new File("/"))
+            .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
     builder.environment().clear();
     builder.environment().putAll(CommandExecutor.ENVIRONMENT);
     Process process = builder.start();
@@ -148,28 +214,34 @@ public final class SpawnBench {
 
   private static void check(int exitCode, String stdout) {
     if (exitCode != 0 || !stdout.equals("hi\n")) {
-      throw new IllegalStateException("echo hi gave exit code " + exitCode + " and output '" + stdout + "'");
+      throw new IllegalStateException(
+          "echo hi gave exit code " + exitCode + " and output '" + stdout + "'");
     }
   }
 
-  static Point measure(Op op, int clients, Duration warmup, Duration duration) throws InterruptedException {
+  static Point measure(Op op, int clients, Duration warmup, Duration duration)
+      throws InterruptedException {
     Recorder recorder = new Recorder(3);
     AtomicBoolean stop = new AtomicBoolean();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
-      threads.add(Thread.ofVirtual().name("bench-" + i).start(() -> {
-        while (!stop.get() && failure.get() == null) {
-          long start = System.nanoTime();
-          try {
-            op.run();
-          } catch (Exception e) {
-            failure.compareAndSet(null, e);
-            return;
-          }
-          recorder.recordValue((System.nanoTime() - start) / 1000);
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .name("bench-" + i)
+              .start(
+                  () -> {
+                    while (!stop.get() && failure.get() == null) {
+                      long start = System.nanoTime();
+                      try {
+                        op.run();
+                      } catch (Exception e) {
+                        failure.compareAndSet(null, e);
+                        return;
+                      }
+                      recorder.recordValue((System.nanoTime() - start) / 1000);
+                    }
+                  }));
     }
     Thread.sleep(warmup);
     recorder.getIntervalHistogram();
@@ -187,8 +259,11 @@ public final class SpawnBench {
       throw new IllegalStateException("benchmark operation failed", failure.get());
     }
     long count = Math.max(1, histogram.getTotalCount());
-    return new Point(histogram.getTotalCount() * 1e9 / elapsed, histogram.getValueAtPercentile(50),
-        histogram.getValueAtPercentile(99), micros(cpuAfter[0] - cpuBefore[0]) / count,
+    return new Point(
+        histogram.getTotalCount() * 1e9 / elapsed,
+        histogram.getValueAtPercentile(50),
+        histogram.getValueAtPercentile(99),
+        micros(cpuAfter[0] - cpuBefore[0]) / count,
         micros(cpuAfter[1] - cpuBefore[1]) / count);
   }
 
@@ -198,7 +273,9 @@ public final class SpawnBench {
       String stat = java.nio.file.Files.readString(Path.of("/proc/self/stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       // Fields after the command: state is index 0, so utime (field 14) is index 11.
-      return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14])};
+      return new long[] {
+        Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14])
+      };
     } catch (IOException e) {
       return new long[] {0, 0};
     }
@@ -209,15 +286,20 @@ public final class SpawnBench {
     return ticks * 10_000.0;
   }
 
-  /** C bash loops, each counting its runs of the command until the deadline; latency is not measured. */
-  private static Point shell(int clients, Duration warmup, Duration duration) throws IOException,
-      InterruptedException {
-    String script = """
+  /**
+   * C bash loops, each counting its runs of the command until the deadline; latency is not
+   * measured.
+   */
+  private static Point shell(int clients, Duration warmup, Duration duration)
+      throws IOException, InterruptedException {
+    String script =
+        """
         sleep %s
         start=$EPOCHREALTIME; end=$(( ${start/./} + %d )); n=0
         while (( ${EPOCHREALTIME/./} < end )); do /bin/echo hi >/dev/null; n=$((n+1)); done
         echo "$n $start $EPOCHREALTIME"
-        """.formatted(warmup.toMillis() / 1000.0, duration.toNanos() / 1000);
+        """
+            .formatted(warmup.toMillis() / 1000.0, duration.toNanos() / 1000);
     long[] cpuBefore = cpuTicks();
     List<Process> loops = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
@@ -226,34 +308,62 @@ public final class SpawnBench {
     double total = 0;
     long runs = 0;
     for (Process loop : loops) {
-      String[] f = new String(loop.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip().split(" ");
+      String[] f =
+          new String(loop.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+              .strip()
+              .split(" ");
       loop.waitFor();
       runs += Long.parseLong(f[0]);
       total += Long.parseLong(f[0]) / (Double.parseDouble(f[2]) - Double.parseDouble(f[1]));
     }
     long[] cpuAfter = cpuTicks();
-    return new Point(total, Double.NaN, Double.NaN, Double.NaN,
+    return new Point(
+        total,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
         micros(cpuAfter[1] - cpuBefore[1]) / Math.max(1, runs));
   }
 
-  private static Point inChildJvm(String mechanism, String mode, int clients, Duration warmup, Duration duration)
+  private static Point inChildJvm(
+      String mechanism, String mode, int clients, Duration warmup, Duration duration)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Djdk.lang.Process.launchMechanism=" + mechanism, "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), SpawnBench.class.getName(), "--worker", "",
-        "--modes", mode, "--clients", String.valueOf(clients),
-        "--warmup", warmup.toMillis() + "ms", "--duration", duration.toMillis() + "ms"));
-    Process jvm = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djdk.lang.Process.launchMechanism=" + mechanism,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                SpawnBench.class.getName(),
+                "--worker",
+                "",
+                "--modes",
+                mode,
+                "--clients",
+                String.valueOf(clients),
+                "--warmup",
+                warmup.toMillis() + "ms",
+                "--duration",
+                duration.toMillis() + "ms"));
+    Process jvm =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     jvm.waitFor();
     for (String line : output.lines().toList()) {
       if (line.startsWith("POINT ")) {
         String[] f = line.split(" ");
-        return new Point(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-            Double.parseDouble(f[4]), Double.parseDouble(f[5]));
+        return new Point(
+            Double.parseDouble(f[1]),
+            Double.parseDouble(f[2]),
+            Double.parseDouble(f[3]),
+            Double.parseDouble(f[4]),
+            Double.parseDouble(f[5]));
       }
     }
-    throw new IllegalStateException("child JVM (" + mechanism + ", " + mode + ") printed no result: " + output);
+    throw new IllegalStateException(
+        "child JVM (" + mechanism + ", " + mode + ") printed no result: " + output);
   }
 
   private static void print(Map<String, Map<Integer, List<Point>>> results, List<Integer> clients) {
@@ -273,13 +383,17 @@ public final class SpawnBench {
         if (mode.getKey().equals("pb")) {
           base.put(c, p.perSecond());
         }
-        row.append(String.format(" %.0f | %s |", p.perSecond(),
-            Double.isNaN(p.p50Micros()) ? "-" : String.format("%.0f", p.p50Micros())));
+        row.append(
+            String.format(
+                " %.0f | %s |",
+                p.perSecond(),
+                Double.isNaN(p.p50Micros()) ? "-" : String.format("%.0f", p.p50Micros())));
       }
       System.out.println(row);
     }
     System.out.println();
-    System.out.println("CPU per command, microseconds: this JVM + its children (command, jspawnhelper, bash):");
+    System.out.println(
+        "CPU per command, microseconds: this JVM + its children (command, jspawnhelper, bash):");
     StringBuilder cpuHeader = new StringBuilder("| mode |");
     clients.forEach(c -> cpuHeader.append(" C=").append(c).append(" |"));
     System.out.println(cpuHeader);
@@ -288,8 +402,10 @@ public final class SpawnBench {
       StringBuilder row = new StringBuilder("| " + mode.getKey() + " |");
       for (int c : clients) {
         Point p = median(mode.getValue().get(c));
-        row.append(Double.isNaN(p.selfCpu()) ? String.format(" - + %.0f |", p.childCpu())
-            : String.format(" %.0f + %.0f |", p.selfCpu(), p.childCpu()));
+        row.append(
+            Double.isNaN(p.selfCpu())
+                ? String.format(" - + %.0f |", p.childCpu())
+                : String.format(" %.0f + %.0f |", p.selfCpu(), p.childCpu()));
       }
       System.out.println(row);
     }
@@ -301,14 +417,17 @@ public final class SpawnBench {
     for (var mode : results.entrySet()) {
       StringBuilder row = new StringBuilder(String.format("  %-14s", mode.getKey()));
       for (int c : clients) {
-        row.append(String.format("  C=%d %.2fx", c, median(mode.getValue().get(c)).perSecond() / base.get(c)));
+        row.append(
+            String.format(
+                "  C=%d %.2fx", c, median(mode.getValue().get(c)).perSecond() / base.get(c)));
       }
       System.out.println(row);
     }
   }
 
   private static Point median(List<Point> points) {
-    List<Point> sorted = points.stream().sorted((a, b) -> Double.compare(a.perSecond(), b.perSecond())).toList();
+    List<Point> sorted =
+        points.stream().sorted((a, b) -> Double.compare(a.perSecond(), b.perSecond())).toList();
     return sorted.get(sorted.size() / 2);
   }
 
@@ -316,7 +435,8 @@ public final class SpawnBench {
     Map<String, String> options = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--")) {
-        throw new IllegalArgumentException("expected an option like --clients, got '" + args[i] + "'");
+        throw new IllegalArgumentException(
+            "expected an option like --clients, got '" + args[i] + "'");
       }
       String key = args[i].substring(2);
       String value = i + 1 < args.length && !args[i + 1].startsWith("--") ? args[++i] : "";

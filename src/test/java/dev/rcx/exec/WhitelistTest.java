@@ -31,7 +31,8 @@ class WhitelistTest {
     return Whitelist.load(write(yaml));
   }
 
-  private AbstractThrowableAssert<?, ? extends Throwable> assertLoadFails(String yaml) throws IOException {
+  private AbstractThrowableAssert<?, ? extends Throwable> assertLoadFails(String yaml)
+      throws IOException {
     Path file = write(yaml);
     return assertThatThrownBy(() -> Whitelist.load(file))
         .isInstanceOf(WhitelistException.class)
@@ -72,7 +73,9 @@ class WhitelistTest {
     assertThat(ls.executable()).isEqualTo(Path.of("/usr/bin/ls"));
     assertThat(ls.fixedArgs()).containsExactly("--color=never");
     assertThat(ls.maxArgs()).isEqualTo(4);
-    assertThat(ls.argPatterns()).extracting(Pattern::pattern).containsExactly("-[lahtr1]+", "/[A-Za-z0-9._/-]*");
+    assertThat(ls.argPatterns())
+        .extracting(Pattern::pattern)
+        .containsExactly("-[lahtr1]+", "/[A-Za-z0-9._/-]*");
     assertThat(ls.timeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(ls.maxOutputBytes()).isEqualTo(1048576);
     assertThat(ls.users()).containsExactly("*");
@@ -96,7 +99,9 @@ class WhitelistTest {
 
   @Test
   void load_allKeys_areRead() throws IOException {
-    CommandRule rule = load(entry("""
+    CommandRule rule =
+        load(entry(
+                """
             args: ["-1"]
             max_args: 2
             arg_patterns: ["x"]
@@ -105,7 +110,9 @@ class WhitelistTest {
             roles: [ops, dev]
             workdir: /tmp
             allow_dotdot: true
-        """)).rule("ls").orElseThrow();
+        """))
+            .rule("ls")
+            .orElseThrow();
 
     assertThat(rule.fixedArgs()).containsExactly("-1");
     assertThat(rule.maxArgs()).isEqualTo(2);
@@ -127,7 +134,8 @@ class WhitelistTest {
   void load_emptyCommandList_deniesEverything() throws IOException {
     Whitelist w = load("commands: []\n");
     assertThat(w.rules()).isEmpty();
-    assertThat(denied(check(w, "alice", Set.of(), "ls")).reason()).isEqualTo(DenialReason.COMMAND_NOT_ALLOWED);
+    assertThat(denied(check(w, "alice", Set.of(), "ls")).reason())
+        .isEqualTo(DenialReason.COMMAND_NOT_ALLOWED);
   }
 
   @Test
@@ -145,7 +153,8 @@ class WhitelistTest {
 
   @Test
   void load_duplicateYamlKey_fails() throws IOException {
-    assertLoadFails(entry("    path: /usr/bin/df\n")).hasMessageContaining("Duplicate field 'path'");
+    assertLoadFails(entry("    path: /usr/bin/df\n"))
+        .hasMessageContaining("Duplicate field 'path'");
   }
 
   @Test
@@ -163,7 +172,8 @@ class WhitelistTest {
   @Test
   void load_missingExecutable_fails() throws IOException {
     assertLoadFails("commands:\n  - name: ls\n    path: /no/such/ls\n    users: [a]\n")
-        .hasMessageContaining("commands[0] 'ls': path '/no/such/ls' is not an existing regular file");
+        .hasMessageContaining(
+            "commands[0] 'ls': path '/no/such/ls' is not an existing regular file");
   }
 
   @Test
@@ -174,8 +184,10 @@ class WhitelistTest {
 
   @Test
   void load_nonExecutableFile_fails() throws IOException {
-    Path plain = Files.createFile(dir.resolve("plain"),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+    Path plain =
+        Files.createFile(
+            dir.resolve("plain"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
     assertLoadFails("commands:\n  - name: ls\n    path: " + plain + "\n    users: [a]\n")
         .hasMessageContaining("path '" + plain + "' is not executable");
   }
@@ -206,12 +218,14 @@ class WhitelistTest {
 
   @Test
   void load_negativeMaxArgs_fails() throws IOException {
-    assertLoadFails(entry("    max_args: -1\n")).hasMessageContaining("commands[0] 'ls': max_args must be >= 0, was -1");
+    assertLoadFails(entry("    max_args: -1\n"))
+        .hasMessageContaining("commands[0] 'ls': max_args must be >= 0, was -1");
   }
 
   @Test
   void load_maxArgsWithoutPatterns_fails() throws IOException {
-    assertLoadFails(entry("    max_args: 2\n")).hasMessageContaining("max_args is 2 but arg_patterns is empty");
+    assertLoadFails(entry("    max_args: 2\n"))
+        .hasMessageContaining("max_args is 2 but arg_patterns is empty");
   }
 
   @Test
@@ -255,7 +269,8 @@ class WhitelistTest {
 
   @Test
   void load_nullRole_fails() throws IOException {
-    assertLoadFails(entry("    roles: [~]\n")).hasMessageContaining("roles must not contain an empty (null) item");
+    assertLoadFails(entry("    roles: [~]\n"))
+        .hasMessageContaining("roles must not contain an empty (null) item");
   }
 
   @Test
@@ -300,7 +315,8 @@ class WhitelistTest {
   @Test
   void of_duplicateNames_fails() throws IOException {
     CommandRule ls = load(entry("")).rule("ls").orElseThrow();
-    assertThatThrownBy(() -> Whitelist.of(List.of(ls, ls))).hasMessage("duplicate command name 'ls'");
+    assertThatThrownBy(() -> Whitelist.of(List.of(ls, ls)))
+        .hasMessage("duplicate command name 'ls'");
   }
 
   // ---- defaults ----
@@ -309,19 +325,24 @@ class WhitelistTest {
   void defaults_onThisMachine_haveAllCommandsForEveryUser() {
     Whitelist w = Whitelist.defaults();
 
-    assertThat(w.rules()).extracting(CommandRule::name)
-        .containsExactly("echo", "date", "uptime", "hostname", "whoami", "id", "uname", "df", "free", "ls");
-    assertThat(w.rules()).allSatisfy(r -> {
-      assertThat(r.users()).containsExactly("*");
-      assertThat(r.executable()).isAbsolute().isExecutable();
-      assertThat(r.executable().getFileName().toString()).isEqualTo(r.name());
-    });
+    assertThat(w.rules())
+        .extracting(CommandRule::name)
+        .containsExactly(
+            "echo", "date", "uptime", "hostname", "whoami", "id", "uname", "df", "free", "ls");
+    assertThat(w.rules())
+        .allSatisfy(
+            r -> {
+              assertThat(r.users()).containsExactly("*");
+              assertThat(r.executable()).isAbsolute().isExecutable();
+              assertThat(r.executable().getFileName().toString()).isEqualTo(r.name());
+            });
   }
 
   @Test
   void defaults_missingExecutables_areSkipped() throws IOException {
     Path bin = Files.createDirectory(dir.resolve("bin"));
-    Files.createFile(bin.resolve("echo"),
+    Files.createFile(
+        bin.resolve("echo"),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     Files.createFile(bin.resolve("date")); // not executable
 
@@ -335,7 +356,8 @@ class WhitelistTest {
   void defaults_harmlessUses_allowed() {
     Whitelist w = Whitelist.defaults();
     assertThat(allowed(check(w, "u", Set.of(), "echo", "hello", "wörld", "a-b", "..")).argv())
-        .containsExactly(w.rule("echo").orElseThrow().executable().toString(), "hello", "wörld", "a-b", "..");
+        .containsExactly(
+            w.rule("echo").orElseThrow().executable().toString(), "hello", "wörld", "a-b", "..");
     allowed(check(w, "u", Set.of(), "ls", "-la", "/tmp", "src/main", "."));
     allowed(check(w, "u", Set.of(), "date", "-u", "+%Y-%m-%d %H:%M"));
     allowed(check(w, "u", Set.of(), "date", "-Iseconds"));
@@ -350,24 +372,25 @@ class WhitelistTest {
   @Test
   void defaults_dangerousUses_denied() {
     Whitelist w = Whitelist.defaults();
-    List<List<String>> bad = List.of(
-        List.of("hostname", "evil"),
-        List.of("whoami", "--help"),
-        List.of("date", "-s", "2020-01-01"),
-        List.of("date", "-f", "/etc/shadow"),
-        List.of("date", "+%s;id"),
-        List.of("ls", "--help"),
-        List.of("ls", "-la", "../etc"),
-        List.of("ls", "/tmp/../etc"),
-        List.of("ls", "-lax"),
-        List.of("ls", "--color=always"),
-        List.of("df", "relative"),
-        List.of("df", "/.."),
-        List.of("free", "-s", "1"),
-        List.of("uname", "--all"),
-        List.of("echo", "bell\u0007"),
-        List.of("echo", "rtl\u202Eoverride"),
-        List.of("sh", "-c", "id"));
+    List<List<String>> bad =
+        List.of(
+            List.of("hostname", "evil"),
+            List.of("whoami", "--help"),
+            List.of("date", "-s", "2020-01-01"),
+            List.of("date", "-f", "/etc/shadow"),
+            List.of("date", "+%s;id"),
+            List.of("ls", "--help"),
+            List.of("ls", "-la", "../etc"),
+            List.of("ls", "/tmp/../etc"),
+            List.of("ls", "-lax"),
+            List.of("ls", "--color=always"),
+            List.of("df", "relative"),
+            List.of("df", "/.."),
+            List.of("free", "-s", "1"),
+            List.of("uname", "--all"),
+            List.of("echo", "bell\u0007"),
+            List.of("echo", "rtl\u202Eoverride"),
+            List.of("sh", "-c", "id"));
     for (List<String> words : bad) {
       assertThat(w.check("u", Set.of(), words)).as("%s", words).isInstanceOf(Denied.class);
     }
@@ -376,7 +399,8 @@ class WhitelistTest {
   // ---- check ----
 
   private Whitelist lsWhitelist(String extra) throws IOException {
-    return load("""
+    return load(
+        """
         commands:
           - name: ls
             path: /usr/bin/ls
@@ -385,7 +409,8 @@ class WhitelistTest {
             arg_patterns: ["-[lah]+", "/[A-Za-z0-9._/-]*"]
             users: [alice]
             roles: [ops]
-        """ + extra);
+        """
+            + extra);
   }
 
   @Test
@@ -445,7 +470,8 @@ class WhitelistTest {
   void check_optionInjection_deniedNamingIndexAndValue() throws IOException {
     Denied d = denied(check(lsWhitelist(""), "alice", Set.of(), "ls", "-l", "--help"));
     assertThat(d.reason()).isEqualTo(DenialReason.ARGUMENT_NOT_ALLOWED);
-    assertThat(d.message()).startsWith("command 'ls' argument 2 '--help' matches none of the allowed patterns");
+    assertThat(d.message())
+        .startsWith("command 'ls' argument 2 '--help' matches none of the allowed patterns");
   }
 
   @Test
@@ -461,7 +487,9 @@ class WhitelistTest {
     Whitelist w = lsWhitelist("");
     for (String word : List.of("/..", "/tmp/..", "/tmp/../etc", "/../etc/")) {
       Denied d = denied(check(w, "alice", Set.of(), "ls", word));
-      assertThat(d.message()).as(word).isEqualTo("command 'ls' argument 1 '" + word + "' contains a '..' path segment");
+      assertThat(d.message())
+          .as(word)
+          .isEqualTo("command 'ls' argument 1 '" + word + "' contains a '..' path segment");
     }
   }
 
@@ -473,16 +501,19 @@ class WhitelistTest {
 
   @Test
   void check_allowDotDot_permitsDotDot() throws IOException {
-    Whitelist w = load(entry("    max_args: 1\n    arg_patterns: ['[./a-z]+']\n    allow_dotdot: true\n"));
+    Whitelist w =
+        load(entry("    max_args: 1\n    arg_patterns: ['[./a-z]+']\n    allow_dotdot: true\n"));
     allowed(check(w, "alice", Set.of(), "ls", "../etc"));
   }
 
   @Test
   void check_controlCharacter_deniedWhateverThePattern() throws IOException {
-    Whitelist w = load(entry("    max_args: 1\n    arg_patterns: ['(?s).*']\n    allow_dotdot: true\n"));
+    Whitelist w =
+        load(entry("    max_args: 1\n    arg_patterns: ['(?s).*']\n    allow_dotdot: true\n"));
     Denied d = denied(check(w, "alice", Set.of(), "ls", "a\0b"));
     assertThat(d.reason()).isEqualTo(DenialReason.ARGUMENT_NOT_ALLOWED);
-    assertThat(d.message()).isEqualTo("command 'ls' argument 1 'a\\u0000b' contains control character U+0000");
+    assertThat(d.message())
+        .isEqualTo("command 'ls' argument 1 'a\\u0000b' contains control character U+0000");
     denied(check(w, "alice", Set.of(), "ls", "x\ny"));
     allowed(check(w, "alice", Set.of(), "ls", "x y"));
   }
@@ -491,7 +522,9 @@ class WhitelistTest {
   void check_longValue_truncatedInMessage() throws IOException {
     String word = "--" + "x".repeat(5000);
     Denied d = denied(check(lsWhitelist(""), "alice", Set.of(), "ls", word));
-    assertThat(d.message()).contains("'" + word.substring(0, 64) + "...' (5002 chars)").hasSizeLessThan(300);
+    assertThat(d.message())
+        .contains("'" + word.substring(0, 64) + "...' (5002 chars)")
+        .hasSizeLessThan(300);
   }
 
   @Test

@@ -18,11 +18,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <ul>
  *   <li>it returns one or more words or throws CommandSyntaxException, nothing else;
- *   <li>no word holds a control character other than tab (no NUL, no line break), and there are at most
- *       {@link CommandWords#MAX_WORDS};
+ *   <li>no word holds a control character other than tab (no NUL, no line break), and there are at
+ *       most {@link CommandWords#MAX_WORDS};
  *   <li>re-quoting the words and splitting again gives the same words (quoting is lossless);
- *   <li>a line without quotes or backslashes is refused if it holds a shell metacharacter, and otherwise is exactly its
- *       space-and-tab separated fields: nothing unquoted is expanded or passed through as an operator.
+ *   <li>a line without quotes or backslashes is refused if it holds a shell metacharacter, and
+ *       otherwise is exactly its space-and-tab separated fields: nothing unquoted is expanded or
+ *       passed through as an operator.
  * </ul>
  */
 class CommandWordsFuzzTest {
@@ -34,7 +35,10 @@ class CommandWordsFuzzTest {
     check(data.consumeRemainingAsString());
   }
 
-  /** Hand-picked lines that every build checks against the same properties, besides the stored fuzz inputs. */
+  /**
+   * Hand-picked lines that every build checks against the same properties, besides the stored fuzz
+   * inputs.
+   */
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -67,7 +71,9 @@ class CommandWordsFuzzTest {
     }
     assertThat(words).isNotEmpty().hasSizeLessThanOrEqualTo(CommandWords.MAX_WORDS);
     for (String word : words) {
-      assertThat(controlChar(word)).as("control character in word %s of %s", word, line).isEqualTo(-1);
+      assertThat(controlChar(word))
+          .as("control character in word %s of %s", word, line)
+          .isEqualTo(-1);
     }
     String requoted = requote(words);
     if (requoted.getBytes(StandardCharsets.UTF_8).length <= CommandWords.MAX_BYTES) {
@@ -79,11 +85,15 @@ class CommandWordsFuzzTest {
     }
   }
 
-  /** A refused line without quotes or escapes must hold something the splitter promises to refuse. */
+  /**
+   * A refused line without quotes or escapes must hold something the splitter promises to refuse.
+   */
   private static void checkUnquotedRefusalIsJustified(String line) {
     if (isUnquoted(line) && !line.isBlank()) {
       boolean refusable =
-          hasShellChar(line) || controlChar(line) >= 0 || line.length() > CommandWords.MAX_BYTES / 3
+          hasShellChar(line)
+              || controlChar(line) >= 0
+              || line.length() > CommandWords.MAX_BYTES / 3
               || fields(line).size() > CommandWords.MAX_WORDS;
       assertThat(refusable).as("plain line refused: %s", line).isTrue();
     }
@@ -93,7 +103,10 @@ class CommandWordsFuzzTest {
     return line.indexOf('\'') < 0 && line.indexOf('"') < 0 && line.indexOf('\\') < 0;
   }
 
-  /** Whether an unquoted line holds an operator or expansion character, or a word that starts with #. */
+  /**
+   * Whether an unquoted line holds an operator or expansion character, or a word that starts with
+   * #.
+   */
   private static boolean hasShellChar(String line) {
     for (int i = 0; i < line.length(); i++) {
       char c = line.charAt(i);

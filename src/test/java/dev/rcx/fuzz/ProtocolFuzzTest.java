@@ -15,11 +15,11 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * Feeds arbitrary bytes through the server's request path: the bounded {@link LineReader}, then {@link
- * MessageCodec#decodeRequest}. Whatever arrives, the only outcomes are a line (never longer than the limit) decoded to a
- * request or refused with a ProtocolException, a LineTooLongException, or an EOFException; any other throwable is a
- * finding. A decoded request must survive re-encoding, because the server echoes its fields (the id) back and writes
- * them to the audit log.
+ * Feeds arbitrary bytes through the server's request path: the bounded {@link LineReader}, then
+ * {@link MessageCodec#decodeRequest}. Whatever arrives, the only outcomes are a line (never longer
+ * than the limit) decoded to a request or refused with a ProtocolException, a LineTooLongException,
+ * or an EOFException; any other throwable is a finding. A decoded request must survive re-encoding,
+ * because the server echoes its fields (the id) back and writes them to the audit log.
  */
 class ProtocolFuzzTest {
   private static final int MAX_LINE = 1024;
@@ -69,7 +69,8 @@ class ProtocolFuzzTest {
       request = CODEC.decodeRequest(line);
     } catch (ProtocolException e) {
       assertThat(e.code()).isNotNull();
-      // Error messages quote the offending value only in part, so a hostile line cannot blow up a reply or a log.
+      // Error messages quote the offending value only in part, so a hostile line cannot blow up a
+      // reply or a log.
       assertThat(e.getMessage()).isNotNull().hasSizeLessThanOrEqualTo(MAX_ERROR_MESSAGE);
       CODEC.encode(e.toResponse());
       return;
@@ -77,9 +78,11 @@ class ProtocolFuzzTest {
     assertThat(request).isNotNull();
     byte[] encoded = CODEC.encode(request);
     try {
-      assertThat(CODEC.decodeRequest(Arrays.copyOf(encoded, encoded.length - 1))).isEqualTo(request);
+      assertThat(CODEC.decodeRequest(Arrays.copyOf(encoded, encoded.length - 1)))
+          .isEqualTo(request);
     } catch (ProtocolException e) {
-      throw new AssertionError("re-encoded request " + request + " no longer decodes: " + e.getMessage(), e);
+      throw new AssertionError(
+          "re-encoded request " + request + " no longer decodes: " + e.getMessage(), e);
     }
   }
 }

@@ -19,18 +19,22 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Properties of {@link Whitelist#check} over the built-in whitelist: it never throws; an allowed argv is the rule's
- * absolute executable, its fixed arguments, then the caller's extra words, each of which fully matches one of the
- * rule's patterns and has no control character and (unless the rule allows it) no {@code ..} path segment; a refusal's
- * message is printable and short enough to log.
+ * Properties of {@link Whitelist#check} over the built-in whitelist: it never throws; an allowed
+ * argv is the rule's absolute executable, its fixed arguments, then the caller's extra words, each
+ * of which fully matches one of the rule's patterns and has no control character and (unless the
+ * rule allows it) no {@code ..} path segment; a refusal's message is printable and short enough to
+ * log.
  */
 class WhitelistFuzzTest {
   private static final Whitelist WHITELIST = Whitelist.defaults();
-  private static final List<String> NAMES = WHITELIST.rules().stream().map(CommandRule::name).toList();
+  private static final List<String> NAMES =
+      WHITELIST.rules().stream().map(CommandRule::name).toList();
   private static final int MAX_MESSAGE = 1024;
 
   @FuzzTest(maxDuration = "5m")
-  @DictionaryEntries({"..", "../", "/..", "-", "--", "-l", "/", "+%", "ls", "echo", "date", "df", "id"})
+  @DictionaryEntries({
+    "..", "../", "/..", "-", "--", "-l", "/", "+%", "ls", "echo", "date", "df", "id"
+  })
   void check_anyWords_neverThrowsAndAllowsOnlyMatchingArgs(FuzzedDataProvider data) {
     String user = data.consumeString(80);
     Set<String> roles = new HashSet<>();
@@ -49,12 +53,17 @@ class WhitelistFuzzTest {
   }
 
   @FuzzTest(maxDuration = "5m")
-  @DictionaryEntries({"..", "../", "/..", " -", "--", "'", "\"", "\\", "ls ", "echo ", "date ", "df ", "id ", "uname "})
+  @DictionaryEntries({
+    "..", "../", "/..", " -", "--", "'", "\"", "\\", "ls ", "echo ", "date ", "df ", "id ", "uname "
+  })
   void splitThenCheck_anyLine_neverThrowsAndAllowsOnlyMatchingArgs(FuzzedDataProvider data) {
     splitThenCheck(data.consumeRemainingAsString());
   }
 
-  /** Hand-picked lines that every build checks against the same properties, besides the stored fuzz inputs. */
+  /**
+   * Hand-picked lines that every build checks against the same properties, besides the stored fuzz
+   * inputs.
+   */
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -93,12 +102,15 @@ class WhitelistFuzzTest {
       case Decision.Denied d -> {
         assertThat(d.reason()).isNotNull();
         assertThat(d.message()).hasSizeLessThanOrEqualTo(MAX_MESSAGE);
-        assertThat(controlChar(d.message())).as("control character in %s", d.message()).isEqualTo(-1);
+        assertThat(controlChar(d.message()))
+            .as("control character in %s", d.message())
+            .isEqualTo(-1);
       }
     }
   }
 
-  private static void checkAllowed(Decision.Allowed a, String user, Set<String> roles, List<String> words) {
+  private static void checkAllowed(
+      Decision.Allowed a, String user, Set<String> roles, List<String> words) {
     CommandRule rule = a.rule();
     assertThat(WHITELIST.rule(words.getFirst())).contains(rule);
     assertThat(rule.permits(user, roles)).isTrue();
@@ -111,7 +123,9 @@ class WhitelistFuzzTest {
     assertThat(extra.size()).isLessThanOrEqualTo(rule.maxArgs());
     for (String word : extra) {
       assertThat(controlChar(word)).as("control character in %s", word).isEqualTo(-1);
-      assertThat(rule.allowDotDot() || !hasDotDotSegment(word)).as("'..' segment in %s", word).isTrue();
+      assertThat(rule.allowDotDot() || !hasDotDotSegment(word))
+          .as("'..' segment in %s", word)
+          .isTrue();
       assertThat(rule.argPatterns().stream().anyMatch(p -> fullMatch(p, word)))
           .as("%s matches none of %s", word, rule.argPatterns())
           .isTrue();

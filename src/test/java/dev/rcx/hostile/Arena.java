@@ -9,9 +9,10 @@ import dev.rcx.testing.TestServer;
 import java.io.IOException;
 
 /**
- * A live server under attack plus the {@link HonestClient} that must not notice. {@link #finish()} is the common end
- * of every hostile case: the honest client was unharmed, a fresh client is still served, and after shutdown the audit
- * log verifies both as a hash chain and with the verification key taken when the server started.
+ * A live server under attack plus the {@link HonestClient} that must not notice. {@link #finish()}
+ * is the common end of every hostile case: the honest client was unharmed, a fresh client is still
+ * served, and after shutdown the audit log verifies both as a hash chain and with the verification
+ * key taken when the server started.
  */
 final class Arena implements AutoCloseable {
   final TestServer server;
@@ -21,7 +22,10 @@ final class Arena implements AutoCloseable {
   private Arena(TestServer server, HonestClient.Options options) throws IOException {
     this.server = server;
     this.auditKey =
-        server.server().takeAuditVerificationKey().orElseThrow(() -> new AssertionError("no audit key for a new log"));
+        server
+            .server()
+            .takeAuditVerificationKey()
+            .orElseThrow(() -> new AssertionError("no audit key for a new log"));
     this.honest = HonestClient.start(server, options);
   }
 
@@ -40,8 +44,8 @@ final class Arena implements AutoCloseable {
   }
 
   /**
-   * Asserts the honest client is still making progress and was unharmed throughout, the server still serves a fresh
-   * client, and (after closing it) the audit log verifies.
+   * Asserts the honest client is still making progress and was unharmed throughout, the server
+   * still serves a fresh client, and (after closing it) the audit log verifies.
    */
   HonestClient.Report finish() throws IOException {
     // At least 3 more commands now, and at least 5 in all even after a very short case.
@@ -53,8 +57,11 @@ final class Arena implements AutoCloseable {
     VerifyResult chain = AuditLog.verify(server.auditFile());
     assertThat(chain).as("audit hash chain").isInstanceOf(VerifyResult.Intact.class);
     KeyedVerifyResult keyed = AuditLog.verify(server.auditFile(), auditKey);
-    assertThat(keyed).as("keyed audit verification").isInstanceOf(KeyedVerifyResult.Authentic.class);
-    assertThat(((KeyedVerifyResult.Authentic) keyed).keyFile()).isEqualTo(KeyedVerifyResult.KeyFileState.CONSISTENT);
+    assertThat(keyed)
+        .as("keyed audit verification")
+        .isInstanceOf(KeyedVerifyResult.Authentic.class);
+    assertThat(((KeyedVerifyResult.Authentic) keyed).keyFile())
+        .isEqualTo(KeyedVerifyResult.KeyFileState.CONSISTENT);
     return report;
   }
 

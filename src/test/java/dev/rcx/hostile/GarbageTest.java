@@ -28,14 +28,17 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Garbage on the wire: non-TLS bytes on the TLS port, TLS on the plaintext port, HTTP, 10 MB lines, and malformed,
- * oversized or mistyped JSON. Each gets the documented error code (or, below TLS, a closed connection and an audit
- * record); the connection stays usable wherever the protocol says it does, and a hostile line costs the server a
- * bounded amount of memory.
+ * Garbage on the wire: non-TLS bytes on the TLS port, TLS on the plaintext port, HTTP, 10 MB lines,
+ * and malformed, oversized or mistyped JSON. Each gets the documented error code (or, below TLS, a
+ * closed connection and an audit record); the connection stays usable wherever the protocol says it
+ * does, and a hostile line costs the server a bounded amount of memory.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class GarbageTest {
-  /** Garbage comes from its own address so its failed logins never throttle 127.0.0.1 (honest client, probe). */
+  /**
+   * Garbage comes from its own address so its failed logins never throttle 127.0.0.1 (honest
+   * client, probe).
+   */
   private static final String GARBAGE_FROM = "127.0.0.5";
 
   @TempDir Path dir;
@@ -43,8 +46,13 @@ class GarbageTest {
   @Test
   void nonTlsBytesOnTlsPort_closedAndAudited_honestClientUnharmed() throws Exception {
     Duration handshake = Duration.ofSeconds(2);
-    try (Arena arena = Arena.open(TestServer.builder(dir)
-        .config(c -> Hostile.timeouts(c, handshake, Duration.ofSeconds(30), Duration.ofMinutes(5))))) {
+    try (Arena arena =
+        Arena.open(
+            TestServer.builder(dir)
+                .config(
+                    c ->
+                        Hostile.timeouts(
+                            c, handshake, Duration.ofSeconds(30), Duration.ofMinutes(5))))) {
       TestServer s = arena.server;
       List<byte[]> payloads = new ArrayList<>();
       Random random = new Random(20261127);
@@ -54,7 +62,9 @@ class GarbageTest {
         payloads.add(noise);
       }
       payloads.add("{\"type\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8));
-      payloads.add("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: curl/8\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+      payloads.add(
+          "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: curl/8\r\n\r\n"
+              .getBytes(StandardCharsets.UTF_8));
       payloads.add("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.UTF_8));
       payloads.add("SSH-2.0-OpenSSH_9.6\r\n".getBytes(StandardCharsets.UTF_8));
       // A TLS record header announcing a ClientHello far larger than any record may be.
@@ -70,7 +80,11 @@ class GarbageTest {
         }
       }
       arena.honest.awaitProgress();
-      Hostile.awaitCount(s, "tls_handshake_failed", e -> clients.contains(e.path("client").asText()), clients.size(),
+      Hostile.awaitCount(
+          s,
+          "tls_handshake_failed",
+          e -> clients.contains(e.path("client").asText()),
+          clients.size(),
           Duration.ofSeconds(10));
       arena.finish();
     }
@@ -79,24 +93,35 @@ class GarbageTest {
   @Test
   void tlsAndGarbageOnPlaintextPort_refusedWithoutHarm() throws Exception {
     Duration line = Duration.ofSeconds(1);
-    try (Arena arena = Arena.open(TestServer.builder(dir).plaintext()
-        .config(c -> Hostile.timeouts(c, Duration.ofSeconds(5), line, Duration.ofSeconds(30))))) {
+    try (Arena arena =
+        Arena.open(
+            TestServer.builder(dir)
+                .plaintext()
+                .config(
+                    c ->
+                        Hostile.timeouts(
+                            c, Duration.ofSeconds(5), line, Duration.ofSeconds(30))))) {
       TestServer s = arena.server;
       for (int i = 0; i < 5; i++) {
-        // Any client context will do: the handshake fails long before a certificate could be checked.
-        SSLSocket tls = (SSLSocket) SSLContext.getDefault().getSocketFactory().createSocket("127.0.0.1", s.port());
+        // Any client context will do: the handshake fails long before a certificate could be
+        // checked.
+        SSLSocket tls =
+            (SSLSocket)
+                SSLContext.getDefault().getSocketFactory().createSocket("127.0.0.1", s.port());
         tls.setSoTimeout(10_000);
         long start = System.nanoTime();
         try (tls) {
           tls.startHandshake();
           throw new AssertionError("a TLS handshake with a plaintext server succeeded");
         } catch (IOException expected) {
-          // The server answered the ClientHello's bytes as (malformed) lines, or closed at the line timeout.
+          // The server answered the ClientHello's bytes as (malformed) lines, or closed at the line
+          // timeout.
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(line.plusSeconds(5));
       }
       try (Wire w = s.wire()) {
-        // HTTP to a plaintext server: each non-blank line is malformed JSON; the connection stays usable.
+        // HTTP to a plaintext server: each non-blank line is malformed JSON; the connection stays
+        // usable.
         w.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         assertThat(w.readJson().path("code").asText()).isEqualTo("MALFORMED_JSON");
         assertThat(w.readJson().path("code").asText()).isEqualTo("MALFORMED_JSON");
@@ -109,7 +134,8 @@ class GarbageTest {
 
   @Test
   void httpOverTls_eachLineMalformed_connectionStaysUsable() throws Exception {
-    try (Arena arena = Arena.open(TestServer.builder(dir)); Wire w = Hostile.wireFrom(arena.server, GARBAGE_FROM)) {
+    try (Arena arena = Arena.open(TestServer.builder(dir));
+        Wire w = Hostile.wireFrom(arena.server, GARBAGE_FROM)) {
       w.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: */*\r\n\r\n");
       for (int i = 0; i < 3; i++) {
         JsonNode e = w.readJson();
@@ -123,9 +149,10 @@ class GarbageTest {
   }
 
   /**
-   * Six clients each try to send a 10 MB line. Each gets LINE_TOO_LONG and is closed after the server has read just
-   * past the 64 KiB limit. The server's heap, measured after a full GC while every client is still holding its
-   * connection in the middle of its line, grows by far less than the 60 MB it would if it buffered the lines.
+   * Six clients each try to send a 10 MB line. Each gets LINE_TOO_LONG and is closed after the
+   * server has read just past the 64 KiB limit. The server's heap, measured after a full GC while
+   * every client is still holding its connection in the middle of its line, grows by far less than
+   * the 60 MB it would if it buffered the lines.
    */
   @Test
   void tenMegabyteLines_lineTooLongAndClosed_heapBounded() throws Exception {
@@ -148,7 +175,8 @@ class GarbageTest {
         l.join();
       }
       long growth = during - before;
-      System.out.printf("LONG-LINES: %d clients x 10 MB line: heap %+d KiB while held mid-line; at most %d KiB sent%n",
+      System.out.printf(
+          "LONG-LINES: %d clients x 10 MB line: heap %+d KiB while held mid-line; at most %d KiB sent%n",
           clients, growth / 1024, lines.stream().mapToLong(l -> l.written).max().orElse(0) / 1024);
       for (LongLine l : lines) {
         assertThat(l.reply).as("reply to a 10 MB line").isNotNull();
@@ -156,17 +184,29 @@ class GarbageTest {
         assertThat(l.closed).as("connection closed after LINE_TOO_LONG").isTrue();
         assertThat(l.written).as("bytes the server let the client send").isLessThan(total);
       }
-      assertThat(growth).as("heap growth with %d 10 MB lines in flight", clients).isLessThan(16L * 1024 * 1024);
-      Hostile.awaitCount(s, "connection_closed", Hostile.field("reason", "line_too_long"), clients,
+      assertThat(growth)
+          .as("heap growth with %d 10 MB lines in flight", clients)
+          .isLessThan(16L * 1024 * 1024);
+      Hostile.awaitCount(
+          s,
+          "connection_closed",
+          Hostile.field("reason", "line_too_long"),
+          clients,
           Duration.ofSeconds(5));
-      Hostile.awaitCount(s, "protocol_error", Hostile.field("code", "LINE_TOO_LONG"), clients, Duration.ofSeconds(5));
+      Hostile.awaitCount(
+          s,
+          "protocol_error",
+          Hostile.field("code", "LINE_TOO_LONG"),
+          clients,
+          Duration.ofSeconds(5));
       arena.finish();
     }
   }
 
   /**
-   * One client sending one 10 MB line: just past the limit it pauses until the server has answered (so the answer is
-   * not lost to the reset that closing with unread input causes), then tries to send the rest.
+   * One client sending one 10 MB line: just past the limit it pauses until the server has answered
+   * (so the answer is not lost to the reset that closing with unread input causes), then tries to
+   * send the rest.
    */
   private static final class LongLine {
     private final Hostile.Tls conn;
@@ -229,7 +269,10 @@ class GarbageTest {
       }
     }
 
-    /** Tells the test this client is as far into its line as it will get, and waits until the heap is measured. */
+    /**
+     * Tells the test this client is as far into its line as it will get, and waits until the heap
+     * is measured.
+     */
     private void pauseOnce() {
       if (pauseCounted.compareAndSet(false, true)) {
         paused.countDown();
@@ -259,7 +302,10 @@ class GarbageTest {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
-  /** Everything the peer sends until it closes (end of stream or reset); fails if it stays open past {@code max}. */
+  /**
+   * Everything the peer sends until it closes (end of stream or reset); fails if it stays open past
+   * {@code max}.
+   */
   private static byte[] readUntilClosed(Socket socket, Duration max) throws IOException {
     socket.setSoTimeout((int) max.toMillis());
     ByteArrayOutputStream got = new ByteArrayOutputStream();

@@ -11,18 +11,20 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A well-behaved client that keeps running {@code echo ok-N} on a live server in a background platform thread while a
- * test attacks that server, recording every command's latency and every failure. A hostile case passes only if this
- * client saw no failure and no command slower than {@link #BOUND}; see {@link #assertUnharmed()}.
+ * A well-behaved client that keeps running {@code echo ok-N} on a live server in a background
+ * platform thread while a test attacks that server, recording every command's latency and every
+ * failure. A hostile case passes only if this client saw no failure and no command slower than
+ * {@link #BOUND}; see {@link #assertUnharmed()}.
  *
- * <p>It logs in once (as its own user, from 127.0.0.1) and keeps one connection, so under a connection limit it holds
- * exactly one slot. With {@link Options#reconnectEvery} it also reconnects now and then, reusing its token, which
- * proves new connections are still accepted and handshaken during the attack. The loop is bounded in count and time.
+ * <p>It logs in once (as its own user, from 127.0.0.1) and keeps one connection, so under a
+ * connection limit it holds exactly one slot. With {@link Options#reconnectEvery} it also
+ * reconnects now and then, reusing its token, which proves new connections are still accepted and
+ * handshaken during the attack. The loop is bounded in count and time.
  */
 final class HonestClient implements AutoCloseable {
   /**
-   * Slowest acceptable command. An unloaded {@code echo} takes a few milliseconds; the bound is generous because the
-   * attack, the server and this client share two cores in one JVM.
+   * Slowest acceptable command. An unloaded {@code echo} takes a few milliseconds; the bound is
+   * generous because the attack, the server and this client share two cores in one JVM.
    */
   static final Duration BOUND = Duration.ofSeconds(3);
 
@@ -34,8 +36,8 @@ final class HonestClient implements AutoCloseable {
   /**
    * @param pause time between commands
    * @param reconnectEvery open a fresh connection (same token) after this many commands; 0 never
-   * @param reloginOnExpiry on TOKEN_EXPIRED log in again instead of failing (for tests that move the clock past the
-   *     session lifetime)
+   * @param reloginOnExpiry on TOKEN_EXPIRED log in again instead of failing (for tests that move
+   *     the clock past the session lifetime)
    */
   record Options(Duration pause, int reconnectEvery, boolean reloginOnExpiry) {
     static Options defaults() {
@@ -98,19 +100,24 @@ final class HonestClient implements AutoCloseable {
     long start = System.nanoTime();
     try {
       Response r = client.exec("echo", List.of(word));
-      if (r instanceof Response.Error e && e.code() == ErrorCode.TOKEN_EXPIRED && options.reloginOnExpiry()) {
+      if (r instanceof Response.Error e
+          && e.code() == ErrorCode.TOKEN_EXPIRED
+          && options.reloginOnExpiry()) {
         relogin();
         start = System.nanoTime();
         r = client.exec("echo", List.of(word));
       }
       long took = System.nanoTime() - start;
-      if (r instanceof Response.CommandOutput o && o.status().equals("success") && o.output().equals(word + "\n")) {
+      if (r instanceof Response.CommandOutput o
+          && o.status().equals("success")
+          && o.output().equals(word + "\n")) {
         latenciesNanos.add(took);
       } else {
         failures.add("command " + i + " answered " + r);
       }
     } catch (IOException | RuntimeException e) {
-      failures.add("command " + i + " failed after " + millis(System.nanoTime() - start) + " ms: " + e);
+      failures.add(
+          "command " + i + " failed after " + millis(System.nanoTime() - start) + " ms: " + e);
       reconnect();
     }
   }
@@ -147,8 +154,8 @@ final class HonestClient implements AutoCloseable {
   }
 
   /**
-   * Waits until at least {@code more} further commands succeed, proving the honest client makes progress now (while
-   * the attack is running); fails the test after {@code timeout}.
+   * Waits until at least {@code more} further commands succeed, proving the honest client makes
+   * progress now (while the attack is running); fails the test after {@code timeout}.
    */
   void awaitProgress(int more, Duration timeout) {
     int target = completed() + more;
@@ -156,7 +163,12 @@ final class HonestClient implements AutoCloseable {
     while (completed() < target) {
       if (System.nanoTime() > deadline || !thread.isAlive()) {
         throw new AssertionError(
-            "honest client made no progress: " + completed() + " of " + target + " commands; failures " + failures);
+            "honest client made no progress: "
+                + completed()
+                + " of "
+                + target
+                + " commands; failures "
+                + failures);
       }
       sleep(Duration.ofMillis(10));
     }
@@ -190,25 +202,35 @@ final class HonestClient implements AutoCloseable {
   }
 
   /**
-   * Stops the loop and fails the test unless every command succeeded within {@link #BOUND} and at least {@code
-   * minCommands} ran.
+   * Stops the loop and fails the test unless every command succeeded within {@link #BOUND} and at
+   * least {@code minCommands} ran.
    */
   Report assertUnharmed(int minCommands) {
     Report r = stop();
     if (!r.failures().isEmpty()) {
-      throw new AssertionError("honest client failed " + r.failures().size() + " times: " + r.failures());
+      throw new AssertionError(
+          "honest client failed " + r.failures().size() + " times: " + r.failures());
     }
     if (r.count() < minCommands) {
-      throw new AssertionError("honest client ran only " + r.count() + " commands, expected at least " + minCommands);
+      throw new AssertionError(
+          "honest client ran only " + r.count() + " commands, expected at least " + minCommands);
     }
     if (r.maxNanos() > BOUND.toNanos()) {
-      throw new AssertionError("honest client's slowest command took " + millis(r.maxNanos()) + " ms, over the bound of "
-          + BOUND.toMillis() + " ms; " + r);
+      throw new AssertionError(
+          "honest client's slowest command took "
+              + millis(r.maxNanos())
+              + " ms, over the bound of "
+              + BOUND.toMillis()
+              + " ms; "
+              + r);
     }
     return r;
   }
 
-  /** {@link #assertUnharmed(int)} requiring at least 3 commands (callers also {@link #awaitProgress()} mid-attack). */
+  /**
+   * {@link #assertUnharmed(int)} requiring at least 3 commands (callers also {@link
+   * #awaitProgress()} mid-attack).
+   */
   Report assertUnharmed() {
     return assertUnharmed(3);
   }
@@ -238,8 +260,16 @@ final class HonestClient implements AutoCloseable {
 
     @Override
     public String toString() {
-      return count() + " commands, p50 " + millis(percentileNanos(50)) + " ms, p99 " + millis(percentileNanos(99))
-          + " ms, max " + millis(maxNanos()) + " ms, " + failures.size() + " failures";
+      return count()
+          + " commands, p50 "
+          + millis(percentileNanos(50))
+          + " ms, p99 "
+          + millis(percentileNanos(99))
+          + " ms, max "
+          + millis(maxNanos())
+          + " ms, "
+          + failures.size()
+          + " failures";
     }
   }
 

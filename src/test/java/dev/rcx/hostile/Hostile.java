@@ -23,10 +23,12 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * Shared pieces of the hostile-client suite: configurations, raw sockets from chosen addresses, JSON, audit counts.
+ * Shared pieces of the hostile-client suite: configurations, raw sockets from chosen addresses,
+ * JSON, audit counts.
  *
- * <p>Attackers run on platform threads, never virtual ones: the server under test lives in the same JVM, and attack
- * work queued on the virtual-thread carriers would delay the server's threads in a way no remote attacker can.
+ * <p>Attackers run on platform threads, never virtual ones: the server under test lives in the same
+ * JVM, and attack work queued on the virtual-thread carriers would delay the server's threads in a
+ * way no remote attacker can.
  */
 final class Hostile {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +43,13 @@ final class Hostile {
     ServerConfig.Limits l = c.limits();
     return c.withLimits(
         new ServerConfig.Limits(
-            maxConnections, l.maxLineBytes(), handshake, idle, line, l.maxConcurrentCommands(), l.commandQueueWait()));
+            maxConnections,
+            l.maxLineBytes(),
+            handshake,
+            idle,
+            line,
+            l.maxConcurrentCommands(),
+            l.commandQueueWait()));
   }
 
   /** {@code c} with short deadlines, for cases that wait for them. */
@@ -57,9 +65,9 @@ final class Hostile {
   // ----------------------------------------------------------------- sockets
 
   /**
-   * A client TLS connection layered over a TCP socket the test keeps, because {@code SSLSocket.close()} blocks while
-   * another thread is stuck writing to it (a peer that stopped reading): {@link #close()} closes the TCP socket, which
-   * never blocks.
+   * A client TLS connection layered over a TCP socket the test keeps, because {@code
+   * SSLSocket.close()} blocks while another thread is stuck writing to it (a peer that stopped
+   * reading): {@link #close()} closes the TCP socket, which never blocks.
    */
   record Tls(Socket tcp, SSLSocket ssl) implements AutoCloseable {
     String client() {
@@ -73,8 +81,9 @@ final class Hostile {
   }
 
   /**
-   * A TLS connection from {@code localIp} (any 127/8 address on Linux) with the handshake done, pinned to the server,
-   * Nagle off (as real clients do; otherwise each handshake waits for a delayed ACK).
+   * A TLS connection from {@code localIp} (any 127/8 address on Linux) with the handshake done,
+   * pinned to the server, Nagle off (as real clients do; otherwise each handshake waits for a
+   * delayed ACK).
    */
   static Tls tls(SSLSocketFactory factory, int port, String localIp) throws IOException {
     Socket tcp = new Socket();
@@ -83,7 +92,8 @@ final class Hostile {
       tcp.bind(new InetSocketAddress(localIp, 0));
       tcp.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
       tcp.setSoTimeout(10_000);
-      SSLSocket ssl = (SSLSocket) factory.createSocket(tcp, "127.0.0.1", port, /* autoClose= */ true);
+      SSLSocket ssl =
+          (SSLSocket) factory.createSocket(tcp, "127.0.0.1", port, /* autoClose= */ true);
       ssl.startHandshake();
       return new Tls(tcp, ssl);
     } catch (IOException | RuntimeException e) {
@@ -157,7 +167,8 @@ final class Hostile {
   }
 
   static String command(String token, String command, List<String> args, String id) {
-    ObjectNode n = object("command").put("session_token", token).put("command", command).put("id", id);
+    ObjectNode n =
+        object("command").put("session_token", token).put("command", command).put("id", id);
     if (!args.isEmpty()) {
       ArrayNode a = n.putArray("args");
       args.forEach(a::add);
@@ -170,7 +181,11 @@ final class Hostile {
   }
 
   static String command(String token, String command, String id) {
-    return object("command").put("session_token", token).put("command", command).put("id", id).toString();
+    return object("command")
+        .put("session_token", token)
+        .put("command", command)
+        .put("id", id)
+        .toString();
   }
 
   static String ping(String id) {
@@ -183,14 +198,25 @@ final class Hostile {
     return s.auditEvents(event).stream().filter(match).count();
   }
 
-  /** Waits until at least {@code n} {@code event} records match; fails with the counts seen after {@code timeout}. */
-  static void awaitCount(TestServer s, String event, Predicate<JsonNode> match, long n, Duration timeout) {
+  /**
+   * Waits until at least {@code n} {@code event} records match; fails with the counts seen after
+   * {@code timeout}.
+   */
+  static void awaitCount(
+      TestServer s, String event, Predicate<JsonNode> match, long n, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long seen;
     while ((seen = count(s, event, match)) < n) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError(
-            "expected at least " + n + " matching " + event + " records within " + timeout + ", saw " + seen);
+            "expected at least "
+                + n
+                + " matching "
+                + event
+                + " records within "
+                + timeout
+                + ", saw "
+                + seen);
       }
       sleep(Duration.ofMillis(50));
     }

@@ -7,7 +7,6 @@ import dev.rcx.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,17 +24,22 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hundreds of slow, partial and silent connections at once: each is dropped at its own deadline (line, handshake or
- * idle timeout, enforced by the server's watchdog), each drop is audited with its reason, and an honest client keeps
- * running commands and opening fresh connections throughout.
+ * Hundreds of slow, partial and silent connections at once: each is dropped at its own deadline
+ * (line, handshake or idle timeout, enforced by the server's watchdog), each drop is audited with
+ * its reason, and an honest client keeps running commands and opening fresh connections throughout.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class SlowSendersTest {
   private static final Duration HANDSHAKE = Duration.ofMillis(1000);
   private static final Duration LINE = Duration.ofMillis(1500);
   private static final Duration IDLE = Duration.ofMillis(2500);
-  /** Allowed lateness of a drop: the watchdog ticks every 200 ms, and everything shares two loaded cores. */
+
+  /**
+   * Allowed lateness of a drop: the watchdog ticks every 200 ms, and everything shares two loaded
+   * cores.
+   */
   private static final Duration LATE = Duration.ofSeconds(5);
+
   private static final Duration TRICKLE_EVERY = Duration.ofMillis(200);
 
   private static final int TRICKLERS = 200;
@@ -68,7 +72,9 @@ class SlowSendersTest {
     }
   }
 
-  /** One attacking connection; {@code startNanos} is when its deadline began on the client's side. */
+  /**
+   * One attacking connection; {@code startNanos} is when its deadline began on the client's side.
+   */
   static final class Attacker {
     final Kind kind;
     final Socket socket;
@@ -98,7 +104,8 @@ class SlowSendersTest {
   }
 
   @Test
-  void slowPartialAndSilentConnections_droppedAtTheirDeadlines_honestClientUnharmed() throws Exception {
+  void slowPartialAndSilentConnections_droppedAtTheirDeadlines_honestClientUnharmed()
+      throws Exception {
     try (Arena arena =
         Arena.open(
             TestServer.builder(dir).config(c -> Hostile.timeouts(c, HANDSHAKE, LINE, IDLE)),
@@ -108,16 +115,21 @@ class SlowSendersTest {
       List<Attacker> attackers = new CopyOnWriteArrayList<>();
       List<Thread> watchers = new ArrayList<>();
       AtomicBoolean opened = new AtomicBoolean();
-      Thread trickler = Thread.ofPlatform().name("trickler").start(() -> trickle(attackers, opened, hello));
+      Thread trickler =
+          Thread.ofPlatform().name("trickler").start(() -> trickle(attackers, opened, hello));
       try {
         long opening = System.nanoTime();
-        open(s, hello, a -> {
-          attackers.add(a);
-          watchers.add(watch(a));
-        });
+        open(
+            s,
+            hello,
+            a -> {
+              attackers.add(a);
+              watchers.add(watch(a));
+            });
         opened.set(true);
-        System.out.printf("SLOW-SENDERS: %d connections opened in %d ms%n", attackers.size(),
-            (System.nanoTime() - opening) / 1_000_000);
+        System.out.printf(
+            "SLOW-SENDERS: %d connections opened in %d ms%n",
+            attackers.size(), (System.nanoTime() - opening) / 1_000_000);
         arena.honest.awaitProgress();
         assertThat(trickler.join(Duration.ofSeconds(30))).as("trickler finished").isTrue();
         for (Thread w : watchers) {
@@ -131,7 +143,8 @@ class SlowSendersTest {
               .isLessThanOrEqualTo(a.kind.deadline.plus(LATE));
         }
         assertAudited(s, attackers);
-        Hostile.awaitCount(s, "connection_closed", e -> true, attackers.size(), Duration.ofSeconds(5));
+        Hostile.awaitCount(
+            s, "connection_closed", e -> true, attackers.size(), Duration.ofSeconds(5));
       } finally {
         attackers.forEach(a -> Hostile.closeQuietly(a.tcp));
       }
@@ -140,13 +153,16 @@ class SlowSendersTest {
   }
 
   /**
-   * The reverse of a slow sender: a client that pipelines requests with large replies and never reads them. Once the
-   * socket buffers are full the server's write cannot progress; it must drop the connection when a reply makes no
-   * progress for the line timeout, instead of holding the connection (and its slot) forever.
+   * The reverse of a slow sender: a client that pipelines requests with large replies and never
+   * reads them. Once the socket buffers are full the server's write cannot progress; it must drop
+   * the connection when a reply makes no progress for the line timeout, instead of holding the
+   * connection (and its slot) forever.
    */
   @Test
   void clientThatNeverReadsReplies_droppedAtTheLineTimeout_honestClientUnharmed() throws Exception {
-    try (Arena arena = Arena.open(TestServer.builder(dir).config(c -> Hostile.timeouts(c, HANDSHAKE, LINE, IDLE)))) {
+    try (Arena arena =
+        Arena.open(
+            TestServer.builder(dir).config(c -> Hostile.timeouts(c, HANDSHAKE, LINE, IDLE)))) {
       TestServer s = arena.server;
       s.addUser("reader", "pw");
       String token;
@@ -154,7 +170,9 @@ class SlowSendersTest {
         token = c.token();
       }
       List<String> words = java.util.Collections.nCopies(16, "x".repeat(3500));
-      byte[] request = (Hostile.command(token, "echo", words, "r") + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] request =
+          (Hostile.command(token, "echo", words, "r") + "\n")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
       Hostile.Tls hog = Hostile.tls(s, "127.0.0.1");
       String client = hog.client();
       AtomicBoolean stop = new AtomicBoolean();
@@ -175,7 +193,10 @@ class SlowSendersTest {
       try {
         arena.honest.awaitProgress();
         JsonNode closed =
-            s.awaitAudit("connection_closed", e -> client.equals(e.path("client").asText()), Duration.ofSeconds(30));
+            s.awaitAudit(
+                "connection_closed",
+                e -> client.equals(e.path("client").asText()),
+                Duration.ofSeconds(30));
         assertThat(closed.path("reason").asText()).isEqualTo("write_timeout");
         arena.honest.awaitProgress();
       } finally {
@@ -187,7 +208,8 @@ class SlowSendersTest {
     }
   }
 
-  private static void open(TestServer s, byte[] hello, Consumer<Attacker> attackers) throws IOException {
+  private static void open(TestServer s, byte[] hello, Consumer<Attacker> attackers)
+      throws IOException {
     SSLSocketFactory tls = s.pinnedContext().getSocketFactory();
     for (int i = 0; i < STALLED_PER_KIND; i++) {
       attackers.accept(new Attacker(Kind.NO_CLIENT_HELLO, s.rawPlain(), System.nanoTime()));
@@ -212,7 +234,6 @@ class SlowSendersTest {
     }
   }
 
-
   /** Reads until the server closes the connection (end of stream or an error) and records when. */
   private static Thread watch(Attacker a) {
     return Thread.ofPlatform()
@@ -226,7 +247,8 @@ class SlowSendersTest {
                   // The NO_FINISHED kind receives the server's handshake flight; discard it.
                 }
               } catch (IOException e) {
-                // Reset, or TLS noticing the missing close_notify: closed either way (a timeout is not).
+                // Reset, or TLS noticing the missing close_notify: closed either way (a timeout is
+                // not).
                 if (e instanceof java.net.SocketTimeoutException) {
                   return;
                 }
@@ -236,11 +258,13 @@ class SlowSendersTest {
   }
 
   /**
-   * Sends the next byte on every trickling connection every 200 ms until all attackers are open and then closed, for
-   * at most 30 s.
+   * Sends the next byte on every trickling connection every 200 ms until all attackers are open and
+   * then closed, for at most 30 s.
    */
   private static void trickle(List<Attacker> attackers, AtomicBoolean opened, byte[] hello) {
-    byte[] line = "{\"type\":\"ping\",\"id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".getBytes();
+    byte[] line =
+        "{\"type\":\"ping\",\"id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+            .getBytes();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       boolean open = !opened.get();
@@ -275,7 +299,10 @@ class SlowSendersTest {
     Map<String, String> expected = new HashMap<>();
     attackers.forEach(a -> expected.put(a.client, a.kind.closeReason));
     Hostile.awaitCount(
-        s, "connection_closed", e -> expected.containsKey(e.path("client").asText()), attackers.size(),
+        s,
+        "connection_closed",
+        e -> expected.containsKey(e.path("client").asText()),
+        attackers.size(),
         Duration.ofSeconds(10));
     Map<String, String> closeReasons = new HashMap<>();
     for (JsonNode e : s.auditEvents("connection_closed")) {
@@ -286,9 +313,13 @@ class SlowSendersTest {
       handshakeReasons.put(e.path("client").asText(), e.path("reason").asText());
     }
     for (Attacker a : attackers) {
-      assertThat(closeReasons.get(a.client)).as("close reason of %s %s", a.kind, a.client).isEqualTo(a.kind.closeReason);
+      assertThat(closeReasons.get(a.client))
+          .as("close reason of %s %s", a.kind, a.client)
+          .isEqualTo(a.kind.closeReason);
       if (a.kind.closeReason.equals("tls_handshake_failed")) {
-        assertThat(handshakeReasons.get(a.client)).as("handshake failure of %s", a.kind).isEqualTo("handshake_timeout");
+        assertThat(handshakeReasons.get(a.client))
+            .as("handshake failure of %s", a.kind)
+            .isEqualTo("handshake_timeout");
       }
     }
   }

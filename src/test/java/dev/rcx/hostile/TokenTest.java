@@ -27,9 +27,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Stolen and guessed session tokens: a token is useless after logout, after expiry (idle and absolute, on the server's
- * clock) and, with {@code sessions.bind_to_address}, from another client address; thousands of random guesses all get
- * INVALID_TOKEN, are each audited without the guess itself, and do not slow the honest client.
+ * Stolen and guessed session tokens: a token is useless after logout, after expiry (idle and
+ * absolute, on the server's clock) and, with {@code sessions.bind_to_address}, from another client
+ * address; thousands of random guesses all get INVALID_TOKEN, are each audited without the guess
+ * itself, and do not slow the honest client.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TokenTest {
@@ -50,11 +51,13 @@ class TokenTest {
         assertThat(code(c.exec("echo", List.of("same connection")))).isEqualTo("INVALID_TOKEN");
       }
       try (Wire thief = Hostile.wireFrom(s, THIEF)) {
-        assertThat(thief.call(Hostile.command(token, "echo stolen")).path("code").asText()).isEqualTo("INVALID_TOKEN");
+        assertThat(thief.call(Hostile.command(token, "echo stolen")).path("code").asText())
+            .isEqualTo("INVALID_TOKEN");
         assertThat(thief.call(logout(token)).path("code").asText()).isEqualTo("INVALID_TOKEN");
       }
       assertThat(Hostile.count(s, "logged_out", Hostile.field("user", "tina"))).isEqualTo(1);
-      assertThat(Hostile.count(s, "token_rejected", Hostile.field("code", "INVALID_TOKEN"))).isEqualTo(3);
+      assertThat(Hostile.count(s, "token_rejected", Hostile.field("code", "INVALID_TOKEN")))
+          .isEqualTo(3);
       arena.finish();
     }
   }
@@ -64,38 +67,54 @@ class TokenTest {
     Duration idle = Duration.ofMinutes(15);
     Duration lifetime = Duration.ofHours(1);
     Duration step = Duration.ofMinutes(5);
-    try (Arena arena = Arena.open(
-        TestServer.builder(dir).config(c -> c.withSessions(new ServerConfig.Sessions(idle, lifetime, false, 10_000))),
-        HonestClient.Options.defaults().withReloginOnExpiry())) {
+    try (Arena arena =
+        Arena.open(
+            TestServer.builder(dir)
+                .config(
+                    c -> c.withSessions(new ServerConfig.Sessions(idle, lifetime, false, 10_000))),
+            HonestClient.Options.defaults().withReloginOnExpiry())) {
       TestServer s = arena.server;
       String idler = Hostile.token(s, "idler", "pw");
       String busy = Hostile.token(s, "busy", "pw");
       try (Wire w = s.wire()) {
-        // Move the clock in steps shorter than the idle timeout, using one token at each step and not the other.
-        for (Duration moved = Duration.ZERO; moved.compareTo(lifetime) <= 0; moved = moved.plus(step)) {
+        // Move the clock in steps shorter than the idle timeout, using one token at each step and
+        // not the other.
+        for (Duration moved = Duration.ZERO;
+            moved.compareTo(lifetime) <= 0;
+            moved = moved.plus(step)) {
           s.clock().advance(step);
           arena.honest.awaitProgress(1, Duration.ofSeconds(10));
           JsonNode used = w.call(Hostile.command(busy, "echo still"));
           if (moved.plus(step).compareTo(lifetime) < 0) {
-            assertThat(used.path("status").asText()).as("busy token after %s", moved.plus(step)).isEqualTo("success");
+            assertThat(used.path("status").asText())
+                .as("busy token after %s", moved.plus(step))
+                .isEqualTo("success");
           } else {
-            assertThat(used.path("code").asText()).as("busy token at its lifetime").isEqualTo("TOKEN_EXPIRED");
+            assertThat(used.path("code").asText())
+                .as("busy token at its lifetime")
+                .isEqualTo("TOKEN_EXPIRED");
           }
           if (moved.plus(step).compareTo(idle) >= 0) {
             assertThat(w.call(Hostile.command(idler, "echo idle")).path("code").asText())
-                .as("idle token after %s", moved.plus(step)).isEqualTo("TOKEN_EXPIRED");
+                .as("idle token after %s", moved.plus(step))
+                .isEqualTo("TOKEN_EXPIRED");
           }
         }
       }
-      assertThat(s.auditEvents("token_rejected")).anySatisfy(e -> {
-        assertThat(e.path("code").asText()).isEqualTo("TOKEN_EXPIRED");
-        assertThat(e.path("user").asText()).isEqualTo("idler");
-      });
-      assertThat(s.auditEvents("token_rejected")).anySatisfy(e -> {
-        assertThat(e.path("code").asText()).isEqualTo("TOKEN_EXPIRED");
-        assertThat(e.path("user").asText()).isEqualTo("busy");
-      });
-      // The honest client's own session reached its lifetime too: it logged in again, as a real client would.
+      assertThat(s.auditEvents("token_rejected"))
+          .anySatisfy(
+              e -> {
+                assertThat(e.path("code").asText()).isEqualTo("TOKEN_EXPIRED");
+                assertThat(e.path("user").asText()).isEqualTo("idler");
+              });
+      assertThat(s.auditEvents("token_rejected"))
+          .anySatisfy(
+              e -> {
+                assertThat(e.path("code").asText()).isEqualTo("TOKEN_EXPIRED");
+                assertThat(e.path("user").asText()).isEqualTo("busy");
+              });
+      // The honest client's own session reached its lifetime too: it logged in again, as a real
+      // client would.
       assertThat(arena.honest.relogins()).isEqualTo(1);
       arena.finish();
     }
@@ -103,19 +122,28 @@ class TokenTest {
 
   @Test
   void boundTokenFromAnotherAddress_invalidAndAudited_ownerUnaffected() throws Exception {
-    try (Arena arena = Arena.open(TestServer.builder(dir).config(c -> c.withSessions(
-        new ServerConfig.Sessions(Duration.ofMinutes(15), Duration.ofHours(8), true, 10_000))))) {
+    try (Arena arena =
+        Arena.open(
+            TestServer.builder(dir)
+                .config(
+                    c ->
+                        c.withSessions(
+                            new ServerConfig.Sessions(
+                                Duration.ofMinutes(15), Duration.ofHours(8), true, 10_000))))) {
       TestServer s = arena.server;
       s.addUser("owner", "pw");
-      try (RcxClient owner = s.loggedIn("owner", "pw"); Wire thief = Hostile.wireFrom(s, THIEF)) {
+      try (RcxClient owner = s.loggedIn("owner", "pw");
+          Wire thief = Hostile.wireFrom(s, THIEF)) {
         String token = owner.token();
         JsonNode stolen = thief.call(Hostile.command(token, "echo stolen"));
         assertThat(stolen.path("code").asText()).isEqualTo("INVALID_TOKEN");
         assertThat(thief.call(logout(token)).path("code").asText()).isEqualTo("INVALID_TOKEN");
-        JsonNode audit = s.awaitAudit("token_rejected", e -> e.path("client").asText().startsWith(THIEF + ":"));
+        JsonNode audit =
+            s.awaitAudit("token_rejected", e -> e.path("client").asText().startsWith(THIEF + ":"));
         assertThat(audit.path("user").asText()).isEqualTo("owner");
         assertThat(audit.path("code").asText()).isEqualTo("INVALID_TOKEN");
-        // The owner, from the address that logged in, is unaffected (the thief could not even log it out).
+        // The owner, from the address that logged in, is unaffected (the thief could not even log
+        // it out).
         Response r = owner.exec("echo", List.of("mine"));
         assertThat(r).isInstanceOf(Response.CommandOutput.class);
       }
@@ -124,7 +152,8 @@ class TokenTest {
   }
 
   @Test
-  void thousandsOfRandomTokenGuesses_allInvalid_auditedWithoutTheGuess_honestClientUnharmed() throws Exception {
+  void thousandsOfRandomTokenGuesses_allInvalid_auditedWithoutTheGuess_honestClientUnharmed()
+      throws Exception {
     try (Arena arena = Arena.open(TestServer.builder(dir))) {
       TestServer s = arena.server;
       String real = Hostile.token(s, "victim", "pw");
@@ -142,8 +171,16 @@ class TokenTest {
         guesses.add(g);
       }
       // Near misses of the real token, and junk.
-      guesses.getFirst().set(0, real.substring(0, real.length() - 1) + (real.endsWith("A") ? "B" : "A"));
-      guesses.getFirst().set(1, real.toUpperCase(Locale.ROOT).equals(real) ? real + "x" : real.toUpperCase(Locale.ROOT));
+      guesses
+          .getFirst()
+          .set(0, real.substring(0, real.length() - 1) + (real.endsWith("A") ? "B" : "A"));
+      guesses
+          .getFirst()
+          .set(
+              1,
+              real.toUpperCase(Locale.ROOT).equals(real)
+                  ? real + "x"
+                  : real.toUpperCase(Locale.ROOT));
       guesses.getFirst().set(2, real + " ");
       guesses.getFirst().set(3, "");
       guesses.getFirst().set(4, "a".repeat(256));
@@ -159,10 +196,15 @@ class TokenTest {
       }
       long millis = (System.nanoTime() - start) / 1_000_000;
       int total = connections * perConnection;
-      System.out.printf("TOKEN-GUESSES: %d guesses on %d connections in %d ms, all INVALID_TOKEN%n", total,
-          connections, millis);
+      System.out.printf(
+          "TOKEN-GUESSES: %d guesses on %d connections in %d ms, all INVALID_TOKEN%n",
+          total, connections, millis);
       assertThat(unexpected).isEmpty();
-      Hostile.awaitCount(s, "token_rejected", e -> e.path("client").asText().startsWith(THIEF + ":"), total,
+      Hostile.awaitCount(
+          s,
+          "token_rejected",
+          e -> e.path("client").asText().startsWith(THIEF + ":"),
+          total,
           Duration.ofSeconds(10));
       String log = Files.readString(s.auditFile(), StandardCharsets.UTF_8);
       for (List<String> g : guesses) {
@@ -175,30 +217,41 @@ class TokenTest {
       assertThat(log).doesNotContain(real);
       // The real token still works: guessing around it revoked nothing.
       try (Wire w = s.wire()) {
-        assertThat(w.call(Hostile.command(real, "echo mine")).path("status").asText()).isEqualTo("success");
+        assertThat(w.call(Hostile.command(real, "echo mine")).path("status").asText())
+            .isEqualTo("success");
       }
       arena.finish();
     }
   }
 
-  /** Sends every guess pipelined on one connection from the thief's address and reads all the answers. */
+  /**
+   * Sends every guess pipelined on one connection from the thief's address and reads all the
+   * answers.
+   */
   private static void guess(TestServer s, List<String> guesses, List<String> unexpected) {
-    try (Hostile.Tls t = Hostile.tls(s, THIEF); Wire w = new Wire(t.ssl())) {
-      Thread writer = Thread.ofPlatform().start(() -> {
-        try {
-          OutputStream out = new BufferedOutputStream(t.ssl().getOutputStream(), 16 * 1024);
-          for (int i = 0; i < guesses.size(); i++) {
-            out.write((Hostile.command(guesses.get(i), "echo pwned", "g" + i) + "\n")
-                .getBytes(StandardCharsets.UTF_8));
-          }
-          out.flush();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+    try (Hostile.Tls t = Hostile.tls(s, THIEF);
+        Wire w = new Wire(t.ssl())) {
+      Thread writer =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      OutputStream out =
+                          new BufferedOutputStream(t.ssl().getOutputStream(), 16 * 1024);
+                      for (int i = 0; i < guesses.size(); i++) {
+                        out.write(
+                            (Hostile.command(guesses.get(i), "echo pwned", "g" + i) + "\n")
+                                .getBytes(StandardCharsets.UTF_8));
+                      }
+                      out.flush();
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  });
       for (int i = 0; i < guesses.size(); i++) {
         JsonNode r = w.readJson();
-        if (!r.path("code").asText().equals("INVALID_TOKEN") || !r.path("id").asText().equals("g" + i)) {
+        if (!r.path("code").asText().equals("INVALID_TOKEN")
+            || !r.path("id").asText().equals("g" + i)) {
           unexpected.add(i + ": " + r);
         }
       }

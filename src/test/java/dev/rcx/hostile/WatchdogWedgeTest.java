@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Regression: the watchdog used to close a timed-out TLS connection through {@code SSLSocket.close()}, which during a
- * handshake drains pending input and so blocks on the socket's read lock, held by the handshaking thread. ClientHello
- * bytes that arrived while the server was busy (here: bogus logins, each an Argon2 run) were enough to wedge the
- * watchdog, and from then on no handshake, line or write deadline was enforced for anyone.
+ * Regression: the watchdog used to close a timed-out TLS connection through {@code
+ * SSLSocket.close()}, which during a handshake drains pending input and so blocks on the socket's
+ * read lock, held by the handshaking thread. ClientHello bytes that arrived while the server was
+ * busy (here: bogus logins, each an Argon2 run) were enough to wedge the watchdog, and from then on
+ * no handshake, line or write deadline was enforced for anyone.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WatchdogWedgeTest {
@@ -35,7 +36,8 @@ class WatchdogWedgeTest {
   @Test
   void handshakeBytesArrivingWhileServerIsBusy_watchdogKeepsDroppingEveryone() throws Exception {
     try (Arena arena =
-        Arena.open(TestServer.builder(dir).config(c -> Hostile.timeouts(c, HANDSHAKE, LINE, IDLE)))) {
+        Arena.open(
+            TestServer.builder(dir).config(c -> Hostile.timeouts(c, HANDSHAKE, LINE, IDLE)))) {
       TestServer s = arena.server;
       byte[] hello = Hostile.clientHello(s.pinnedContext());
       List<Socket> tricklers = new ArrayList<>();
@@ -56,15 +58,22 @@ class WatchdogWedgeTest {
           assertThat(t.join(Duration.ofSeconds(10))).isTrue();
         }
         // Connections that arrive after the attack must still be dropped at their own deadlines.
-        try (Wire line = s.wire(); Socket silent = s.rawPlain()) {
+        try (Wire line = s.wire();
+            Socket silent = s.rawPlain()) {
           line.write("{\"type\":");
           long start = System.nanoTime();
-          assertThat(line.closedByPeer(Duration.ofSeconds(8))).as("unfinished line dropped").isTrue();
-          assertThat(new Wire(silent).closedByPeer(Duration.ofSeconds(3))).as("silent TCP dropped").isTrue();
+          assertThat(line.closedByPeer(Duration.ofSeconds(8)))
+              .as("unfinished line dropped")
+              .isTrue();
+          assertThat(new Wire(silent).closedByPeer(Duration.ofSeconds(3)))
+              .as("silent TCP dropped")
+              .isTrue();
           assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(LINE.plusSeconds(5));
         }
         for (Socket t : tricklers) {
-          assertThat(new Wire(t).closedByPeer(Duration.ofSeconds(3))).as("trickling handshake dropped").isTrue();
+          assertThat(new Wire(t).closedByPeer(Duration.ofSeconds(3)))
+              .as("trickling handshake dropped")
+              .isTrue();
         }
         arena.honest.awaitProgress();
       } finally {
@@ -92,8 +101,8 @@ class WatchdogWedgeTest {
   }
 
   /**
-   * Logins of unknown users, each costing the server an Argon2 run, from a fresh loopback address every 8 attempts so
-   * the per-address back-off never refuses them without hashing.
+   * Logins of unknown users, each costing the server an Argon2 run, from a fresh loopback address
+   * every 8 attempts so the per-address back-off never refuses them without hashing.
    */
   private static void bogusLogins(TestServer s, int range, AtomicBoolean stop) {
     String hash = "0".repeat(64);

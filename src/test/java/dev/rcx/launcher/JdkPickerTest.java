@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The JDK choice shared by ./rcx and .ci/run: JAVA_HOME if >= 21, else the newest under the JVM root, else an error. */
+/**
+ * The JDK choice shared by ./rcx and .ci/run: JAVA_HOME if >= 21, else the newest under the JVM
+ * root, else an error.
+ */
 @Timeout(60)
 class JdkPickerTest {
   @TempDir Path tmp;

@@ -32,11 +32,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code kill -9} of a real {@code rcx server} process in the middle of a load of commands, then a restart on the same
- * data directory, several times over. After every crash the audit log verifies (intact, or with a torn tail: never
- * "tampered"), and users.json, server.key and server.crt load; the restarted server keeps its identity, records
- * {@code log_recovered} when it cut a torn tail, continues the chain and serves. The last round also tears the tail by
- * hand, as a crash in the middle of a write (or a power loss) would, because a kill between two write calls is rare.
+ * {@code kill -9} of a real {@code rcx server} process in the middle of a load of commands, then a
+ * restart on the same data directory, several times over. After every crash the audit log verifies
+ * (intact, or with a torn tail: never "tampered"), and users.json, server.key and server.crt load;
+ * the restarted server keeps its identity, records {@code log_recovered} when it cut a torn tail,
+ * continues the chain and serves. The last round also tears the tail by hand, as a crash in the
+ * middle of a write (or a power loss) would, because a kill between two write calls is rare.
  */
 @Tag("heavy")
 class CrashRecoveryTest {
@@ -67,7 +68,9 @@ class CrashRecoveryTest {
           assertThat(count(audit, "log_recovered"))
               .as("log_recovered after restart %d", round)
               .isEqualTo(recoveredBefore + (outcomes.getLast().startsWith("torn") ? 1 : 0));
-          assertThat(AuditLog.verify(audit)).as("chain continued after restart").isInstanceOf(VerifyResult.Intact.class);
+          assertThat(AuditLog.verify(audit))
+              .as("chain continued after restart")
+              .isInstanceOf(VerifyResult.Intact.class);
         }
         long ok = runLoadThenKill(server, 300 + random.nextInt(1200));
         assertThat(ok).as("commands answered before the kill in round %d", round).isPositive();
@@ -77,36 +80,48 @@ class CrashRecoveryTest {
         tearTail(audit);
       }
       VerifyResult result = AuditLog.verify(audit);
-      assertThat(result).as("audit log after kill %d", round).isNotInstanceOf(VerifyResult.Tampered.class);
+      assertThat(result)
+          .as("audit log after kill %d", round)
+          .isNotInstanceOf(VerifyResult.Tampered.class);
       outcomes.add(result instanceof VerifyResult.TornTail ? "torn" : "intact");
       if (tearByHand) {
         assertThat(result).isInstanceOf(VerifyResult.TornTail.class);
       }
       assertThat(UserStore.open(data.resolve("users.json")).find("alice")).isPresent();
       KeyMaterial identity =
-          ServerIdentity.loadPem(data.resolve(ServerIdentity.CERT_FILE), data.resolve(ServerIdentity.KEY_FILE));
+          ServerIdentity.loadPem(
+              data.resolve(ServerIdentity.CERT_FILE), data.resolve(ServerIdentity.KEY_FILE));
       if (fingerprint != null) {
-        assertThat(identity.fingerprint()).as("server identity after crash %d", round).isEqualTo(fingerprint);
+        assertThat(identity.fingerprint())
+            .as("server identity after crash %d", round)
+            .isEqualTo(fingerprint);
       }
       fingerprint = identity.fingerprint();
     }
 
-    // A last restart: it recovers the hand-torn tail, serves, and stops cleanly with an intact chain.
+    // A last restart: it recovers the hand-torn tail, serves, and stops cleanly with an intact
+    // chain.
     try (ServerProcess server = ServerProcess.start(data, commands, null)) {
       assertThat(count(audit, "log_recovered")).isPositive();
       try (RcxClient c = server.loggedIn("alice", "pw", Duration.ofSeconds(30))) {
-        assertThat(c.exec("echo", List.of("after", "crashes"))).isInstanceOfSatisfying(
-            Response.CommandOutput.class, o -> assertThat(o.output()).isEqualTo("after crashes\n"));
+        assertThat(c.exec("echo", List.of("after", "crashes")))
+            .isInstanceOfSatisfying(
+                Response.CommandOutput.class,
+                o -> assertThat(o.output()).isEqualTo("after crashes\n"));
       }
       assertThat(server.terminate(Duration.ofSeconds(30))).isZero();
     }
     assertThat(AuditLog.verify(audit)).isInstanceOf(VerifyResult.Intact.class);
     assertThat(count(audit, "command_run")).isGreaterThanOrEqualTo(commandsBefore);
-    System.out.printf("crash test: %d rounds, %d commands answered before the kills, logs after kill: %s%n",
+    System.out.printf(
+        "crash test: %d rounds, %d commands answered before the kills, logs after kill: %s%n",
         ROUNDS, commandsBefore, outcomes);
   }
 
-  /** Runs commands from several clients until {@code loadMillis} have passed, then SIGKILLs the server. */
+  /**
+   * Runs commands from several clients until {@code loadMillis} have passed, then SIGKILLs the
+   * server.
+   */
   private static long runLoadThenKill(ServerProcess server, long loadMillis) throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
     List<Future<Long>> workers = new ArrayList<>();
@@ -132,7 +147,8 @@ class CrashRecoveryTest {
     long ok = 0;
     try (client) {
       for (int i = 0; i < 1_000_000 && !stop.get(); i++) {
-        Response r = client.exec("echo", List.of("load", Integer.toString(id), Integer.toString(i)));
+        Response r =
+            client.exec("echo", List.of("load", Integer.toString(id), Integer.toString(i)));
         if (r instanceof Response.CommandOutput) {
           ok++;
         }
@@ -143,11 +159,17 @@ class CrashRecoveryTest {
     return ok;
   }
 
-  /** Appends the first half of the last record without its newline: what a write cut short leaves. */
+  /**
+   * Appends the first half of the last record without its newline: what a write cut short leaves.
+   */
   private static void tearTail(Path audit) throws IOException {
     List<String> lines = Files.readAllLines(audit, StandardCharsets.UTF_8);
     String last = lines.getLast();
-    Files.writeString(audit, last.substring(0, last.length() / 2), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    Files.writeString(
+        audit,
+        last.substring(0, last.length() / 2),
+        StandardCharsets.UTF_8,
+        StandardOpenOption.APPEND);
   }
 
   private static long count(Path audit, String event) throws IOException {

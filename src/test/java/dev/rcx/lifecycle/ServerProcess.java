@@ -19,13 +19,16 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code rcx server} running as a child JVM on 127.0.0.1 with an ephemeral port, started from the test class path, so
- * that tests can send it real signals (SIGTERM through {@link #terminate}, SIGKILL through {@link #kill}). Its stdout
- * and stderr are collected; the port and certificate fingerprint are parsed from the startup lines.
+ * {@code rcx server} running as a child JVM on 127.0.0.1 with an ephemeral port, started from the
+ * test class path, so that tests can send it real signals (SIGTERM through {@link #terminate},
+ * SIGKILL through {@link #kill}). Its stdout and stderr are collected; the port and certificate
+ * fingerprint are parsed from the startup lines.
  */
 final class ServerProcess implements AutoCloseable {
-  private static final Pattern LISTENING = Pattern.compile("rcx server listening on tls://[^:]+:(\\d+) .*");
-  private static final Pattern FINGERPRINT = Pattern.compile("certificate SHA-256 fingerprint: (\\S+)");
+  private static final Pattern LISTENING =
+      Pattern.compile("rcx server listening on tls://[^:]+:(\\d+) .*");
+  private static final Pattern FINGERPRINT =
+      Pattern.compile("certificate SHA-256 fingerprint: (\\S+)");
   private static final Duration STARTUP = Duration.ofSeconds(30);
 
   private final Process process;
@@ -37,20 +40,26 @@ final class ServerProcess implements AutoCloseable {
     this.process = process;
   }
 
-  /** Starts {@code rcx server --data-dir dataDir --port 0 [--commands commands] [--config config]} and waits until it listens. */
-  static ServerProcess start(Path dataDir, @Nullable Path commands, @Nullable Path config) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xshare:auto",
-        "-XX:TieredStopAtLevel=1",
-        "-cp",
-        System.getProperty("java.class.path"),
-        "dev.rcx.cli.Main",
-        "server",
-        "--data-dir",
-        dataDir.toString(),
-        "--port",
-        "0"));
+  /**
+   * Starts {@code rcx server --data-dir dataDir --port 0 [--commands commands] [--config config]}
+   * and waits until it listens.
+   */
+  static ServerProcess start(Path dataDir, @Nullable Path commands, @Nullable Path config)
+      throws IOException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xshare:auto",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.rcx.cli.Main",
+                "server",
+                "--data-dir",
+                dataDir.toString(),
+                "--port",
+                "0"));
     if (commands != null) {
       cmd.addAll(List.of("--commands", commands.toString()));
     }
@@ -67,7 +76,8 @@ final class ServerProcess implements AutoCloseable {
 
   private void collectOutput() {
     try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         synchronized (output) {
@@ -100,7 +110,8 @@ final class ServerProcess implements AutoCloseable {
         long left = deadline - System.nanoTime();
         if (left <= 0 || (!process.isAlive() && output.isEmpty())) {
           process.destroyForcibly();
-          throw new AssertionError("rcx server did not start within " + STARTUP + "; output: " + output);
+          throw new AssertionError(
+              "rcx server did not start within " + STARTUP + "; output: " + output);
         }
         try {
           output.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(left, 200_000_000L))));
@@ -131,7 +142,9 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /** A TLS client pinned to this server's certificate; replies time out after {@code readTimeout}. */
+  /**
+   * A TLS client pinned to this server's certificate; replies time out after {@code readTimeout}.
+   */
   RcxClient client(Duration readTimeout) throws IOException {
     ClientTrust trust = new ClientTrust.PinnedFingerprint(fingerprint);
     return RcxClient.connect(
@@ -170,7 +183,8 @@ final class ServerProcess implements AutoCloseable {
   private int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("rcx server still running " + timeout + " after the signal; output: " + output());
+      throw new AssertionError(
+          "rcx server still running " + timeout + " after the signal; output: " + output());
     }
     return process.exitValue();
   }

@@ -1,7 +1,6 @@
 package dev.rcx.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,14 +30,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGTERM on a real {@code rcx server} process: it stops accepting, refuses new commands, lets a running command finish
- * within {@code limits.shutdown_grace}, kills the process tree of one that would outlive it, audits the shutdown and
- * exits 0.
+ * SIGTERM on a real {@code rcx server} process: it stops accepting, refuses new commands, lets a
+ * running command finish within {@code limits.shutdown_grace}, kills the process tree of one that
+ * would outlive it, audits the shutdown and exits 0.
  */
 class SigtermTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration GRACE = Duration.ofSeconds(3);
-  // Not the common pool: on a 2-core machine it has one worker, which the first blocking exec would hold.
+  // Not the common pool: on a 2-core machine it has one worker, which the first blocking exec would
+  // hold.
   private static final Executor THREADS = Executors.newVirtualThreadPerTaskExecutor();
   private static final int TREE_SIZE = 7; // TestCommands.spawnTree depth 2: 1 + 2 + 4
 
@@ -54,51 +54,76 @@ class SigtermTest {
     Path shortPid = dir.resolve("commands").resolve("pids").resolve("short.pid");
     commands.script(
         "short",
-        "mkdir -p '" + shortPid.getParent() + "'\necho $$ > '" + shortPid + "'\nsleep 1.5\necho finished",
+        "mkdir -p '"
+            + shortPid.getParent()
+            + "'\necho $$ > '"
+            + shortPid
+            + "'\nsleep 1.5\necho finished",
         e -> e.timeout("30s"));
-    Path config = Files.writeString(dir.resolve("rcx.yaml"), "limits:\n  shutdown_grace: " + GRACE.toSeconds() + "s\n");
+    Path config =
+        Files.writeString(
+            dir.resolve("rcx.yaml"), "limits:\n  shutdown_grace: " + GRACE.toSeconds() + "s\n");
 
     try (ServerProcess server = ServerProcess.start(data, commands.write(), config);
         RcxClient longClient = server.loggedIn("alice", "pw", Duration.ofSeconds(60));
         RcxClient shortClient = server.loggedIn("alice", "pw", Duration.ofSeconds(60));
         RcxClient idleClient = server.loggedIn("alice", "pw", Duration.ofSeconds(60))) {
-      CompletableFuture<Response> longRun = CompletableFuture.supplyAsync(() -> exec(longClient, "tree"), THREADS);
+      CompletableFuture<Response> longRun =
+          CompletableFuture.supplyAsync(() -> exec(longClient, "tree"), THREADS);
       List<Long> tree = awaitPids(commands.pidFile("tree"), TREE_SIZE);
-      CompletableFuture<Response> shortRun = CompletableFuture.supplyAsync(() -> exec(shortClient, "short"), THREADS);
-      Poll.until("short command started", Duration.ofSeconds(20), () -> Files.exists(shortPid) && size(shortPid) > 0);
+      CompletableFuture<Response> shortRun =
+          CompletableFuture.supplyAsync(() -> exec(shortClient, "short"), THREADS);
+      Poll.until(
+          "short command started",
+          Duration.ofSeconds(20),
+          () -> Files.exists(shortPid) && size(shortPid) > 0);
 
       long signalled = System.nanoTime();
       server.process().destroy(); // SIGTERM
 
       Poll.until("listener closed", Duration.ofSeconds(10), () -> !accepts(server.port()));
       Response refused = idleClient.exec("echo", List.of("late"));
-      assertThat(refused).isInstanceOfSatisfying(
-          Response.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVER_BUSY));
+      assertThat(refused)
+          .isInstanceOfSatisfying(
+              Response.Error.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVER_BUSY));
 
       Response shortReply = shortRun.get(30, TimeUnit.SECONDS);
-      assertThat(shortReply).isInstanceOfSatisfying(Response.CommandOutput.class, o -> {
-        assertThat(o.output()).isEqualTo("finished\n");
-        assertThat(o.exitCode()).isZero();
-      });
+      assertThat(shortReply)
+          .isInstanceOfSatisfying(
+              Response.CommandOutput.class,
+              o -> {
+                assertThat(o.output()).isEqualTo("finished\n");
+                assertThat(o.exitCode()).isZero();
+              });
       assertThat(longRun.get(30, TimeUnit.SECONDS)).as("reply to the killed command").isNull();
 
       assertThat(server.process().waitFor(GRACE.toSeconds() + 20, TimeUnit.SECONDS)).isTrue();
       Duration stopping = Duration.ofNanos(System.nanoTime() - signalled);
       assertThat(server.process().exitValue()).as("exit code; output %s", server.output()).isZero();
-      assertThat(stopping).as("time from SIGTERM to exit").isBetween(GRACE.minusMillis(200), GRACE.plusSeconds(15));
-      Poll.until("process tree gone " + tree, Duration.ofSeconds(10), () -> tree.stream().noneMatch(ServerProcess::running));
+      assertThat(stopping)
+          .as("time from SIGTERM to exit")
+          .isBetween(GRACE.minusMillis(200), GRACE.plusSeconds(15));
+      Poll.until(
+          "process tree gone " + tree,
+          Duration.ofSeconds(10),
+          () -> tree.stream().noneMatch(ServerProcess::running));
     }
 
     Path auditFile = data.resolve("audit.log");
     assertThat(AuditLog.verify(auditFile)).isInstanceOf(VerifyResult.Intact.class);
     List<JsonNode> events = events(auditFile);
     // A sealed log closes with a seal record; the last event before it must be the stop.
-    List<String> names = events.stream().map(e -> e.path("event").asText()).filter(n -> !n.equals("seal")).toList();
+    List<String> names =
+        events.stream().map(e -> e.path("event").asText()).filter(n -> !n.equals("seal")).toList();
     assertThat(names.getLast()).isEqualTo("server_stopped");
     assertThat(names).contains("server_stopping");
     assertThat(names.indexOf("server_stopping")).isLessThan(names.lastIndexOf("command_run"));
-    assertThat(commandRuns(events, "short")).extracting(e -> e.path("outcome").asText()).containsExactly("completed");
-    assertThat(commandRuns(events, "tree")).extracting(e -> e.path("outcome").asText()).containsExactly("cancelled");
+    assertThat(commandRuns(events, "short"))
+        .extracting(e -> e.path("outcome").asText())
+        .containsExactly("completed");
+    assertThat(commandRuns(events, "tree"))
+        .extracting(e -> e.path("outcome").asText())
+        .containsExactly("cancelled");
   }
 
   /** Runs a command; null when the server closed the connection instead of replying. */
@@ -129,19 +154,22 @@ class SigtermTest {
 
   static List<Long> awaitPids(Path pidFile, int count) {
     List<Long> pids = new ArrayList<>();
-    Poll.until(count + " PIDs in " + pidFile, Duration.ofSeconds(20), () -> {
-      pids.clear();
-      try {
-        for (String line : Files.readAllLines(pidFile)) {
-          if (!line.isBlank()) {
-            pids.add(Long.parseLong(line.strip()));
+    Poll.until(
+        count + " PIDs in " + pidFile,
+        Duration.ofSeconds(20),
+        () -> {
+          pids.clear();
+          try {
+            for (String line : Files.readAllLines(pidFile)) {
+              if (!line.isBlank()) {
+                pids.add(Long.parseLong(line.strip()));
+              }
+            }
+          } catch (IOException e) {
+            return false;
           }
-        }
-      } catch (IOException e) {
-        return false;
-      }
-      return pids.size() >= count;
-    });
+          return pids.size() >= count;
+        });
     return List.copyOf(pids);
   }
 
@@ -158,7 +186,10 @@ class SigtermTest {
 
   private static List<JsonNode> commandRuns(List<JsonNode> events, String command) {
     return events.stream()
-        .filter(e -> e.path("event").asText().equals("command_run") && e.path("command").asText().equals(command))
+        .filter(
+            e ->
+                e.path("event").asText().equals("command_run")
+                    && e.path("command").asText().equals(command))
         .toList();
   }
 }

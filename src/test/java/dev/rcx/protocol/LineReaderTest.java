@@ -47,7 +47,9 @@ class LineReaderTest {
           }
         };
     LineReader r = new LineReader(endless, 1024);
-    assertThatThrownBy(r::readLine).isInstanceOf(LineTooLongException.class).hasMessageContaining("1024");
+    assertThatThrownBy(r::readLine)
+        .isInstanceOf(LineTooLongException.class)
+        .hasMessageContaining("1024");
   }
 
   @Test
@@ -60,7 +62,9 @@ class LineReaderTest {
   void readLine_streamEndsMidLine_throwsEof() throws IOException {
     LineReader r = reader("done\npartial", 64);
     assertThat(text(r.readLine())).isEqualTo("done");
-    assertThatThrownBy(r::readLine).isInstanceOf(EOFException.class).hasMessageContaining("middle of a line");
+    assertThatThrownBy(r::readLine)
+        .isInstanceOf(EOFException.class)
+        .hasMessageContaining("middle of a line");
   }
 
   @Test
@@ -71,13 +75,16 @@ class LineReaderTest {
     assertThat(r.lineStartedNanos()).isZero();
     feed.write("par".getBytes(StandardCharsets.US_ASCII));
     feed.flush();
-    Thread t = Thread.ofVirtual().start(() -> {
-      try {
-        r.readLine();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    Thread t =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    r.readLine();
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                });
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (r.lineStartedNanos() == 0 && System.nanoTime() < deadline) {
       Thread.sleep(5);
@@ -91,8 +98,11 @@ class LineReaderTest {
 
   @Test
   void lineStartedNanos_completeLinesStillBuffered_staysZero() throws Exception {
-    // Both lines arrive in one read; while the caller holds back (back-pressure), the second is not a slow line.
-    LineReader r = new LineReader(new java.io.ByteArrayInputStream("one\ntwo\n".getBytes(StandardCharsets.US_ASCII)), 64);
+    // Both lines arrive in one read; while the caller holds back (back-pressure), the second is not
+    // a slow line.
+    LineReader r =
+        new LineReader(
+            new java.io.ByteArrayInputStream("one\ntwo\n".getBytes(StandardCharsets.US_ASCII)), 64);
     assertThat(r.readLine()).isEqualTo("one".getBytes(StandardCharsets.US_ASCII));
     assertThat(r.lineStartedNanos()).isZero();
     assertThat(r.readLine()).isEqualTo("two".getBytes(StandardCharsets.US_ASCII));

@@ -23,7 +23,11 @@ class MessageCodecTest {
 
   @Test
   void decodeRequest_seedAuth_givesAuth() throws Exception {
-    Request r = decode("{\"type\":\"auth\",\"username\":\"user1\",\"password_hash\":\"" + HASH.toUpperCase() + "\"}");
+    Request r =
+        decode(
+            "{\"type\":\"auth\",\"username\":\"user1\",\"password_hash\":\""
+                + HASH.toUpperCase()
+                + "\"}");
     assertThat(r).isEqualTo(new Request.Auth("user1", HASH, null));
   }
 
@@ -37,7 +41,8 @@ class MessageCodecTest {
   @Test
   void decodeRequest_commandWithArgsAndId_givesCommand() throws Exception {
     Request r =
-        decode("{\"type\":\"command\",\"session_token\":\"t\",\"command\":\"ls\",\"args\":[\"-la\",\"/tmp\"],\"id\":\"7\"}");
+        decode(
+            "{\"type\":\"command\",\"session_token\":\"t\",\"command\":\"ls\",\"args\":[\"-la\",\"/tmp\"],\"id\":\"7\"}");
     assertThat(r).isEqualTo(new Request.Command("t", "ls", List.of("-la", "/tmp"), "7"));
   }
 
@@ -49,7 +54,8 @@ class MessageCodecTest {
 
   @Test
   void decodeRequest_logoutAndPing_areDecoded() throws Exception {
-    assertThat(decode("{\"type\":\"logout\",\"session_token\":\"t\"}")).isEqualTo(new Request.Logout("t", null));
+    assertThat(decode("{\"type\":\"logout\",\"session_token\":\"t\"}"))
+        .isEqualTo(new Request.Logout("t", null));
     assertThat(decode("{\"type\":\"ping\",\"id\":\"x\"}")).isEqualTo(new Request.Ping("x"));
   }
 
@@ -105,14 +111,17 @@ class MessageCodecTest {
   @Test
   void decodeRequest_invalidUtf8_isMalformed() {
     byte[] bad = {'{', '"', 't', 'y', 'p', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
-    ProtocolException e = catchThrowableOfType(ProtocolException.class, () -> codec.decodeRequest(bad));
+    ProtocolException e =
+        catchThrowableOfType(ProtocolException.class, () -> codec.decodeRequest(bad));
     assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_JSON);
     assertThat(e.getMessage()).contains("UTF-8");
   }
 
   @Test
   void decodeRequest_nulAndControlCharsInStrings_areKeptLiterally() throws Exception {
-    Request r = decode("{\"type\":\"command\",\"session_token\":\"t\",\"command\":\"echo \\u0000\\u0007\"}");
+    Request r =
+        decode(
+            "{\"type\":\"command\",\"session_token\":\"t\",\"command\":\"echo \\u0000\\u0007\"}");
     assertThat(((Request.Command) r).command()).isEqualTo("echo \u0000\u0007");
   }
 
@@ -139,11 +148,15 @@ class MessageCodecTest {
   void encode_commandOutput_usesDesignFieldNames() {
     String json =
         new String(
-            codec.encode(new Response.CommandOutput("success", "file1\nfile2", "", 0, 5, false, false, null)),
+            codec.encode(
+                new Response.CommandOutput(
+                    "success", "file1\nfile2", "", 0, 5, false, false, null)),
             StandardCharsets.UTF_8);
     assertThat(json)
-        .startsWith("{\"type\":\"command_output\",\"status\":\"success\",\"output\":\"file1\\nfile2\"")
-        .contains("\"exit_code\":0", "\"duration_ms\":5", "\"truncated\":false", "\"timed_out\":false");
+        .startsWith(
+            "{\"type\":\"command_output\",\"status\":\"success\",\"output\":\"file1\\nfile2\"")
+        .contains(
+            "\"exit_code\":0", "\"duration_ms\":5", "\"truncated\":false", "\"timed_out\":false");
   }
 
   @Test

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The audit log as the server writes it: before the reply, without secrets, and with an intact chain under load. */
+/**
+ * The audit log as the server writes it: before the reply, without secrets, and with an intact
+ * chain under load.
+ */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class AuditIntegrationTest {
   private static final String PW = "Tr0ub4dor&3-unique";
@@ -48,7 +51,8 @@ class AuditIntegrationTest {
         assertThat(s.auditEvents("command_denied")).hasSize(1);
       }
       List<JsonNode> runs = s.auditEvents("command_run");
-      assertThat(runs).extracting(e -> e.path("outcome").asText())
+      assertThat(runs)
+          .extracting(e -> e.path("outcome").asText())
           .containsExactly("completed", "completed", "timed_out", "completed", "completed");
       assertThat(runs.get(1).path("exit_code").asInt()).isEqualTo(4);
       assertThat(runs.get(4).path("truncated").asBoolean()).isTrue();
@@ -84,9 +88,13 @@ class AuditIntegrationTest {
         c.exec("echo hi");
         c.exec("rm x");
         try (Wire w = s.wire()) {
-          // A token and a password inside a malformed request must not reach the log through error details.
+          // A token and a password inside a malformed request must not reach the log through error
+          // details.
           w.call("{\"type\":\"command\",\"session_token\":\"" + token + "\",\"command\":\"echo\",");
-          w.call("{\"type\":\"auth\",\"username\":\"alice\",\"password_hash\":\"" + PW + "\",\"x\":1}");
+          w.call(
+              "{\"type\":\"auth\",\"username\":\"alice\",\"password_hash\":\""
+                  + PW
+                  + "\",\"x\":1}");
           w.call(Wire.command(token, "echo ok") + "junk");
         }
         c.logout();
@@ -101,13 +109,17 @@ class AuditIntegrationTest {
       List<String> storedHashes = new ArrayList<>();
       users.findValues("hash").forEach(h -> storedHashes.add(h.asText()));
       users.findValues("password_hash").forEach(h -> storedHashes.add(h.asText()));
-      assertThat(audit).contains("auth_succeeded").contains("protocol_error").contains("token_rejected");
+      assertThat(audit)
+          .contains("auth_succeeded")
+          .contains("protocol_error")
+          .contains("token_rejected");
       assertThat(audit).doesNotContain(token);
       assertThat(audit).doesNotContain(token.substring(0, 16));
       assertThat(audit).doesNotContain(PW);
       assertThat(audit).doesNotContain("wrong-guess-password");
       assertThat(audit).doesNotContainIgnoringCase(sha);
-      assertThat(audit).doesNotContainIgnoringCase(RcxClient.sha256Hex("wrong-guess-password".toCharArray()));
+      assertThat(audit)
+          .doesNotContainIgnoringCase(RcxClient.sha256Hex("wrong-guess-password".toCharArray()));
       assertThat(storedHashes).hasSize(1);
       for (String h : storedHashes) {
         assertThat(audit).doesNotContain(h);
@@ -117,7 +129,9 @@ class AuditIntegrationTest {
           }
         }
       }
-      assertThat(Files.readString(s.dataDir().resolve("users.json"))).doesNotContain(PW).doesNotContain(sha);
+      assertThat(Files.readString(s.dataDir().resolve("users.json")))
+          .doesNotContain(PW)
+          .doesNotContain(sha);
     }
   }
 
@@ -141,7 +155,8 @@ class AuditIntegrationTest {
                     try (RcxClient c = s.client()) {
                       c.useToken(token);
                       for (int j = 0; j < perClient; j++) {
-                        Response r = j % 5 == 4 ? c.exec("rm nope") : c.exec("echo", List.of(n + "-" + j));
+                        Response r =
+                            j % 5 == 4 ? c.exec("rm nope") : c.exec("echo", List.of(n + "-" + j));
                         ok += r instanceof Response.CommandOutput ? 1 : 0;
                       }
                     }
@@ -165,7 +180,8 @@ class AuditIntegrationTest {
     assertThat(((VerifyResult.Intact) after).records()).isEqualTo(lines.size());
     assertThat(lines.get(lines.size() - 2)).contains("\"event\":\"server_stopped\"");
     assertThat(lines.getLast()).contains("\"event\":\"seal\"").contains("\"reason\":\"close\"");
-    assertThat(lines.stream().filter(l -> l.contains("\"event\":\"command_run\"")).count()).isEqualTo(72);
+    assertThat(lines.stream().filter(l -> l.contains("\"event\":\"command_run\"")).count())
+        .isEqualTo(72);
   }
 
   @Test
@@ -175,7 +191,8 @@ class AuditIntegrationTest {
       s.addUser("alice", PW);
       token = s.token("alice", PW);
     }
-    try (TestServer again = TestServer.start(dir); RcxClient c = again.client()) {
+    try (TestServer again = TestServer.start(dir);
+        RcxClient c = again.client()) {
       c.useToken(token);
       Response r = c.exec("echo hi");
       assertThat(r).isInstanceOf(Response.Error.class);

@@ -27,10 +27,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Mutual TLS mapped to users, end to end: a client certificate issued by {@code tls.client_ca} (made here with the
- * openssl command line tool) names a user, who may then log in without a password. The certificate vouches for its
- * own user only; without one, password logins work as before under {@code optional}, and {@code required} refuses the
- * connection.
+ * Mutual TLS mapped to users, end to end: a client certificate issued by {@code tls.client_ca}
+ * (made here with the openssl command line tool) names a user, who may then log in without a
+ * password. The certificate vouches for its own user only; without one, password logins work as
+ * before under {@code optional}, and {@code required} refuses the connection.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CertificateLoginTest {
@@ -62,8 +62,9 @@ class CertificateLoginTest {
         RcxClient c = client(s, alice)) {
       s.addUser("alice", "pw");
       assertThat(c.loginWithCertificate("alice").succeeded()).isTrue();
-      assertThat(c.exec("echo", List.of("hi"))).isInstanceOfSatisfying(
-          Response.CommandOutput.class, o -> assertThat(o.output()).isEqualTo("hi\n"));
+      assertThat(c.exec("echo", List.of("hi")))
+          .isInstanceOfSatisfying(
+              Response.CommandOutput.class, o -> assertThat(o.output()).isEqualTo("hi\n"));
       assertThat(s.auditEvents("auth_succeeded"))
           .extracting(e -> e.path("user").asText() + " " + e.path("method").asText())
           .containsExactly("alice certificate");
@@ -71,7 +72,8 @@ class CertificateLoginTest {
   }
 
   @Test
-  void optional_certificateForAliceLoggingInAsBob_authFailedWithOrWithoutBobsPassword() throws Exception {
+  void optional_certificateForAliceLoggingInAsBob_authFailedWithOrWithoutBobsPassword()
+      throws Exception {
     try (TestServer s = server(ServerConfig.ClientAuth.OPTIONAL);
         RcxClient c = client(s, alice)) {
       s.addUser("alice", "pw").addUser("bob", "bobs-pw");
@@ -114,13 +116,16 @@ class CertificateLoginTest {
       s.addUser("alice", "pw");
       assertThat(c.loginWithCertificate("alice").code()).isEqualTo(ErrorCode.INVALID_REQUEST);
       assertThat(c.login("alice", "pw".toCharArray()).succeeded()).isTrue();
-      assertThat(s.auditEvents("auth_succeeded")).extracting(e -> e.path("method").asText()).containsExactly("password");
+      assertThat(s.auditEvents("auth_succeeded"))
+          .extracting(e -> e.path("method").asText())
+          .containsExactly("password");
     }
   }
 
   @Test
   void optional_certificateFromAnotherCa_countsAsNoCertificate() throws Exception {
-    // The server names its client CAs in the handshake, so the client does not even offer a certificate from another.
+    // The server names its client CAs in the handshake, so the client does not even offer a
+    // certificate from another.
     try (TestServer s = server(ServerConfig.ClientAuth.OPTIONAL);
         RcxClient c = client(s, strangerAlice)) {
       s.addUser("alice", "pw");
@@ -142,12 +147,15 @@ class CertificateLoginTest {
   void required_noCertificate_refusedOnceDataFlows() throws Exception {
     try (TestServer s = server(ServerConfig.ClientAuth.REQUIRED)) {
       s.addUser("alice", "pw");
-      // TLS 1.3: the client's side of the handshake completes; the refusal arrives on the first write or read.
-      assertThatThrownBy(() -> {
-        try (RcxClient c = client(s, null)) {
-          c.login("alice", "pw".toCharArray());
-        }
-      }).isInstanceOf(IOException.class);
+      // TLS 1.3: the client's side of the handshake completes; the refusal arrives on the first
+      // write or read.
+      assertThatThrownBy(
+              () -> {
+                try (RcxClient c = client(s, null)) {
+                  c.login("alice", "pw".toCharArray());
+                }
+              })
+          .isInstanceOf(IOException.class);
       try (RcxClient c = client(s, alice)) {
         assertThat(c.loginWithCertificate("alice").succeeded()).isTrue();
       }
@@ -160,10 +168,26 @@ class CertificateLoginTest {
       s.addUser("alice", "pw");
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
-      int code = Main.run(new String[] {
-          "exec", "--port", Integer.toString(s.port()), "--fingerprint", s.fingerprint(),
-          "--cert", alice.cert().toString(), "--key", alice.key().toString(), "-u", "alice", "echo", "via", "cli"},
-          new PrintWriter(out, true), new PrintWriter(err, true));
+      int code =
+          Main.run(
+              new String[] {
+                "exec",
+                "--port",
+                Integer.toString(s.port()),
+                "--fingerprint",
+                s.fingerprint(),
+                "--cert",
+                alice.cert().toString(),
+                "--key",
+                alice.key().toString(),
+                "-u",
+                "alice",
+                "echo",
+                "via",
+                "cli"
+              },
+              new PrintWriter(out, true),
+              new PrintWriter(err, true));
       assertThat(code).as("exit code; stderr: %s", err).isZero();
       assertThat(out.toString()).isEqualTo("via cli\n");
     }
@@ -172,35 +196,64 @@ class CertificateLoginTest {
   @Test
   void cliExec_certWithoutKey_usageError() throws Exception {
     StringWriter err = new StringWriter();
-    int code = Main.run(new String[] {"exec", "--port", "1", "--cert", alice.cert().toString(), "-u", "alice", "id"},
-        new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+    int code =
+        Main.run(
+            new String[] {
+              "exec", "--port", "1", "--cert", alice.cert().toString(), "-u", "alice", "id"
+            },
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true));
     assertThat(code).isEqualTo(254);
     assertThat(err.toString()).contains("--cert and --key");
   }
 
   private TestServer server(ServerConfig.ClientAuth clientAuth) {
     return TestServer.builder(dir)
-        .config(c -> c.withTls(new ServerConfig.Tls(true, false, null, null, clientAuth,
-            clientAuth == ServerConfig.ClientAuth.NONE ? null : caCert)))
+        .config(
+            c ->
+                c.withTls(
+                    new ServerConfig.Tls(
+                        true,
+                        false,
+                        null,
+                        null,
+                        clientAuth,
+                        clientAuth == ServerConfig.ClientAuth.NONE ? null : caCert)))
         .start();
   }
 
   private static RcxClient client(TestServer s, Pem identity) throws IOException {
     ClientTrust trust = new ClientTrust.PinnedFingerprint(s.fingerprint());
-    return RcxClient.connect(new RcxClient.Endpoint(
-        "127.0.0.1",
-        s.port(),
-        identity == null ? ClientTls.context(trust) : ClientTls.context(trust, identity.material()),
-        ClientTls.parameters(trust, false),
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(20)));
+    return RcxClient.connect(
+        new RcxClient.Endpoint(
+            "127.0.0.1",
+            s.port(),
+            identity == null
+                ? ClientTls.context(trust)
+                : ClientTls.context(trust, identity.material()),
+            ClientTls.parameters(trust, false),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(20)));
   }
 
   private static Path selfSignedCa(String name) throws Exception {
     Path cert = pki.resolve(name + ".crt");
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-        "-keyout", pki.resolve(name + ".key").toString(), "-out", cert.toString(),
-        "-subj", "/CN=rcx test " + name, "-days", "2");
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        pki.resolve(name + ".key").toString(),
+        "-out",
+        cert.toString(),
+        "-subj",
+        "/CN=rcx test " + name,
+        "-days",
+        "2");
     return cert;
   }
 
@@ -208,10 +261,34 @@ class CertificateLoginTest {
     Path key = pki.resolve(ca + "-" + user + ".key");
     Path csr = pki.resolve(ca + "-" + user + ".csr");
     Path cert = pki.resolve(ca + "-" + user + ".crt");
-    openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-        "-keyout", key.toString(), "-out", csr.toString(), "-subj", "/CN=" + user);
-    openssl("x509", "-req", "-in", csr.toString(), "-CA", pki.resolve(ca + ".crt").toString(),
-        "-CAkey", pki.resolve(ca + ".key").toString(), "-CAcreateserial", "-out", cert.toString(), "-days", "2");
+    openssl(
+        "req",
+        "-new",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        key.toString(),
+        "-out",
+        csr.toString(),
+        "-subj",
+        "/CN=" + user);
+    openssl(
+        "x509",
+        "-req",
+        "-in",
+        csr.toString(),
+        "-CA",
+        pki.resolve(ca + ".crt").toString(),
+        "-CAkey",
+        pki.resolve(ca + ".key").toString(),
+        "-CAcreateserial",
+        "-out",
+        cert.toString(),
+        "-days",
+        "2");
     return new Pem(cert, key);
   }
 

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A command's reply says unambiguously what happened: success, exit code, timeout, truncation; streams separate. */
+/**
+ * A command's reply says unambiguously what happened: success, exit code, timeout, truncation;
+ * streams separate.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CommandResultTest {
   private static final String PW = "pw-results";
@@ -69,12 +72,15 @@ class CommandResultTest {
   void timeout_timedOutWithNullExitCode() throws Exception {
     long start = System.nanoTime();
     JsonNode r = run("nap");
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("killed at 300 ms, not after 10 s").isLessThan(5_000);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+        .as("killed at 300 ms, not after 10 s")
+        .isLessThan(5_000);
     assertThat(r.path("status").asText()).isEqualTo("timed_out");
     assertThat(r.path("timed_out").asBoolean()).isTrue();
     assertThat(r.has("exit_code")).isTrue();
     assertThat(r.path("exit_code").isNull()).isTrue();
-    JsonNode audit = server.awaitAudit("command_run", e -> e.path("command").asText().equals("nap"));
+    JsonNode audit =
+        server.awaitAudit("command_run", e -> e.path("command").asText().equals("nap"));
     assertThat(audit.path("outcome").asText()).isEqualTo("timed_out");
   }
 

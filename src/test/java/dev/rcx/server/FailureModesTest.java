@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The failures the design names, each provoked over a real socket: the server must audit each one and keep serving
- * other clients afterwards.
+ * The failures the design names, each provoked over a real socket: the server must audit each one
+ * and keep serving other clients afterwards.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FailureModesTest {
@@ -45,7 +45,8 @@ class FailureModesTest {
       w.write("{\"type\":\"ping\",\"id\":\"half");
       Thread.sleep(100);
       w.abort();
-      JsonNode closed = s.awaitAudit("connection_closed", e -> e.path("reason").asText().startsWith("client_"));
+      JsonNode closed =
+          s.awaitAudit("connection_closed", e -> e.path("reason").asText().startsWith("client_"));
       assertThat(closed.path("reason").asText()).startsWith("client_disconnected");
       assertThat(s.auditEvents("protocol_error")).isEmpty();
       s.assertStillServes();
@@ -59,7 +60,9 @@ class FailureModesTest {
         assertThat(w.call("{\"type\":\"ping\"}").path("type").asText()).isEqualTo("pong");
         w.write("{\"type\":\"ping\"");
       }
-      s.awaitAudit("connection_closed", e -> e.path("reason").asText().equals("client_disconnected_mid_line"));
+      s.awaitAudit(
+          "connection_closed",
+          e -> e.path("reason").asText().equals("client_disconnected_mid_line"));
       s.assertStillServes();
     }
   }
@@ -77,12 +80,16 @@ class FailureModesTest {
 
       w.abort();
 
-      Poll.until("pidsleep process " + pid + " killed", Duration.ofSeconds(10), () -> !Poll.alive(pid));
-      JsonNode run = s.awaitAudit("command_run", e -> e.path("command").asText().equals("pidsleep"));
+      Poll.until(
+          "pidsleep process " + pid + " killed", Duration.ofSeconds(10), () -> !Poll.alive(pid));
+      JsonNode run =
+          s.awaitAudit("command_run", e -> e.path("command").asText().equals("pidsleep"));
       assertThat(run.path("outcome").asText()).isEqualTo("cancelled");
       assertThat(run.path("user").asText()).isEqualTo("alice");
       assertThat(run.path("exit_code").isNull()).isTrue();
-      s.awaitAudit("connection_closed", e -> e.path("reason").asText().equals("client_disconnected_mid_command"));
+      s.awaitAudit(
+          "connection_closed",
+          e -> e.path("reason").asText().equals("client_disconnected_mid_command"));
       s.assertStillServes();
     }
   }
@@ -95,7 +102,10 @@ class FailureModesTest {
       Path pidFile = s.commands().pidFile("tree");
       Wire w = s.wire();
       w.send(Wire.command(token, "tree"));
-      Poll.until("7 processes of the tree started", Duration.ofSeconds(10), () -> lines(pidFile).size() == 7);
+      Poll.until(
+          "7 processes of the tree started",
+          Duration.ofSeconds(10),
+          () -> lines(pidFile).size() == 7);
       List<Long> pids = lines(pidFile).stream().map(Long::parseLong).toList();
 
       w.abort();
@@ -104,7 +114,10 @@ class FailureModesTest {
           "every process of the tree killed " + pids,
           Duration.ofSeconds(10),
           () -> pids.stream().noneMatch(Poll::alive));
-      assertThat(s.awaitAudit("command_run", e -> e.path("command").asText().equals("tree")).path("outcome").asText())
+      assertThat(
+              s.awaitAudit("command_run", e -> e.path("command").asText().equals("tree"))
+                  .path("outcome")
+                  .asText())
           .isEqualTo("cancelled");
       s.assertStillServes();
     }
@@ -132,21 +145,27 @@ class FailureModesTest {
         queued.abort();
         assertThat(holder.readJson().path("status").asText()).isEqualTo("success");
       }
-      // Once the slot frees the queued command may start, but its client is gone: it must end at once (it would
+      // Once the slot frees the queued command may start, but its client is gone: it must end at
+      // once (it would
       // otherwise sleep 60 s), audited as cancelled, and leave no process behind.
-      // If the server had not yet taken the line from its queue when the reset arrived, it drops it unrun; then the
-      // connection's close is audited without a command. Either way it must settle long before pidsleep's 60 s.
+      // If the server had not yet taken the line from its queue when the reset arrived, it drops it
+      // unrun; then the
+      // connection's close is audited without a command. Either way it must settle long before
+      // pidsleep's 60 s.
       Poll.until(
           "queued command cancelled or dropped",
           Duration.ofSeconds(20),
           () ->
               !runsOf(s, "pidsleep").isEmpty()
                   || s.auditEvents("connection_closed").stream()
-                      .anyMatch(e -> e.path("reason").asText().startsWith("client_disconnected: ")));
-      assertThat(runsOf(s, "pidsleep")).allSatisfy(r -> assertThat(r.path("outcome").asText()).isEqualTo("cancelled"));
+                      .anyMatch(
+                          e -> e.path("reason").asText().startsWith("client_disconnected: ")));
+      assertThat(runsOf(s, "pidsleep"))
+          .allSatisfy(r -> assertThat(r.path("outcome").asText()).isEqualTo("cancelled"));
       if (!lines(pidFile).isEmpty()) { // it may be killed before the script wrote its PID
         long pid = Long.parseLong(lines(pidFile).getFirst());
-        Poll.until("queued pidsleep " + pid + " killed", Duration.ofSeconds(10), () -> !Poll.alive(pid));
+        Poll.until(
+            "queued pidsleep " + pid + " killed", Duration.ofSeconds(10), () -> !Poll.alive(pid));
       }
       s.assertStillServes();
     }
@@ -170,7 +189,9 @@ class FailureModesTest {
       assertThat(unknownUser.message()).doesNotContain("mallory").doesNotContain("alice");
       assertThat(unknownUser.sessionToken()).isNull();
       List<JsonNode> failed = s.auditEvents("auth_failed");
-      assertThat(failed).extracting(e -> e.path("user").asText()).containsExactly("alice", "mallory");
+      assertThat(failed)
+          .extracting(e -> e.path("user").asText())
+          .containsExactly("alice", "mallory");
       s.assertStillServes();
     }
   }
@@ -216,23 +237,30 @@ class FailureModesTest {
       try (RcxClient c = s.loggedIn("alice", PW)) {
         for (int i = 0; i < 5; i++) { // 50 minutes of regular use: still valid
           s.clock().advance(Duration.ofMinutes(10));
-          assertThat(c.exec("echo a")).as("use after %d min", (i + 1) * 10).isInstanceOf(Response.CommandOutput.class);
+          assertThat(c.exec("echo a"))
+              .as("use after %d min", (i + 1) * 10)
+              .isInstanceOf(Response.CommandOutput.class);
         }
         s.clock().advance(Duration.ofMinutes(10).plusSeconds(1));
         assertThat(errorCode(c.exec("echo b"))).isEqualTo(ErrorCode.TOKEN_EXPIRED);
       }
-      assertThat(s.auditEvents("token_rejected")).extracting(e -> e.path("code").asText()).containsExactly("TOKEN_EXPIRED");
+      assertThat(s.auditEvents("token_rejected"))
+          .extracting(e -> e.path("code").asText())
+          .containsExactly("TOKEN_EXPIRED");
       s.assertStillServes();
     }
   }
 
   @Test
   void token_unknown_invalidToken() throws Exception {
-    try (TestServer s = TestServer.start(dir); RcxClient c = s.client()) {
+    try (TestServer s = TestServer.start(dir);
+        RcxClient c = s.client()) {
       c.useToken("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
       assertThat(errorCode(c.exec("echo a"))).isEqualTo(ErrorCode.INVALID_TOKEN);
       assertThat(c.ping()).isInstanceOf(Response.Pong.class);
-      assertThat(s.auditEvents("token_rejected")).extracting(e -> e.path("code").asText()).containsExactly("INVALID_TOKEN");
+      assertThat(s.auditEvents("token_rejected"))
+          .extracting(e -> e.path("code").asText())
+          .containsExactly("INVALID_TOKEN");
       s.assertStillServes();
     }
   }
@@ -271,18 +299,21 @@ class FailureModesTest {
       }
       assertThat(s.auditEvents("auth_succeeded")).hasSize(1);
       JsonNode run = s.auditEvents("command_run").getFirst();
-      assertThat(run.path("session").asText()).isEqualTo(s.auditEvents("auth_succeeded").getFirst().path("session").asText());
+      assertThat(run.path("session").asText())
+          .isEqualTo(s.auditEvents("auth_succeeded").getFirst().path("session").asText());
     }
   }
 
   @Test
   void malformedJson_answeredAndConnectionStaysUsable() throws Exception {
-    try (TestServer s = TestServer.start(dir); Wire w = s.wire()) {
+    try (TestServer s = TestServer.start(dir);
+        Wire w = s.wire()) {
       JsonNode error = w.call("{\"type\":\"ping\"");
       assertThat(error.path("type").asText()).isEqualTo("error");
       assertThat(error.path("code").asText()).isEqualTo("MALFORMED_JSON");
       assertThat(w.call("not json at all").path("code").asText()).isEqualTo("MALFORMED_JSON");
-      assertThat(w.call("{\"type\":\"ping\",\"type\":\"ping\"}").path("code").asText()).isEqualTo("MALFORMED_JSON");
+      assertThat(w.call("{\"type\":\"ping\",\"type\":\"ping\"}").path("code").asText())
+          .isEqualTo("MALFORMED_JSON");
       assertThat(w.call("{\"type\":\"ping\",\"id\":\"after\"}").toString())
           .isEqualTo("{\"type\":\"pong\",\"id\":\"after\"}");
       assertThat(s.auditEvents("protocol_error"))
@@ -312,12 +343,14 @@ class FailureModesTest {
 
   @Test
   void partialData_lineNeverCompletes_closedAtLineTimeoutAndAudited() throws Exception {
-    try (TestServer s = TestServer.start(dir, TestConfigs.limits(l -> l.lineTimeout = Duration.ofMillis(500)));
+    try (TestServer s =
+            TestServer.start(dir, TestConfigs.limits(l -> l.lineTimeout = Duration.ofMillis(500)));
         Wire w = s.wire()) {
       long start = System.nanoTime();
       w.write("{\"type\":\"pi");
       assertThat(w.closedByPeer(Duration.ofSeconds(10))).as("closed by the server").isTrue();
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(450));
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(450));
       s.awaitAudit("connection_closed", e -> e.path("reason").asText().equals("line_timeout"));
       s.assertStillServes();
     }
@@ -325,10 +358,13 @@ class FailureModesTest {
 
   @Test
   void partialData_idleBetweenLinesLongerThanLineTimeout_staysOpen() throws Exception {
-    try (TestServer s = TestServer.start(dir, TestConfigs.limits(l -> l.lineTimeout = Duration.ofMillis(300)));
+    try (TestServer s =
+            TestServer.start(dir, TestConfigs.limits(l -> l.lineTimeout = Duration.ofMillis(300)));
         Wire w = s.wire()) {
       assertThat(w.call("{\"type\":\"ping\"}").path("type").asText()).isEqualTo("pong");
-      assertThat(w.closedByPeer(Duration.ofMillis(800))).as("no line started, so no line timeout").isFalse();
+      assertThat(w.closedByPeer(Duration.ofMillis(800)))
+          .as("no line started, so no line timeout")
+          .isFalse();
       assertThat(w.call("{\"type\":\"ping\"}").path("type").asText()).isEqualTo("pong");
     }
   }
@@ -344,7 +380,8 @@ class FailureModesTest {
       }
       JsonNode failed = s.awaitAudit("tls_handshake_failed", e -> true);
       assertThat(failed.path("client").asText()).startsWith("127.0.0.1:");
-      s.awaitAudit("connection_closed", e -> e.path("reason").asText().equals("tls_handshake_failed"));
+      s.awaitAudit(
+          "connection_closed", e -> e.path("reason").asText().equals("tls_handshake_failed"));
       s.assertStillServes();
     }
   }
@@ -370,7 +407,8 @@ class FailureModesTest {
   @Test
   void tlsHandshake_clientSendsNothing_closedAtHandshakeTimeoutAndAudited() throws Exception {
     try (TestServer s =
-            TestServer.start(dir, TestConfigs.limits(l -> l.handshakeTimeout = Duration.ofMillis(500)));
+            TestServer.start(
+                dir, TestConfigs.limits(l -> l.handshakeTimeout = Duration.ofMillis(500)));
         Socket silent = s.rawPlain()) {
       assertThat(new Wire(silent).closedByPeer(Duration.ofSeconds(10))).isTrue();
       JsonNode failed = s.awaitAudit("tls_handshake_failed", x -> true);
@@ -382,7 +420,11 @@ class FailureModesTest {
   @Test
   void tlsHandshake_tls12Client_refusedByTls13OnlyServer() throws Exception {
     try (TestServer s = TestServer.start(dir)) {
-      SSLSocket tls = (SSLSocket) s.pinnedContext().getSocketFactory().createSocket(s.rawPlain(), "127.0.0.1", s.port(), true);
+      SSLSocket tls =
+          (SSLSocket)
+              s.pinnedContext()
+                  .getSocketFactory()
+                  .createSocket(s.rawPlain(), "127.0.0.1", s.port(), true);
       tls.setEnabledProtocols(new String[] {"TLSv1.2"});
       try (tls) {
         assertThatThrownBy(tls::startHandshake).isInstanceOf(IOException.class);
@@ -393,7 +435,9 @@ class FailureModesTest {
   }
 
   private static List<JsonNode> runsOf(TestServer s, String command) {
-    return s.auditEvents("command_run").stream().filter(e -> e.path("command").asText().equals(command)).toList();
+    return s.auditEvents("command_run").stream()
+        .filter(e -> e.path("command").asText().equals(command))
+        .toList();
   }
 
   static ErrorCode errorCode(Response r) {
@@ -408,7 +452,10 @@ class FailureModesTest {
 
   static List<String> lines(Path file) {
     try {
-      return Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+      return Files.readAllLines(file).stream()
+          .map(String::strip)
+          .filter(l -> !l.isEmpty())
+          .toList();
     } catch (IOException e) {
       return List.of();
     }

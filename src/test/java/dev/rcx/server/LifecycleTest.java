@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Connection and session life cycle: idle connections, address-bound tokens, login throttling by address, shutdown. */
+/**
+ * Connection and session life cycle: idle connections, address-bound tokens, login throttling by
+ * address, shutdown.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LifecycleTest {
   private static final String PW = "life-pw";
@@ -27,11 +30,13 @@ class LifecycleTest {
 
   @Test
   void idleConnection_closedAtIdleTimeoutAndAudited() throws Exception {
-    try (TestServer s = TestServer.start(dir, TestConfigs.limits(l -> l.idleTimeout = Duration.ofMillis(400)));
+    try (TestServer s =
+            TestServer.start(dir, TestConfigs.limits(l -> l.idleTimeout = Duration.ofMillis(400)));
         Wire w = s.wire()) {
       assertThat(w.call("{\"type\":\"ping\"}").path("type").asText()).isEqualTo("pong");
       assertThat(w.closedByPeer(Duration.ofSeconds(10))).isTrue();
-      JsonNode closed = s.awaitAudit("connection_closed", e -> e.path("reason").asText().equals("idle_timeout"));
+      JsonNode closed =
+          s.awaitAudit("connection_closed", e -> e.path("reason").asText().equals("idle_timeout"));
       assertThat(closed.path("requests").asInt()).isEqualTo(1);
       s.assertStillServes();
     }
@@ -39,7 +44,8 @@ class LifecycleTest {
 
   @Test
   void runningCommandLongerThanIdleTimeout_notCutOff() throws Exception {
-    try (TestServer s = TestServer.start(dir, TestConfigs.limits(l -> l.idleTimeout = Duration.ofMillis(300)))) {
+    try (TestServer s =
+        TestServer.start(dir, TestConfigs.limits(l -> l.idleTimeout = Duration.ofMillis(300)))) {
       s.addUser("alice", PW);
       try (Wire w = s.wire()) {
         String token = w.call(Wire.auth("alice", PW)).path("session_token").asText();
@@ -59,7 +65,8 @@ class LifecycleTest {
         assertThat(r.path("code").asText()).isEqualTo("INVALID_TOKEN");
       }
       try (Wire same = s.wire()) {
-        assertThat(same.call(Wire.command(token, "echo hi")).path("output").asText()).isEqualTo("hi\n");
+        assertThat(same.call(Wire.command(token, "echo hi")).path("output").asText())
+            .isEqualTo("hi\n");
       }
       JsonNode rejected = s.awaitAudit("token_rejected", e -> true);
       assertThat(rejected.path("client").asText()).startsWith("127.0.0.2:");
@@ -73,7 +80,8 @@ class LifecycleTest {
       s.addUser("alice", PW);
       String token = s.token("alice", PW);
       try (Wire other = s.wireFrom("127.0.0.2")) {
-        assertThat(other.call(Wire.command(token, "echo hi")).path("output").asText()).isEqualTo("hi\n");
+        assertThat(other.call(Wire.command(token, "echo hi")).path("output").asText())
+            .isEqualTo("hi\n");
       }
     }
   }
@@ -88,7 +96,8 @@ class LifecycleTest {
           code = attacker.call(Wire.auth("user" + i, "guess")).path("code").asText();
         }
         assertThat(code).isEqualTo("RATE_LIMITED");
-        assertThat(attacker.call(Wire.auth("alice", PW)).path("code").asText()).isEqualTo("RATE_LIMITED");
+        assertThat(attacker.call(Wire.auth("alice", PW)).path("code").asText())
+            .isEqualTo("RATE_LIMITED");
       }
       try (Wire elsewhere = s.wireFrom("127.0.0.2")) {
         assertThat(elsewhere.call(Wire.auth("alice", PW)).path("status").asText())
@@ -105,7 +114,8 @@ class LifecycleTest {
     String token = s.token("alice", PW);
     try (Wire w = s.wire()) {
       w.send(Wire.command(token, "sleep 1"));
-      Poll.until("command running", Duration.ofSeconds(15), () -> s.server().runningCommands() == 1);
+      Poll.until(
+          "command running", Duration.ofSeconds(15), () -> s.server().runningCommands() == 1);
       Thread closer = Thread.ofVirtual().start(s::close);
       JsonNode r = w.readJson();
       assertThat(r.path("status").asText()).isEqualTo("success");
@@ -133,7 +143,9 @@ class LifecycleTest {
     }
     Poll.until("pidsleep killed at shutdown", Duration.ofSeconds(10), () -> !Poll.alive(pid));
     List<String> lines = Files.readAllLines(s.auditFile());
-    assertThat(lines).anyMatch(l -> l.contains("\"command\":\"pidsleep\"") && l.contains("\"outcome\":\"cancelled\""));
+    assertThat(lines)
+        .anyMatch(
+            l -> l.contains("\"command\":\"pidsleep\"") && l.contains("\"outcome\":\"cancelled\""));
     assertThat(lines.get(lines.size() - 2)).contains("\"event\":\"server_stopped\"");
     assertThat(lines.getLast()).contains("\"event\":\"seal\"").contains("\"reason\":\"close\"");
     assertThat(AuditLog.verify(s.auditFile())).isInstanceOf(VerifyResult.Intact.class);

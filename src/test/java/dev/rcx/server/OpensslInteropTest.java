@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Another TLS implementation speaks the protocol by hand: {@code openssl s_client}, as docs/PROTOCOL.md shows. */
+/**
+ * Another TLS implementation speaks the protocol by hand: {@code openssl s_client}, as
+ * docs/PROTOCOL.md shows.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class OpensslInteropTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,13 +37,20 @@ class OpensslInteropTest {
       s.addUser("alice", "openssl-pw");
       Process p =
           new ProcessBuilder(
-                  "openssl", "s_client", "-quiet", "-connect", "127.0.0.1:" + s.port(), "-tls1_3",
-                  "-servername", "localhost")
+                  "openssl",
+                  "s_client",
+                  "-quiet",
+                  "-connect",
+                  "127.0.0.1:" + s.port(),
+                  "-tls1_3",
+                  "-servername",
+                  "localhost")
               .redirectError(dir.resolve("s_client.err").toFile())
               .start();
       try (OutputStream stdin = p.getOutputStream();
           BufferedReader stdout =
-              new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+              new BufferedReader(
+                  new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         JsonNode auth = exchange(stdin, stdout, Wire.auth("alice", "openssl-pw"));
         assertThat(auth.path("type").asText()).isEqualTo("auth_response");
         assertThat(auth.path("status").asText()).isEqualTo("success");
@@ -66,7 +76,8 @@ class OpensslInteropTest {
   }
 
   /** Writes one request line and reads one JSON reply line, within 20 s. */
-  private static JsonNode exchange(OutputStream stdin, BufferedReader stdout, String request) throws Exception {
+  private static JsonNode exchange(OutputStream stdin, BufferedReader stdout, String request)
+      throws Exception {
     stdin.write((request + "\n").getBytes(StandardCharsets.UTF_8));
     stdin.flush();
     String line = CompletableFuture.supplyAsync(() -> readLine(stdout)).get(20, TimeUnit.SECONDS);

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Plaintext exists for the TLS-vs-plaintext benchmark only: it works on loopback and is refused anywhere else. */
+/**
+ * Plaintext exists for the TLS-vs-plaintext benchmark only: it works on loopback and is refused
+ * anywhere else.
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class PlaintextTest {
   @TempDir Path dir;
@@ -48,14 +51,17 @@ class PlaintextTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("0.0.0.0")
         .hasMessageContaining("loopback");
-    assertThat(Files.exists(data.resolve("audit.log"))).as("refused before anything is written").isFalse();
+    assertThat(Files.exists(data.resolve("audit.log")))
+        .as("refused before anything is written")
+        .isFalse();
   }
 
   @Test
   void noTls_ipv6AnyAddress_refused() {
     ServerConfig cfg = ServerConfig.defaults().withPort(0).withBind("::");
     ServerConfig plain = cfg.withTls(cfg.tls().withEnabled(false));
-    assertThatThrownBy(() -> RcxServer.builder(plain, dir).start().close()).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> RcxServer.builder(plain, dir).start().close())
+        .isInstanceOf(ConfigException.class);
   }
 
   @Test
@@ -66,7 +72,8 @@ class PlaintextTest {
     }
     ServerConfig cfg = ServerConfig.defaults().withPort(port).withBind("0.0.0.0");
     ServerConfig plain = cfg.withTls(cfg.tls().withEnabled(false));
-    assertThatThrownBy(() -> RcxServer.builder(plain, dir).start().close()).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> RcxServer.builder(plain, dir).start().close())
+        .isInstanceOf(ConfigException.class);
     try (ServerSocket again = new ServerSocket(port)) {
       assertThat(again.getLocalPort()).isEqualTo(port);
     }
@@ -78,7 +85,11 @@ class PlaintextTest {
         TestServer tls = TestServer.start(dir.resolve("t"))) {
       RcxClient.Endpoint e =
           new RcxClient.Endpoint(
-              "127.0.0.1", plain.port(), tls.pinnedContext(), null, java.time.Duration.ofSeconds(15),
+              "127.0.0.1",
+              plain.port(),
+              tls.pinnedContext(),
+              null,
+              java.time.Duration.ofSeconds(15),
               java.time.Duration.ofSeconds(1));
       assertThatThrownBy(() -> RcxClient.connect(e)).isInstanceOf(java.io.IOException.class);
       plain.assertStillServes();

@@ -22,11 +22,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every error code the server can produce, produced over a real TLS connection; plus ids, ping and framing. */
+/**
+ * Every error code the server can produce, produced over a real TLS connection; plus ids, ping and
+ * framing.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ProtocolTest {
   private static final String PW = "s3cret-pw";
-  /** Codes seen by the tests in this class; {@link #everyCodeProduced()} checks the set is complete. */
+
+  /**
+   * Codes seen by the tests in this class; {@link #everyCodeProduced()} checks the set is complete.
+   */
   private static final Set<ErrorCode> SEEN = EnumSet.noneOf(ErrorCode.class);
 
   @TempDir Path dir;
@@ -40,29 +46,47 @@ class ProtocolTest {
 
   @Test
   void unknownType_unknownTypeAndStaysOpen() throws Exception {
-    try (TestServer s = TestServer.start(dir); Wire w = s.wire()) {
-      JsonNode r = expectError(w.call("{\"type\":\"frobnicate\",\"id\":\"u1\"}"), ErrorCode.UNKNOWN_TYPE);
+    try (TestServer s = TestServer.start(dir);
+        Wire w = s.wire()) {
+      JsonNode r =
+          expectError(w.call("{\"type\":\"frobnicate\",\"id\":\"u1\"}"), ErrorCode.UNKNOWN_TYPE);
       assertThat(r.path("type").asText()).isEqualTo("error");
       assertThat(w.call("{\"type\":\"ping\"}").path("type").asText()).isEqualTo("pong");
-      assertThat(s.auditEvents("protocol_error")).extracting(e -> e.path("code").asText()).containsExactly("UNKNOWN_TYPE");
+      assertThat(s.auditEvents("protocol_error"))
+          .extracting(e -> e.path("code").asText())
+          .containsExactly("UNKNOWN_TYPE");
     }
   }
 
   @Test
-  void invalidRequest_missingUnknownMistypedOrEmpty_invalidRequestNamingTheField() throws Exception {
+  void invalidRequest_missingUnknownMistypedOrEmpty_invalidRequestNamingTheField()
+      throws Exception {
     try (TestServer s = TestServer.start(dir)) {
       s.addUser("alice", PW);
       String token = s.token("alice", PW);
       try (Wire w = s.wire()) {
-        assertThat(expectError(w.call("{\"type\":\"auth\",\"username\":\"alice\"}"), ErrorCode.INVALID_REQUEST)
-                .path("message").asText())
+        assertThat(
+                expectError(
+                        w.call("{\"type\":\"auth\",\"username\":\"alice\"}"),
+                        ErrorCode.INVALID_REQUEST)
+                    .path("message")
+                    .asText())
             .contains("password_hash");
-        assertThat(expectError(w.call("{\"type\":\"ping\",\"color\":\"red\"}"), ErrorCode.INVALID_REQUEST)
-                .path("message").asText())
+        assertThat(
+                expectError(
+                        w.call("{\"type\":\"ping\",\"color\":\"red\"}"), ErrorCode.INVALID_REQUEST)
+                    .path("message")
+                    .asText())
             .contains("color");
-        assertThat(expectError(w.call("{\"type\":\"command\",\"session_token\":\"" + token + "\",\"command\":7}"),
-                    ErrorCode.INVALID_REQUEST)
-                .path("message").asText())
+        assertThat(
+                expectError(
+                        w.call(
+                            "{\"type\":\"command\",\"session_token\":\""
+                                + token
+                                + "\",\"command\":7}"),
+                        ErrorCode.INVALID_REQUEST)
+                    .path("message")
+                    .asText())
             .contains("command");
         expectError(w.call("[1,2]"), ErrorCode.INVALID_REQUEST);
         expectError(w.call(Wire.command(token, "   ")), ErrorCode.INVALID_REQUEST);
@@ -73,33 +97,51 @@ class ProtocolTest {
 
   @Test
   void invalidRequest_outOfRangeFields_invalidRequest() throws Exception {
-    try (TestServer s = TestServer.start(dir); Wire w = s.wire()) {
-      expectError(w.call("{\"type\":\"ping\",\"id\":\"" + "i".repeat(129) + "\"}"), ErrorCode.INVALID_REQUEST);
+    try (TestServer s = TestServer.start(dir);
+        Wire w = s.wire()) {
       expectError(
-          w.call("{\"type\":\"auth\",\"username\":\"" + "u".repeat(65) + "\",\"password_hash\":\"" + "a".repeat(64) + "\"}"),
+          w.call("{\"type\":\"ping\",\"id\":\"" + "i".repeat(129) + "\"}"),
           ErrorCode.INVALID_REQUEST);
-      expectError(w.call("{\"type\":\"auth\",\"username\":\"alice\",\"password_hash\":\"not-hex\"}"),
+      expectError(
+          w.call(
+              "{\"type\":\"auth\",\"username\":\""
+                  + "u".repeat(65)
+                  + "\",\"password_hash\":\""
+                  + "a".repeat(64)
+                  + "\"}"),
           ErrorCode.INVALID_REQUEST);
-      expectError(w.call("{\"type\":\"command\",\"session_token\":\"t\",\"command\":\"echo\",\"args\":[1]}"),
+      expectError(
+          w.call("{\"type\":\"auth\",\"username\":\"alice\",\"password_hash\":\"not-hex\"}"),
+          ErrorCode.INVALID_REQUEST);
+      expectError(
+          w.call(
+              "{\"type\":\"command\",\"session_token\":\"t\",\"command\":\"echo\",\"args\":[1]}"),
           ErrorCode.INVALID_REQUEST);
       expectError(w.call("{\"id\":\"no-type\"}"), ErrorCode.INVALID_REQUEST);
-      assertThat(w.call("{\"type\":\"ping\",\"id\":null}").toString()).isEqualTo("{\"type\":\"pong\"}");
-      assertThat(w.call("{\"type\":\"ping\",\"id\":\"" + "i".repeat(128) + "\"}").path("type").asText())
+      assertThat(w.call("{\"type\":\"ping\",\"id\":null}").toString())
+          .isEqualTo("{\"type\":\"pong\"}");
+      assertThat(
+              w.call("{\"type\":\"ping\",\"id\":\"" + "i".repeat(128) + "\"}")
+                  .path("type")
+                  .asText())
           .isEqualTo("pong");
     }
   }
 
   @Test
   void serverMessageTypeSentByClient_unknownType() throws Exception {
-    try (TestServer s = TestServer.start(dir); Wire w = s.wire()) {
+    try (TestServer s = TestServer.start(dir);
+        Wire w = s.wire()) {
       expectError(w.call("{\"type\":\"pong\"}"), ErrorCode.UNKNOWN_TYPE);
-      expectError(w.call("{\"type\":\"auth_response\",\"status\":\"success\"}"), ErrorCode.UNKNOWN_TYPE);
+      expectError(
+          w.call("{\"type\":\"auth_response\",\"status\":\"success\"}"), ErrorCode.UNKNOWN_TYPE);
     }
   }
 
   @Test
   void manyConsecutiveBadRequests_connectionClosed() throws Exception {
-    try (TestServer s = TestServer.start(dir); Wire w = s.wire()) {
+    try (TestServer s = TestServer.start(dir);
+        Wire w = s.wire()) {
       StringBuilder junk = new StringBuilder();
       for (int i = 0; i < 16; i++) {
         junk.append("junk ").append(i).append('\n');
@@ -111,13 +153,15 @@ class ProtocolTest {
       }
       assertThat(replies).isEqualTo(16);
       assertThat(w.closedByPeer(Duration.ofSeconds(15))).isTrue();
-      s.awaitAudit("connection_closed", e -> e.path("reason").asText().equals("too_many_protocol_errors"));
+      s.awaitAudit(
+          "connection_closed", e -> e.path("reason").asText().equals("too_many_protocol_errors"));
     }
   }
 
   @Test
   void badRequestsInterleavedWithGoodOnes_connectionStaysOpen() throws Exception {
-    try (TestServer s = TestServer.start(dir); Wire w = s.wire()) {
+    try (TestServer s = TestServer.start(dir);
+        Wire w = s.wire()) {
       for (int i = 0; i < 40; i++) {
         String line = i % 4 == 3 ? "{\"type\":\"ping\"}" : "junk";
         assertThat(w.call(line).path("type").asText()).isEqualTo(i % 4 == 3 ? "pong" : "error");
@@ -127,7 +171,8 @@ class ProtocolTest {
 
   @Test
   void malformedJson_malformedJson() throws Exception {
-    try (TestServer s = TestServer.start(dir); Wire w = s.wire()) {
+    try (TestServer s = TestServer.start(dir);
+        Wire w = s.wire()) {
       expectError(w.call("{\"type\":"), ErrorCode.MALFORMED_JSON);
       expectError(w.call("{\"type\":\"ping\"} trailing"), ErrorCode.MALFORMED_JSON);
       expectError(w.call("[".repeat(40) + "]".repeat(40)), ErrorCode.MALFORMED_JSON);
@@ -137,24 +182,30 @@ class ProtocolTest {
 
   @Test
   void lineTooLong_errorThenConnectionClosed() throws Exception {
-    try (TestServer s = TestServer.start(dir, TestConfigs.limits(l -> l.maxLineBytes = 1024)); Wire w = s.wire()) {
+    try (TestServer s = TestServer.start(dir, TestConfigs.limits(l -> l.maxLineBytes = 1024));
+        Wire w = s.wire()) {
       w.write("{\"type\":\"ping\",\"id\":\"" + "x".repeat(4000) + "\"}\n");
       expectError(w.readJson(), ErrorCode.LINE_TOO_LONG);
       assertThat(w.closedByPeer(Duration.ofSeconds(15))).isTrue();
       s.awaitAudit("connection_closed", e -> e.path("reason").asText().equals("line_too_long"));
-      assertThat(s.auditEvents("protocol_error")).extracting(e -> e.path("code").asText()).containsExactly("LINE_TOO_LONG");
+      assertThat(s.auditEvents("protocol_error"))
+          .extracting(e -> e.path("code").asText())
+          .containsExactly("LINE_TOO_LONG");
       s.assertStillServes();
     }
   }
 
   @Test
   void lineUnderLimit_accepted() throws Exception {
-    try (TestServer s = TestServer.start(dir, TestConfigs.limits(l -> l.maxLineBytes = 1024)); Wire w = s.wire()) {
+    try (TestServer s = TestServer.start(dir, TestConfigs.limits(l -> l.maxLineBytes = 1024));
+        Wire w = s.wire()) {
       String line = Wire.command("no-such-token", "echo " + "x".repeat(900));
       assertThat(line.length()).isBetween(950, 1000);
       // Read and decoded (the token is then refused), not cut off as too long.
       expectError(w.call(line), ErrorCode.INVALID_TOKEN);
-      expectError(w.call(Wire.command("no-such-token", "echo " + "x".repeat(1100))), ErrorCode.LINE_TOO_LONG);
+      expectError(
+          w.call(Wire.command("no-such-token", "echo " + "x".repeat(1100))),
+          ErrorCode.LINE_TOO_LONG);
     }
   }
 
@@ -166,7 +217,8 @@ class ProtocolTest {
             .start()) {
       s.addUser("alice", PW);
       s.addUser("olga", PW, "ops");
-      try (RcxClient alice = s.loggedIn("alice", PW); RcxClient olga = s.loggedIn("olga", PW)) {
+      try (RcxClient alice = s.loggedIn("alice", PW);
+          RcxClient olga = s.loggedIn("olga", PW)) {
         assertThat(code(alice.exec("rm -rf /"))).isEqualTo(ErrorCode.COMMAND_NOT_ALLOWED);
         assertThat(code(alice.exec("/bin/echo hi"))).isEqualTo(ErrorCode.COMMAND_NOT_ALLOWED);
         assertThat(code(alice.exec("opsonly"))).isEqualTo(ErrorCode.COMMAND_NOT_ALLOWED);
@@ -174,7 +226,10 @@ class ProtocolTest {
       }
       assertThat(s.auditEvents("command_denied"))
           .extracting(e -> e.path("code").asText() + " " + e.path("command").asText())
-          .containsExactly("COMMAND_NOT_ALLOWED rm", "COMMAND_NOT_ALLOWED /bin/echo", "COMMAND_NOT_ALLOWED opsonly");
+          .containsExactly(
+              "COMMAND_NOT_ALLOWED rm",
+              "COMMAND_NOT_ALLOWED /bin/echo",
+              "COMMAND_NOT_ALLOWED opsonly");
     }
   }
 
@@ -184,11 +239,20 @@ class ProtocolTest {
       s.addUser("alice", PW);
       try (RcxClient c = s.loggedIn("alice", PW)) {
         for (String line :
-            List.of("echo hi; id", "echo $(id)", "echo `id`", "echo hi | id", "echo hi && id", "echo > /tmp/x",
-                "exit abc", "exit 1 2", "nap extra")) {
+            List.of(
+                "echo hi; id",
+                "echo $(id)",
+                "echo `id`",
+                "echo hi | id",
+                "echo hi && id",
+                "echo > /tmp/x",
+                "exit abc",
+                "exit 1 2",
+                "nap extra")) {
           assertThat(code(c.exec(line))).as(line).isEqualTo(ErrorCode.ARGUMENT_NOT_ALLOWED);
         }
-        assertThat(code(c.exec("echo", List.of("a\u0001b")))).isEqualTo(ErrorCode.ARGUMENT_NOT_ALLOWED);
+        assertThat(code(c.exec("echo", List.of("a\u0001b"))))
+            .isEqualTo(ErrorCode.ARGUMENT_NOT_ALLOWED);
       }
       assertThat(s.auditEvents("command_run")).isEmpty();
       assertThat(s.auditEvents("command_denied")).hasSize(10);
@@ -198,7 +262,8 @@ class ProtocolTest {
   @Test
   void serverBusy_maxConnectionsExceeded_busyThenClosedAndAudited() throws Exception {
     try (TestServer s = TestServer.start(dir, TestConfigs.limits(l -> l.maxConnections = 2))) {
-      try (Wire a = s.wire(); Wire b = s.wire()) {
+      try (Wire a = s.wire();
+          Wire b = s.wire()) {
         // Both are being served (past accept) once they answered.
         assertThat(a.call("{\"type\":\"ping\"}").path("type").asText()).isEqualTo("pong");
         assertThat(b.call("{\"type\":\"ping\"}").path("type").asText()).isEqualTo("pong");
@@ -214,7 +279,10 @@ class ProtocolTest {
       }
       s.awaitAudit("connection_closed", e -> e.path("reason").asText().equals("client_closed"));
       // A slot frees once a connection ends; the server then serves again.
-      Poll.until("both connections ended", Duration.ofSeconds(15), () -> s.server().activeConnections() == 0);
+      Poll.until(
+          "both connections ended",
+          Duration.ofSeconds(15),
+          () -> s.server().activeConnections() == 0);
       s.assertStillServes();
     }
   }
@@ -231,9 +299,11 @@ class ProtocolTest {
                 }))) {
       s.addUser("alice", PW);
       String token = s.token("alice", PW);
-      try (Wire sleeper = s.wire(); RcxClient other = s.loggedIn("alice", PW)) {
+      try (Wire sleeper = s.wire();
+          RcxClient other = s.loggedIn("alice", PW)) {
         sleeper.send(Wire.command(token, "sleep 5"));
-        Poll.until("sleep running", Duration.ofSeconds(15), () -> s.server().runningCommands() == 1);
+        Poll.until(
+            "sleep running", Duration.ofSeconds(15), () -> s.server().runningCommands() == 1);
         Response r = other.exec("echo hi");
         assertThat(code(r)).isEqualTo(ErrorCode.SERVER_BUSY);
         assertThat(other.ping()).isInstanceOf(Response.Pong.class);
@@ -302,30 +372,42 @@ class ProtocolTest {
 
   @Test
   void id_echoedOnEveryReplyType() throws Exception {
-    try (TestServer s = TestServer.start(dir); Wire w = s.wire()) {
+    try (TestServer s = TestServer.start(dir);
+        Wire w = s.wire()) {
       s.addUser("alice", PW);
       assertThat(w.call("{\"type\":\"ping\",\"id\":\"p-1\"}").path("id").asText()).isEqualTo("p-1");
       JsonNode auth = w.call(Wire.auth("alice", PW).replace("}", ",\"id\":\"a-1\"}"));
       assertThat(auth.path("id").asText()).isEqualTo("a-1");
       String token = auth.path("session_token").asText();
-      assertThat(w.call(Wire.command(token, "echo hi").replace("}", ",\"id\":\"c-1\"}")).path("id").asText())
+      assertThat(
+              w.call(Wire.command(token, "echo hi").replace("}", ",\"id\":\"c-1\"}"))
+                  .path("id")
+                  .asText())
           .isEqualTo("c-1");
-      assertThat(w.call(Wire.command(token, "rm x").replace("}", ",\"id\":\"c-2\"}")).path("id").asText())
+      assertThat(
+              w.call(Wire.command(token, "rm x").replace("}", ",\"id\":\"c-2\"}"))
+                  .path("id")
+                  .asText())
           .isEqualTo("c-2");
       assertThat(w.call("{\"type\":\"nope\",\"id\":\"e-1\"}").path("id").asText()).isEqualTo("e-1");
-      assertThat(w.call("{\"type\":\"logout\",\"session_token\":\"" + token + "\",\"id\":\"l-1\"}").toString())
+      assertThat(
+              w.call("{\"type\":\"logout\",\"session_token\":\"" + token + "\",\"id\":\"l-1\"}")
+                  .toString())
           .isEqualTo("{\"type\":\"logout_response\",\"status\":\"success\",\"id\":\"l-1\"}");
     }
   }
 
   @Test
   void pipelining_severalRequestsInOneWrite_answeredInOrder() throws Exception {
-    try (TestServer s = TestServer.start(dir); Wire w = s.wire()) {
+    try (TestServer s = TestServer.start(dir);
+        Wire w = s.wire()) {
       s.addUser("alice", PW);
       String token = w.call(Wire.auth("alice", PW)).path("session_token").asText();
       StringBuilder batch = new StringBuilder();
       for (int i = 0; i < 5; i++) {
-        batch.append(Wire.command(token, "echo", "n" + i).replace("}", ",\"id\":\"" + i + "\"}")).append('\n');
+        batch
+            .append(Wire.command(token, "echo", "n" + i).replace("}", ",\"id\":\"" + i + "\"}"))
+            .append('\n');
       }
       w.write(batch.toString());
       List<String> outputs = new ArrayList<>();
@@ -340,7 +422,8 @@ class ProtocolTest {
 
   @Test
   void ping_withoutAuthentication_pong() throws Exception {
-    try (TestServer s = TestServer.start(dir); RcxClient c = s.client()) {
+    try (TestServer s = TestServer.start(dir);
+        RcxClient c = s.client()) {
       assertThat(c.ping()).isEqualTo(new Response.Pong(null));
       assertThat(s.auditEvents("auth_succeeded")).isEmpty();
     }
@@ -348,7 +431,8 @@ class ProtocolTest {
 
   @Test
   void blankLines_ignoredAsKeepAlives() throws Exception {
-    try (TestServer s = TestServer.start(dir); Wire w = s.wire()) {
+    try (TestServer s = TestServer.start(dir);
+        Wire w = s.wire()) {
       w.write("\n\r\n\n");
       assertThat(w.call("{\"type\":\"ping\",\"id\":\"k\"}").path("id").asText()).isEqualTo("k");
     }

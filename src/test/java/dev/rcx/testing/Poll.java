@@ -7,7 +7,10 @@ import java.util.function.BooleanSupplier;
 public final class Poll {
   private Poll() {}
 
-  /** Waits until {@code condition} holds, checking every 20 ms; fails the test with {@code what} after {@code timeout}. */
+  /**
+   * Waits until {@code condition} holds, checking every 20 ms; fails the test with {@code what}
+   * after {@code timeout}.
+   */
   public static void until(String what, Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {

@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A UTC clock that tests move by hand; safe to read from server threads while a test advances it. */
+/**
+ * A UTC clock that tests move by hand; safe to read from server threads while a test advances it.
+ */
 public final class TestClock extends Clock {
   private volatile Instant now;
 

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * Writes a test-only whitelist file (YAML) into a directory, with optional {@code /bin/sh} scripts as entries.
+ * Writes a test-only whitelist file (YAML) into a directory, with optional {@code /bin/sh} scripts
+ * as entries.
  *
  * <pre>{@code
  * Path yaml = TestCommands.in(dir)
@@ -39,32 +40,42 @@ public final class TestCommands {
    *
    * <ul>
    *   <li>{@code echo}: /bin/echo, up to 16 words of any text.
-   *   <li>{@code args}: prints each extra word as {@code [word]} on its own line (shows word boundaries).
+   *   <li>{@code args}: prints each extra word as {@code [word]} on its own line (shows word
+   *       boundaries).
    *   <li>{@code exit}: exits with the code given as its one word.
    *   <li>{@code both}: prints {@code out} to stdout and {@code err} to stderr.
    *   <li>{@code flood}: prints 100 000 bytes of {@code x}; its output cap is 1024 bytes.
    *   <li>{@code sleep}: /bin/sleep with one number of seconds; timeout 30 s.
    *   <li>{@code nap}: sleeps 10 s but times out after 300 ms.
-   *   <li>{@code pidsleep}: writes its PID to {@link #pidFile(String) pidFile("pidsleep")} then becomes {@code sleep
-   *       60} (same PID); timeout 60 s.
-   *   <li>{@code tree}: a process tree of 1 + 2 + 4 processes, each appending its PID to {@code pidFile("tree")} and
-   *       then sleeping 60 s; timeout 60 s.
+   *   <li>{@code pidsleep}: writes its PID to {@link #pidFile(String) pidFile("pidsleep")} then
+   *       becomes {@code sleep 60} (same PID); timeout 60 s.
+   *   <li>{@code tree}: a process tree of 1 + 2 + 4 processes, each appending its PID to {@code
+   *       pidFile("tree")} and then sleeping 60 s; timeout 60 s.
    * </ul>
    */
   public static TestCommands standard(Path dir) {
     return in(dir)
         .command("echo", "/bin/echo", e -> e.maxArgs(16).patterns(".*"))
-        .script("args", "for a in \"$@\"; do printf '[%s]\\n' \"$a\"; done", e -> e.maxArgs(8).patterns(".*"))
+        .script(
+            "args",
+            "for a in \"$@\"; do printf '[%s]\\n' \"$a\"; done",
+            e -> e.maxArgs(8).patterns(".*"))
         .script("exit", "exit \"$1\"", e -> e.maxArgs(1).patterns("[0-9]{1,3}"))
         .script("both", "echo out; echo err >&2", e -> e)
         .script("flood", "head -c 100000 /dev/zero | tr '\\0' x", e -> e.maxOutput(1024))
-        .command("sleep", "/bin/sleep", e -> e.maxArgs(1).patterns("[0-9]{1,3}(\\.[0-9]{1,3})?").timeout("30s"))
+        .command(
+            "sleep",
+            "/bin/sleep",
+            e -> e.maxArgs(1).patterns("[0-9]{1,3}(\\.[0-9]{1,3})?").timeout("30s"))
         .command("nap", "/bin/sleep", e -> e.fixedArgs("10").timeout("300ms"))
         .pidSleep("pidsleep")
         .spawnTree("tree", 2);
   }
 
-  /** Where the script entry {@code name} written by {@link #pidSleep} or {@link #spawnTree} records PIDs. */
+  /**
+   * Where the script entry {@code name} written by {@link #pidSleep} or {@link #spawnTree} records
+   * PIDs.
+   */
   public Path pidFile(String name) {
     return dir.resolve("pids").resolve(name + ".pid");
   }
@@ -80,7 +91,10 @@ public final class TestCommands {
     return this;
   }
 
-  /** Adds an entry running a new {@code /bin/sh} script with {@code body}; its words arrive as {@code $1...}. */
+  /**
+   * Adds an entry running a new {@code /bin/sh} script with {@code body}; its words arrive as
+   * {@code $1...}.
+   */
   public TestCommands script(String name, String body, UnaryOperator<Entry> settings) {
     Path file = scriptFile(name);
     try {
@@ -93,7 +107,10 @@ public final class TestCommands {
     return command(name, file.toString(), settings);
   }
 
-  /** A script that writes its PID to {@link #pidFile(String)} and then execs {@code sleep 60} (keeping the PID). */
+  /**
+   * A script that writes its PID to {@link #pidFile(String)} and then execs {@code sleep 60}
+   * (keeping the PID).
+   */
   public TestCommands pidSleep(String name) {
     Path pids = pidFile(name);
     return script(
@@ -102,7 +119,10 @@ public final class TestCommands {
         e -> e.timeout("60s"));
   }
 
-  /** A script that builds a binary process tree {@code depth} levels deep, each process appending its PID. */
+  /**
+   * A script that builds a binary process tree {@code depth} levels deep, each process appending
+   * its PID.
+   */
   public TestCommands spawnTree(String name, int depth) {
     Path pids = pidFile(name);
     String body =
@@ -132,7 +152,10 @@ public final class TestCommands {
     return file;
   }
 
-  /** One whitelist entry; every setting has the whitelist's default unless set here (users default to "*"). */
+  /**
+   * One whitelist entry; every setting has the whitelist's default unless set here (users default
+   * to "*").
+   */
   public static final class Entry {
     private final String name;
     private final String path;

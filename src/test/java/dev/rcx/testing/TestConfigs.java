@@ -6,9 +6,9 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * Config customizers for {@link TestServer.Builder#config}: change one or two limits or session settings without
- * spelling out the whole record, e.g. {@code TestServer.start(dir, TestConfigs.limits(l -> l.lineTimeout =
- * Duration.ofMillis(500)))}.
+ * Config customizers for {@link TestServer.Builder#config}: change one or two limits or session
+ * settings without spelling out the whole record, e.g. {@code TestServer.start(dir,
+ * TestConfigs.limits(l -> l.lineTimeout = Duration.ofMillis(500)))}.
  */
 public final class TestConfigs {
   private TestConfigs() {}

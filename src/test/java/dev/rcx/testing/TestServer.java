@@ -26,9 +26,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A real {@link RcxServer} on 127.0.0.1, port 0, for integration tests: TLS with a fresh self-signed certificate, a
- * data directory inside the test's temp dir, the {@link TestCommands#standard standard test whitelist} and a hand-moved
- * {@link TestClock}.
+ * A real {@link RcxServer} on 127.0.0.1, port 0, for integration tests: TLS with a fresh
+ * self-signed certificate, a data directory inside the test's temp dir, the {@link
+ * TestCommands#standard standard test whitelist} and a hand-moved {@link TestClock}.
  *
  * <pre>{@code
  * @TempDir Path dir;
@@ -53,11 +53,12 @@ import javax.net.ssl.SSLSocket;
  *     .start();
  * }</pre>
  *
- * <p>{@link #clock()} is the server's clock for sessions, login throttling and audit timestamps: advance it to expire
- * tokens or lift a login block. Connection deadlines (handshake, line, idle) use real time and are shortened through
- * {@link Builder#config}. {@link #assertStillServes()} proves the server still works for a fresh client: call it at the
- * end of every failure test. It logs in as its own user, so it is refused while the per-address login block of {@code
- * 127.0.0.1} is active; advance the clock first.
+ * <p>{@link #clock()} is the server's clock for sessions, login throttling and audit timestamps:
+ * advance it to expire tokens or lift a login block. Connection deadlines (handshake, line, idle)
+ * use real time and are shortened through {@link Builder#config}. {@link #assertStillServes()}
+ * proves the server still works for a fresh client: call it at the end of every failure test. It
+ * logs in as its own user, so it is refused while the per-address login block of {@code 127.0.0.1}
+ * is active; advance the clock first.
  */
 public final class TestServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -90,7 +91,10 @@ public final class TestServer implements AutoCloseable {
     return builder(dir).start();
   }
 
-  /** A server whose configuration {@code config} adjusts (it receives port 0 and the test whitelist). */
+  /**
+   * A server whose configuration {@code config} adjusts (it receives port 0 and the test
+   * whitelist).
+   */
   public static TestServer start(Path dir, UnaryOperator<ServerConfig> config) {
     return builder(dir).config(config).start();
   }
@@ -112,7 +116,9 @@ public final class TestServer implements AutoCloseable {
       this.dir = dir;
     }
 
-    /** Adjusts the configuration (port 0, TLS, the test whitelist file) before the server starts. */
+    /**
+     * Adjusts the configuration (port 0, TLS, the test whitelist file) before the server starts.
+     */
     public Builder config(UnaryOperator<ServerConfig> c) {
       this.config = c;
       return this;
@@ -129,7 +135,9 @@ public final class TestServer implements AutoCloseable {
       return this;
     }
 
-    /** How long {@link #close()} lets running commands finish before killing them (default 200 ms). */
+    /**
+     * How long {@link #close()} lets running commands finish before killing them (default 200 ms).
+     */
     public Builder shutdownGrace(Duration d) {
       this.shutdownGrace = d;
       return this;
@@ -201,17 +209,26 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  /** A connected client (TLS pinned to this server's fingerprint, or plaintext), reads time out after 20 s. */
+  /**
+   * A connected client (TLS pinned to this server's fingerprint, or plaintext), reads time out
+   * after 20 s.
+   */
   public RcxClient client() throws IOException {
     Duration connect = Duration.ofSeconds(10);
     Duration read = Duration.ofSeconds(20);
     if (!server.tls()) {
-      return RcxClient.connect(new RcxClient.Endpoint("127.0.0.1", port(), null, null, connect, read));
+      return RcxClient.connect(
+          new RcxClient.Endpoint("127.0.0.1", port(), null, null, connect, read));
     }
     ClientTrust trust = new ClientTrust.PinnedFingerprint(fingerprint());
     return RcxClient.connect(
         new RcxClient.Endpoint(
-            "127.0.0.1", port(), pinnedContext(), ClientTls.parameters(trust, false), connect, read));
+            "127.0.0.1",
+            port(),
+            pinnedContext(),
+            ClientTls.parameters(trust, false),
+            connect,
+            read));
   }
 
   /** A connected client that has logged in; fails the test if the login is refused. */
@@ -225,7 +242,9 @@ public final class TestServer implements AutoCloseable {
     return c;
   }
 
-  /** Logs {@code user} in on a connection of its own (closed again) and returns the session token. */
+  /**
+   * Logs {@code user} in on a connection of its own (closed again) and returns the session token.
+   */
   public String token(String user, String password) throws IOException {
     try (RcxClient c = loggedIn(user, password)) {
       return c.token();
@@ -239,13 +258,19 @@ public final class TestServer implements AutoCloseable {
 
   private SSLSocket tlsOver(Socket plain) throws IOException {
     SSLSocket s =
-        (SSLSocket) pinnedContext().getSocketFactory().createSocket(plain, "127.0.0.1", port(), /* autoClose= */ true);
+        (SSLSocket)
+            pinnedContext()
+                .getSocketFactory()
+                .createSocket(plain, "127.0.0.1", port(), /* autoClose= */ true);
     s.setSoTimeout(10_000);
     s.startHandshake();
     return s;
   }
 
-  /** A plain TCP socket to the server's port (plaintext server, or to send non-TLS bytes at a TLS server). */
+  /**
+   * A plain TCP socket to the server's port (plaintext server, or to send non-TLS bytes at a TLS
+   * server).
+   */
   public Socket rawPlain() throws IOException {
     return rawPlainFrom(null);
   }
@@ -260,14 +285,17 @@ public final class TestServer implements AutoCloseable {
     return s;
   }
 
-  /** {@link #rawTls()} (or {@link #rawPlain()} for a plaintext server) wrapped for line-by-line JSON. */
+  /**
+   * {@link #rawTls()} (or {@link #rawPlain()} for a plaintext server) wrapped for line-by-line
+   * JSON.
+   */
   public Wire wire() throws IOException {
     return wireFrom(null);
   }
 
   /**
-   * {@link #wire()} from another local address, e.g. {@code "127.0.0.2"} (all of 127/8 is loopback on Linux), to
-   * look like a second client machine.
+   * {@link #wire()} from another local address, e.g. {@code "127.0.0.2"} (all of 127/8 is loopback
+   * on Linux), to look like a second client machine.
    */
   public Wire wireFrom(String localAddress) throws IOException {
     Socket plain = rawPlainFrom(localAddress);
@@ -305,7 +333,10 @@ public final class TestServer implements AutoCloseable {
     return auditEvents().stream().filter(e -> name.equals(e.path("event").asText())).toList();
   }
 
-  /** Waits (at most {@code timeout}) for an audit record matching {@code match}; fails the test if none appears. */
+  /**
+   * Waits (at most {@code timeout}) for an audit record matching {@code match}; fails the test if
+   * none appears.
+   */
   public JsonNode awaitAudit(String event, Predicate<JsonNode> match, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -316,20 +347,28 @@ public final class TestServer implements AutoCloseable {
       }
       if (System.nanoTime() > deadline) {
         throw new AssertionError(
-            "no matching " + event + " record within " + timeout + "; audit log:\n" + String.join("\n", auditLines()));
+            "no matching "
+                + event
+                + " record within "
+                + timeout
+                + "; audit log:\n"
+                + String.join("\n", auditLines()));
       }
       Poll.sleep(Duration.ofMillis(20));
     }
   }
 
-  /** {@link #awaitAudit(String, Predicate, Duration)} within 15 s (generous: CI machines are shared). */
+  /**
+   * {@link #awaitAudit(String, Predicate, Duration)} within 15 s (generous: CI machines are
+   * shared).
+   */
   public JsonNode awaitAudit(String event, Predicate<JsonNode> match) {
     return awaitAudit(event, match, Duration.ofSeconds(15));
   }
 
   /**
-   * Proves the server still serves: a fresh connection pings, logs in as a probe user and runs {@code echo}. Fails the
-   * test otherwise.
+   * Proves the server still serves: a fresh connection pings, logs in as a probe user and runs
+   * {@code echo}. Fails the test otherwise.
    */
   public void assertStillServes() throws IOException {
     if (!probeAdded) {

@@ -21,7 +21,8 @@ class TestServerTest {
       s.addUser("alice", "pw");
       try (RcxClient c = s.loggedIn("alice", "pw")) {
         assertThat(((Response.CommandOutput) c.exec("echo hi")).output()).isEqualTo("hi\n");
-        assertThat(((Response.CommandOutput) c.exec("args", List.of("a b", "c"))).output()).isEqualTo("[a b]\n[c]\n");
+        assertThat(((Response.CommandOutput) c.exec("args", List.of("a b", "c"))).output())
+            .isEqualTo("[a b]\n[c]\n");
         assertThat(((Response.CommandOutput) c.exec("exit 3")).exitCode()).isEqualTo(3);
         Response.CommandOutput both = (Response.CommandOutput) c.exec("both");
         assertThat(both.output()).isEqualTo("out\n");
@@ -35,8 +36,10 @@ class TestServerTest {
 
   @Test
   void wire_ping_answersPong() throws Exception {
-    try (TestServer s = TestServer.start(dir); Wire w = s.wire()) {
-      assertThat(w.call("{\"type\":\"ping\",\"id\":\"p\"}").toString()).isEqualTo("{\"type\":\"pong\",\"id\":\"p\"}");
+    try (TestServer s = TestServer.start(dir);
+        Wire w = s.wire()) {
+      assertThat(w.call("{\"type\":\"ping\",\"id\":\"p\"}").toString())
+          .isEqualTo("{\"type\":\"pong\",\"id\":\"p\"}");
     }
   }
 }

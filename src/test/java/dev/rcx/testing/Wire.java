@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * A raw socket (TLS or plain) that speaks the protocol by hand: write any bytes, read reply lines as JSON. Reads time
- * out after 20 s so a missing reply fails the test instead of hanging it.
+ * A raw socket (TLS or plain) that speaks the protocol by hand: write any bytes, read reply lines
+ * as JSON. Reads time out after 20 s so a missing reply fails the test instead of hanging it.
  */
 public final class Wire implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,7 +31,8 @@ public final class Wire implements AutoCloseable {
 
   /**
    * @param socket what to speak through (e.g. a TLS socket)
-   * @param transport the TCP socket underneath, closed by {@link #abort()} without a TLS close_notify
+   * @param transport the TCP socket underneath, closed by {@link #abort()} without a TLS
+   *     close_notify
    */
   public Wire(Socket socket, Socket transport) {
     this.socket = socket;
@@ -54,7 +55,11 @@ public final class Wire implements AutoCloseable {
 
   /** A {@code command} request line (without newline); {@code args} are the literal extra words. */
   public static String command(String token, String command, String... args) {
-    var n = JSON.createObjectNode().put("type", "command").put("session_token", token).put("command", command);
+    var n =
+        JSON.createObjectNode()
+            .put("type", "command")
+            .put("session_token", token)
+            .put("command", command);
     if (args.length > 0) {
       var a = n.putArray("args");
       for (String arg : args) {
@@ -115,13 +120,14 @@ public final class Wire implements AutoCloseable {
   }
 
   /**
-   * Whether the server closes the connection within {@code within} (end of stream or reset), discarding anything it
-   * still sends. False if the connection is still open at the deadline.
+   * Whether the server closes the connection within {@code within} (end of stream or reset),
+   * discarding anything it still sends. False if the connection is still open at the deadline.
    */
   public boolean closedByPeer(Duration within) throws IOException {
     long deadline = System.nanoTime() + within.toNanos();
     while (System.nanoTime() < deadline) {
-      socket.setSoTimeout((int) Math.max(1, Math.min(500, (deadline - System.nanoTime()) / 1_000_000)));
+      socket.setSoTimeout(
+          (int) Math.max(1, Math.min(500, (deadline - System.nanoTime()) / 1_000_000)));
       try {
         if (in.read() < 0) {
           return true;
@@ -135,7 +141,10 @@ public final class Wire implements AutoCloseable {
     return false;
   }
 
-  /** Drops the connection like a crashed client: no TLS close_notify, and a TCP reset instead of a FIN. */
+  /**
+   * Drops the connection like a crashed client: no TLS close_notify, and a TCP reset instead of a
+   * FIN.
+   */
   public void abort() throws IOException {
     transport.setSoLinger(true, 0);
     transport.close();

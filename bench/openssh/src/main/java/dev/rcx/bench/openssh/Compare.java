@@ -20,10 +20,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The Java half of {@code bench/openssh/compare.sh}: given a private sshd the script started, measures rcx (a TLS
- * server in this JVM) and that sshd (through Apache MINA SSHD's client) with the same load generator in one run, then,
- * optionally, the OpenSSH client binary; prints the tables and writes them, with each run's full report, to {@code
- * --out}.
+ * The Java half of {@code bench/openssh/compare.sh}: given a private sshd the script started,
+ * measures rcx (a TLS server in this JVM) and that sshd (through Apache MINA SSHD's client) with
+ * the same load generator in one run, then, optionally, the OpenSSH client binary; prints the
+ * tables and writes them, with each run's full report, to {@code --out}.
  */
 @Command(
     name = "compare.sh",
@@ -32,44 +32,75 @@ import picocli.CommandLine.Option;
 final class Compare implements Callable<Integer> {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  @Option(names = "--sshd-port", required = true, description = "Port of the private sshd on 127.0.0.1.")
+  @Option(
+      names = "--sshd-port",
+      required = true,
+      description = "Port of the private sshd on 127.0.0.1.")
   int sshdPort;
 
   @Option(names = "--ssh-user", required = true, description = "User to log in as.")
   String user = "";
 
-  @Option(names = "--ssh-identity", required = true, description = "Client private key (OpenSSH format).")
+  @Option(
+      names = "--ssh-identity",
+      required = true,
+      description = "Client private key (OpenSSH format).")
   Path identity = Path.of("");
 
-  @Option(names = "--ssh-host-key", required = true, description = "The sshd's public host key (.pub).")
+  @Option(
+      names = "--ssh-host-key",
+      required = true,
+      description = "The sshd's public host key (.pub).")
   Path hostKey = Path.of("");
 
-  @Option(names = "--ssh-known-hosts", required = true, description = "known_hosts naming that host key.")
+  @Option(
+      names = "--ssh-known-hosts",
+      required = true,
+      description = "known_hosts naming that host key.")
   Path knownHosts = Path.of("");
 
-  @Option(names = "--work-dir", required = true, description = "Scratch directory (ControlMaster socket).")
+  @Option(
+      names = "--work-dir",
+      required = true,
+      description = "Scratch directory (ControlMaster socket).")
   Path workDir = Path.of("");
 
-  @Option(names = "--out", required = true, description = "Where to write comparison.md and the full reports.")
+  @Option(
+      names = "--out",
+      required = true,
+      description = "Where to write comparison.md and the full reports.")
   Path out = Path.of("");
 
-  @Option(names = "--clients", defaultValue = "1,5,10,20", description = "Client counts (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--clients",
+      defaultValue = "1,5,10,20",
+      description = "Client counts (default: ${DEFAULT-VALUE}).")
   String clients = "1,5,10,20";
 
-  @Option(names = "--duration", defaultValue = "5s", description = "Measured time per point (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duration",
+      defaultValue = "5s",
+      description = "Measured time per point (default: ${DEFAULT-VALUE}).")
   String duration = "5s";
 
-  @Option(names = "--warmup", defaultValue = "1s", description = "Unmeasured start of each point (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      defaultValue = "1s",
+      description = "Unmeasured start of each point (default: ${DEFAULT-VALUE}).")
   String warmup = "1s";
 
-  @Option(names = "--command", defaultValue = "echo hi", description = "Command to run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--command",
+      defaultValue = "echo hi",
+      description = "Command to run (default: ${DEFAULT-VALUE}).")
   String command = "echo hi";
 
   @Option(
       names = "--ssh-binary",
       negatable = true,
       defaultValue = "true",
-      description = "Also measure the ssh client binary (multiplexed, new connection) (default: ${DEFAULT-VALUE}).")
+      description =
+          "Also measure the ssh client binary (multiplexed, new connection) (default: ${DEFAULT-VALUE}).")
   boolean sshBinary = true;
 
   @Option(names = "--openssh-version", description = "For the report.")
@@ -92,11 +123,19 @@ final class Compare implements Callable<Integer> {
     List<Workload> workloads = List.of(Workload.SESSION, Workload.RECONNECT, Workload.LOGIN);
     BenchSettings main =
         new BenchSettings(
-            workloads, BenchOptions.clientsFor(workloads, counts), warm, measured, command, null, true, true);
+            workloads,
+            BenchOptions.clientsFor(workloads, counts),
+            warm,
+            measured,
+            command,
+            null,
+            true,
+            true);
     BenchResults versus;
     List<String> negotiated;
     try (SelfHosted servers = SelfHosted.start(main.maxClients());
-        MinaSshTarget ssh = MinaSshTarget.start("127.0.0.1", sshdPort, user, hostKey, identity, command, TIMEOUT)) {
+        MinaSshTarget ssh =
+            MinaSshTarget.start("127.0.0.1", sshdPort, user, hostKey, identity, command, TIMEOUT)) {
       Targets targets =
           new Targets(
               List.of(servers.tlsTarget(command), ssh),
@@ -120,13 +159,27 @@ final class Compare implements Callable<Integer> {
     Table second = binary == null ? null : SideBySide.sshBinary(binary, versus);
     PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     stdout.println();
-    stdout.println("rcx (TLS) vs OpenSSH " + opensshVersion + " through the same load generator, command '" + command + "'");
-    stdout.println("load average: " + versus.meta().loadStart() + " at start, " + versus.meta().loadEnd() + " at end");
+    stdout.println(
+        "rcx (TLS) vs OpenSSH "
+            + opensshVersion
+            + " through the same load generator, command '"
+            + command
+            + "'");
+    stdout.println(
+        "load average: "
+            + versus.meta().loadStart()
+            + " at start, "
+            + versus.meta().loadEnd()
+            + " at end");
     stdout.print(first.text());
     if (second != null) {
       stdout.println();
-      stdout.println("OpenSSH client binary, one ssh process per command (load average " + binary.meta().loadStart()
-          + " -> " + binary.meta().loadEnd() + ")");
+      stdout.println(
+          "OpenSSH client binary, one ssh process per command (load average "
+              + binary.meta().loadStart()
+              + " -> "
+              + binary.meta().loadEnd()
+              + ")");
       stdout.print(second.text());
     }
     Files.createDirectories(out);
@@ -135,30 +188,51 @@ final class Compare implements Callable<Integer> {
       files.addAll(Bench.write(binary, out.resolve("ssh-binary")));
     }
     Path md = out.resolve("comparison.md");
-    Files.writeString(md, ComparisonReport.markdown(versus, binary, first, second, opensshVersion, negotiated));
+    Files.writeString(
+        md, ComparisonReport.markdown(versus, binary, first, second, opensshVersion, negotiated));
     files.add(0, md);
     stdout.println();
     stdout.println("Wrote " + md + " and " + (files.size() - 1) + " more files under " + out);
     return 0;
   }
 
-  private BenchResults runBinary(List<Integer> counts, Duration warm, Duration measured, PrintStream err)
-      throws Exception {
+  private BenchResults runBinary(
+      List<Integer> counts, Duration warm, Duration measured, PrintStream err) throws Exception {
     List<Workload> session = List.of(Workload.SESSION);
     BenchSettings settings =
-        new BenchSettings(session, BenchOptions.clientsFor(session, counts), warm, measured, command, null, false, true);
+        new BenchSettings(
+            session,
+            BenchOptions.clientsFor(session, counts),
+            warm,
+            measured,
+            command,
+            null,
+            false,
+            true);
     List<SshBinaryTarget> started = new ArrayList<>();
     try {
       for (SshBinaryTarget.Mode mode : SshBinaryTarget.Mode.values()) {
         started.add(
             SshBinaryTarget.start(
-                mode, "127.0.0.1", sshdPort, user, identity, knownHosts, command, workDir, TIMEOUT));
+                mode,
+                "127.0.0.1",
+                sshdPort,
+                user,
+                identity,
+                knownHosts,
+                command,
+                workDir,
+                TIMEOUT));
       }
-      err.println("compare: the ssh client binary, " + String.join(", ", started.stream()
-          .map(t -> t.mode().label).toList()));
+      err.println(
+          "compare: the ssh client binary, "
+              + String.join(", ", started.stream().map(t -> t.mode().label).toList()));
       return Bench.run(
           settings,
-          new Targets(List.copyOf(started), false, "ssh client binary against the private sshd on 127.0.0.1:" + sshdPort),
+          new Targets(
+              List.copyOf(started),
+              false,
+              "ssh client binary against the private sshd on 127.0.0.1:" + sshdPort),
           commandLine,
           err);
     } finally {

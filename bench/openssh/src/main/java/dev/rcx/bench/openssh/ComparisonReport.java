@@ -4,7 +4,10 @@ import dev.rcx.bench.BenchResults;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** {@code comparison.md}: both tables with how, where and when they were measured, and what each row means. */
+/**
+ * {@code comparison.md}: both tables with how, where and when they were measured, and what each row
+ * means.
+ */
 final class ComparisonReport {
   private ComparisonReport() {}
 
@@ -20,20 +23,49 @@ final class ComparisonReport {
     StringBuilder md = new StringBuilder();
     md.append("# rcx vs OpenSSH\n\n");
     md.append("- Command: `").append(m.commandLine()).append("`\n");
-    md.append("- When: ").append(m.startedAt()).append(" to ")
-        .append(binary == null ? m.finishedAt() : binary.meta().finishedAt()).append('\n');
-    md.append("- Machine: ").append(m.machine().cpus()).append(" CPUs (").append(m.machine().cpuModel()).append("), ")
-        .append(m.machine().memoryMib()).append(" MiB, ").append(m.machine().os()).append('\n');
-    md.append("- JDK: ").append(m.machine().jdk()).append("; rcx commit ").append(m.machine().commit()).append('\n');
-    md.append("- OpenSSH: ").append(opensshVersion).append("; MINA SSHD client negotiated ")
-        .append(negotiated.isEmpty() ? "(no session completed)" : String.join(", ", negotiated)).append('\n');
-    md.append("- Each point: ").append(s.warmup()).append(" warm-up, ").append(s.duration())
-        .append(" measured, closed loop; command `").append(s.command()).append("`\n");
-    md.append("- Load average (1 min) at start/end: ").append(m.loadStart()).append(" / ").append(m.loadEnd());
+    md.append("- When: ")
+        .append(m.startedAt())
+        .append(" to ")
+        .append(binary == null ? m.finishedAt() : binary.meta().finishedAt())
+        .append('\n');
+    md.append("- Machine: ")
+        .append(m.machine().cpus())
+        .append(" CPUs (")
+        .append(m.machine().cpuModel())
+        .append("), ")
+        .append(m.machine().memoryMib())
+        .append(" MiB, ")
+        .append(m.machine().os())
+        .append('\n');
+    md.append("- JDK: ")
+        .append(m.machine().jdk())
+        .append("; rcx commit ")
+        .append(m.machine().commit())
+        .append('\n');
+    md.append("- OpenSSH: ")
+        .append(opensshVersion)
+        .append("; MINA SSHD client negotiated ")
+        .append(negotiated.isEmpty() ? "(no session completed)" : String.join(", ", negotiated))
+        .append('\n');
+    md.append("- Each point: ")
+        .append(s.warmup())
+        .append(" warm-up, ")
+        .append(s.duration())
+        .append(" measured, closed loop; command `")
+        .append(s.command())
+        .append("`\n");
+    md.append("- Load average (1 min) at start/end: ")
+        .append(m.loadStart())
+        .append(" / ")
+        .append(m.loadEnd());
     if (binary != null) {
-      md.append("; ssh binary run: ").append(binary.meta().loadStart()).append(" / ").append(binary.meta().loadEnd());
+      md.append("; ssh binary run: ")
+          .append(binary.meta().loadStart())
+          .append(" / ")
+          .append(binary.meta().loadEnd());
     }
-    md.append(". Anything well above 0 means other work shared the CPUs and the figures are noisy.\n\n");
+    md.append(
+        ". Anything well above 0 means other work shared the CPUs and the figures are noisy.\n\n");
 
     md.append("## rcx and OpenSSH through the same load generator\n\n");
     md.append(first.markdown()).append('\n');
@@ -68,7 +100,8 @@ final class ComparisonReport {
       md.append('\n');
     }
     md.append("Full reports (JSON, CSV, charts): `rcx-vs-openssh/`")
-        .append(binary == null ? "" : " and `ssh-binary/`").append(".\n");
+        .append(binary == null ? "" : " and `ssh-binary/`")
+        .append(".\n");
     return md.toString();
   }
 }

@@ -16,10 +16,11 @@ import org.apache.sshd.client.session.ClientSession;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One simulated SSH client. {@code connect} is the TCP connection and the key exchange, {@code login} is public-key
- * authentication, {@code execute} is one exec channel whose stdout is read to the end and whose exit status must be 0.
- * SSH has no credential a new connection could reuse, so {@code resume} authenticates with the key again: for SSH the
- * {@code reconnect} and {@code login} workloads are the same thing, a new connection per command.
+ * One simulated SSH client. {@code connect} is the TCP connection and the key exchange, {@code
+ * login} is public-key authentication, {@code execute} is one exec channel whose stdout is read to
+ * the end and whose exit status must be 0. SSH has no credential a new connection could reuse, so
+ * {@code resume} authenticates with the key again: for SSH the {@code reconnect} and {@code login}
+ * workloads are the same thing, a new connection per command.
  */
 final class MinaSshDriver implements Driver {
   private final MinaSshTarget target;
@@ -34,14 +35,20 @@ final class MinaSshDriver implements Driver {
     disconnect();
     long start = System.nanoTime();
     ClientSession s =
-        target.client().connect(target.user(), target.host(), target.port()).verify(target.timeout()).getSession();
+        target
+            .client()
+            .connect(target.user(), target.host(), target.port())
+            .verify(target.timeout())
+            .getSession();
     session = s;
     try {
       MinaSshTarget.kexDone(s).get(target.timeout().toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
-      throw new IOException("ssh key exchange with " + endpoint() + " failed: " + e.getCause(), e.getCause());
+      throw new IOException(
+          "ssh key exchange with " + endpoint() + " failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      throw new IOException("ssh key exchange with " + endpoint() + " took longer than " + target.timeout(), e);
+      throw new IOException(
+          "ssh key exchange with " + endpoint() + " took longer than " + target.timeout(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted during the ssh key exchange", e);
@@ -56,13 +63,20 @@ final class MinaSshDriver implements Driver {
     ClientSession s = open();
     AuthFuture auth = s.auth();
     if (!auth.await(target.timeout())) {
-      throw new IOException("ssh public-key authentication as '" + target.user() + "' took longer than " + target.timeout());
+      throw new IOException(
+          "ssh public-key authentication as '"
+              + target.user()
+              + "' took longer than "
+              + target.timeout());
     }
     if (!auth.isSuccess()) {
       Throwable why = auth.getException();
       throw new OperationFailedException(
           "AUTH_FAILED",
-          "ssh public-key authentication as '" + target.user() + "' failed" + (why == null ? "" : ": " + why));
+          "ssh public-key authentication as '"
+              + target.user()
+              + "' failed"
+              + (why == null ? "" : ": " + why));
     }
   }
 
@@ -78,7 +92,8 @@ final class MinaSshDriver implements Driver {
       channel.setOut(OutputStream.nullOutputStream());
       channel.setErr(OutputStream.nullOutputStream());
       channel.open().verify(target.timeout());
-      Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), target.timeout());
+      Set<ClientChannelEvent> events =
+          channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), target.timeout());
       if (!events.contains(ClientChannelEvent.CLOSED)) {
         throw new OperationFailedException(
             "TIMED_OUT", "'" + target.command() + "' did not finish within " + target.timeout());
@@ -86,10 +101,12 @@ final class MinaSshDriver implements Driver {
       Integer exit = channel.getExitStatus();
       if (exit == null) {
         throw new OperationFailedException(
-            "NO_EXIT_STATUS", "the channel of '" + target.command() + "' closed without an exit status");
+            "NO_EXIT_STATUS",
+            "the channel of '" + target.command() + "' closed without an exit status");
       }
       if (exit != 0) {
-        throw new OperationFailedException("EXIT_" + exit, "'" + target.command() + "' exited with " + exit);
+        throw new OperationFailedException(
+            "EXIT_" + exit, "'" + target.command() + "' exited with " + exit);
       }
     }
   }

@@ -26,9 +26,9 @@ import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
 
 /**
- * An OpenSSH server driven through Apache MINA SSHD's client: one {@link SshClient} (one I/O thread pool) shared by all
- * simulated clients, like one client program with many connections. The server's host key must be the one given, and
- * the client authenticates with one private key file.
+ * An OpenSSH server driven through Apache MINA SSHD's client: one {@link SshClient} (one I/O thread
+ * pool) shared by all simulated clients, like one client program with many connections. The
+ * server's host key must be the one given, and the client authenticates with one private key file.
  */
 final class MinaSshTarget implements Target, AutoCloseable {
   /** Completed by the client's session listener once a session's first key exchange is done. */
@@ -42,7 +42,8 @@ final class MinaSshTarget implements Target, AutoCloseable {
   private final Duration timeout;
   private final List<String> negotiated = new ArrayList<>();
 
-  private MinaSshTarget(SshClient client, String host, int port, String user, String command, Duration timeout) {
+  private MinaSshTarget(
+      SshClient client, String host, int port, String user, String command, Duration timeout) {
     this.client = client;
     this.host = host;
     this.port = port;
@@ -58,7 +59,13 @@ final class MinaSshTarget implements Target, AutoCloseable {
    * @param identity the client's private key file (OpenSSH format, unencrypted)
    */
   static MinaSshTarget start(
-      String host, int port, String user, Path hostKey, Path identity, String command, Duration timeout)
+      String host,
+      int port,
+      String user,
+      Path hostKey,
+      Path identity,
+      String command,
+      Duration timeout)
       throws IOException {
     Objects.requireNonNull(command, "command");
     KeyPair key = loadIdentity(identity);
@@ -66,7 +73,8 @@ final class MinaSshTarget implements Target, AutoCloseable {
     SshClient client = SshClient.setUpDefaultClient();
     client.setServerKeyVerifier(new RequiredServerKeyVerifier(serverKey));
     client.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(key));
-    // Loopback round trips are tiny; Nagle would only add delayed-ACK waits to the client's side of the comparison.
+    // Loopback round trips are tiny; Nagle would only add delayed-ACK waits to the client's side of
+    // the comparison.
     CoreModuleProperties.TCP_NODELAY.set(client, true);
     client.addSessionListener(new KexListener());
     client.start();
@@ -126,7 +134,10 @@ final class MinaSshTarget implements Target, AutoCloseable {
     return timeout;
   }
 
-  /** The key exchange, cipher and host key algorithms of the first session that completed a key exchange. */
+  /**
+   * The key exchange, cipher and host key algorithms of the first session that completed a key
+   * exchange.
+   */
   synchronized List<String> negotiated() {
     return List.copyOf(negotiated);
   }
@@ -165,7 +176,9 @@ final class MinaSshTarget implements Target, AutoCloseable {
 
     @Override
     public void sessionClosed(Session session) {
-      kexDone(session).completeExceptionally(new EOFException("the SSH session closed before its key exchange"));
+      kexDone(session)
+          .completeExceptionally(
+              new EOFException("the SSH session closed before its key exchange"));
     }
   }
 }

@@ -19,8 +19,8 @@ final class SideBySide {
   static final String OPENSSH = "openssh";
 
   /**
-   * Issue 4's figures for the OpenSSH client binary on these machines (commands/s): multiplexed, new connection with the
-   * default key exchange, new connection with curve25519.
+   * Issue 4's figures for the OpenSSH client binary on these machines (commands/s): multiplexed,
+   * new connection with the default key exchange, new connection with curve25519.
    */
   static final Map<Integer, double[]> ISSUE_4 =
       Map.of(
@@ -31,7 +31,10 @@ final class SideBySide {
 
   private SideBySide() {}
 
-  /** rcx over TLS in each workload beside OpenSSH in the matching SSH shape, from one run with both targets. */
+  /**
+   * rcx over TLS in each workload beside OpenSSH in the matching SSH shape, from one run with both
+   * targets.
+   */
   static Table rcxVersusOpenSsh(BenchResults results) {
     List<String> headers =
         List.of(
@@ -49,7 +52,8 @@ final class SideBySide {
             "errors rcx/OpenSSH");
     List<List<String>> rows = new ArrayList<>();
     for (int c : clientCounts(results)) {
-      Double floor = find(results, PointResult.FLOOR, "spawn", c).map(PointResult::throughput).orElse(null);
+      Double floor =
+          find(results, PointResult.FLOOR, "spawn", c).map(PointResult::throughput).orElse(null);
       for (String workload : List.of("session", "reconnect", "login")) {
         Optional<PointResult> rcx = find(results, workload, RCX, c);
         Optional<PointResult> ssh = find(results, workload, OPENSSH, c);
@@ -63,7 +67,9 @@ final class SideBySide {
                 sshLabel(workload),
                 rcx.map(p -> rate(p.throughput())).orElse("-"),
                 ssh.map(p -> rate(p.throughput())).orElse("-"),
-                ratio(rcx.map(PointResult::throughput).orElse(null), ssh.map(PointResult::throughput).orElse(null)),
+                ratio(
+                    rcx.map(PointResult::throughput).orElse(null),
+                    ssh.map(PointResult::throughput).orElse(null)),
                 rcx.map(SideBySide::p50).orElse("-"),
                 ssh.map(SideBySide::p50).orElse("-"),
                 rcx.map(SideBySide::p99).orElse("-"),
@@ -78,8 +84,9 @@ final class SideBySide {
   }
 
   /**
-   * The OpenSSH client binary's three modes per client count, issue 4's figures beside them, and rcx's session and
-   * reconnect throughput (from the first run) divided by the matching binary mode.
+   * The OpenSSH client binary's three modes per client count, issue 4's figures beside them, and
+   * rcx's session and reconnect throughput (from the first run) divided by the matching binary
+   * mode.
    */
   static Table sshBinary(BenchResults binary, @Nullable BenchResults rcx) {
     List<String> headers =
@@ -100,7 +107,11 @@ final class SideBySide {
       Double fresh = throughput(binary, "session", SshBinaryTarget.Mode.NEW.label, c);
       Double curve = throughput(binary, "session", SshBinaryTarget.Mode.NEW_CURVE25519.label, c);
       double[] ref = ISSUE_4.get(c);
-      long errors = binary.points().stream().filter(p -> p.clients() == c).mapToLong(PointResult::errors).sum();
+      long errors =
+          binary.points().stream()
+              .filter(p -> p.clients() == c)
+              .mapToLong(PointResult::errors)
+              .sum();
       rows.add(
           List.of(
               Integer.toString(c),
@@ -140,13 +151,19 @@ final class SideBySide {
     return counts;
   }
 
-  private static Optional<PointResult> find(BenchResults r, String workload, String transport, int clients) {
+  private static Optional<PointResult> find(
+      BenchResults r, String workload, String transport, int clients) {
     return r.points().stream()
-        .filter(p -> p.workload().equals(workload) && p.transport().equals(transport) && p.clients() == clients)
+        .filter(
+            p ->
+                p.workload().equals(workload)
+                    && p.transport().equals(transport)
+                    && p.clients() == clients)
         .findFirst();
   }
 
-  private static @Nullable Double throughput(BenchResults r, String workload, String transport, int clients) {
+  private static @Nullable Double throughput(
+      BenchResults r, String workload, String transport, int clients) {
     return find(r, workload, transport, clients).map(PointResult::throughput).orElse(null);
   }
 
@@ -171,6 +188,8 @@ final class SideBySide {
   }
 
   static String ms(double v) {
-    return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, v >= 10 ? "%.1f" : "%.2f", v);
+    return v >= 100
+        ? String.format(Locale.ROOT, "%.0f", v)
+        : String.format(Locale.ROOT, v >= 10 ? "%.1f" : "%.2f", v);
   }
 }

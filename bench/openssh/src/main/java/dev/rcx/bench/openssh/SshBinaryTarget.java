@@ -14,21 +14,24 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The OpenSSH client binary itself, one {@code ssh} process per command, spawned by the load thread: the reference
- * figures issue 4 quotes. Its only workload is {@code session} (connect and login are no-ops; each command is a whole
- * {@code ssh} run), in one of three {@link Mode}s.
+ * The OpenSSH client binary itself, one {@code ssh} process per command, spawned by the load
+ * thread: the reference figures issue 4 quotes. Its only workload is {@code session} (connect and
+ * login are no-ops; each command is a whole {@code ssh} run), in one of three {@link Mode}s.
  */
 final class SshBinaryTarget implements Target, AutoCloseable {
   private static final File DEV_NULL = new File("/dev/null");
 
   /** How each {@code ssh} run reaches the server. */
   enum Mode {
-    /** Through one {@code ControlMaster} connection that all clients share: a channel per command. */
+    /**
+     * Through one {@code ControlMaster} connection that all clients share: a channel per command.
+     */
     MUX("ssh-mux", "ssh through one ControlMaster connection (a channel per command)"),
     /** A new connection per command with the client's default key exchange. */
     NEW("ssh-new", "ssh, new connection per command, default key exchange"),
     /** A new connection per command with {@code curve25519-sha256}. */
-    NEW_CURVE25519("ssh-new-c25519", "ssh, new connection per command, KexAlgorithms=curve25519-sha256");
+    NEW_CURVE25519(
+        "ssh-new-c25519", "ssh, new connection per command, KexAlgorithms=curve25519-sha256");
 
     final String label;
     final String description;
@@ -45,7 +48,8 @@ final class SshBinaryTarget implements Target, AutoCloseable {
   private final @Nullable Process master;
   private final Duration timeout;
 
-  private SshBinaryTarget(Mode mode, List<String> base, List<String> argv, @Nullable Process master, Duration timeout) {
+  private SshBinaryTarget(
+      Mode mode, List<String> base, List<String> argv, @Nullable Process master, Duration timeout) {
     this.mode = mode;
     this.base = base;
     this.argv = argv;
@@ -54,8 +58,8 @@ final class SshBinaryTarget implements Target, AutoCloseable {
   }
 
   /**
-   * Prepares the target; for {@link Mode#MUX} starts the master connection (socket in {@code workDir}) and waits until
-   * it answers.
+   * Prepares the target; for {@link Mode#MUX} starts the master connection (socket in {@code
+   * workDir}) and waits until it answers.
    */
   static SshBinaryTarget start(
       Mode mode,
@@ -94,15 +98,23 @@ final class SshBinaryTarget implements Target, AutoCloseable {
         Path socket = workDir.resolve("cm-" + ProcessHandle.current().pid() + ".sock");
         base.addAll(List.of("-o", "ControlPath=" + socket));
         List<String> start = new ArrayList<>(base);
-        start.addAll(List.of("-o", "ControlMaster=yes", "-o", "ControlPersist=no", "-N", user + "@" + host));
-        master = new ProcessBuilder(start).redirectInput(DEV_NULL).redirectErrorStream(true).start();
+        start.addAll(
+            List.of("-o", "ControlMaster=yes", "-o", "ControlPersist=no", "-N", user + "@" + host));
+        master =
+            new ProcessBuilder(start).redirectInput(DEV_NULL).redirectErrorStream(true).start();
         awaitMaster(base, user + "@" + host, master, timeout);
         base.addAll(List.of("-o", "ControlMaster=no"));
       }
       case NEW -> base.addAll(List.of("-o", "ControlMaster=no", "-o", "ControlPath=none"));
       case NEW_CURVE25519 ->
           base.addAll(
-              List.of("-o", "ControlMaster=no", "-o", "ControlPath=none", "-o", "KexAlgorithms=curve25519-sha256"));
+              List.of(
+                  "-o",
+                  "ControlMaster=no",
+                  "-o",
+                  "ControlPath=none",
+                  "-o",
+                  "KexAlgorithms=curve25519-sha256"));
     }
     List<String> argv = new ArrayList<>(base);
     argv.add(user + "@" + host);
@@ -110,12 +122,14 @@ final class SshBinaryTarget implements Target, AutoCloseable {
     return new SshBinaryTarget(mode, List.copyOf(base), List.copyOf(argv), master, timeout);
   }
 
-  private static void awaitMaster(List<String> base, String destination, Process master, Duration timeout)
+  private static void awaitMaster(
+      List<String> base, String destination, Process master, Duration timeout)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!master.isAlive()) {
-        String out = new String(master.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        String out =
+            new String(master.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         throw new IOException("ssh ControlMaster exited with " + master.exitValue() + ": " + out);
       }
       if (run(control(base, "check", destination), timeout) == 0) {
@@ -133,7 +147,8 @@ final class SshBinaryTarget implements Target, AutoCloseable {
     return c;
   }
 
-  private static int run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+  private static int run(List<String> command, Duration timeout)
+      throws IOException, InterruptedException {
     Process p =
         new ProcessBuilder(command)
             .redirectInput(DEV_NULL)
@@ -177,7 +192,10 @@ final class SshBinaryTarget implements Target, AutoCloseable {
     }
   }
 
-  /** Each command is one {@code ssh} process: stdin from /dev/null, output read to the end, exit status 0. */
+  /**
+   * Each command is one {@code ssh} process: stdin from /dev/null, output read to the end, exit
+   * status 0.
+   */
   private final class BinaryDriver implements Driver {
     private volatile @Nullable Process running;
 
@@ -194,7 +212,8 @@ final class SshBinaryTarget implements Target, AutoCloseable {
 
     @Override
     public void execute() throws IOException, OperationFailedException {
-      Process p = new ProcessBuilder(argv).redirectInput(DEV_NULL).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(argv).redirectInput(DEV_NULL).redirectErrorStream(true).start();
       running = p;
       try {
         byte[] out = p.getInputStream().readAllBytes();
@@ -203,8 +222,10 @@ final class SshBinaryTarget implements Target, AutoCloseable {
           throw new OperationFailedException("TIMED_OUT", "ssh did not exit within " + timeout);
         }
         if (p.exitValue() != 0) {
-          String first = new String(out, StandardCharsets.UTF_8).strip().lines().findFirst().orElse("");
-          throw new OperationFailedException("EXIT_" + p.exitValue(), "ssh exited with " + p.exitValue() + ": " + first);
+          String first =
+              new String(out, StandardCharsets.UTF_8).strip().lines().findFirst().orElse("");
+          throw new OperationFailedException(
+              "EXIT_" + p.exitValue(), "ssh exited with " + p.exitValue() + ": " + first);
         }
       } catch (InterruptedException e) {
         p.destroyForcibly();

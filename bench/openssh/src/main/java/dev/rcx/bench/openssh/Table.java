@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * A small table of strings rendered as aligned text for a terminal or as Markdown.
  *
- * @param labelColumns how many leading columns hold labels (left-aligned); the rest hold numbers (right-aligned)
+ * @param labelColumns how many leading columns hold labels (left-aligned); the rest hold numbers
+ *     (right-aligned)
  */
 record Table(List<String> headers, List<List<String>> rows, int labelColumns) {
   Table {
@@ -18,7 +19,8 @@ record Table(List<String> headers, List<List<String>> rows, int labelColumns) {
     List<List<String>> copy = new ArrayList<>();
     for (List<String> r : rows) {
       if (r.size() != headers.size()) {
-        throw new IllegalArgumentException("row has " + r.size() + " cells, but the table has " + headers.size());
+        throw new IllegalArgumentException(
+            "row has " + r.size() + " cells, but the table has " + headers.size());
       }
       copy.add(List.copyOf(r));
     }
@@ -48,7 +50,9 @@ record Table(List<String> headers, List<List<String>> rows, int labelColumns) {
     return out.toString();
   }
 
-  /** A GitHub-flavoured Markdown table, numbers right-aligned; a {@code |} inside a cell is escaped. */
+  /**
+   * A GitHub-flavoured Markdown table, numbers right-aligned; a {@code |} inside a cell is escaped.
+   */
   String markdown() {
     StringBuilder out = new StringBuilder();
     out.append("| ").append(String.join(" | ", headers)).append(" |\n|");
@@ -57,7 +61,9 @@ record Table(List<String> headers, List<List<String>> rows, int labelColumns) {
     }
     out.append('\n');
     for (List<String> r : rows) {
-      out.append("| ").append(String.join(" | ", r.stream().map(s -> s.replace("|", "\\|")).toList())).append(" |\n");
+      out.append("| ")
+          .append(String.join(" | ", r.stream().map(s -> s.replace("|", "\\|")).toList()))
+          .append(" |\n");
     }
     return out.toString();
   }

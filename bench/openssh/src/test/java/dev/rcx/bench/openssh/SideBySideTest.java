@@ -11,16 +11,33 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SideBySideTest {
-  private static PointResult point(String workload, String transport, int clients, double throughput, long errors) {
+  private static PointResult point(
+      String workload, String transport, int clients, double throughput, long errors) {
     Latency latency = new Latency(100, 2.5, 3, 12.25, 20, 30, 2.7);
     return new PointResult(
-        workload, transport, clients, null, 5, (long) (throughput * 5), throughput, latency, null, null, errors,
-        Map.of(), Map.of(), null, null, null, null);
+        workload,
+        transport,
+        clients,
+        null,
+        5,
+        (long) (throughput * 5),
+        throughput,
+        latency,
+        null,
+        null,
+        errors,
+        Map.of(),
+        Map.of(),
+        null,
+        null,
+        null,
+        null);
   }
 
   private static BenchResults results(List<PointResult> points) {
     Machine machine = new Machine("Linux", "amd64", 2, "cpu", 1024, "jdk", "abc");
-    BenchResults.Meta meta = new BenchResults.Meta("compare.sh", "test", "t0", "t1", 0.5, 0.7, machine);
+    BenchResults.Meta meta =
+        new BenchResults.Meta("compare.sh", "test", "t0", "t1", 0.5, 0.7, machine);
     BenchResults.Settings settings =
         new BenchResults.Settings(List.of("session"), Map.of(), "1s", "5s", "echo hi", null, true);
     return new BenchResults(meta, settings, points, List.of());
@@ -43,7 +60,12 @@ class SideBySideTest {
     List<String> five = t.rows().get(1);
     assertThat(five.subList(0, 6))
         .containsExactly(
-            "5", SideBySide.rcxLabel("session"), SideBySide.sshLabel("session"), "300", "120", "2.50x");
+            "5",
+            SideBySide.rcxLabel("session"),
+            SideBySide.sshLabel("session"),
+            "300",
+            "120",
+            "2.50x");
     assertThat(five.subList(6, 12)).containsExactly("2.50", "2.50", "12.3", "12.3", "800", "0/2");
   }
 
@@ -51,12 +73,15 @@ class SideBySideTest {
   void rcxVersusOpenSsh_missingOpenSshPoint_showsDashesNotARatio() {
     Table t = SideBySide.rcxVersusOpenSsh(results(List.of(point("login", "tls", 10, 15, 0))));
 
-    assertThat(t.rows()).singleElement().satisfies(row -> {
-      assertThat(row.get(4)).isEqualTo("-");
-      assertThat(row.get(5)).isEqualTo("-");
-      assertThat(row.get(10)).isEqualTo("-");
-      assertThat(row.get(11)).isEqualTo("0/-");
-    });
+    assertThat(t.rows())
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.get(4)).isEqualTo("-");
+              assertThat(row.get(5)).isEqualTo("-");
+              assertThat(row.get(10)).isEqualTo("-");
+              assertThat(row.get(11)).isEqualTo("0/-");
+            });
   }
 
   @Test
@@ -67,12 +92,14 @@ class SideBySideTest {
                 point("session", "ssh-mux", 1, 50, 0),
                 point("session", "ssh-new", 1, 4, 1),
                 point("session", "ssh-new-c25519", 1, 8, 0)));
-    BenchResults rcx = results(List.of(point("session", "tls", 1, 200, 0), point("reconnect", "tls", 1, 60, 0)));
+    BenchResults rcx =
+        results(List.of(point("session", "tls", 1, 200, 0), point("reconnect", "tls", 1, 60, 0)));
 
     Table t = SideBySide.sshBinary(binary, rcx);
 
     assertThat(t.rows())
-        .containsExactly(List.of("1", "50.0", "99.0", "4.0", "4.5", "8.0", "7.5", "4.00x", "15x", "1"));
+        .containsExactly(
+            List.of("1", "50.0", "99.0", "4.0", "4.5", "8.0", "7.5", "4.00x", "15x", "1"));
   }
 
   @Test

@@ -16,7 +16,8 @@ class TableTest {
 
   @Test
   void text_labelsPaddedRight_numbersPaddedLeft() {
-    Table t = new Table(List.of("mode", "n"), List.of(List.of("x", "100"), List.of("long", "5")), 1);
+    Table t =
+        new Table(List.of("mode", "n"), List.of(List.of("x", "100"), List.of("long", "5")), 1);
 
     assertThat(t.text()).isEqualTo("mode    n\nx     100\nlong    5\n");
   }
