@@ -53,10 +53,13 @@ final class ExecCommand implements Callable<Integer> {
     if (fleet.requested(command)) {
       return new FleetExec(connection, fleet).run(command, args, System.in, out, err);
     }
-    try (RcxClient client = connection.connectAndLogin(System.in, err)) {
-      Response r = client.exec(command, args);
+    SessionLogin login = new SessionLogin(connection, SessionLogin.defaultStore(), System.in, err);
+    try (RcxClient client = login.open()) {
+      Response r = login.exec(client, command, args);
       int code = Replies.print(r, out, err);
-      logoutQuietly(client);
+      if (!login.keepsSession()) {
+        logoutQuietly(client);
+      }
       return code;
     } catch (IOException e) {
       throw new CliException(

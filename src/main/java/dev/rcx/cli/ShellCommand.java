@@ -34,7 +34,9 @@ final class ShellCommand implements Callable<Integer> {
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     boolean interactive = System.console() != null;
-    try (RcxClient client = connection.connectAndLogin(new ReaderInputStream(in), err)) {
+    SessionLogin login =
+        new SessionLogin(connection, SessionLogin.defaultStore(), new ReaderInputStream(in), err);
+    try (RcxClient client = login.open()) {
       if (interactive) {
         out.println(
             "Connected to "
@@ -67,7 +69,7 @@ final class ShellCommand implements Callable<Integer> {
               "group words, and ; | & $ ` are refused unless quoted. 'exit' logs out and leaves.");
           continue;
         }
-        Response r = client.exec(line, java.util.List.of());
+        Response r = login.exec(client, line, java.util.List.of());
         last = Replies.print(r, out, err);
         if (r instanceof Response.CommandOutput o
             && o.exitCode() != null
@@ -79,7 +81,9 @@ final class ShellCommand implements Callable<Integer> {
           return ExitCodes.AUTH_FAILED;
         }
       }
-      client.logout();
+      if (!login.keepsSession()) {
+        client.logout();
+      }
       return last;
     } catch (IOException e) {
       throw new CliException(
