@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -23,12 +24,22 @@ import picocli.CommandLine.Spec;
     description = "Run one whitelisted command on an rcx server.",
     footer = {
       "",
-      "Exit status: the remote command's, or 124 timed out, 251 denied, 252 authentication failed,",
-      "253 server error, 254 usage error, 255 connection or TLS failure."
+      "Exit status: the remote command's, or 124 timed out, 250 output truncated at the server's cap",
+      "(unless --allow-truncated), 251 denied, 252 authentication failed, 253 server error,",
+      "254 usage error, 255 connection or TLS failure."
     })
 final class ExecCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions connection;
+
+  @Option(
+      names = "--allow-truncated",
+      description =
+          "Exit with the command's own code even when the server cut its output at the output cap"
+              + " (otherwise exit "
+              + ExitCodes.TRUNCATED
+              + ").")
+  boolean allowTruncated;
 
   @Parameters(
       index = "0",
@@ -45,7 +56,7 @@ final class ExecCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try (RcxClient client = connection.connectAndLogin(System.in, err)) {
       Response r = client.exec(command, args);
-      int code = Replies.print(r, out, err);
+      int code = Replies.print(r, out, err, allowTruncated);
       logoutQuietly(client);
       return code;
     } catch (IOException e) {
