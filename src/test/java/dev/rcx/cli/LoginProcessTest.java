@@ -114,6 +114,8 @@ class LoginProcessTest {
               "alice",
               "--fingerprint",
               s.fingerprint(),
+              "--connect-timeout",
+              "60s", // a cold JVM on a loaded machine
               "--hosts",
               "127.0.0.1:" + s.port(),
               "echo",
