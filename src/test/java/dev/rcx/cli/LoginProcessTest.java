@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * logout}, each as a real {@code rcx} process with its own {@code RCX_HOME}, against a real server
  * whose clock the test moves.
  */
-@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@Timeout(value = 400, unit = TimeUnit.SECONDS)
 class LoginProcessTest {
   private static final String PW = "login-password";
 
@@ -57,6 +57,21 @@ class LoginProcessTest {
       return new Finished(p.exitValue(), Files.readString(out), Files.readString(err));
     } finally {
       p.destroyForcibly();
+    }
+  }
+
+  /** {@code rcx} in this JVM with {@code rcx.home} as its client directory (no password source). */
+  private static Cli.Result inProcess(Path home, String... args) {
+    String saved = System.getProperty("rcx.home");
+    System.setProperty("rcx.home", home.toString());
+    try {
+      return Cli.run(args);
+    } finally {
+      if (saved == null) {
+        System.clearProperty("rcx.home");
+      } else {
+        System.setProperty("rcx.home", saved);
+      }
     }
   }
 
@@ -105,17 +120,16 @@ class LoginProcessTest {
       Finished exec = rcx(home, null, with(s, "exec", "echo", "hi"));
       assertThat(exec.code()).as(exec.toString()).isZero();
       assertThat(exec.out()).isEqualTo("hi\n");
-      Finished fleet =
-          rcx(
+      Cli.Result fleet =
+          inProcess(
               home,
-              null,
               "exec",
               "-u",
               "alice",
               "--fingerprint",
               s.fingerprint(),
               "--connect-timeout",
-              "60s", // a cold JVM on a loaded machine
+              "60s", // generous on a loaded machine
               "--hosts",
               "127.0.0.1:" + s.port(),
               "echo",
@@ -125,14 +139,14 @@ class LoginProcessTest {
       assertThat(s.auditEvents("auth_succeeded")).hasSize(1);
       assertThat(s.auditEvents("logged_out")).isEmpty();
 
-      Finished status = rcx(home, null, "status");
+      Cli.Result status = inProcess(home, "status");
       assertThat(status.code()).isZero();
       assertThat(status.out())
           .containsPattern("127\\.0\\.0\\.1:" + s.port() + " +alice +\\S+ +\\S+ +valid, ");
 
       // The server expires the session (idle timeout); the next exec asks for the password again.
       s.clock().advance(s.config().sessions().idleTimeout().plus(Duration.ofMinutes(1)));
-      Finished noPassword = rcx(home, null, with(s, "exec", "echo", "again"));
+      Cli.Result noPassword = inProcess(home, with(s, "exec", "echo", "again"));
       assertThat(noPassword.code()).as(noPassword.toString()).isEqualTo(254);
       assertThat(noPassword.err()).contains("TOKEN_EXPIRED").contains("log in again");
       Finished again = rcx(home, PW, with(s, "exec", "echo", "again"));
@@ -151,8 +165,8 @@ class LoginProcessTest {
         c.useToken(renewed);
         assertThat(((Response.Error) c.exec("echo x")).code()).isEqualTo(ErrorCode.INVALID_TOKEN);
       }
-      assertThat(rcx(home, null, "status").out()).contains("No cached sessions");
-      assertThat(rcx(home, null, with(s, "logout")).code()).isEqualTo(1);
+      assertThat(inProcess(home, "status").out()).contains("No cached sessions");
+      assertThat(inProcess(home, with(s, "logout")).code()).isEqualTo(1);
     }
   }
 
