@@ -347,6 +347,23 @@ public sealed interface AuditEvent {
     }
   }
 
+  /**
+   * A session asked which commands it may run ({@code list_commands}); {@code count} were listed.
+   */
+  record CommandsListed(String client, String user, String session, long count)
+      implements AuditEvent {
+    public CommandsListed {
+      client = required(client, "commands_listed", "client", MAX_ADDRESS);
+      user = required(user, "commands_listed", "user", MAX_NAME);
+      session = required(session, "commands_listed", "session", MAX_NAME);
+    }
+
+    @Override
+    public String eventName() {
+      return "commands_listed";
+    }
+  }
+
   /** A session was ended by the client. */
   record LoggedOut(String client, String user, String session) implements AuditEvent {
     public LoggedOut {

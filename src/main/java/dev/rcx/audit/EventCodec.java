@@ -6,6 +6,7 @@ import dev.rcx.audit.AuditEvent.AuthFailed;
 import dev.rcx.audit.AuditEvent.AuthSucceeded;
 import dev.rcx.audit.AuditEvent.CommandDenied;
 import dev.rcx.audit.AuditEvent.CommandRun;
+import dev.rcx.audit.AuditEvent.CommandsListed;
 import dev.rcx.audit.AuditEvent.ConnectionClosed;
 import dev.rcx.audit.AuditEvent.ConnectionOpened;
 import dev.rcx.audit.AuditEvent.ConnectionRejected;
@@ -73,6 +74,7 @@ final class EventCodec {
       }
       case TokenRejected e -> g.writeStringField("code", e.code());
       case LoggedOut e -> {}
+      case CommandsListed e -> g.writeNumberField("count", e.count());
       case ProtocolError e -> {
         g.writeStringField("code", e.code());
         g.writeStringField("detail", e.detail());
@@ -139,6 +141,7 @@ final class EventCodec {
               client, user, session, str(n, "command"), str(n, "code"), str(n, "reason"));
       case "token_rejected" -> new TokenRejected(client, str(n, "code"), user, session);
       case "logged_out" -> new LoggedOut(client, user, session);
+      case "commands_listed" -> new CommandsListed(client, user, session, num(n, "count"));
       case "protocol_error" ->
           new ProtocolError(client, user, session, str(n, "code"), str(n, "detail"));
       default ->

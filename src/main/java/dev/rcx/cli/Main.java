@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       LoginCommand.class,
       LogoutCommand.class,
       StatusCommand.class,
+      CompletionCommand.class,
       UserCommand.class,
       AuditCommand.class,
       BenchCommand.class,

@@ -59,7 +59,15 @@ public final class SessionStore {
 
   /** The file that holds the session of {@code user} on {@code server}. */
   public Path file(String server, String user) {
-    return dir.resolve(encode(user) + "@" + encode(server) + ".json");
+    return dir.resolve(baseName(server, user) + ".json");
+  }
+
+  /**
+   * A file name for {@code user} on {@code server} that never collides with another pair and never
+   * leaves its directory (also used for the shell's history files).
+   */
+  public static String baseName(String server, String user) {
+    return encode(user) + "@" + encode(server);
   }
 
   /** The cached session of {@code user} on {@code server}, valid or not, if there is one. */

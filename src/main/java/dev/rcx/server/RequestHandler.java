@@ -13,6 +13,7 @@ import dev.rcx.auth.User;
 import dev.rcx.auth.UserStore;
 import dev.rcx.config.ServerConfig;
 import dev.rcx.exec.CommandExecutor;
+import dev.rcx.exec.CommandRule;
 import dev.rcx.exec.CommandSyntaxException;
 import dev.rcx.exec.CommandWords;
 import dev.rcx.exec.Decision;
@@ -93,6 +94,7 @@ final class RequestHandler {
         case Request.Auth a -> auth(a, st);
         case Request.Command c -> command(c, st);
         case Request.Logout l -> Outcome.reply(logout(l, st));
+        case Request.ListCommands l -> Outcome.reply(listCommands(l, st));
         case Request.Ping p -> Outcome.reply(new Response.Pong(p.id()));
       };
     } catch (AuditException e) {
@@ -445,6 +447,40 @@ final class RequestHandler {
     sessions.revoke(l.sessionToken());
     ctx.audit(new AuditEvent.LoggedOut(st.client(), session.user(), session.id()));
     return new Response.LogoutResponse("success", l.id());
+  }
+
+  /** The entries this session's user may run, by name; audited like every other request. */
+  private Response listCommands(Request.ListCommands l, ConnectionState st) {
+    Session session;
+    switch (session(l.sessionToken(), st, l.id())) {
+      case Checked.Rejected r -> {
+        return r.error();
+      }
+      case Checked.Ok ok -> session = ok.session();
+    }
+    st.identify(session.user(), session.id());
+    Optional<User> user;
+    try {
+      user = users.find(session.user());
+    } catch (IOException e) {
+      ctx.log().error("user database unreadable", e);
+      return new Response.Error(ErrorCode.INTERNAL, "user database unavailable", l.id());
+    }
+    if (user.isEmpty()) {
+      sessions.revokeUser(session.user());
+      ctx.audit(
+          new AuditEvent.TokenRejected(st.client(), "INVALID_TOKEN", session.user(), session.id()));
+      return new Response.Error(ErrorCode.INVALID_TOKEN, "user no longer exists", l.id());
+    }
+    List<Response.CommandInfo> allowed = new ArrayList<>();
+    for (CommandRule rule : whitelist.get().rules()) {
+      if (rule.permits(session.user(), user.get().roles())) {
+        allowed.add(new Response.CommandInfo(rule.name(), rule.maxArgs()));
+      }
+    }
+    ctx.audit(
+        new AuditEvent.CommandsListed(st.client(), session.user(), session.id(), allowed.size()));
+    return new Response.CommandList(allowed, l.id());
   }
 
   private static boolean containsToken(Request.Command c) {
