@@ -348,6 +348,25 @@ public sealed interface AuditEvent {
   }
 
   /**
+   * The client asked to cancel its commands on this connection; written before anything is killed.
+   * {@code running}: whether a command was running then (its {@code command_run} record follows,
+   * with outcome {@code cancelled}).
+   */
+  record CancelRequested(String client, String user, String session, boolean running)
+      implements AuditEvent {
+    public CancelRequested {
+      client = required(client, "cancel_requested", "client", MAX_ADDRESS);
+      user = optional(user, MAX_NAME);
+      session = optional(session, MAX_NAME);
+    }
+
+    @Override
+    public String eventName() {
+      return "cancel_requested";
+    }
+  }
+
+  /**
    * A session asked which commands it may run ({@code list_commands}); {@code count} were listed.
    */
   record CommandsListed(String client, String user, String session, long count)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rcx.audit.AuditEvent.AuthFailed;
 import dev.rcx.audit.AuditEvent.AuthSucceeded;
+import dev.rcx.audit.AuditEvent.CancelRequested;
 import dev.rcx.audit.AuditEvent.CommandDenied;
 import dev.rcx.audit.AuditEvent.CommandRun;
 import dev.rcx.audit.AuditEvent.CommandsListed;
@@ -75,6 +76,7 @@ final class EventCodec {
       case TokenRejected e -> g.writeStringField("code", e.code());
       case LoggedOut e -> {}
       case CommandsListed e -> g.writeNumberField("count", e.count());
+      case CancelRequested e -> g.writeBooleanField("running", e.running());
       case ProtocolError e -> {
         g.writeStringField("code", e.code());
         g.writeStringField("detail", e.detail());
@@ -142,6 +144,7 @@ final class EventCodec {
       case "token_rejected" -> new TokenRejected(client, str(n, "code"), user, session);
       case "logged_out" -> new LoggedOut(client, user, session);
       case "commands_listed" -> new CommandsListed(client, user, session, num(n, "count"));
+      case "cancel_requested" -> new CancelRequested(client, user, session, bool(n, "running"));
       case "protocol_error" ->
           new ProtocolError(client, user, session, str(n, "code"), str(n, "detail"));
       default ->

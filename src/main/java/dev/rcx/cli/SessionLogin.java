@@ -88,7 +88,21 @@ final class SessionLogin {
    * the first time).
    */
   Response exec(RcxClient client, String command, List<String> args) throws IOException {
-    Response r = client.exec(command, args);
+    return exec(client, c -> c.exec(command, args));
+  }
+
+  /** One request that may be refused for its token (and then sent again after a new login). */
+  @FunctionalInterface
+  interface Call {
+    Response send(RcxClient client) throws IOException;
+  }
+
+  /**
+   * {@link #exec(RcxClient, String, List)} for any command request, e.g. a streamed one (a refused
+   * token is answered before any output, so nothing is printed twice).
+   */
+  Response exec(RcxClient client, Call call) throws IOException {
+    Response r = call.send(client);
     if (keep && r instanceof Response.Error e && RcxClient.needsLogin(e.code())) {
       err.println(
           "rcx: the server refused the cached session of "
@@ -100,7 +114,7 @@ final class SessionLogin {
               + "); log in again");
       err.flush();
       relogin(client);
-      r = client.exec(command, args);
+      r = call.send(client);
     }
     if (keep && cached != null && !(r instanceof Response.Error)) {
       try {

@@ -75,7 +75,9 @@ final class ShellCommand implements Callable<Integer> {
           help(out, commands);
           continue;
         }
-        Response r = shell.exec(line);
+        Response r =
+            shell.exec(
+                line, (isStderr, bytes) -> BytePrintWriter.writeBytes(isStderr ? err : out, bytes));
         last = Replies.print(r, out, err, /* allowTruncated= */ true);
         if (r instanceof Response.CommandOutput o
             && o.exitCode() != null

@@ -42,11 +42,14 @@ final class ShellSession implements AutoCloseable {
     return reconnects;
   }
 
-  /** Runs one command line; see {@link SessionLogin#exec}. */
-  Response exec(String line) throws IOException {
+  /**
+   * Runs one command line with its output streamed to {@code output}; Ctrl-C meanwhile cancels it
+   * on the server and keeps the shell. See {@link SessionLogin#exec}.
+   */
+  Response exec(String line, RcxClient.OutputListener output) throws IOException {
     ensureConnected();
-    try {
-      return login.exec(client, line, List.of());
+    try (CancelOnInterrupt interrupts = CancelOnInterrupt.install(client, err)) {
+      return login.exec(client, c -> c.exec(line, List.of(), output));
     } finally {
       lastUseNanos = System.nanoTime();
     }
