@@ -81,6 +81,7 @@ final class Samples {
         new TokenRejected(CLIENT, TokenRejected.TOKEN_EXPIRED, "alice", "s1"),
         new TokenRejected(CLIENT, TokenRejected.INVALID_TOKEN, null, null),
         new LoggedOut(CLIENT, "alice", "s1"),
+        new AuditEvent.CommandsListed(CLIENT, "alice", "s1", 7),
         new CancelRequested(CLIENT, "alice", "s1", true),
         new ProtocolError(CLIENT, null, null, "LINE_TOO_LONG", "line exceeds 65536 bytes"));
   }
