@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One whitelisted command: what a caller may type, which executable runs, and the limits it runs
@@ -26,6 +27,7 @@ import java.util.regex.Pattern;
  * @param roles roles allowed to run it; a user matching {@code users} or {@code roles} may run it
  * @param workdir absolute working directory
  * @param allowDotDot whether an extra word may contain a {@code ..} path segment
+ * @param sha256 lower-case hex SHA-256 the executable must have when it is run, or null for no pin
  */
 public record CommandRule(
     String name,
@@ -38,7 +40,8 @@ public record CommandRule(
     Set<String> users,
     Set<String> roles,
     Path workdir,
-    boolean allowDotDot) {
+    boolean allowDotDot,
+    @Nullable String sha256) {
 
   /** Syntax of {@link #name}. */
   public static final String NAME_PATTERN = "[a-z0-9][a-z0-9._-]{0,63}";
@@ -50,6 +53,35 @@ public record CommandRule(
   public static final String EVERY_USER = "*";
 
   private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+  /** A rule whose executable is not pinned to a hash. */
+  public CommandRule(
+      String name,
+      Path executable,
+      List<String> fixedArgs,
+      int maxArgs,
+      List<Pattern> argPatterns,
+      Duration timeout,
+      int maxOutputBytes,
+      Set<String> users,
+      Set<String> roles,
+      Path workdir,
+      boolean allowDotDot) {
+    this(
+        name,
+        executable,
+        fixedArgs,
+        maxArgs,
+        argPatterns,
+        timeout,
+        maxOutputBytes,
+        users,
+        roles,
+        workdir,
+        allowDotDot,
+        null);
+  }
 
   /**
    * Validates and copies the arguments.
@@ -82,6 +114,10 @@ public record CommandRule(
     require(
         !users.isEmpty() || !roles.isEmpty(),
         "users and roles are both empty, so nobody could run it");
+    require(
+        sha256 == null || SHA256.matcher(sha256).matches(),
+        "sha256 %s must be 64 lower-case hex digits (as sha256sum prints)",
+        sha256 == null ? "" : Values.show(sha256));
     for (String arg : fixedArgs) {
       require(
           Values.controlChar(arg) < 0,

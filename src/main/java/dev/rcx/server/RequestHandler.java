@@ -13,10 +13,12 @@ import dev.rcx.auth.User;
 import dev.rcx.auth.UserStore;
 import dev.rcx.config.ServerConfig;
 import dev.rcx.exec.CommandExecutor;
+import dev.rcx.exec.CommandRule;
 import dev.rcx.exec.CommandSyntaxException;
 import dev.rcx.exec.CommandWords;
 import dev.rcx.exec.Decision;
 import dev.rcx.exec.ExecResult;
+import dev.rcx.exec.ExecutablePin;
 import dev.rcx.exec.Execution;
 import dev.rcx.exec.Whitelist;
 import dev.rcx.protocol.ErrorCode;
@@ -25,6 +27,7 @@ import dev.rcx.protocol.ProtocolException;
 import dev.rcx.protocol.Request;
 import dev.rcx.protocol.Response;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -243,8 +246,11 @@ final class RequestHandler {
           new Response.Error(ErrorCode.INVALID_TOKEN, "user no longer exists", c.id()));
     }
     Set<String> roles = user.get().roles();
+    // One policy for the whole request: a reload in the middle never mixes two.
+    Whitelist policy = whitelist.get();
     if (c.command().isBlank()) {
-      return deny(st, session, "", ErrorCode.INVALID_REQUEST, "field 'command' is empty", c.id());
+      return deny(
+          st, session, "", ErrorCode.INVALID_REQUEST, "field 'command' is empty", c.id(), policy);
     }
     List<String> words;
     try {
@@ -256,10 +262,11 @@ final class RequestHandler {
           firstWord(c.command()),
           ErrorCode.ARGUMENT_NOT_ALLOWED,
           e.getMessage(),
-          c.id());
+          c.id(),
+          policy);
     }
     words.addAll(c.args());
-    return switch (whitelist.get().check(session.user(), roles, words)) {
+    return switch (policy.check(session.user(), roles, words)) {
       case Decision.Denied d ->
           deny(
               st,
@@ -270,13 +277,65 @@ final class RequestHandler {
                 case ARGUMENT_NOT_ALLOWED -> ErrorCode.ARGUMENT_NOT_ALLOWED;
               },
               d.message(),
-              c.id());
-      case Decision.Allowed a -> run(a, st, session, c.id());
+              c.id(),
+              policy);
+      case Decision.Allowed a -> {
+        Outcome refused = checkPin(a, st, session, c.id(), policy.hash());
+        yield refused != null ? refused : run(a, st, session, c.id(), policy.hash());
+      }
     };
   }
 
+  /** Refuses, and audits, a command whose pinned executable has changed; null when it may run. */
+  private @Nullable Outcome checkPin(
+      Decision.Allowed allowed,
+      ConnectionState st,
+      Session session,
+      @Nullable String id,
+      String policy) {
+    CommandRule rule = allowed.rule();
+    String actual;
+    try {
+      actual = ExecutablePin.mismatch(rule);
+    } catch (UncheckedIOException e) {
+      actual = "unreadable: " + e.getMessage();
+    }
+    if (actual == null) {
+      return null;
+    }
+    ctx.audit(
+        new AuditEvent.ExecutableChanged(
+            st.client(),
+            session.user(),
+            session.id(),
+            rule.name(),
+            rule.executable().toString(),
+            rule.sha256(),
+            actual,
+            policy));
+    ctx.log()
+        .error(
+            "refused '{}': {} no longer has its pinned sha256 {} (now {})",
+            rule.name(),
+            rule.executable(),
+            rule.sha256(),
+            actual);
+    return Outcome.reply(
+        new Response.Error(
+            ErrorCode.COMMAND_NOT_ALLOWED,
+            "command '"
+                + rule.name()
+                + "' is refused: its executable changed since it was pinned; tell the"
+                + " server's operator",
+            id));
+  }
+
   private Outcome run(
-      Decision.Allowed allowed, ConnectionState st, Session session, @Nullable String id) {
+      Decision.Allowed allowed,
+      ConnectionState st,
+      Session session,
+      @Nullable String id,
+      String policy) {
     Execution execution = executor.start(allowed.rule(), allowed.argv());
     ExecResult result;
     st.running(execution);
@@ -298,7 +357,8 @@ final class RequestHandler {
                 done.exitCode(),
                 "completed",
                 done.duration().toMillis(),
-                done.output()));
+                done.output(),
+                policy));
         yield Outcome.reply(
             new Response.CommandOutput(
                 done.exitCode() == 0 ? "success" : "failure",
@@ -312,7 +372,16 @@ final class RequestHandler {
       }
       case ExecResult.TimedOut t -> {
         ctx.audit(
-            ran(st, session, name, argv, null, "timed_out", t.duration().toMillis(), t.output()));
+            ran(
+                st,
+                session,
+                name,
+                argv,
+                null,
+                "timed_out",
+                t.duration().toMillis(),
+                t.output(),
+                policy));
         yield Outcome.reply(
             new Response.CommandOutput(
                 "timed_out",
@@ -326,7 +395,16 @@ final class RequestHandler {
       }
       case ExecResult.Cancelled k -> {
         ctx.audit(
-            ran(st, session, name, argv, null, "cancelled", k.duration().toMillis(), k.output()));
+            ran(
+                st,
+                session,
+                name,
+                argv,
+                null,
+                "cancelled",
+                k.duration().toMillis(),
+                k.output(),
+                policy));
         yield new Outcome(null, false, "client_disconnected_mid_command");
       }
       case ExecResult.LaunchFailed f -> {
@@ -342,7 +420,8 @@ final class RequestHandler {
                 0,
                 0,
                 0,
-                false));
+                false,
+                policy));
         ctx.log().warn("command {} could not be started: {}", name, f.reason());
         yield Outcome.reply(
             new Response.Error(ErrorCode.INTERNAL, "command could not be started", id));
@@ -360,7 +439,8 @@ final class RequestHandler {
                 0,
                 0,
                 0,
-                false));
+                false,
+                policy));
         yield Outcome.reply(
             new Response.Error(
                 ErrorCode.SERVER_BUSY, "too many commands running; try again later", id));
@@ -376,7 +456,8 @@ final class RequestHandler {
       @Nullable Integer exitCode,
       String outcome,
       long durationMs,
-      ExecResult.Output output) {
+      ExecResult.Output output,
+      String policy) {
     return new AuditEvent.CommandRun(
         st.client(),
         session.user(),
@@ -388,7 +469,8 @@ final class RequestHandler {
         durationMs,
         output.stdoutBytes(),
         output.stderrBytes(),
-        output.truncated());
+        output.truncated(),
+        policy);
   }
 
   private Outcome deny(
@@ -397,10 +479,17 @@ final class RequestHandler {
       String command,
       ErrorCode code,
       String message,
-      @Nullable String id) {
+      @Nullable String id,
+      Whitelist policy) {
     ctx.audit(
         new AuditEvent.CommandDenied(
-            st.client(), session.user(), session.id(), command, code.name(), message));
+            st.client(),
+            session.user(),
+            session.id(),
+            command,
+            code.name(),
+            message,
+            policy.hash()));
     return Outcome.reply(new Response.Error(code, message, id));
   }
 
