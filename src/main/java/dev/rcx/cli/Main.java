@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       ShellCommand.class,
       UserCommand.class,
       AuditCommand.class,
+      PolicyCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -51,6 +52,7 @@ public final class Main implements Runnable {
         });
     // Everything after the remote command name belongs to the remote command, options included.
     cl.getSubcommands().get("exec").setStopAtPositional(true);
+    cl.getSubcommands().get("policy").getSubcommands().get("check").setStopAtPositional(true);
     return cl.execute(args);
   }
 

@@ -61,8 +61,11 @@ final class WhitelistLoader {
       @JsonProperty("allow_dotdot") Boolean allowDotDot,
       String sha256) {}
 
-  /** The rules of a file, in order, with the line each entry starts on (1-based). */
-  record Loaded(List<CommandRule> rules, List<Integer> lines) {}
+  /**
+   * The rules of a file, in order, with the line each entry starts on (1-based) and the entry as
+   * written (for lint, which cares what was left to defaults).
+   */
+  record Loaded(List<CommandRule> rules, List<Integer> lines, List<EntryModel> written) {}
 
   private final Path file;
 
@@ -74,6 +77,7 @@ final class WhitelistLoader {
     List<Located> entries = parse();
     List<CommandRule> rules = new ArrayList<>();
     List<Integer> lines = new ArrayList<>();
+    List<EntryModel> written = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < entries.size(); i++) {
       Located at = entries.get(i);
@@ -89,8 +93,9 @@ final class WhitelistLoader {
       }
       rules.add(rule);
       lines.add(at.line());
+      written.add(entry);
     }
-    return new Loaded(rules, lines);
+    return new Loaded(rules, lines, written);
   }
 
   /**
