@@ -61,7 +61,7 @@ public final class ConfigLoader {
   }
 
   private static ServerConfig bind(Node root, Path base) {
-    root.allow("bind", "port", "tls", "limits", "sessions", "commands", "audit");
+    root.allow("bind", "port", "tls", "limits", "sessions", "commands", "audit", "metrics");
     ServerConfig d = ServerConfig.defaults();
     ServerConfig.Tls dt = d.tls();
     Node t = root.child("tls");
@@ -113,6 +113,11 @@ public final class ConfigLoader {
             ServerConfig.Durability.valueOf(
                 a.choice("durability", "flush", Set.of("flush", "fsync")).toUpperCase(Locale.ROOT)),
             a.integer("seal_epoch_records", d.audit().sealEpochRecords()));
+    Node m = root.child("metrics");
+    m.allow("listen", "allow_remote");
+    String listen = m.string("listen", null);
+    ServerConfig.Metrics metrics =
+        new ServerConfig.Metrics(listen, m.bool("allow_remote", d.metrics().allowRemote()));
     return new ServerConfig(
         root.string("bind", d.bind()),
         root.integer("port", d.port()),
@@ -120,7 +125,8 @@ public final class ConfigLoader {
         limits,
         sessions,
         root.path("commands", base),
-        audit);
+        audit,
+        metrics);
   }
 
   /** One mapping in the YAML tree, with typed, key-naming accessors. */

@@ -12,6 +12,7 @@ import dev.rcx.config.ConfigException;
 import dev.rcx.config.ServerConfig;
 import dev.rcx.exec.CommandExecutor;
 import dev.rcx.exec.Whitelist;
+import dev.rcx.metrics.ServerMetrics;
 import dev.rcx.protocol.ErrorCode;
 import dev.rcx.protocol.MessageCodec;
 import dev.rcx.protocol.Response;
@@ -82,6 +83,7 @@ public final class RcxServer implements AutoCloseable {
   private final AtomicReference<Whitelist> policy;
   private final PolicySource policySource;
   private final @Nullable ControlSocket control;
+  private final ServerMetrics metrics;
   private volatile boolean closing;
 
   private RcxServer(Builder b) throws IOException {
@@ -132,7 +134,9 @@ public final class RcxServer implements AutoCloseable {
         new CommandExecutor(
             config.limits().maxConcurrentCommands(), config.limits().commandQueueWait());
     MessageCodec codec = new MessageCodec(config.limits().maxLineBytes());
-    this.ctx = new ServerContext(config, codec, audit, this::connectionEnded);
+    this.metrics = metrics(config.metrics());
+    metrics.sessionsLive(sessions::active);
+    this.ctx = new ServerContext(config, codec, audit, this::connectionEnded, metrics);
     ctx.handler(
         new RequestHandler(codec, authenticator, users, sessions, policy::get, executor, ctx));
 
@@ -159,6 +163,39 @@ public final class RcxServer implements AutoCloseable {
 
   public static Builder builder(ServerConfig config, Path dataDir) {
     return new Builder(config, dataDir);
+  }
+
+  /** Metrics as configured: none unless {@code metrics.listen} is set; loopback unless allowed. */
+  private ServerMetrics metrics(ServerConfig.Metrics m) throws IOException {
+    if (m.listen() == null) {
+      return ServerMetrics.none();
+    }
+    InetAddress address = InetAddress.getByName(m.host());
+    if (!address.isLoopbackAddress() && !m.allowRemote()) {
+      throw new ConfigException(
+          "metrics.listen: "
+              + m.listen()
+              + " is not a loopback address; metrics show whitelist entries and activity, so"
+              + " serving them beyond this host needs metrics.allow_remote: true (or put a"
+              + " proxy with authentication in front)");
+    }
+    return ServerMetrics.prometheus(new InetSocketAddress(address, m.port()), this::healthProblem);
+  }
+
+  /** Why the server is unhealthy, or empty: for the metrics endpoint's {@code /health}. */
+  private Optional<String> healthProblem() {
+    if (closing) {
+      return Optional.of("shutting down");
+    }
+    if (acceptor == null || !acceptor.isAlive()) {
+      return Optional.of("not accepting connections");
+    }
+    return Optional.empty();
+  }
+
+  /** Where metrics are served, if they are on. */
+  public Optional<InetSocketAddress> metricsAddress() {
+    return metrics.address();
   }
 
   private static Whitelist whitelist(ServerConfig c) {
@@ -193,6 +230,7 @@ public final class RcxServer implements AutoCloseable {
     } catch (RuntimeException e) {
       String reason = e.getMessage() == null ? e.toString() : e.getMessage();
       ctx.auditQuietly(new AuditEvent.PolicyReloadFailed(old.hash(), trigger, reason));
+      metrics.policyReload("rejected");
       return new ReloadResult.Rejected(old.hash(), reason);
     }
     String source = fresh.source().map(Path::toString).orElse("built-in");
@@ -201,10 +239,12 @@ public final class RcxServer implements AutoCloseable {
           new AuditEvent.PolicyReloaded(
               fresh.hash(), old.hash(), fresh.rules().size(), source, trigger, restartNeeded));
     } catch (RuntimeException e) {
+      metrics.policyReload("rejected");
       return new ReloadResult.Rejected(
           old.hash(), "the audit log could not record the reload, so it was not applied: " + e);
     }
     policy.set(fresh);
+    metrics.policyReload("reloaded");
     return new ReloadResult.Reloaded(
         fresh.hash(), old.hash(), fresh.rules().size(), source, restartNeeded);
   }
@@ -289,16 +329,19 @@ public final class RcxServer implements AutoCloseable {
       }
       if (active.incrementAndGet() > config.limits().maxConnections()) {
         active.decrementAndGet();
+        metrics.connectionRefused("max_connections");
         reject(socket);
         continue;
       }
       Connection c = new Connection(socket, tcp, ctx, connectionIds.incrementAndGet());
       watchdog.watch(c);
+      metrics.connectionOpened();
       try {
         Thread.ofVirtual().name("rcx-conn-" + connectionIds.get()).start(c);
       } catch (RuntimeException e) {
         watchdog.forget(c);
         active.decrementAndGet();
+        metrics.connectionClosed();
         closeQuietly(socket);
       }
     }
@@ -361,6 +404,7 @@ public final class RcxServer implements AutoCloseable {
   private void connectionEnded(Connection c) {
     watchdog.forget(c);
     active.decrementAndGet();
+    metrics.connectionClosed();
   }
 
   /**
@@ -399,6 +443,7 @@ public final class RcxServer implements AutoCloseable {
     }
     watchdog.close();
     ctx.auditQuietly(new AuditEvent.ServerStopped("shutdown"));
+    metrics.close();
     try {
       audit.close();
     } catch (Exception e) {

@@ -128,6 +128,7 @@ final class RequestHandler {
                   a.username(), a.passwordHash(), certificateUser, st.clientIp());
     } catch (IOException e) {
       ctx.log().error("user database unreadable", e);
+      ctx.metrics().login("error");
       return Outcome.reply(
           Response.AuthResponse.failure(
               ErrorCode.INTERNAL, "user database unavailable", null, a.id()));
@@ -154,6 +155,7 @@ final class RequestHandler {
         Session session = issued.session();
         st.identify(session.user(), session.id());
         ctx.audit(new AuditEvent.AuthSucceeded(st.client(), session.user(), session.id(), method));
+        ctx.metrics().login("success");
         yield Response.AuthResponse.success(
             issued.token(),
             sessionConfig.lifetime().toSeconds(),
@@ -166,12 +168,14 @@ final class RequestHandler {
                 ? f.auditReason() + " (certificate names " + st.certificateUser() + ")"
                 : f.auditReason();
         ctx.audit(new AuditEvent.AuthFailed(st.client(), a.username(), reason));
+        ctx.metrics().login("failure");
         yield Response.AuthResponse.failure(
             ErrorCode.AUTH_FAILED, "invalid username or password", null, a.id());
       }
       case AuthOutcome.Throttled t -> {
         long retry = Math.max(1, t.retryAfter().toMillis());
         ctx.audit(new AuditEvent.RateLimited(st.client(), a.username(), retry));
+        ctx.metrics().login("rate_limited");
         yield Response.AuthResponse.failure(
             ErrorCode.RATE_LIMITED,
             "too many failed logins; retry in " + retry + " ms",
@@ -313,6 +317,7 @@ final class RequestHandler {
             rule.sha256(),
             actual,
             policy));
+    ctx.metrics().command(rule.name(), "executable_changed", null);
     ctx.log()
         .error(
             "refused '{}': {} no longer has its pinned sha256 {} (now {})",
@@ -346,6 +351,23 @@ final class RequestHandler {
     }
     String name = allowed.rule().name();
     List<String> argv = allowed.argv();
+    ctx.metrics()
+        .command(
+            name,
+            switch (result) {
+              case ExecResult.Completed done -> "completed";
+              case ExecResult.TimedOut t -> "timed_out";
+              case ExecResult.Cancelled k -> "cancelled";
+              case ExecResult.LaunchFailed f -> "launch_failed";
+              case ExecResult.Busy b -> "busy";
+            },
+            switch (result) {
+              case ExecResult.Completed done -> done.duration();
+              case ExecResult.TimedOut t -> t.duration();
+              case ExecResult.Cancelled k -> k.duration();
+              case ExecResult.LaunchFailed f -> null;
+              case ExecResult.Busy b -> null;
+            });
     return switch (result) {
       case ExecResult.Completed done -> {
         ctx.audit(
@@ -490,6 +512,8 @@ final class RequestHandler {
             code.name(),
             message,
             policy.hash()));
+    // A label is a whitelist entry's name or "-", never a name the client made up.
+    ctx.metrics().command(policy.rule(command).isPresent() ? command : "-", "denied", null);
     return Outcome.reply(new Response.Error(code, message, id));
   }
 
