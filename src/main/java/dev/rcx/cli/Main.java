@@ -1,5 +1,6 @@
 package dev.rcx.cli;
 
+import dev.rcx.server.BuildInfo;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -69,8 +70,10 @@ public final class Main implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"rcx " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+      BuildInfo b = BuildInfo.current();
+      return new String[] {
+        "rcx " + b.version() + " (commit " + b.commit() + ", Java " + Runtime.version() + ")"
+      };
     }
   }
 }

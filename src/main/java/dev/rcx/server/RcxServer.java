@@ -505,9 +505,9 @@ public final class RcxServer implements AutoCloseable {
         .withEpochRecords(a.sealEpochRecords());
   }
 
+  /** This build's version and commit, as written in {@code server_started} records. */
   static String version() {
-    String v = RcxServer.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    return BuildInfo.current().toString();
   }
 
   /** Periodic clean-up that must not run on every watchdog tick. */
