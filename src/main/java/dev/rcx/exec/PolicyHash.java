@@ -66,6 +66,15 @@ final class PolicyHash {
     g.writeEndArray();
     g.writeStringField("workdir", r.workdir().toString());
     g.writeBooleanField("allow_dotdot", r.allowDotDot());
+    g.writeArrayFieldStart("positional");
+    for (ArgSpec a : r.positional()) {
+      g.writeStartObject();
+      g.writeStringField("pattern", a.pattern().pattern());
+      g.writeBooleanField("path", a.path());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeBooleanField("end_of_options", r.endOfOptions());
     g.writeStringField("sha256", r.sha256());
     g.writeEndObject();
   }

@@ -69,6 +69,9 @@ public final class PolicyLint {
     for (Pattern p : rule.argPatterns()) {
       patternRisks(p, w);
     }
+    for (ArgSpec a : rule.positional()) {
+      patternRisks(a.pattern(), w);
+    }
     if (written.timeout() == null) {
       w.add(
           "no timeout: the default "
@@ -179,21 +182,18 @@ public final class PolicyLint {
               + "' matches everything (any path, spaces, shell syntax, options): narrow it");
       return;
     }
-    String example =
-        OPTION_PROBES.stream().filter(s -> p.matcher(s).matches()).findFirst().orElse(null);
-    String source = p.pattern();
-    if (example == null
-        && (source.startsWith("-") || source.startsWith("\\-") || source.startsWith("[-"))) {
-      example = source;
-    }
-    if (example != null) {
+    // A caller word starting with '-' is accepted only by a pattern that itself starts with '-'
+    // (CommandRule#admitsOptions); such a pattern lets callers choose options.
+    if (CommandRule.admitsOptions(p)) {
+      String example =
+          OPTION_PROBES.stream().filter(s -> p.matcher(s).matches()).findFirst().orElse(null);
       w.add(
           "arg_pattern '"
-              + source
-              + "' admits options (like '"
-              + example
-              + "'): options change what a command does; make sure every option it admits is"
-              + " harmless, or start it with a character other than '-'");
+              + p.pattern()
+              + "' admits options"
+              + (example == null ? "" : " (like '" + example + "')")
+              + ": options change what a command does; make sure every option it admits is"
+              + " harmless");
     }
   }
 }

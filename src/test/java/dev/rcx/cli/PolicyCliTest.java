@@ -181,7 +181,7 @@ class PolicyCliTest {
               - name: opts
                 path: /bin/echo
                 max_args: 1
-                arg_patterns: ["[a-z-]+"]
+                arg_patterns: ["-[a-z]+"]
                 timeout: 1s
                 users: [alice]
               - name: forever
@@ -202,7 +202,7 @@ class PolicyCliTest {
         .contains(":10: warning: entry 'shell': executable /bin/sh")
         .contains("entry 'py': executable /usr/bin/env (env) runs code")
         .contains("entry 'any': arg_pattern '.*' matches everything")
-        .contains("entry 'opts': arg_pattern '[a-z-]+' admits options (like '-')")
+        .contains("entry 'opts': arg_pattern '-[a-z]+' admits options (like '-x')")
         .contains("entry 'forever': no timeout")
         .doesNotContain("entry 'fine'");
   }
