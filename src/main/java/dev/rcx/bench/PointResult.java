@@ -65,25 +65,162 @@ public record PointResult(
   /** This result compared with the floor's throughput at the same number of clients. */
   PointResult withFloor(double floorThroughput) {
     Double eff = floorThroughput > 0 ? throughput / floorThroughput : null;
-    return new PointResult(
-        workload,
-        transport,
-        clients,
-        targetRate,
-        seconds,
-        commands,
-        throughput,
-        latency,
-        tlsHandshake,
-        auth,
-        errors,
-        errorCodes,
-        errorExamples,
-        cpuUsPerCommand,
-        serverCpuUsPerCommand,
-        otherCpus,
-        floorThroughput,
-        eff);
+    return toBuilder().floor(floorThroughput).efficiency(eff).build();
+  }
+
+  /**
+   * Starts a result for one point. The builder is the stable way to make results outside this
+   * package (the OpenSSH comparison, tests): new columns get a setter and a default, so callers
+   * that do not know them keep compiling.
+   */
+  public static Builder builder(String workload, String transport, int clients) {
+    return new Builder(workload, transport, clients);
+  }
+
+  /** A builder holding every column of this result. */
+  public Builder toBuilder() {
+    Builder b = new Builder(workload, transport, clients);
+    b.targetRate = targetRate;
+    b.seconds = seconds;
+    b.commands = commands;
+    b.throughput = throughput;
+    b.latency = latency;
+    b.tlsHandshake = tlsHandshake;
+    b.auth = auth;
+    b.errors = errors;
+    b.errorCodes = errorCodes;
+    b.errorExamples = errorExamples;
+    b.cpuUsPerCommand = cpuUsPerCommand;
+    b.serverCpuUsPerCommand = serverCpuUsPerCommand;
+    b.otherCpus = otherCpus;
+    b.floor = floor;
+    b.efficiency = efficiency;
+    return b;
+  }
+
+  /** Builds a {@link PointResult}; unset columns are 0, empty or null (not measured). */
+  public static final class Builder {
+    private final String workload;
+    private final String transport;
+    private final int clients;
+    private @Nullable Double targetRate;
+    private double seconds;
+    private long commands;
+    private double throughput;
+    private @Nullable Latency latency;
+    private @Nullable Latency tlsHandshake;
+    private @Nullable Latency auth;
+    private long errors;
+    private Map<String, Long> errorCodes = Map.of();
+    private Map<String, String> errorExamples = Map.of();
+    private @Nullable Double cpuUsPerCommand;
+    private @Nullable Double serverCpuUsPerCommand;
+    private @Nullable Double otherCpus;
+    private @Nullable Double floor;
+    private @Nullable Double efficiency;
+
+    private Builder(String workload, String transport, int clients) {
+      this.workload = workload;
+      this.transport = transport;
+      this.clients = clients;
+    }
+
+    public Builder targetRate(@Nullable Double v) {
+      targetRate = v;
+      return this;
+    }
+
+    /** Length of the window and what succeeded in it; also sets the throughput. */
+    public Builder window(double seconds, long commands) {
+      this.seconds = seconds;
+      this.commands = commands;
+      this.throughput = seconds > 0 ? Math.round(commands / seconds * 10) / 10.0 : 0;
+      return this;
+    }
+
+    public Builder throughput(double v) {
+      throughput = v;
+      return this;
+    }
+
+    public Builder latency(@Nullable Latency v) {
+      latency = v;
+      return this;
+    }
+
+    public Builder tlsHandshake(@Nullable Latency v) {
+      tlsHandshake = v;
+      return this;
+    }
+
+    public Builder auth(@Nullable Latency v) {
+      auth = v;
+      return this;
+    }
+
+    /** Failures by code; also sets {@code errors} to their sum. */
+    public Builder errorCodes(Map<String, Long> v) {
+      errorCodes = v;
+      errors = v.values().stream().mapToLong(Long::longValue).sum();
+      return this;
+    }
+
+    public Builder errors(long v) {
+      errors = v;
+      return this;
+    }
+
+    public Builder errorExamples(Map<String, String> v) {
+      errorExamples = v;
+      return this;
+    }
+
+    public Builder cpuUsPerCommand(@Nullable Double v) {
+      cpuUsPerCommand = v;
+      return this;
+    }
+
+    public Builder serverCpuUsPerCommand(@Nullable Double v) {
+      serverCpuUsPerCommand = v;
+      return this;
+    }
+
+    public Builder otherCpus(@Nullable Double v) {
+      otherCpus = v;
+      return this;
+    }
+
+    public Builder floor(@Nullable Double v) {
+      floor = v;
+      return this;
+    }
+
+    public Builder efficiency(@Nullable Double v) {
+      efficiency = v;
+      return this;
+    }
+
+    public PointResult build() {
+      return new PointResult(
+          workload,
+          transport,
+          clients,
+          targetRate,
+          seconds,
+          commands,
+          throughput,
+          latency,
+          tlsHandshake,
+          auth,
+          errors,
+          errorCodes,
+          errorExamples,
+          cpuUsPerCommand,
+          serverCpuUsPerCommand,
+          otherCpus,
+          floor,
+          efficiency);
+    }
   }
 
   boolean measuresFloor() {

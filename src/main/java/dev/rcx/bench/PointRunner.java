@@ -124,25 +124,19 @@ final class PointRunner {
         serverCpu = round(Math.max(0, processCpu - loadCpu) / 1000.0 / commands);
       }
     }
-    return new PointResult(
-        p.label(),
-        p.target().transport(),
-        p.clients(),
-        p.rate(),
-        w.seconds(),
-        commands,
-        round(commands / w.seconds()),
-        latency,
-        p.isFloor() ? null : Latency.of(run.recorders.handshake()),
-        p.isFloor() ? null : Latency.of(run.recorders.auth()),
-        errors,
-        codes,
-        run.recorders.errorExamples(),
-        cpu,
-        serverCpu,
-        otherCpus,
-        null,
-        null);
+    return PointResult.builder(p.label(), p.target().transport(), p.clients())
+        .targetRate(p.rate())
+        .window(w.seconds(), commands)
+        .latency(latency)
+        .tlsHandshake(p.isFloor() ? null : Latency.of(run.recorders.handshake()))
+        .auth(p.isFloor() ? null : Latency.of(run.recorders.auth()))
+        .errorCodes(codes)
+        .errors(errors)
+        .errorExamples(run.recorders.errorExamples())
+        .cpuUsPerCommand(cpu)
+        .serverCpuUsPerCommand(serverCpu)
+        .otherCpus(otherCpus)
+        .build();
   }
 
   static double round(double v) {

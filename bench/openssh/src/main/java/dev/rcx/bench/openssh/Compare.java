@@ -193,6 +193,20 @@ final class Compare implements Callable<Integer> {
     files.add(0, md);
     stdout.println();
     stdout.println("Wrote " + md + " and " + (files.size() - 1) + " more files under " + out);
+    List<String> empty = SideBySide.emptyPoints(versus);
+    if (binary != null) {
+      empty = new ArrayList<>(empty);
+      empty.addAll(SideBySide.emptyPoints(binary));
+    }
+    if (!empty.isEmpty()) {
+      System.err.println(
+          "compare: Error: no command succeeded at "
+              + String.join(", ", empty)
+              + " (see "
+              + md
+              + ")");
+      return 1;
+    }
     return 0;
   }
 
