@@ -27,8 +27,15 @@ import org.jspecify.annotations.Nullable;
  * @param errorCodes failures by code
  * @param errorExamples the first message seen for each code
  * @param cpuUsPerCommand CPU time of this whole JVM per successful command, in microseconds
- * @param serverCpuUsPerCommand the same minus the load threads' own CPU time: the in-process
- *     server's share (plus this JVM's GC and JIT threads); null when the server is not in this JVM
+ * @param serverCpuUsPerCommand the server's CPU time per successful command: read from its own
+ *     process ({@code /proc}) when it runs apart on this machine; estimated as this JVM's minus the
+ *     load threads' when it runs in this JVM (then it includes this JVM's GC and JIT threads); null
+ *     for a remote server
+ * @param clientCpuUsPerCommand CPU time of the load threads (the clients) per successful command
+ * @param serverRssMib the server process's resident memory at the end of the window, in MiB; null
+ *     unless the server runs as its own process on this machine
+ * @param resumedFraction of the TLS handshakes seen, the fraction that resumed an earlier session
+ *     (abbreviated handshake with a session ticket); null when there were none
  * @param otherCpus CPUs' worth of work other processes on this machine did during the window (Linux
  *     only): well above 0 means the figures were measured on a shared, busy machine
  * @param floor the spawn floor's throughput at the same number of clients, if measured
@@ -51,6 +58,9 @@ public record PointResult(
     @Nullable Double cpuUsPerCommand,
     @Nullable Double serverCpuUsPerCommand,
     @Nullable Double otherCpus,
+    @Nullable Double clientCpuUsPerCommand,
+    @Nullable Double serverRssMib,
+    @Nullable Double resumedFraction,
     @Nullable Double floor,
     @Nullable Double efficiency) {
 
@@ -93,6 +103,9 @@ public record PointResult(
     b.cpuUsPerCommand = cpuUsPerCommand;
     b.serverCpuUsPerCommand = serverCpuUsPerCommand;
     b.otherCpus = otherCpus;
+    b.clientCpuUsPerCommand = clientCpuUsPerCommand;
+    b.serverRssMib = serverRssMib;
+    b.resumedFraction = resumedFraction;
     b.floor = floor;
     b.efficiency = efficiency;
     return b;
@@ -116,6 +129,9 @@ public record PointResult(
     private @Nullable Double cpuUsPerCommand;
     private @Nullable Double serverCpuUsPerCommand;
     private @Nullable Double otherCpus;
+    private @Nullable Double clientCpuUsPerCommand;
+    private @Nullable Double serverRssMib;
+    private @Nullable Double resumedFraction;
     private @Nullable Double floor;
     private @Nullable Double efficiency;
 
@@ -190,6 +206,21 @@ public record PointResult(
       return this;
     }
 
+    public Builder clientCpuUsPerCommand(@Nullable Double v) {
+      clientCpuUsPerCommand = v;
+      return this;
+    }
+
+    public Builder serverRssMib(@Nullable Double v) {
+      serverRssMib = v;
+      return this;
+    }
+
+    public Builder resumedFraction(@Nullable Double v) {
+      resumedFraction = v;
+      return this;
+    }
+
     public Builder floor(@Nullable Double v) {
       floor = v;
       return this;
@@ -218,6 +249,9 @@ public record PointResult(
           cpuUsPerCommand,
           serverCpuUsPerCommand,
           otherCpus,
+          clientCpuUsPerCommand,
+          serverRssMib,
+          resumedFraction,
           floor,
           efficiency);
     }
