@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The Java half of {@code bench/openssh/compare.sh}: given a private sshd the script started,
- * measures rcx (an {@code rcx server} process, as sshd is its own) and that sshd (through Apache MINA SSHD's client) with
- * the same load generator in one run, then, optionally, the OpenSSH client binary; prints the
- * tables and writes them, with each run's full report, to {@code --out}.
+ * measures rcx (an {@code rcx server} process, as sshd is its own) and that sshd (through Apache
+ * MINA SSHD's client) with the same load generator in one run, then, optionally, the OpenSSH client
+ * binary; prints the tables and writes them, with each run's full report, to {@code --out}.
  */
 @Command(
     name = "compare.sh",
