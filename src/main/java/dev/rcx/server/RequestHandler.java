@@ -13,11 +13,14 @@ import dev.rcx.auth.User;
 import dev.rcx.auth.UserStore;
 import dev.rcx.config.ServerConfig;
 import dev.rcx.exec.CommandExecutor;
+import dev.rcx.exec.CommandRule;
 import dev.rcx.exec.CommandSyntaxException;
 import dev.rcx.exec.CommandWords;
 import dev.rcx.exec.Decision;
 import dev.rcx.exec.ExecResult;
+import dev.rcx.exec.ExecutablePin;
 import dev.rcx.exec.Execution;
+import dev.rcx.exec.OutputChunk;
 import dev.rcx.exec.Whitelist;
 import dev.rcx.protocol.ErrorCode;
 import dev.rcx.protocol.MessageCodec;
@@ -26,6 +29,7 @@ import dev.rcx.protocol.ProtocolException;
 import dev.rcx.protocol.Request;
 import dev.rcx.protocol.Response;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -94,6 +98,9 @@ final class RequestHandler {
         case Request.Command c -> command(c, st);
         case Request.Logout l -> Outcome.reply(logout(l, st));
         case Request.Ping p -> Outcome.reply(new Response.Pong(p.id()));
+        // The connection's reader acts on cancels itself (Connection#cancel); one that reaches
+        // here had nothing to act on.
+        case Request.Cancel k -> Outcome.reply(new Response.CancelResponse("success", k.id()));
       };
     } catch (AuditException e) {
       // Fail closed: nothing is answered as done unless its audit record was written.
@@ -126,6 +133,7 @@ final class RequestHandler {
                   a.username(), a.passwordHash(), certificateUser, st.clientIp());
     } catch (IOException e) {
       ctx.log().error("user database unreadable", e);
+      ctx.metrics().login("error");
       return Outcome.reply(
           Response.AuthResponse.failure(
               ErrorCode.INTERNAL, "user database unavailable", null, a.id()));
@@ -152,6 +160,7 @@ final class RequestHandler {
         Session session = issued.session();
         st.identify(session.user(), session.id());
         ctx.audit(new AuditEvent.AuthSucceeded(st.client(), session.user(), session.id(), method));
+        ctx.metrics().login("success");
         yield Response.AuthResponse.success(
             issued.token(),
             sessionConfig.lifetime().toSeconds(),
@@ -169,6 +178,7 @@ final class RequestHandler {
                 st.client(),
                 named ? a.username() : null,
                 named ? reason : reason + "; " + unnamed(a.username())));
+        ctx.metrics().login("failure");
         yield Response.AuthResponse.failure(
             ErrorCode.AUTH_FAILED, "invalid username or password", null, a.id());
       }
@@ -179,6 +189,7 @@ final class RequestHandler {
                 st.client(),
                 Authenticator.isValidUsername(a.username()) ? a.username() : null,
                 retry));
+        ctx.metrics().login("rate_limited");
         yield Response.AuthResponse.failure(
             ErrorCode.RATE_LIMITED,
             "too many failed logins; retry in " + retry + " ms",
@@ -263,6 +274,8 @@ final class RequestHandler {
           new Response.Error(ErrorCode.INVALID_TOKEN, "user no longer exists", c.id()));
     }
     Set<String> roles = user.get().roles();
+    // One policy for the whole request: a reload in the middle never mixes two.
+    Whitelist policy = whitelist.get();
     if (containsToken(c)) {
       // Run, it would put a live credential into argv, the audit log and the process table.
       return deny(
@@ -271,10 +284,12 @@ final class RequestHandler {
           "(not recorded)",
           ErrorCode.ARGUMENT_NOT_ALLOWED,
           "the command contains this request's session token; refused and not recorded",
-          c.id());
+          c.id(),
+          policy);
     }
     if (c.command().isBlank()) {
-      return deny(st, session, "", ErrorCode.INVALID_REQUEST, "field 'command' is empty", c.id());
+      return deny(
+          st, session, "", ErrorCode.INVALID_REQUEST, "field 'command' is empty", c.id(), policy);
     }
     List<String> words;
     try {
@@ -286,10 +301,11 @@ final class RequestHandler {
           firstWord(c.command()),
           ErrorCode.ARGUMENT_NOT_ALLOWED,
           e.getMessage(),
-          c.id());
+          c.id(),
+          policy);
     }
     words.addAll(c.args());
-    return switch (whitelist.get().check(session.user(), roles, words)) {
+    return switch (policy.check(session.user(), roles, words)) {
       case Decision.Denied d ->
           deny(
               st,
@@ -300,23 +316,106 @@ final class RequestHandler {
                 case ARGUMENT_NOT_ALLOWED -> ErrorCode.ARGUMENT_NOT_ALLOWED;
               },
               d.message(),
-              c.id());
-      case Decision.Allowed a -> run(a, st, session, c.id());
+              c.id(),
+              policy);
+      case Decision.Allowed a -> {
+        Outcome refused = checkPin(a, st, session, c.id(), policy.hash());
+        yield refused != null ? refused : run(a, st, session, c, policy.hash());
+      }
     };
   }
 
+  /** Refuses, and audits, a command whose pinned executable has changed; null when it may run. */
+  private @Nullable Outcome checkPin(
+      Decision.Allowed allowed,
+      ConnectionState st,
+      Session session,
+      @Nullable String id,
+      String policy) {
+    CommandRule rule = allowed.rule();
+    String actual;
+    try {
+      actual = ExecutablePin.mismatch(rule);
+    } catch (UncheckedIOException e) {
+      actual = "unreadable: " + e.getMessage();
+    }
+    if (actual == null) {
+      return null;
+    }
+    ctx.audit(
+        new AuditEvent.ExecutableChanged(
+            st.client(),
+            session.user(),
+            session.id(),
+            rule.name(),
+            rule.executable().toString(),
+            rule.sha256(),
+            actual,
+            policy));
+    ctx.metrics().command(rule.name(), "executable_changed", null);
+    ctx.log()
+        .error(
+            "refused '{}': {} no longer has its pinned sha256 {} (now {})",
+            rule.name(),
+            rule.executable(),
+            rule.sha256(),
+            actual);
+    return Outcome.reply(
+        new Response.Error(
+            ErrorCode.COMMAND_NOT_ALLOWED,
+            "command '"
+                + rule.name()
+                + "' is refused: its executable changed since it was pinned; tell the"
+                + " server's operator",
+            id));
+  }
+
   private Outcome run(
-      Decision.Allowed allowed, ConnectionState st, Session session, @Nullable String id) {
+      Decision.Allowed allowed,
+      ConnectionState st,
+      Session session,
+      Request.Command c,
+      String policy) {
+    @Nullable String id = c.id();
     Execution execution = executor.start(allowed.rule(), allowed.argv());
     ExecResult result;
+    String writeFailed = null;
     st.running(execution);
     try {
+      if (c.stream()) {
+        try {
+          stream(execution, st, id);
+        } catch (IOException e) {
+          // The client stopped taking output (write timeout) or vanished: nobody is left to read.
+          writeFailed = "write_failed: " + e.getMessage();
+          execution.cancel();
+        }
+      }
       result = execution.await();
     } finally {
       st.running(null);
     }
     String name = allowed.rule().name();
     List<String> argv = allowed.argv();
+    ctx.metrics()
+        .command(
+            name,
+            switch (result) {
+              case ExecResult.Completed done -> "completed";
+              case ExecResult.TimedOut t -> "timed_out";
+              case ExecResult.Cancelled k -> "cancelled";
+              case ExecResult.LaunchFailed f -> "launch_failed";
+              case ExecResult.Busy b -> "busy";
+            },
+            switch (result) {
+              case ExecResult.Completed done -> done.duration();
+              case ExecResult.TimedOut t -> t.duration();
+              case ExecResult.Cancelled k -> k.duration();
+              case ExecResult.LaunchFailed f -> null;
+              case ExecResult.Busy b -> null;
+            });
+    boolean streamed = c.stream();
+    String closeReason = writeFailed;
     return switch (result) {
       case ExecResult.Completed done -> {
         ctx.audit(
@@ -328,12 +427,14 @@ final class RequestHandler {
                 done.exitCode(),
                 "completed",
                 done.duration().toMillis(),
-                done.output()));
-        yield Outcome.reply(
+                done.output(),
+                policy));
+        yield answer(
+            closeReason,
             Response.CommandOutput.of(
                 done.exitCode() == 0 ? "success" : "failure",
-                OutputData.of(done.output().stdoutData()),
-                OutputData.of(done.output().stderrData()),
+                stdout(done.output(), streamed),
+                stderr(done.output(), streamed),
                 done.exitCode(),
                 done.duration().toMillis(),
                 done.output().truncated(),
@@ -342,12 +443,22 @@ final class RequestHandler {
       }
       case ExecResult.TimedOut t -> {
         ctx.audit(
-            ran(st, session, name, argv, null, "timed_out", t.duration().toMillis(), t.output()));
-        yield Outcome.reply(
+            ran(
+                st,
+                session,
+                name,
+                argv,
+                null,
+                "timed_out",
+                t.duration().toMillis(),
+                t.output(),
+                policy));
+        yield answer(
+            closeReason,
             Response.CommandOutput.of(
                 "timed_out",
-                OutputData.of(t.output().stdoutData()),
-                OutputData.of(t.output().stderrData()),
+                stdout(t.output(), streamed),
+                stderr(t.output(), streamed),
                 null,
                 t.duration().toMillis(),
                 t.output().truncated(),
@@ -356,8 +467,31 @@ final class RequestHandler {
       }
       case ExecResult.Cancelled k -> {
         ctx.audit(
-            ran(st, session, name, argv, null, "cancelled", k.duration().toMillis(), k.output()));
-        yield new Outcome(null, false, "client_disconnected_mid_command");
+            ran(
+                st,
+                session,
+                name,
+                argv,
+                null,
+                "cancelled",
+                k.duration().toMillis(),
+                k.output(),
+                policy));
+        if (closeReason == null && st.clientGone()) {
+          closeReason = "client_disconnected_mid_command";
+        }
+        // Otherwise a cancel request stopped it: answer, and the session goes on.
+        yield answer(
+            closeReason,
+            Response.CommandOutput.of(
+                "cancelled",
+                stdout(k.output(), streamed),
+                stderr(k.output(), streamed),
+                null,
+                k.duration().toMillis(),
+                k.output().truncated(),
+                /* timedOut= */ false,
+                id));
       }
       case ExecResult.LaunchFailed f -> {
         ctx.audit(
@@ -372,7 +506,8 @@ final class RequestHandler {
                 0,
                 0,
                 0,
-                false));
+                false,
+                policy));
         ctx.log().warn("command {} could not be started: {}", name, f.reason());
         yield Outcome.reply(
             new Response.Error(ErrorCode.INTERNAL, "command could not be started", id));
@@ -390,12 +525,56 @@ final class RequestHandler {
                 0,
                 0,
                 0,
-                false));
+                false,
+                policy));
         yield Outcome.reply(
             new Response.Error(
                 ErrorCode.SERVER_BUSY, "too many commands running; try again later", id));
       }
     };
+  }
+
+  /** Most bytes of output one {@code command_chunk} carries. */
+  static final int CHUNK_BYTES = 32 * 1024;
+
+  /**
+   * Sends the command's output as {@code command_chunk} messages as it arrives, until it has ended
+   * and all its kept output is sent. Waiting for a slow client here holds up only this command: the
+   * output keeps being read (up to the cap, then counted and discarded), so the process never
+   * blocks on it, and the connection's write deadline ends a client that takes nothing.
+   */
+  private static void stream(Execution execution, ConnectionState st, @Nullable String id)
+      throws IOException {
+    Utf8Carry carry = new Utf8Carry();
+    long seq = 0;
+    OutputChunk chunk;
+    while ((chunk = execution.nextChunk(CHUNK_BYTES)) != null) {
+      int s = chunk.stderr() ? 1 : 0;
+      byte[] bytes = carry.next(s, chunk.bytes());
+      if (bytes.length > 0) {
+        st.send(Response.CommandChunk.of(chunk.stderr(), OutputData.of(bytes), seq++, id));
+      }
+    }
+    for (int s = 0; s < 2; s++) {
+      byte[] rest = carry.rest(s);
+      if (rest.length > 0) {
+        st.send(Response.CommandChunk.of(s == 1, OutputData.of(rest), seq++, id));
+      }
+    }
+  }
+
+  /** The final reply, or none if the connection must close for {@code closeReason}. */
+  private static Outcome answer(@Nullable String closeReason, Response reply) {
+    return closeReason == null ? Outcome.reply(reply) : new Outcome(null, false, closeReason);
+  }
+
+  /** What the final reply carries of standard output: nothing if the chunks carried it. */
+  private static OutputData stdout(ExecResult.Output output, boolean streamed) {
+    return streamed ? OutputData.EMPTY : OutputData.of(output.stdoutData());
+  }
+
+  private static OutputData stderr(ExecResult.Output output, boolean streamed) {
+    return streamed ? OutputData.EMPTY : OutputData.of(output.stderrData());
   }
 
   private static AuditEvent.CommandRun ran(
@@ -406,7 +585,8 @@ final class RequestHandler {
       @Nullable Integer exitCode,
       String outcome,
       long durationMs,
-      ExecResult.Output output) {
+      ExecResult.Output output,
+      String policy) {
     return new AuditEvent.CommandRun(
         st.client(),
         session.user(),
@@ -418,7 +598,8 @@ final class RequestHandler {
         durationMs,
         output.stdoutBytes(),
         output.stderrBytes(),
-        output.truncated());
+        output.truncated(),
+        policy);
   }
 
   private Outcome deny(
@@ -427,10 +608,19 @@ final class RequestHandler {
       String command,
       ErrorCode code,
       String message,
-      @Nullable String id) {
+      @Nullable String id,
+      Whitelist policy) {
     ctx.audit(
         new AuditEvent.CommandDenied(
-            st.client(), session.user(), session.id(), command, code.name(), message));
+            st.client(),
+            session.user(),
+            session.id(),
+            command,
+            code.name(),
+            message,
+            policy.hash()));
+    // A label is a whitelist entry's name or "-", never a name the client made up.
+    ctx.metrics().command(policy.rule(command).isPresent() ? command : "-", "denied", null);
     return Outcome.reply(new Response.Error(code, message, id));
   }
 

@@ -32,7 +32,8 @@ final class Architecture {
     MAY_USE.put("auth", Set.of());
     MAY_USE.put("exec", Set.of());
     MAY_USE.put("audit", Set.of());
-    MAY_USE.put("server", Set.of("protocol", "config", "tls", "auth", "exec", "audit"));
+    MAY_USE.put("metrics", Set.of());
+    MAY_USE.put("server", Set.of("protocol", "config", "tls", "auth", "exec", "audit", "metrics"));
     MAY_USE.put("client", Set.of("protocol", "tls"));
     MAY_USE.put("fanout", Set.of("config"));
     MAY_USE.put("bench", Set.of("protocol", "config", "tls", "auth", "client", "server"));
@@ -45,6 +46,7 @@ final class Architecture {
             "auth",
             "exec",
             "audit",
+            "metrics",
             "server",
             "client",
             "fanout",
@@ -59,7 +61,8 @@ final class Architecture {
           new Confined("picocli", "picocli..", Set.of("cli")),
           new Confined("JLine", "org.jline..", Set.of("cli")),
           new Confined("XChart", "org.knowm.xchart..", Set.of("bench")),
-          new Confined("progressbar", "me.tongfei.progressbar..", Set.of("bench")));
+          new Confined("progressbar", "me.tongfei.progressbar..", Set.of("bench")),
+          new Confined("the Prometheus client", "io.prometheus..", Set.of("metrics")));
 
   /** Packages that must not touch a logging framework, so a one-shot client starts lean. */
   static final Set<String> NO_LOGGING = Set.of("protocol", "client", "fanout");

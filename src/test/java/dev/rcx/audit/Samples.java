@@ -2,6 +2,7 @@ package dev.rcx.audit;
 
 import dev.rcx.audit.AuditEvent.AuthFailed;
 import dev.rcx.audit.AuditEvent.AuthSucceeded;
+import dev.rcx.audit.AuditEvent.CancelRequested;
 import dev.rcx.audit.AuditEvent.CommandDenied;
 import dev.rcx.audit.AuditEvent.CommandRun;
 import dev.rcx.audit.AuditEvent.ConnectionClosed;
@@ -32,6 +33,8 @@ final class Samples {
   /** Sealed, small epochs, no timer thread. */
   static final AuditLog.Options SEALED =
       AuditLog.Options.defaults().withEpochRecords(4).withSealInterval(Duration.ZERO);
+
+  static final String POLICY = "sha256:" + "0f".repeat(32);
 
   private Samples() {}
 
@@ -77,9 +80,18 @@ final class Samples {
             0,
             false),
         new CommandDenied(CLIENT, "alice", "s1", "rm", "NOT_WHITELISTED", "rm is not whitelisted"),
+        new CommandDenied(
+            CLIENT, "alice", "s1", "rm", "NOT_WHITELISTED", "rm is not whitelisted", POLICY),
+        new AuditEvent.PolicyReloaded(
+            POLICY, POLICY, 3, "/etc/rcx/commands.yaml", "signal", List.of("limits.idle_timeout")),
+        new AuditEvent.PolicyReloadFailed(
+            POLICY, "control", "whitelist /etc/rcx/commands.yaml, line 4: commands[1] 'x': bad"),
+        new AuditEvent.ExecutableChanged(
+            CLIENT, "alice", "s1", "ls", "/usr/bin/ls", "ab".repeat(32), "cd".repeat(32), POLICY),
         new TokenRejected(CLIENT, TokenRejected.TOKEN_EXPIRED, "alice", "s1"),
         new TokenRejected(CLIENT, TokenRejected.INVALID_TOKEN, null, null),
         new LoggedOut(CLIENT, "alice", "s1"),
+        new CancelRequested(CLIENT, "alice", "s1", true),
         new ProtocolError(CLIENT, null, null, "LINE_TOO_LONG", "line exceeds 65536 bytes"));
   }
 
