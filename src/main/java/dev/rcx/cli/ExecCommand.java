@@ -44,10 +44,12 @@ final class ExecCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (RcxClient client = connection.connectAndLogin(System.in, err)) {
-      Response r = client.exec(command, args);
+      Response r = client.exec(command, args, connection.timeout);
       int code = Replies.print(r, out, err);
       logoutQuietly(client);
       return code;
+    } catch (RcxClient.TimedOutException e) {
+      throw ConnectionOptions.timedOut(e);
     } catch (IOException e) {
       throw new CliException(
           ExitCodes.CONNECTION_FAILED, "connection lost: " + ConnectionOptions.rootMessage(e));

@@ -67,7 +67,7 @@ final class ShellCommand implements Callable<Integer> {
               "group words, and ; | & $ ` are refused unless quoted. 'exit' logs out and leaves.");
           continue;
         }
-        Response r = client.exec(line, java.util.List.of());
+        Response r = client.exec(line, java.util.List.of(), connection.timeout);
         last = Replies.print(r, out, err);
         if (r instanceof Response.CommandOutput o
             && o.exitCode() != null
@@ -81,6 +81,8 @@ final class ShellCommand implements Callable<Integer> {
       }
       client.logout();
       return last;
+    } catch (RcxClient.TimedOutException e) {
+      throw ConnectionOptions.timedOut(e);
     } catch (IOException e) {
       throw new CliException(
           ExitCodes.CONNECTION_FAILED, "connection lost: " + ConnectionOptions.rootMessage(e));
