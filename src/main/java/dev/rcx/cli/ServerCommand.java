@@ -47,6 +47,13 @@ final class ServerCommand implements Callable<Integer> {
   Path commands;
 
   @Option(
+      names = "--regenerate-cert",
+      description =
+          "Replace the generated server.crt and server.key by new ones for today's host names,"
+              + " addresses and tls.names. The fingerprint changes: clients must accept it again.")
+  boolean regenerateCert;
+
+  @Option(
       names = "--no-tls",
       description = "Plaintext, for the TLS-vs-plaintext benchmark only; loopback only.")
   boolean noTls;
@@ -73,12 +80,25 @@ final class ServerCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());
-    try (RcxServer server = RcxServer.builder(cfg, dataDir.toAbsolutePath()).start()) {
+    RcxServer.Builder builder = RcxServer.builder(cfg, dataDir.toAbsolutePath());
+    if (regenerateCert) {
+      builder.regenerateCertificate();
+    }
+    try (RcxServer server = builder.start()) {
       out.printf(
           "rcx server listening on %s://%s (data dir %s)%n",
           server.tls() ? "tls" : "tcp", server.listenAddress(), dataDir.toAbsolutePath());
       if (server.tls()) {
         out.println("certificate SHA-256 fingerprint: " + server.fingerprint());
+      }
+      if (!server.certificateMissingNames().isEmpty()) {
+        err.println(
+            "Warning: the server certificate in "
+                + dataDir.toAbsolutePath()
+                + " does not name "
+                + String.join(", ", server.certificateMissingNames())
+                + " (from tls.names or --bind), so --cacert clients using those names will fail;"
+                + " restart once with --regenerate-cert (the fingerprint changes).");
       }
       server
           .takeAuditVerificationKey()

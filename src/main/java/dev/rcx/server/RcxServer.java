@@ -67,6 +67,7 @@ public final class RcxServer implements AutoCloseable {
   private final @Nullable SSLSocketFactory tlsLayer;
   private final @Nullable SSLParameters tlsParameters;
   private final @Nullable String fingerprint;
+  private final List<String> certificateMissingNames;
   private final AuditLog audit;
   private @Nullable String auditKey;
   private final Watchdog watchdog;
@@ -95,13 +96,24 @@ public final class RcxServer implements AutoCloseable {
     }
     KeyMaterial identity = null;
     SSLContext sslContext = null;
+    List<String> missing = List.of();
     if (tls) {
-      identity =
-          config.tls().certificate() != null
-              ? ServerIdentity.loadPem(config.tls().certificate(), config.tls().key())
-              : ServerIdentity.loadOrCreate(b.dataDir);
+      if (config.tls().certificate() != null) {
+        identity = ServerIdentity.loadPem(config.tls().certificate(), config.tls().key());
+      } else {
+        List<String> required = CertificateNames.required(config, bindAddress);
+        boolean generate =
+            b.regenerateCertificate || !Files.exists(b.dataDir.resolve(ServerIdentity.CERT_FILE));
+        identity =
+            ServerIdentity.loadOrCreate(
+                b.dataDir,
+                generate ? CertificateNames.forNewCertificate(config, bindAddress) : required,
+                b.regenerateCertificate);
+        missing = ServerIdentity.missingNames(identity.leaf(), required);
+      }
       sslContext = ServerTls.context(identity, clientCas(config.tls()));
     }
+    this.certificateMissingNames = missing;
     this.fingerprint = identity == null ? null : identity.fingerprint();
 
     this.audit =
@@ -180,6 +192,15 @@ public final class RcxServer implements AutoCloseable {
     String key = auditKey;
     auditKey = null;
     return Optional.ofNullable(key);
+  }
+
+  /**
+   * Names that {@code tls.names} or the bound address ask for but the reused generated certificate
+   * lacks (it was made for other names); empty when it has them all or is the operator's own.
+   * Regenerate with {@link Builder#regenerateCertificate()} ({@code rcx server --regenerate-cert}).
+   */
+  public List<String> certificateMissingNames() {
+    return certificateMissingNames;
   }
 
   /** The audit log file. */
@@ -419,6 +440,7 @@ public final class RcxServer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private SecureRandom random = new SecureRandom();
     private @Nullable Duration shutdownGrace;
+    private boolean regenerateCertificate;
 
     private Builder(ServerConfig config, Path dataDir) {
       this.config = config;
@@ -438,6 +460,15 @@ public final class RcxServer implements AutoCloseable {
     /** Overrides the configuration's {@code limits.shutdown_grace}. */
     public Builder shutdownGrace(Duration d) {
       this.shutdownGrace = d;
+      return this;
+    }
+
+    /**
+     * Replaces the generated certificate and key in the data directory by new ones for today's
+     * names (the fingerprint changes); no effect with the operator's own {@code tls.certificate}.
+     */
+    public Builder regenerateCertificate() {
+      this.regenerateCertificate = true;
       return this;
     }
 
