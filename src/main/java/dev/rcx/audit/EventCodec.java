@@ -77,6 +77,18 @@ final class EventCodec {
         g.writeStringField("code", e.code());
         g.writeStringField("detail", e.detail());
       }
+      case AuditEvent.UserChanged e -> {
+        g.writeStringField("change", e.change());
+        g.writeArrayFieldStart("roles");
+        for (String role : e.roles()) {
+          g.writeString(role);
+        }
+        g.writeEndArray();
+        g.writeStringField("by", e.by());
+        g.writeNumberField("pid", e.pid());
+        g.writeStringField("requested_at", e.requestedAt());
+        g.writeStringField("change_id", e.changeId());
+      }
     }
   }
 
@@ -141,9 +153,33 @@ final class EventCodec {
       case "logged_out" -> new LoggedOut(client, user, session);
       case "protocol_error" ->
           new ProtocolError(client, user, session, str(n, "code"), str(n, "detail"));
+      case "user_changed" ->
+          new AuditEvent.UserChanged(
+              str(n, "change"),
+              user,
+              strings(n, "user_changed.roles"),
+              str(n, "by"),
+              num(n, "pid"),
+              str(n, "requested_at"),
+              str(n, "change_id"));
       default ->
           throw new IllegalArgumentException("unknown audit event '" + Text.clip(name, 64) + "'");
     };
+  }
+
+  private static List<String> strings(JsonNode n, String what) {
+    JsonNode array = n.get(what.substring(what.indexOf('.') + 1));
+    if (array == null || !array.isArray()) {
+      throw new IllegalArgumentException(what + " must be an array");
+    }
+    List<String> out = new ArrayList<>(array.size());
+    for (JsonNode a : array) {
+      if (!a.isTextual()) {
+        throw new IllegalArgumentException(what + " must hold strings");
+      }
+      out.add(a.textValue());
+    }
+    return out;
   }
 
   private static CommandRun readCommandRun(JsonNode n, String client, String user, String session) {

@@ -159,8 +159,11 @@ public final class RcxServer implements AutoCloseable {
             : null;
     listener.setReuseAddress(true);
     listener.bind(new InetSocketAddress(bindAddress, config.port()), 1024);
-    this.watchdog = new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions)::run);
+    UserChangeAuditor userChanges = new UserChangeAuditor(users, ctx);
+    this.watchdog =
+        new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions, userChanges)::run);
     audit.append(new AuditEvent.ServerStarted(listenAddress(), tls, fingerprint, version()));
+    userChanges.drain(); // changes made while no server ran
     this.acceptor = Thread.ofPlatform().name("rcx-accept").daemon(false).start(this::acceptLoop);
   }
 
@@ -420,14 +423,20 @@ public final class RcxServer implements AutoCloseable {
   /** Periodic clean-up that must not run on every watchdog tick. */
   private static final class Housekeeping {
     private final SessionManager sessions;
+    private final UserChangeAuditor userChanges;
     private int ticks;
 
-    Housekeeping(SessionManager sessions) {
+    Housekeeping(SessionManager sessions, UserChangeAuditor userChanges) {
       this.sessions = sessions;
+      this.userChanges = userChanges;
     }
 
     void run() {
-      if (++ticks % 50 == 0) {
+      ++ticks;
+      if (ticks % 5 == 0) {
+        userChanges.drain(); // about once a second
+      }
+      if (ticks % 50 == 0) {
         sessions.purge();
       }
     }
