@@ -102,17 +102,18 @@ final class ConnectionOptions {
       paramLabel = "DURATION",
       converter = DurationConverter.class,
       description =
-          "Longest wait for the TCP connection, and again for the TLS handshake (default: 10s).")
+          "Longest wait for the TCP connection, and again for the TLS handshake (default: 10s);"
+              + " on many hosts, for connecting, TLS and login together.")
   Duration connectTimeout = Duration.ofSeconds(10);
 
   @Option(
-      names = "--timeout",
+      names = {"--timeout", "--command-timeout"},
       paramLabel = "DURATION",
       converter = DurationConverter.class,
       description =
-          "Longest wait for a command's reply, its run time included (default: 5m); set it above"
+          "Longest wait for a command's reply, its run time included (default: 10m); set it above"
               + " the command's whitelist timeout. Login waits at most 30s or this if shorter.")
-  Duration timeout = Duration.ofMinutes(5);
+  Duration timeout = Duration.ofMinutes(10);
 
   /** The fingerprint of an unknown server seen during the last handshake, to ask about. */
   private @Nullable String unknownFingerprint;
