@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -64,14 +65,18 @@ public final class RcxClient implements AutoCloseable {
   private final LineReader in;
   private final OutputStream out;
   private final MessageCodec codec = new MessageCodec(MAX_REPLY_BYTES);
-  private @Nullable String token;
+  private volatile @Nullable String token;
+  private final AtomicInteger pendingCancels = new AtomicInteger();
   private final long handshakeNanos;
+  private final boolean resumed;
 
-  private RcxClient(Socket socket, Socket tcp, Endpoint e, long handshakeNanos) throws IOException {
+  private RcxClient(Socket socket, Socket tcp, Endpoint e, long handshakeNanos, boolean resumed)
+      throws IOException {
     this.socket = socket;
     this.where = e.hostPort();
     this.readTimeout = e.readTimeout();
     this.handshakeNanos = handshakeNanos;
+    this.resumed = resumed;
     this.deadline = new DeadlineInputStream(socket.getInputStream(), tcp);
     this.in = new LineReader(deadline, MAX_REPLY_BYTES);
     this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
@@ -171,7 +176,7 @@ public final class RcxClient implements AutoCloseable {
         throw new TimedOutException(Phase.CONNECT, e.hostPort(), e.connectTimeout(), t);
       }
       if (e.sslContext() == null) {
-        return new RcxClient(raw, raw, e, 0);
+        return new RcxClient(raw, raw, e, 0, false);
       }
       String name = e.serverName() != null ? e.serverName() : e.host();
       SSLSocket tls =
@@ -181,13 +186,18 @@ public final class RcxClient implements AutoCloseable {
       }
       // Each read of the handshake may wait this long; the server's messages are few and small.
       raw.setSoTimeout(millis(e.connectTimeout()));
+      long startMillis = System.currentTimeMillis();
       long start = System.nanoTime();
       try {
         tls.startHandshake();
       } catch (SocketTimeoutException t) {
         throw new TimedOutException(Phase.HANDSHAKE, e.hostPort(), e.connectTimeout(), t);
       }
-      return new RcxClient(tls, raw, e, System.nanoTime() - start);
+      long nanos = System.nanoTime() - start;
+      // A resumed TLS 1.3 session keeps the creation time of the session it resumes; a new one is
+      // created during this handshake.
+      boolean resumed = tls.getSession().getCreationTime() < startMillis;
+      return new RcxClient(tls, raw, e, nanos, resumed);
     } catch (IOException | RuntimeException ex) {
       raw.close();
       throw ex;
@@ -213,6 +223,16 @@ public final class RcxClient implements AutoCloseable {
   /** Nanoseconds the TLS handshake took, 0 for plaintext. */
   public long handshakeNanos() {
     return handshakeNanos;
+  }
+
+  /**
+   * Whether the TLS handshake resumed a session from an earlier connection made with the same
+   * {@link SSLContext} to the same host and port (a session ticket: no certificate sent, none
+   * verified, the server already proved its identity on the first connection); false for a full
+   * handshake or plaintext.
+   */
+  public boolean resumed() {
+    return resumed;
   }
 
   /** The negotiated TLS protocol and cipher suite, or "plaintext". */
@@ -306,6 +326,72 @@ public final class RcxClient implements AutoCloseable {
     return exec(command, List.of());
   }
 
+  /** Receives a streamed command's output as it arrives. */
+  @FunctionalInterface
+  public interface OutputListener {
+    /**
+     * One piece of output, in the order the command produced it.
+     *
+     * @param stderr whether it came from standard error (else standard output)
+     * @param bytes the exact bytes
+     */
+    void output(boolean stderr, byte[] bytes) throws IOException;
+  }
+
+  /**
+   * Runs a command with its output streamed: {@code listener} gets each piece as the server sends
+   * it ({@code command_chunk}), then this returns the final {@link Response.CommandOutput} (whose
+   * {@code output} and {@code stderr} are then empty) or a {@link Response.Error}. {@link
+   * #cancel()} may be called from another thread meanwhile. The final reply must arrive within
+   * {@link Endpoint#readTimeout()} of the request.
+   */
+  public Response exec(String command, List<String> args, OutputListener listener)
+      throws IOException {
+    return exec(command, args, readTimeout, listener);
+  }
+
+  /**
+   * Like {@link #exec(String, List, OutputListener)}, with the final reply due within {@code
+   * timeout} of the request: one deadline for the whole command, however many chunks arrive before
+   * it (a command that keeps printing cannot outlive it).
+   *
+   * @throws TimedOutException if the final reply did not arrive in time; the connection is then
+   *     closed, which makes the server kill the command if it still runs
+   */
+  public Response exec(String command, List<String> args, Duration timeout, OutputListener listener)
+      throws IOException {
+    if (token == null) {
+      throw new IllegalStateException("not logged in: call login() or useToken() first");
+    }
+    long deadlineNanos = deadlineAfter(timeout);
+    write(new Request.Command(token, command, args, /* stream= */ true, null));
+    while (true) {
+      Response r = readReply(deadlineNanos, timeout);
+      switch (r) {
+        case Response.CommandChunk chunk -> listener.output(chunk.isStderr(), chunk.bytes());
+        case Response.CommandOutput o -> {
+          return o;
+        }
+        case Response.Error e -> {
+          return e;
+        }
+        default -> throw unexpected(r);
+      }
+    }
+  }
+
+  /**
+   * Asks the server to stop the command running on this connection (and any sent before it that has
+   * not finished): its process tree is killed and {@link #exec} returns a {@link
+   * Response.CommandOutput} with status {@code cancelled}; the session and the connection stay
+   * usable. The server's {@code cancel_response} is consumed by the next read. The one method that
+   * may be called from another thread while a request is in progress (e.g. a Ctrl-C handler).
+   */
+  public void cancel() throws IOException {
+    pendingCancels.incrementAndGet();
+    write(new Request.Cancel(null));
+  }
+
   /** Revokes the token on the server. */
   public Response logout() throws IOException {
     if (token == null) {
@@ -327,15 +413,36 @@ public final class RcxClient implements AutoCloseable {
 
   /** Sends one request and reads its reply within {@code replyTimeout}. */
   public Response send(Request request, Duration replyTimeout) throws IOException {
-    out.write(codec.encode(request));
-    out.flush();
-    return read(replyTimeout);
+    write(request);
+    return readReply(deadlineAfter(replyTimeout), replyTimeout);
+  }
+
+  private void write(Request request) throws IOException {
+    writeRaw(codec.encode(request));
   }
 
   /** Writes raw bytes (for tests and tools that speak the protocol by hand), without reading. */
   public void writeRaw(byte[] bytes) throws IOException {
-    out.write(bytes);
-    out.flush();
+    synchronized (out) {
+      out.write(bytes);
+      out.flush();
+    }
+  }
+
+  /**
+   * The next reply, skipping the answers to {@link #cancel()}s sent earlier, all before {@code
+   * deadlineNanos} ({@link System#nanoTime()}); {@code timeout} is the deadline as the caller set
+   * it, for the message when it passes.
+   */
+  private Response readReply(long deadlineNanos, Duration timeout) throws IOException {
+    while (true) {
+      Response r = readBefore(deadlineNanos, timeout);
+      if (r instanceof Response.CancelResponse && pendingCancels.get() > 0) {
+        pendingCancels.decrementAndGet();
+        continue;
+      }
+      return r;
+    }
   }
 
   /** Reads the next reply within {@link Endpoint#readTimeout()}. */
@@ -349,13 +456,21 @@ public final class RcxClient implements AutoCloseable {
    * @throws TimedOutException if it did not; the connection is then closed
    */
   public Response read(Duration replyTimeout) throws IOException {
+    return readBefore(deadlineAfter(replyTimeout), replyTimeout);
+  }
+
+  private static long deadlineAfter(Duration timeout) {
+    return System.nanoTime() + timeout.toNanos();
+  }
+
+  private Response readBefore(long deadlineNanos, Duration timeout) throws IOException {
     byte[] line;
-    deadline.start(replyTimeout);
+    deadline.start(deadlineNanos);
     try {
       line = in.readLine();
     } catch (SocketTimeoutException t) {
       socket.close();
-      throw new TimedOutException(Phase.REPLY, where, replyTimeout, t);
+      throw new TimedOutException(Phase.REPLY, where, timeout, t);
     } finally {
       deadline.clear();
     }
@@ -454,8 +569,9 @@ public final class RcxClient implements AutoCloseable {
       this.tcp = tcp;
     }
 
-    void start(Duration timeout) {
-      deadlineNanos = System.nanoTime() + timeout.toNanos();
+    /** Arms the deadline at {@code deadlineNanos}, a {@link System#nanoTime()} value. */
+    void start(long deadlineNanos) {
+      this.deadlineNanos = deadlineNanos;
       armed = true;
     }
 
