@@ -82,10 +82,11 @@ final class ExecCommand implements Callable<Integer> {
                 client,
                 c ->
                     noStream
-                        ? c.exec(command, args)
+                        ? c.exec(command, args, connection.timeout)
                         : c.exec(
                             command,
                             args,
+                            connection.timeout,
                             (isStderr, bytes) ->
                                 BytePrintWriter.writeBytes(isStderr ? err : out, bytes)));
       }
@@ -95,6 +96,8 @@ final class ExecCommand implements Callable<Integer> {
         logoutQuietly(client);
       }
       return code;
+    } catch (RcxClient.TimedOutException e) {
+      throw ConnectionOptions.timedOut(e);
     } catch (IOException e) {
       throw new CliException(
           ExitCodes.CONNECTION_FAILED, "connection lost: " + ConnectionOptions.rootMessage(e));

@@ -97,7 +97,7 @@ final class FleetTask implements HostTask {
           return HostResult.failed(t, HostStatus.AUTH_FAILED, millisSince(start), refused);
         }
       }
-      deadline.next("command", fleet.commandTimeout);
+      deadline.next("command", connection.timeout);
       Response r = client.exec(command, args);
       if (cached != null && r instanceof Response.Error e && RcxClient.needsLogin(e.code())) {
         // The server forgot or expired the cached session: log in again if we can, and retry
@@ -197,8 +197,8 @@ final class FleetTask implements HostTask {
   }
 
   private RcxClient.Endpoint endpoint(Target t) {
-    Duration connect = fleet.connectTimeout;
-    Duration read = connect.plus(fleet.commandTimeout);
+    Duration connect = connection.connectTimeout;
+    Duration read = connect.plus(connection.timeout);
     if (connection.noTls) {
       return new RcxClient.Endpoint(t.host(), t.port(), null, null, connect, read);
     }

@@ -90,6 +90,8 @@ final class ShellCommand implements Callable<Integer> {
         }
       }
       return last;
+    } catch (RcxClient.TimedOutException e) {
+      throw ConnectionOptions.timedOut(e);
     } catch (IOException e) {
       throw new CliException(
           ExitCodes.CONNECTION_FAILED, "connection lost: " + ConnectionOptions.rootMessage(e));

@@ -49,7 +49,7 @@ final class ShellSession implements AutoCloseable {
   Response exec(String line, RcxClient.OutputListener output) throws IOException {
     ensureConnected();
     try (CancelOnInterrupt interrupts = CancelOnInterrupt.install(client, err)) {
-      return login.exec(client, c -> c.exec(line, List.of(), output));
+      return login.exec(client, c -> c.exec(line, List.of(), connection.timeout, output));
     } finally {
       lastUseNanos = System.nanoTime();
     }
