@@ -254,15 +254,108 @@ public sealed interface AuditEvent {
   }
 
   /**
-   * A whitelisted command was run (or an attempt to run it ended without a process). {@code argv}
-   * is the exact argument vector given to the OS. {@code exitCode} is null when there was no exit
-   * status ({@code launch_failed}, {@code busy}, or a kill whose status was not collected); it is
-   * required when {@code outcome} is {@code completed}.
+   * A whitelisted command is about to be launched: written (and flushed or forced, per the log's
+   * durability) before the process exists, so a command never runs unrecorded. {@code commandId}
+   * links it to its {@link CommandLaunched}, {@link CommandRun} or {@link CommandAbandoned}. {@code
+   * argv} is the exact argument vector that will be given to the OS; {@code timeoutMs} the rule's
+   * timeout.
+   */
+  record CommandStarted(
+      String client,
+      String user,
+      String session,
+      String commandId,
+      String command,
+      List<String> argv,
+      long timeoutMs)
+      implements AuditEvent {
+    public CommandStarted {
+      client = required(client, "command_started", "client", MAX_ADDRESS);
+      user = required(user, "command_started", "user", MAX_NAME);
+      session = required(session, "command_started", "session", MAX_NAME);
+      commandId = required(commandId, "command_started", "command_id", MAX_NAME);
+      command = required(command, "command_started", "command", MAX_TEXT);
+      argv = Text.args(argv, "command_started", "argv");
+      nonNegative(timeoutMs, "command_started", "timeout_ms");
+    }
+
+    @Override
+    public String eventName() {
+      return "command_started";
+    }
+  }
+
+  /**
+   * The process of command {@code commandId} exists: {@code pid}, the {@code processGroup} it leads
+   * (null when the launcher does not give it a group of its own) and its {@code startTime} in clock
+   * ticks since boot (field 22 of /proc/PID/stat; null when unknown). A restarted server uses them
+   * to find, and tell apart from a reused pid, a process its predecessor left running.
+   */
+  record CommandLaunched(
+      String client,
+      String user,
+      String session,
+      String commandId,
+      long pid,
+      Long processGroup,
+      Long startTime)
+      implements AuditEvent {
+    public CommandLaunched {
+      client = required(client, "command_launched", "client", MAX_ADDRESS);
+      user = required(user, "command_launched", "user", MAX_NAME);
+      session = required(session, "command_launched", "session", MAX_NAME);
+      commandId = required(commandId, "command_launched", "command_id", MAX_NAME);
+      nonNegative(pid, "command_launched", "pid");
+    }
+
+    @Override
+    public String eventName() {
+      return "command_launched";
+    }
+  }
+
+  /**
+   * A command recorded as started has no end record because its server died; written by the next
+   * server start. {@code outcome} says what was found: {@link #KILLED} (its process group was still
+   * alive and was killed now), {@link #GONE} (no process left), {@link #NOT_LAUNCHED} (no pid was
+   * recorded: the server died before or during the launch) or {@link #PID_REUSED} (the pid now
+   * belongs to another process, which was left alone). {@code pid} is null when none was recorded.
+   */
+  record CommandAbandoned(String commandId, Long pid, String outcome, String reason)
+      implements AuditEvent {
+    public static final String KILLED = "killed";
+    public static final String GONE = "gone";
+    public static final String NOT_LAUNCHED = "not_launched";
+    public static final String PID_REUSED = "pid_reused";
+
+    /** The values {@code outcome} may take. */
+    public static final List<String> OUTCOMES = List.of(KILLED, GONE, NOT_LAUNCHED, PID_REUSED);
+
+    public CommandAbandoned {
+      commandId = required(commandId, "command_abandoned", "command_id", MAX_NAME);
+      oneOf(outcome, "command_abandoned", "outcome", OUTCOMES);
+      reason = required(reason, "command_abandoned", "reason", MAX_TEXT);
+    }
+
+    @Override
+    public String eventName() {
+      return "command_abandoned";
+    }
+  }
+
+  /**
+   * A whitelisted command ended (or an attempt to run it ended without a process). {@code
+   * commandId} names its {@link CommandStarted} record; it is null for {@code busy} (no slot, so
+   * nothing was started) and in records written before start records existed. {@code argv} is the
+   * exact argument vector given to the OS. {@code exitCode} is null when there was no exit status
+   * ({@code launch_failed}, {@code busy}, or a kill whose status was not collected); it is required
+   * when {@code outcome} is {@code completed}.
    */
   record CommandRun(
       String client,
       String user,
       String session,
+      String commandId,
       String command,
       List<String> argv,
       Integer exitCode,
@@ -275,17 +368,19 @@ public sealed interface AuditEvent {
     public static final String COMPLETED = "completed";
     public static final String TIMED_OUT = "timed_out";
     public static final String CANCELLED = "cancelled";
+    public static final String SERVER_SHUTDOWN = "server_shutdown";
     public static final String LAUNCH_FAILED = "launch_failed";
     public static final String BUSY = "busy";
 
     /** The values {@code outcome} may take. */
     public static final List<String> OUTCOMES =
-        List.of(COMPLETED, TIMED_OUT, CANCELLED, LAUNCH_FAILED, BUSY);
+        List.of(COMPLETED, TIMED_OUT, CANCELLED, SERVER_SHUTDOWN, LAUNCH_FAILED, BUSY);
 
     public CommandRun {
       client = required(client, "command_run", "client", MAX_ADDRESS);
       user = required(user, "command_run", "user", MAX_NAME);
       session = required(session, "command_run", "session", MAX_NAME);
+      commandId = optional(commandId, MAX_NAME);
       command = required(command, "command_run", "command", MAX_TEXT);
       argv = Text.args(argv, "command_run", "argv");
       oneOf(outcome, "command_run", "outcome", OUTCOMES);
@@ -296,6 +391,34 @@ public sealed interface AuditEvent {
       nonNegative(durationMs, "command_run", "duration_ms");
       nonNegative(stdoutBytes, "command_run", "stdout_bytes");
       nonNegative(stderrBytes, "command_run", "stderr_bytes");
+    }
+
+    /** A record without a start record to link to ({@code commandId} null). */
+    public CommandRun(
+        String client,
+        String user,
+        String session,
+        String command,
+        List<String> argv,
+        Integer exitCode,
+        String outcome,
+        long durationMs,
+        long stdoutBytes,
+        long stderrBytes,
+        boolean truncated) {
+      this(
+          client,
+          user,
+          session,
+          null,
+          command,
+          argv,
+          exitCode,
+          outcome,
+          durationMs,
+          stdoutBytes,
+          stderrBytes,
+          truncated);
     }
 
     @Override

@@ -98,7 +98,11 @@ public final class AuditLog implements AuditSink {
    *     on close)
    */
   public record Options(
-      Durability durability, boolean sealed, int epochRecords, Duration sealInterval) {
+      Durability durability,
+      boolean sealed,
+      int epochRecords,
+      Duration sealInterval,
+      long minFreeBytes) {
     public static final int DEFAULT_EPOCH_RECORDS = 64;
     public static final Duration DEFAULT_SEAL_INTERVAL = Duration.ofMinutes(5);
 
@@ -113,6 +117,14 @@ public final class AuditLog implements AuditSink {
         throw new IllegalArgumentException(
             "sealInterval must be zero (off) or at least 10 ms, was " + sealInterval);
       }
+      if (minFreeBytes < 0) {
+        throw new IllegalArgumentException("minFreeBytes must be >= 0, was " + minFreeBytes);
+      }
+    }
+
+    /** Without a free-space reserve. */
+    public Options(Durability durability, boolean sealed, int epochRecords, Duration sealInterval) {
+      this(durability, sealed, epochRecords, sealInterval, 0);
     }
 
     /** Sealed, {@link Durability#FLUSH}, 64 records per epoch, sealed at least every 5 minutes. */
@@ -126,15 +138,23 @@ public final class AuditLog implements AuditSink {
     }
 
     public Options withDurability(Durability value) {
-      return new Options(value, sealed, epochRecords, sealInterval);
+      return new Options(value, sealed, epochRecords, sealInterval, minFreeBytes);
     }
 
     public Options withEpochRecords(int value) {
-      return new Options(durability, sealed, value, sealInterval);
+      return new Options(durability, sealed, value, sealInterval, minFreeBytes);
     }
 
     public Options withSealInterval(Duration value) {
-      return new Options(durability, sealed, epochRecords, value);
+      return new Options(durability, sealed, epochRecords, value, minFreeBytes);
+    }
+
+    /**
+     * Free bytes the log's file system must keep for {@link AuditLog#appendReserved} to write (0 =
+     * no reserve): records of work already under way still fit when new work is refused.
+     */
+    public Options withMinFreeBytes(long value) {
+      return new Options(durability, sealed, epochRecords, sealInterval, value);
     }
   }
 
@@ -464,6 +484,19 @@ public final class AuditLog implements AuditSink {
    */
   @Override
   public void append(AuditEvent event) {
+    append(event, /* force= */ true);
+  }
+
+  /**
+   * Appends {@code event} once it is written to the OS (a crash of this process keeps it), without
+   * waiting for a force in {@link Durability#FSYNC} mode; a later force covers it.
+   */
+  @Override
+  public void appendUnforced(AuditEvent event) {
+    append(event, /* force= */ false);
+  }
+
+  private void append(AuditEvent event, boolean force) {
     Objects.requireNonNull(event, "event");
     if (event instanceof LogRecovered || event instanceof Seal) {
       throw new IllegalArgumentException(
@@ -478,7 +511,7 @@ public final class AuditLog implements AuditSink {
     } finally {
       lock.unlock();
     }
-    if (commit != null) {
+    if (commit != null && force) {
       awaitDurable(mine);
     }
   }
@@ -505,6 +538,44 @@ public final class AuditLog implements AuditSink {
           e);
     }
   }
+
+  /**
+   * {@link #append}, but only while the log's file system has at least {@link
+   * Options#minFreeBytes()} free: for the record that lets new work start (a command's start), so
+   * that what is already under way can still be recorded when the disk fills up.
+   *
+   * @throws AuditUnavailableException if free space is below the reserve (nothing is written)
+   */
+  @Override
+  public void appendReserved(AuditEvent event) {
+    long reserve = options.minFreeBytes();
+    if (reserve > 0) {
+      long free = usableSpace();
+      if (free < reserve) {
+        refusedForReserve(event, free);
+        throw new AuditUnavailableException(
+            "the file system of audit log "
+                + file
+                + " has "
+                + free
+                + " bytes free, below audit.min_free_bytes ("
+                + reserve
+                + "); new commands are refused until space is freed");
+      }
+    }
+    append(event);
+  }
+
+  private long usableSpace() {
+    try {
+      return java.nio.file.Files.getFileStore(file).getUsableSpace();
+    } catch (IOException e) {
+      return 0; // cannot tell: treat as full, the safe side
+    }
+  }
+
+  /** Counts a refusal for the gap record; see the recovery section. */
+  private void refusedForReserve(AuditEvent event, long free) {}
 
   /**
    * Ends the current key epoch now, if it has records: writes a seal, forces the file and evolves
@@ -713,6 +784,36 @@ public final class AuditLog implements AuditSink {
    */
   public static String describe(String jsonLine) {
     return Describer.describe(Objects.requireNonNull(jsonLine, "jsonLine"));
+  }
+
+  /**
+   * {@link #describe} for consecutive lines that end the log (as {@link #tail} returns them): a
+   * {@code command_started} record with no end record after it is marked as still running, or
+   * abandoned if its server died (a restarted server then records {@code command_abandoned}).
+   */
+  public static List<String> describeTail(List<String> lines) {
+    java.util.Set<String> open = CommandLedger.openIds(lines);
+    List<String> out = new java.util.ArrayList<>(lines.size());
+    for (String line : lines) {
+      String text = describe(line);
+      if (!open.isEmpty() && line.contains("\"command_started\"")) {
+        String id = commandIdOf(line);
+        if (id != null && open.contains(id)) {
+          text += " [no end record yet: running, or abandoned if the server died]";
+        }
+      }
+      out.add(text);
+    }
+    return out;
+  }
+
+  private static String commandIdOf(String line) {
+    byte[] b = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      return Json.object(b, b.length).path("command_id").asText(null);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /**

@@ -90,12 +90,13 @@ public final class ConfigLoader {
             s.bool("bind_to_address", ds.bindToAddress()),
             s.integer("max_sessions", ds.maxSessions()));
     Node a = root.child("audit");
-    a.allow("durability", "seal_epoch_records");
+    a.allow("durability", "seal_epoch_records", "min_free_bytes");
     ServerConfig.Audit audit =
         new ServerConfig.Audit(
             ServerConfig.Durability.valueOf(
                 a.choice("durability", "flush", Set.of("flush", "fsync")).toUpperCase(Locale.ROOT)),
-            a.integer("seal_epoch_records", d.audit().sealEpochRecords()));
+            a.integer("seal_epoch_records", d.audit().sealEpochRecords()),
+            a.longValue("min_free_bytes", d.audit().minFreeBytes()));
     return new ServerConfig(
         root.string("bind", d.bind()),
         root.integer("port", d.port()),
@@ -166,6 +167,17 @@ public final class ConfigLoader {
         throw new ConfigException(prefix + key + ": expected a whole number, but got " + v);
       }
       return v.intValue();
+    }
+
+    long longValue(String key, long fallback) {
+      JsonNode v = value(key);
+      if (v == null) {
+        return fallback;
+      }
+      if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+        throw new ConfigException(prefix + key + ": expected a whole number, but got " + v);
+      }
+      return v.longValue();
     }
 
     boolean bool(String key, boolean fallback) {

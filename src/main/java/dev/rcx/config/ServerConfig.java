@@ -244,11 +244,29 @@ public record ServerConfig(
   /**
    * @param durability flush or fsync per record
    * @param sealEpochRecords records per forward-secure sealing epoch
+   * @param minFreeBytes free space the audit log's file system must keep for a new command to start
+   *     (0 = no reserve); what remains holds the records of commands already running
    */
-  public record Audit(Durability durability, int sealEpochRecords) {
+  public record Audit(Durability durability, int sealEpochRecords, long minFreeBytes) {
+    /** 16 MiB: room for tens of thousands of end, login and gap records. */
+    public static final long DEFAULT_MIN_FREE_BYTES = 16L << 20;
+
     public Audit {
       Objects.requireNonNull(durability, "durability");
       positive("audit.seal_epoch_records", sealEpochRecords);
+      if (minFreeBytes < 0) {
+        throw new ConfigException(
+            "audit.min_free_bytes: must be 0 (no reserve) or more, but was " + minFreeBytes);
+      }
+    }
+
+    /** With the default free-space reserve. */
+    public Audit(Durability durability, int sealEpochRecords) {
+      this(durability, sealEpochRecords, DEFAULT_MIN_FREE_BYTES);
+    }
+
+    public Audit withMinFreeBytes(long value) {
+      return new Audit(durability, sealEpochRecords, value);
     }
 
     public static Audit defaults() {

@@ -50,6 +50,7 @@ public final class CommandExecutor {
   private final Duration queueWait;
   private final AtomicInteger running = new AtomicInteger();
   private final Launcher launcher;
+  private volatile ProcessGuard guard = ProcessGuard.NONE;
 
   /**
    * @param maxConcurrent how many commands may run at once, at least 1
@@ -82,7 +83,17 @@ public final class CommandExecutor {
    * @throws IllegalArgumentException if {@code argv} does not start with the rule's executable
    */
   public Execution start(CommandRule rule, List<String> argv) {
+    return start(rule, argv, LaunchGate.OPEN);
+  }
+
+  /**
+   * {@link #start(CommandRule, List)}, calling {@code gate} once the slot is taken and before the
+   * process is launched. If the gate throws, nothing is launched, the slot is released and the
+   * exception propagates.
+   */
+  public Execution start(CommandRule rule, List<String> argv, LaunchGate gate) {
     Objects.requireNonNull(rule, "rule");
+    Objects.requireNonNull(gate, "gate");
     List<String> command = List.copyOf(argv);
     if (command.isEmpty() || !command.get(0).equals(rule.executable().toString())) {
       throw new IllegalArgumentException(
@@ -101,7 +112,20 @@ public final class CommandExecutor {
       Thread.currentThread().interrupt();
       return Execution.finished(new Cancelled(Output.EMPTY, Duration.ZERO));
     }
+    try {
+      gate.beforeLaunch();
+    } catch (RuntimeException | Error e) {
+      permits.release();
+      throw e;
+    }
     return launch(rule, command);
+  }
+
+  /**
+   * Tells {@code processGuard} about every command process from now on (see {@link OrphanGuard}).
+   */
+  public void guard(ProcessGuard processGuard) {
+    this.guard = Objects.requireNonNull(processGuard, "processGuard");
   }
 
   /** {@link #start} and {@link Execution#await()} in one call. */
@@ -137,11 +161,19 @@ public final class CommandExecutor {
       throw e;
     }
     running.incrementAndGet();
+    // Read while the child cannot have been reaped yet (the result is not published before
+    // onDone), so the start time is this process's, not a successor's.
+    Long startTime = ProcStat.of(child.pid()).map(ProcStat::startTime).orElse(null);
+    ProcessGuard g = guard;
+    g.register(
+        child.pid(), child.ownGroup() ? child.pid() : -1, startTime == null ? -1 : startTime);
     return Execution.launched(
         child,
         rule,
         startNanos,
+        startTime,
         () -> {
+          g.unregister(child.pid());
           running.decrementAndGet();
           permits.release();
         },

@@ -86,7 +86,9 @@ final class Connection implements Runnable {
     String reason = "unknown";
     long requests = 0;
     try {
-      ctx.audit(new AuditEvent.ConnectionOpened(state.client()));
+      // Quietly: while the audit log is down, connections are still answered (with
+      // AUDIT_UNAVAILABLE for what needs a record); the log's gap record counts what was lost.
+      ctx.auditQuietly(new AuditEvent.ConnectionOpened(state.client()));
       if (socket instanceof SSLSocket tls && !handshake(tls)) {
         reason = "tls_handshake_failed";
         return;
@@ -307,6 +309,20 @@ final class Connection implements Runnable {
     } catch (IOException e) {
       // Already closed; the connection's thread is on its way out.
     }
+  }
+
+  /**
+   * Kills this connection's running command because the shutdown grace period is over; its request
+   * thread then answers {@code SERVER_SHUTDOWN} and closes. Returns whether a command was running.
+   */
+  boolean killForShutdown() {
+    Execution e = running;
+    if (e == null) {
+      return false;
+    }
+    state.markShutdownKill();
+    e.cancel();
+    return true;
   }
 
   /** Whether a command is running for this connection. */

@@ -11,6 +11,7 @@ import dev.rcx.auth.UserStore;
 import dev.rcx.config.ConfigException;
 import dev.rcx.config.ServerConfig;
 import dev.rcx.exec.CommandExecutor;
+import dev.rcx.exec.OrphanGuard;
 import dev.rcx.exec.Whitelist;
 import dev.rcx.protocol.ErrorCode;
 import dev.rcx.protocol.MessageCodec;
@@ -62,6 +63,9 @@ public final class RcxServer implements AutoCloseable {
    */
   private static final int REJECT_SLOTS = 64;
 
+  /** System property: {@code false} starts servers without the orphan guard watcher process. */
+  public static final String ORPHAN_GUARD_PROPERTY = "rcx.exec.orphan_guard";
+
   private final ServerConfig config;
   private final ServerSocket listener;
   private final @Nullable SSLSocketFactory tlsLayer;
@@ -74,6 +78,7 @@ public final class RcxServer implements AutoCloseable {
   private final CommandExecutor executor;
   private final SessionManager sessions;
   private final Duration shutdownGrace;
+  private final @Nullable OrphanGuard guard;
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicLong connectionIds = new AtomicLong();
   private final Semaphore rejectSlots = new Semaphore(REJECT_SLOTS);
@@ -132,7 +137,15 @@ public final class RcxServer implements AutoCloseable {
     MessageCodec codec = new MessageCodec(config.limits().maxLineBytes());
     this.ctx = new ServerContext(config, codec, audit, this::connectionEnded);
     ctx.handler(
-        new RequestHandler(codec, authenticator, users, sessions, () -> whitelist, executor, ctx));
+        new RequestHandler(
+            codec,
+            authenticator,
+            users,
+            sessions,
+            () -> whitelist,
+            executor,
+            ctx,
+            commandIds(b.random)));
 
     // TLS is layered over plain accepted sockets so that a deadline can always close the TCP
     // socket: closing an
@@ -148,6 +161,12 @@ public final class RcxServer implements AutoCloseable {
     listener.setReuseAddress(true);
     listener.bind(new InetSocketAddress(bindAddress, config.port()), 1024);
     this.watchdog = new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions)::run);
+    // Before anything is accepted: end, on record, every command a dead predecessor left behind.
+    Reconciler.run(audit.file(), audit);
+    this.guard = b.orphanGuard ? startGuard() : null;
+    if (guard != null) {
+      executor.guard(guard);
+    }
     audit.append(new AuditEvent.ServerStarted(listenAddress(), tls, fingerprint, version()));
     this.acceptor = Thread.ofPlatform().name("rcx-accept").daemon(false).start(this::acceptLoop);
   }
@@ -316,6 +335,16 @@ public final class RcxServer implements AutoCloseable {
       sleep(20);
     }
     List<Connection> open = List.copyOf(watchdog.connections());
+    // Commands that outlived the grace are killed first, so that their clients are told
+    // SERVER_SHUTDOWN and the log says server_shutdown, not that the client went away.
+    boolean killed = false;
+    for (Connection c : open) {
+      killed |= c.killForShutdown();
+    }
+    long repliedBy = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    while (killed && open.stream().anyMatch(Connection::busy) && System.nanoTime() < repliedBy) {
+      sleep(10);
+    }
     for (Connection c : open) {
       c.abort("server_shutdown");
     }
@@ -329,6 +358,9 @@ public final class RcxServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     watchdog.close();
+    if (guard != null) {
+      guard.close();
+    }
     ctx.auditQuietly(new AuditEvent.ServerStopped("shutdown"));
     try {
       audit.close();
@@ -388,7 +420,36 @@ public final class RcxServer implements AutoCloseable {
         };
     return AuditLog.Options.defaults()
         .withDurability(durability)
-        .withEpochRecords(a.sealEpochRecords());
+        .withEpochRecords(a.sealEpochRecords())
+        .withMinFreeBytes(a.minFreeBytes());
+  }
+
+  /** The watcher that kills commands if this server dies; null (logged) if it cannot start. */
+  private @Nullable OrphanGuard startGuard() {
+    try {
+      return OrphanGuard.start();
+    } catch (IOException e) {
+      ctx.log()
+          .warn(
+              "cannot start the orphan guard ({}): commands may outlive a crash of this server"
+                  + " until it restarts",
+              e.getMessage());
+      return null;
+    }
+  }
+
+  /** The orphan guard's watcher pid, or -1 without one; for tests. */
+  public long orphanGuardPid() {
+    return guard == null ? -1 : guard.watcherPid();
+  }
+
+  /** Random 64-bit command ids: unique across restarts, so a start record names one command. */
+  private static java.util.function.Supplier<String> commandIds(SecureRandom random) {
+    return () -> {
+      byte[] id = new byte[8];
+      random.nextBytes(id);
+      return java.util.HexFormat.of().formatHex(id);
+    };
   }
 
   static String version() {
@@ -419,6 +480,8 @@ public final class RcxServer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private SecureRandom random = new SecureRandom();
     private @Nullable Duration shutdownGrace;
+    private boolean orphanGuard =
+        Boolean.parseBoolean(System.getProperty(ORPHAN_GUARD_PROPERTY, "true"));
 
     private Builder(ServerConfig config, Path dataDir) {
       this.config = config;
@@ -438,6 +501,15 @@ public final class RcxServer implements AutoCloseable {
     /** Overrides the configuration's {@code limits.shutdown_grace}. */
     public Builder shutdownGrace(Duration d) {
       this.shutdownGrace = d;
+      return this;
+    }
+
+    /**
+     * Whether to start the {@link OrphanGuard} watcher process that kills running commands if this
+     * server dies (default: the system property {@value #ORPHAN_GUARD_PROPERTY}, else true).
+     */
+    public Builder orphanGuard(boolean on) {
+      this.orphanGuard = on;
       return this;
     }
 

@@ -58,6 +58,7 @@ final class RequestHandler {
   private final CommandExecutor executor;
   private final ServerContext ctx;
   private final ServerConfig.Sessions sessionConfig;
+  private final Supplier<String> commandIds;
 
   RequestHandler(
       MessageCodec codec,
@@ -66,7 +67,8 @@ final class RequestHandler {
       SessionManager sessions,
       Supplier<Whitelist> whitelist,
       CommandExecutor executor,
-      ServerContext ctx) {
+      ServerContext ctx,
+      Supplier<String> commandIds) {
     this.codec = codec;
     this.authenticator = authenticator;
     this.users = users;
@@ -75,6 +77,7 @@ final class RequestHandler {
     this.executor = executor;
     this.ctx = ctx;
     this.sessionConfig = ctx.config().sessions();
+    this.commandIds = commandIds;
   }
 
   Outcome handle(byte[] line, ConnectionState st) {
@@ -95,13 +98,12 @@ final class RequestHandler {
         case Request.Ping p -> Outcome.reply(new Response.Pong(p.id()));
       };
     } catch (AuditException e) {
-      // Fail closed: nothing is answered as done unless its audit record was written.
-      ctx.log().error("audit log write failed; refusing request", e);
-      return new Outcome(
-          new Response.Error(
-              ErrorCode.INTERNAL, "audit log unavailable; request refused", request.id()),
-          false,
-          "audit_failed");
+      // Fail closed: nothing is answered as done unless its audit record was written. The
+      // connection stays open: the log may come back (see AuditLog's recovery) and pings, logins
+      // and later commands are still answered.
+      ctx.log()
+          .warn("audit log unavailable; refusing {} request: {}", request.type(), e.getMessage());
+      return Outcome.reply(auditUnavailable(request.id(), "request refused"));
     }
   }
 
@@ -149,8 +151,14 @@ final class RequestHandler {
               ErrorCode.SERVER_BUSY, "too many live sessions; try again later", null, a.id());
         }
         Session session = issued.session();
+        try {
+          ctx.audit(
+              new AuditEvent.AuthSucceeded(st.client(), session.user(), session.id(), method));
+        } catch (AuditException e) {
+          sessions.revoke(issued.token()); // a login that is not on record gets no session
+          throw e;
+        }
         st.identify(session.user(), session.id());
-        ctx.audit(new AuditEvent.AuthSucceeded(st.client(), session.user(), session.id(), method));
         yield Response.AuthResponse.success(
             issued.token(),
             sessionConfig.lifetime().toSeconds(),
@@ -275,9 +283,61 @@ final class RequestHandler {
     };
   }
 
+  /**
+   * The command path after the whitelist allowed it: slot, {@code command_started} (durable),
+   * launch, {@code command_launched} (pid), wait, {@code command_run}, reply. A command whose start
+   * record cannot be written is not launched.
+   */
   private Outcome run(
       Decision.Allowed allowed, ConnectionState st, Session session, @Nullable String id) {
-    Execution execution = executor.start(allowed.rule(), allowed.argv());
+    String name = allowed.rule().name();
+    List<String> argv = allowed.argv();
+    String commandId = commandIds.get();
+    Execution execution;
+    try {
+      execution =
+          executor.start(
+              allowed.rule(),
+              argv,
+              () ->
+                  ctx.auditStart(
+                      new AuditEvent.CommandStarted(
+                          st.client(),
+                          session.user(),
+                          session.id(),
+                          commandId,
+                          name,
+                          argv,
+                          allowed.rule().timeout().toMillis())));
+    } catch (AuditException e) {
+      ctx.log().warn("command {} not started: audit log unavailable: {}", name, e.getMessage());
+      return Outcome.reply(auditUnavailable(id, "command '" + name + "' was not started"));
+    }
+    if (execution.pid().isPresent()) {
+      try {
+        // For a restarted server to find this process if this one dies; the start record exists.
+        ctx.auditLaunched(
+            new AuditEvent.CommandLaunched(
+                st.client(),
+                session.user(),
+                session.id(),
+                commandId,
+                execution.pid().getAsLong(),
+                boxed(execution.processGroup()),
+                boxed(execution.startTime())));
+      } catch (AuditException e) {
+        execution.cancel();
+        execution.await();
+        ctx.log()
+            .warn("command {} killed: audit log failed after launch: {}", name, e.getMessage());
+        ctx.auditQuietly(
+            ran(st, session, commandId, name, argv, null, "cancelled", 0, ExecResult.Output.EMPTY));
+        return Outcome.reply(
+            auditUnavailable(
+                id,
+                "the log failed right after command '" + name + "' was launched; it was killed"));
+      }
+    }
     ExecResult result;
     st.running(execution);
     try {
@@ -285,14 +345,15 @@ final class RequestHandler {
     } finally {
       st.running(null);
     }
-    String name = allowed.rule().name();
-    List<String> argv = allowed.argv();
     return switch (result) {
       case ExecResult.Completed done -> {
-        ctx.audit(
+        // The start is on record, so the client gets the truth even if the end record fails: a
+        // refusal here would invite a retry of something that already ran.
+        ctx.auditQuietly(
             ran(
                 st,
                 session,
+                commandId,
                 name,
                 argv,
                 done.exitCode(),
@@ -311,8 +372,17 @@ final class RequestHandler {
                 id));
       }
       case ExecResult.TimedOut t -> {
-        ctx.audit(
-            ran(st, session, name, argv, null, "timed_out", t.duration().toMillis(), t.output()));
+        ctx.auditQuietly(
+            ran(
+                st,
+                session,
+                commandId,
+                name,
+                argv,
+                null,
+                "timed_out",
+                t.duration().toMillis(),
+                t.output()));
         yield Outcome.reply(
             new Response.CommandOutput(
                 "timed_out",
@@ -325,42 +395,60 @@ final class RequestHandler {
                 id));
       }
       case ExecResult.Cancelled k -> {
-        ctx.audit(
-            ran(st, session, name, argv, null, "cancelled", k.duration().toMillis(), k.output()));
+        if (st.shutdownKilled()) {
+          ctx.auditQuietly(
+              ran(
+                  st,
+                  session,
+                  commandId,
+                  name,
+                  argv,
+                  null,
+                  AuditEvent.CommandRun.SERVER_SHUTDOWN,
+                  k.duration().toMillis(),
+                  k.output()));
+          yield new Outcome(
+              new Response.Error(
+                  ErrorCode.SERVER_SHUTDOWN,
+                  "server is shutting down: command '"
+                      + name
+                      + "' was still running when the shutdown grace period ended and was killed",
+                  id),
+              false,
+              "server_shutdown");
+        }
+        ctx.auditQuietly(
+            ran(
+                st,
+                session,
+                commandId,
+                name,
+                argv,
+                null,
+                "cancelled",
+                k.duration().toMillis(),
+                k.output()));
         yield new Outcome(null, false, "client_disconnected_mid_command");
       }
       case ExecResult.LaunchFailed f -> {
         ctx.audit(
-            new AuditEvent.CommandRun(
-                st.client(),
-                session.user(),
-                session.id(),
+            ran(
+                st,
+                session,
+                commandId,
                 name,
                 argv,
                 null,
                 "launch_failed",
                 0,
-                0,
-                0,
-                false));
+                ExecResult.Output.EMPTY));
         ctx.log().warn("command {} could not be started: {}", name, f.reason());
         yield Outcome.reply(
             new Response.Error(ErrorCode.INTERNAL, "command could not be started", id));
       }
       case ExecResult.Busy b -> {
-        ctx.audit(
-            new AuditEvent.CommandRun(
-                st.client(),
-                session.user(),
-                session.id(),
-                name,
-                argv,
-                null,
-                "busy",
-                0,
-                0,
-                0,
-                false));
+        // No slot, so the gate never ran: nothing was started, and there is no start to link.
+        ctx.audit(ran(st, session, null, name, argv, null, "busy", 0, ExecResult.Output.EMPTY));
         yield Outcome.reply(
             new Response.Error(
                 ErrorCode.SERVER_BUSY, "too many commands running; try again later", id));
@@ -368,9 +456,23 @@ final class RequestHandler {
     };
   }
 
+  private static Response.Error auditUnavailable(@Nullable String id, String what) {
+    return new Response.Error(
+        ErrorCode.AUDIT_UNAVAILABLE,
+        "audit log unavailable (disk full, failing, or below its free-space reserve); "
+            + what
+            + ". The server retries by itself; try again later",
+        id);
+  }
+
+  private static @Nullable Long boxed(java.util.OptionalLong v) {
+    return v.isPresent() ? v.getAsLong() : null;
+  }
+
   private static AuditEvent.CommandRun ran(
       ConnectionState st,
       Session session,
+      @Nullable String commandId,
       String name,
       List<String> argv,
       @Nullable Integer exitCode,
@@ -381,6 +483,7 @@ final class RequestHandler {
         st.client(),
         session.user(),
         session.id(),
+        commandId,
         name,
         argv,
         exitCode,

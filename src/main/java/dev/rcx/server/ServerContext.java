@@ -60,6 +60,22 @@ final class ServerContext {
     audit.append(event);
   }
 
+  /**
+   * Appends the record that must exist before a command launches; throws (so the command is not
+   * launched) when it cannot be written.
+   */
+  void auditStart(AuditEvent event) {
+    audit.appendReserved(event);
+  }
+
+  /**
+   * Appends a record that matters only while the machine stays up (a launched process's pid): in
+   * the fsync mode it does not wait for the disk, since a power loss ends the process anyway.
+   */
+  void auditLaunched(AuditEvent event) {
+    audit.appendUnforced(event);
+  }
+
   /** For records about connections that are ending anyway: a failure is logged, not thrown. */
   void auditQuietly(AuditEvent event) {
     try {

@@ -76,6 +76,27 @@ final class Samples {
             0,
             0,
             false),
+        new AuditEvent.CommandStarted(
+            CLIENT, "alice", "s1", "c0ffee01", "touch", List.of("/usr/bin/touch", "x"), 30_000),
+        new AuditEvent.CommandLaunched(CLIENT, "alice", "s1", "c0ffee01", 4242, 4242L, 123456L),
+        new AuditEvent.CommandLaunched(CLIENT, "alice", "s1", "c0ffee02", 4243, null, null),
+        new AuditEvent.CommandAbandoned(
+            "c0ffee01", 4242L, AuditEvent.CommandAbandoned.KILLED, "server restarted"),
+        new AuditEvent.CommandAbandoned(
+            "c0ffee03", null, AuditEvent.CommandAbandoned.NOT_LAUNCHED, "no pid recorded"),
+        new CommandRun(
+            CLIENT,
+            "alice",
+            "s1",
+            "c0ffee01",
+            "touch",
+            List.of("/usr/bin/touch", "x"),
+            0,
+            CommandRun.COMPLETED,
+            3,
+            0,
+            0,
+            false),
         new CommandDenied(CLIENT, "alice", "s1", "rm", "NOT_WHITELISTED", "rm is not whitelisted"),
         new TokenRejected(CLIENT, TokenRejected.TOKEN_EXPIRED, "alice", "s1"),
         new TokenRejected(CLIENT, TokenRejected.INVALID_TOKEN, null, null),

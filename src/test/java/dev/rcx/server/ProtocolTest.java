@@ -371,6 +371,42 @@ class ProtocolTest {
   }
 
   @Test
+  void auditUnavailable_belowFreeSpaceReserve_commandNotStarted_connectionStaysOpen()
+      throws Exception {
+    try (TestServer s =
+        TestServer.start(dir, c -> c.withAudit(c.audit().withMinFreeBytes(Long.MAX_VALUE / 2)))) {
+      s.addUser("alice", PW);
+      try (RcxClient c = s.loggedIn("alice", PW)) {
+        Response r = c.exec("echo", List.of("never"));
+        assertThat(code(r)).isEqualTo(ErrorCode.AUDIT_UNAVAILABLE);
+        assertThat(((Response.Error) r).message()).contains("was not started");
+        assertThat(c.ping()).isInstanceOf(Response.Pong.class);
+      }
+      assertThat(s.auditEvents("command_started")).isEmpty();
+      assertThat(s.auditEvents("command_run")).isEmpty();
+    }
+  }
+
+  @Test
+  void serverShutdown_commandOutlivesGrace_typedErrorThenClosed() throws Exception {
+    TestServer s = TestServer.builder(dir).shutdownGrace(Duration.ofMillis(100)).start();
+    try (Wire w = s.wire()) {
+      s.addUser("alice", PW);
+      String token = w.call(Wire.auth("alice", PW)).path("session_token").asText();
+      w.send(Wire.command(token, "pidsleep"));
+      FailureModesTest.readPid(s.commands().pidFile("pidsleep"));
+      s.close();
+      JsonNode r = w.readJson();
+      assertThat(r.path("type").asText()).isEqualTo("error");
+      SEEN.add(ErrorCode.valueOf(r.path("code").asText()));
+      assertThat(r.path("code").asText()).isEqualTo("SERVER_SHUTDOWN");
+      assertThat(w.closedByPeer(Duration.ofSeconds(10))).isTrue();
+    } finally {
+      s.close();
+    }
+  }
+
+  @Test
   void id_echoedOnEveryReplyType() throws Exception {
     try (TestServer s = TestServer.start(dir);
         Wire w = s.wire()) {
