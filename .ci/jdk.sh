@@ -1,34 +1,59 @@
-# Sourced by ./rcx and .ci/run: sets JAVA_HOME to a JDK >= 21.
-# JAVA_HOME when it is new enough, else the newest JDK (with javac) under /usr/lib/jvm, else a clear error.
+# Sourced by ./mvnw, ./rcx and .ci/run (POSIX sh: mvnw runs under /bin/sh): sets JAVA_HOME to a JDK >= 21.
+# JAVA_HOME when it is new enough, else the JDK whose javac is first on PATH when it is new enough, else the newest
+# JDK (with javac) under /usr/lib/jvm (or $RCX_JVM_ROOT), else a clear error.
 rcx_jdk_version() {
   # Prints the feature version (17, 21, 25, ...) of the JDK at $1, or nothing.
-  local release="$1/release" v
-  [ -r "$release" ] || return 0
-  v=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$release")
-  v=${v#1.}
-  echo "${v%%[.+-]*}"
+  rcx_release="$1/release"
+  [ -r "$rcx_release" ] || return 0
+  rcx_v=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$rcx_release")
+  rcx_v=${rcx_v#1.}
+  echo "${rcx_v%%[.+-]*}"
+}
+
+rcx_jdk_ok() {
+  # True when $1 is a JDK (java and javac) of version 21 or newer.
+  [ -n "$1" ] && [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 1
+  rcx_ok_v=$(rcx_jdk_version "$1")
+  [ -n "$rcx_ok_v" ] && [ "$rcx_ok_v" -ge 21 ]
 }
 
 rcx_pick_jdk() {
-  local v best="" best_v=0 dir
-  if [ -n "${JAVA_HOME:-}" ]; then
-    v=$(rcx_jdk_version "$JAVA_HOME")
-    if [ -n "$v" ] && [ "$v" -ge 21 ] && [ -x "$JAVA_HOME/bin/java" ]; then
+  rcx_best="" rcx_best_v=0
+  if rcx_jdk_ok "${JAVA_HOME:-}"; then
+    return 0
+  fi
+  # The JDK a plain `mvn` would use with JAVA_HOME unset: the one whose javac is on PATH.
+  rcx_javac=$(command -v javac 2>/dev/null || true)
+  if [ -n "$rcx_javac" ]; then
+    rcx_path_jdk=$(dirname "$(dirname "$(readlink -f "$rcx_javac")")")
+    if rcx_jdk_ok "$rcx_path_jdk"; then
+      rcx_use_jdk "$rcx_path_jdk"
       return 0
     fi
   fi
-  for dir in "${RCX_JVM_ROOT:-/usr/lib/jvm}"/*/; do
-    dir=${dir%/}
-    [ -x "$dir/bin/javac" ] || continue
-    v=$(rcx_jdk_version "$dir")
-    [ -n "$v" ] || continue
-    if [ "$v" -gt "$best_v" ]; then best_v=$v; best=$dir; fi
+  # Globbing may be off (mvnw runs with set -f); turn it on for this loop only.
+  case $- in *f*) rcx_noglob=1; set +f ;; *) rcx_noglob=0 ;; esac
+  for rcx_dir in "${RCX_JVM_ROOT:-/usr/lib/jvm}"/*/; do
+    rcx_dir=${rcx_dir%/}
+    [ -x "$rcx_dir/bin/javac" ] || continue
+    rcx_v=$(rcx_jdk_version "$rcx_dir")
+    [ -n "$rcx_v" ] || continue
+    if [ "$rcx_v" -gt "$rcx_best_v" ]; then rcx_best_v=$rcx_v; rcx_best=$rcx_dir; fi
   done
-  if [ -n "$best" ] && [ "$best_v" -ge 21 ]; then
-    export JAVA_HOME="$best"
+  [ "$rcx_noglob" -eq 0 ] || set -f
+  if [ -n "$rcx_best" ] && [ "$rcx_best_v" -ge 21 ] && rcx_jdk_ok "$rcx_best"; then
+    rcx_use_jdk "$rcx_best"
     return 0
   fi
-  echo "Error: rcx needs a JDK 21 or newer. JAVA_HOME=${JAVA_HOME:-<unset>} is not one, and none was found under ${RCX_JVM_ROOT:-/usr/lib/jvm}." >&2
-  echo "Install one (e.g. Temurin 21+) and set JAVA_HOME to it." >&2
+  echo "Error: rcx needs a JDK 21 or newer. JAVA_HOME=${JAVA_HOME:-<unset>} is not one, javac on PATH is ${rcx_javac:-<none>}, and none was found under ${RCX_JVM_ROOT:-/usr/lib/jvm}." >&2
+  echo "Install one (e.g. Temurin 21+ or openjdk-21-jdk) and set JAVA_HOME to it." >&2
   return 1
+}
+
+rcx_use_jdk() {
+  # An explicit JAVA_HOME that is too old (or not a JDK) is overridden, and the user is told so once.
+  if [ -n "${JAVA_HOME:-}" ] && [ "${JAVA_HOME%/}" != "$1" ]; then
+    echo "Note: JAVA_HOME=$JAVA_HOME is not a JDK 21 or newer; using $1 instead." >&2
+  fi
+  export JAVA_HOME="$1"
 }
