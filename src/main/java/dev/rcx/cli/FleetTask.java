@@ -114,7 +114,15 @@ final class FleetTask implements HostTask {
             o.timedOut()
                 ? "command timed out on the server after " + o.durationMs() + " ms and was killed"
                 : null;
-        yield new HostResult(t, s, o.exitCode(), ms, o.output(), o.stderr(), o.truncated(), error);
+        yield new HostResult(
+            t,
+            s,
+            o.exitCode(),
+            ms,
+            o.outputData().text(),
+            o.stderrData().text(),
+            o.truncated(),
+            error);
       }
       case Response.Error e -> {
         HostStatus s =
