@@ -133,6 +133,39 @@ public sealed interface AuditEvent {
     }
   }
 
+  /**
+   * Written by {@link AuditLog} itself when it can record again after a gap: from {@code began} to
+   * {@code ended} (UTC timestamps) it refused {@code refused} records, counted per event name in
+   * {@code refusedEvents} (for example {@code command_started}: commands that were not started).
+   * {@code reason} is what went wrong: a failed write (the disk was full), or free space below the
+   * reserve for new commands (then only start records were refused; other records were written).
+   * {@code cutBytes} is what was cut off the end of the file after a failed write: a partial
+   * record, never a whole one.
+   */
+  record AuditGap(
+      String began,
+      String ended,
+      long refused,
+      java.util.Map<String, Long> refusedEvents,
+      String reason,
+      long cutBytes)
+      implements AuditEvent {
+    public AuditGap {
+      began = required(began, "audit_gap", "began", MAX_NAME);
+      ended = required(ended, "audit_gap", "ended", MAX_NAME);
+      nonNegative(refused, "audit_gap", "refused");
+      refusedEvents =
+          java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(refusedEvents));
+      reason = required(reason, "audit_gap", "reason", MAX_TEXT);
+      nonNegative(cutBytes, "audit_gap", "cut_bytes");
+    }
+
+    @Override
+    public String eventName() {
+      return "audit_gap";
+    }
+  }
+
   /** A TCP connection was accepted (before the TLS handshake). */
   record ConnectionOpened(String client) implements AuditEvent {
     public ConnectionOpened {

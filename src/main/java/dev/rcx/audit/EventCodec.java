@@ -58,6 +58,18 @@ final class EventCodec {
         g.writeStringField("key_id", e.keyId());
         g.writeStringField("reason", e.reason());
       }
+      case AuditEvent.AuditGap e -> {
+        g.writeStringField("began", e.began());
+        g.writeStringField("ended", e.ended());
+        g.writeNumberField("refused", e.refused());
+        g.writeObjectFieldStart("refused_events");
+        for (var entry : e.refusedEvents().entrySet()) {
+          g.writeNumberField(entry.getKey(), entry.getValue().longValue());
+        }
+        g.writeEndObject();
+        g.writeStringField("reason", e.reason());
+        g.writeNumberField("cut_bytes", e.cutBytes());
+      }
       case ConnectionOpened e -> {}
       case ConnectionRejected e -> g.writeStringField("reason", e.reason());
       case ConnectionClosed e -> {
@@ -154,6 +166,14 @@ final class EventCodec {
           new LogRecovered(num(n, "last_good_seq"), num(n, "dropped_bytes"), str(n, "torn_file"));
       case "seal" ->
           new Seal(num(n, "epoch"), num(n, "records"), str(n, "key_id"), str(n, "reason"));
+      case "audit_gap" ->
+          new AuditEvent.AuditGap(
+              str(n, "began"),
+              str(n, "ended"),
+              num(n, "refused"),
+              counts(n, "refused_events"),
+              str(n, "reason"),
+              num(n, "cut_bytes"));
       case "connection_opened" -> new ConnectionOpened(client);
       case "connection_rejected" -> new ConnectionRejected(client, str(n, "reason"));
       case "connection_closed" ->
@@ -214,6 +234,18 @@ final class EventCodec {
       args.add(a.textValue());
     }
     return args;
+  }
+
+  private static java.util.Map<String, Long> counts(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isObject()) {
+      throw new IllegalArgumentException(field + " must be an object");
+    }
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    for (var e : v.properties()) {
+      out.put(e.getKey(), integral(e.getValue(), field + "." + e.getKey()));
+    }
+    return out;
   }
 
   private static Long nullableNum(JsonNode n, String field) {

@@ -84,7 +84,8 @@ public final class OrphanGuard implements ProcessGuard {
     Process p =
         new ProcessBuilder(command)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            // Not the server's stderr: whoever reads that to its end must not wait for the watcher.
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     watcher = p;
     pipe = p.getOutputStream();

@@ -57,6 +57,7 @@ final class Connection implements Runnable {
   private volatile @Nullable LineReader reader;
   private volatile @Nullable String abortReason;
   private volatile @Nullable Execution running;
+  private volatile boolean handling;
 
   /**
    * Set by the reader when the client's stream ended or broke: a command registered afterwards is
@@ -167,10 +168,16 @@ final class Connection implements Runnable {
         }
         case Inbound.Line line -> {
           requests++;
-          RequestHandler.Outcome outcome = ctx.handler().handle(line.bytes(), state);
-          consecutiveErrors = outcome.protocolError() ? consecutiveErrors + 1 : 0;
-          if (outcome.response() != null) {
-            send(out, outcome.response());
+          handling = true;
+          RequestHandler.Outcome outcome;
+          try {
+            outcome = ctx.handler().handle(line.bytes(), state);
+            consecutiveErrors = outcome.protocolError() ? consecutiveErrors + 1 : 0;
+            if (outcome.response() != null) {
+              send(out, outcome.response());
+            }
+          } finally {
+            handling = false;
           }
           if (outcome.close() != null) {
             return new Served(outcome.close(), requests);
@@ -325,9 +332,22 @@ final class Connection implements Runnable {
     return true;
   }
 
+  /** Whether this connection has ended (its close is audited). */
+  boolean finished() {
+    return phase == Phase.CLOSED;
+  }
+
   /** Whether a command is running for this connection. */
   boolean busy() {
     return running != null;
+  }
+
+  /**
+   * Whether a request is being answered right now (from reading it to sending its reply), so a
+   * shutdown can let the reply out before closing.
+   */
+  boolean answering() {
+    return handling;
   }
 
   private String abortReasonOr(String fallback) {

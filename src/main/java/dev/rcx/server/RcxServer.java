@@ -337,12 +337,18 @@ public final class RcxServer implements AutoCloseable {
     List<Connection> open = List.copyOf(watchdog.connections());
     // Commands that outlived the grace are killed first, so that their clients are told
     // SERVER_SHUTDOWN and the log says server_shutdown, not that the client went away.
-    boolean killed = false;
+    List<Connection> killed = new ArrayList<>();
     for (Connection c : open) {
-      killed |= c.killForShutdown();
+      if (c.killForShutdown()) {
+        killed.add(c);
+      }
     }
+    // Each killed command's connection answers SERVER_SHUTDOWN and then ends by itself; a reply
+    // being written (a command that just finished) is let out before the connection is closed.
     long repliedBy = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-    while (killed && open.stream().anyMatch(Connection::busy) && System.nanoTime() < repliedBy) {
+    while ((killed.stream().anyMatch(c -> !c.finished())
+            || open.stream().anyMatch(Connection::answering))
+        && System.nanoTime() < repliedBy) {
       sleep(10);
     }
     for (Connection c : open) {

@@ -3,6 +3,7 @@ package dev.rcx.server;
 import dev.rcx.audit.AuditEvent;
 import dev.rcx.audit.AuditException;
 import dev.rcx.audit.AuditSink;
+import dev.rcx.audit.AuditUnavailableException;
 import dev.rcx.config.ServerConfig;
 import dev.rcx.protocol.MessageCodec;
 import org.slf4j.Logger;
@@ -80,6 +81,9 @@ final class ServerContext {
   void auditQuietly(AuditEvent event) {
     try {
       audit.append(event);
+    } catch (AuditUnavailableException e) {
+      // Counted in the log's audit_gap record once it recovers; no stack trace per record.
+      LOG.debug("audit log unavailable for {}: {}", event.eventName(), e.getMessage());
     } catch (AuditException | IllegalStateException e) {
       LOG.error("audit log write failed for {}", event.getClass().getSimpleName(), e);
     }

@@ -43,6 +43,13 @@ final class Samples {
         new ServerStopped("SIGTERM"),
         new LogRecovered(41, 17, "audit.log.torn-20261127T100000.000Z"),
         new AuditEvent.Seal(3, 64, "0123456789abcdef", AuditEvent.Seal.EPOCH_FULL),
+        new AuditEvent.AuditGap(
+            "2026-11-27T10:00:00.000Z",
+            "2026-11-27T10:05:00.000Z",
+            13,
+            java.util.Map.of("command_started", 12L, "connection_opened", 1L),
+            "write failed: No space left on device",
+            211),
         new ConnectionOpened(CLIENT),
         new ConnectionRejected(CLIENT, "max connections (200) reached"),
         new ConnectionClosed(CLIENT, "alice", "s1", "client closed", 7),

@@ -74,6 +74,17 @@ public final class Tmpfs implements AutoCloseable {
     return Files.size(filler);
   }
 
+  /** Writes a filler file so that about {@code leave} bytes stay free (a page either way). */
+  public void fillLeaving(long leave) throws IOException {
+    long take = free() - leave;
+    byte[] block = new byte[4096];
+    try (OutputStream out = Files.newOutputStream(filler)) {
+      for (long done = 0; done + block.length <= take; done += block.length) {
+        out.write(block);
+      }
+    }
+  }
+
   /** Deletes the filler file, freeing the space {@link #fill} took. */
   public void release() throws IOException {
     Files.deleteIfExists(filler);
