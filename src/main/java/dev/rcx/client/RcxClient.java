@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -45,7 +46,8 @@ public final class RcxClient implements AutoCloseable {
   private final LineReader in;
   private final OutputStream out;
   private final MessageCodec codec = new MessageCodec(MAX_REPLY_BYTES);
-  private @Nullable String token;
+  private volatile @Nullable String token;
+  private final AtomicInteger pendingCancels = new AtomicInteger();
   private final long handshakeNanos;
 
   private RcxClient(Socket socket, long handshakeNanos) throws IOException {
@@ -196,6 +198,57 @@ public final class RcxClient implements AutoCloseable {
     return exec(command, List.of());
   }
 
+  /** Receives a streamed command's output as it arrives. */
+  @FunctionalInterface
+  public interface OutputListener {
+    /**
+     * One piece of output, in the order the command produced it.
+     *
+     * @param stderr whether it came from standard error (else standard output)
+     * @param bytes the exact bytes
+     */
+    void output(boolean stderr, byte[] bytes) throws IOException;
+  }
+
+  /**
+   * Runs a command with its output streamed: {@code listener} gets each piece as the server sends
+   * it ({@code command_chunk}), then this returns the final {@link Response.CommandOutput} (whose
+   * {@code output} and {@code stderr} are then empty) or a {@link Response.Error}. {@link
+   * #cancel()} may be called from another thread meanwhile.
+   */
+  public Response exec(String command, List<String> args, OutputListener listener)
+      throws IOException {
+    if (token == null) {
+      throw new IllegalStateException("not logged in: call login() or useToken() first");
+    }
+    write(new Request.Command(token, command, args, /* stream= */ true, null));
+    while (true) {
+      Response r = readReply();
+      switch (r) {
+        case Response.CommandChunk chunk -> listener.output(chunk.isStderr(), chunk.bytes());
+        case Response.CommandOutput o -> {
+          return o;
+        }
+        case Response.Error e -> {
+          return e;
+        }
+        default -> throw unexpected(r);
+      }
+    }
+  }
+
+  /**
+   * Asks the server to stop the command running on this connection (and any sent before it that has
+   * not finished): its process tree is killed and {@link #exec} returns a {@link
+   * Response.CommandOutput} with status {@code cancelled}; the session and the connection stay
+   * usable. The server's {@code cancel_response} is consumed by the next read. The one method that
+   * may be called from another thread while a request is in progress (e.g. a Ctrl-C handler).
+   */
+  public void cancel() throws IOException {
+    pendingCancels.incrementAndGet();
+    write(new Request.Cancel(null));
+  }
+
   /** Revokes the token on the server. */
   public Response logout() throws IOException {
     if (token == null) {
@@ -212,15 +265,32 @@ public final class RcxClient implements AutoCloseable {
 
   /** Sends one request and reads its reply. */
   public Response send(Request request) throws IOException {
-    out.write(codec.encode(request));
-    out.flush();
-    return read();
+    write(request);
+    return readReply();
+  }
+
+  private void write(Request request) throws IOException {
+    writeRaw(codec.encode(request));
   }
 
   /** Writes raw bytes (for tests and tools that speak the protocol by hand), without reading. */
   public void writeRaw(byte[] bytes) throws IOException {
-    out.write(bytes);
-    out.flush();
+    synchronized (out) {
+      out.write(bytes);
+      out.flush();
+    }
+  }
+
+  /** The next reply, skipping the answers to {@link #cancel()}s sent earlier. */
+  private Response readReply() throws IOException {
+    while (true) {
+      Response r = read();
+      if (r instanceof Response.CancelResponse && pendingCancels.get() > 0) {
+        pendingCancels.decrementAndGet();
+        continue;
+      }
+      return r;
+    }
   }
 
   /** Reads the next reply. */
