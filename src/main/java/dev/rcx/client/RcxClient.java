@@ -49,10 +49,12 @@ public final class RcxClient implements AutoCloseable {
   private volatile @Nullable String token;
   private final AtomicInteger pendingCancels = new AtomicInteger();
   private final long handshakeNanos;
+  private final boolean resumed;
 
-  private RcxClient(Socket socket, long handshakeNanos) throws IOException {
+  private RcxClient(Socket socket, long handshakeNanos, boolean resumed) throws IOException {
     this.socket = socket;
     this.handshakeNanos = handshakeNanos;
+    this.resumed = resumed;
     this.in = new LineReader(socket.getInputStream(), MAX_REPLY_BYTES);
     this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
   }
@@ -98,16 +100,20 @@ public final class RcxClient implements AutoCloseable {
       raw.connect(new InetSocketAddress(e.host(), e.port()), (int) e.connectTimeout().toMillis());
       raw.setSoTimeout((int) Math.min(Integer.MAX_VALUE, e.readTimeout().toMillis()));
       if (e.sslContext() == null) {
-        return new RcxClient(raw, 0);
+        return new RcxClient(raw, 0, false);
       }
       SSLSocket tls =
           (SSLSocket) e.sslContext().getSocketFactory().createSocket(raw, e.host(), e.port(), true);
       if (e.sslParameters() != null) {
         tls.setSSLParameters(e.sslParameters());
       }
+      long startMillis = System.currentTimeMillis();
       long start = System.nanoTime();
       tls.startHandshake();
-      return new RcxClient(tls, System.nanoTime() - start);
+      long nanos = System.nanoTime() - start;
+      // A resumed TLS 1.3 session keeps the creation time of the session it resumes; a new one is
+      // created during this handshake.
+      return new RcxClient(tls, nanos, tls.getSession().getCreationTime() < startMillis);
     } catch (IOException | RuntimeException ex) {
       raw.close();
       throw ex;
@@ -117,6 +123,16 @@ public final class RcxClient implements AutoCloseable {
   /** Nanoseconds the TLS handshake took, 0 for plaintext. */
   public long handshakeNanos() {
     return handshakeNanos;
+  }
+
+  /**
+   * Whether the TLS handshake resumed a session from an earlier connection made with the same
+   * {@link SSLContext} to the same host and port (a session ticket: no certificate sent, none
+   * verified, the server already proved its identity on the first connection); false for a full
+   * handshake or plaintext.
+   */
+  public boolean resumed() {
+    return resumed;
   }
 
   /** The negotiated TLS protocol and cipher suite, or "plaintext". */

@@ -5,6 +5,7 @@ import dev.rcx.audit.AuditException;
 import dev.rcx.audit.AuditSink;
 import dev.rcx.audit.AuditUnavailableException;
 import dev.rcx.config.ServerConfig;
+import dev.rcx.metrics.ServerMetrics;
 import dev.rcx.protocol.MessageCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,7 @@ final class ServerContext {
   private final MessageCodec codec;
   private final AuditSink audit;
   private final ConnectionEnded ended;
+  private final ServerMetrics metrics;
   private RequestHandler handler;
   private volatile boolean draining;
 
@@ -26,11 +28,21 @@ final class ServerContext {
     void ended(Connection c);
   }
 
-  ServerContext(ServerConfig config, MessageCodec codec, AuditSink audit, ConnectionEnded ended) {
+  ServerContext(
+      ServerConfig config,
+      MessageCodec codec,
+      AuditSink audit,
+      ConnectionEnded ended,
+      ServerMetrics metrics) {
     this.config = config;
     this.codec = codec;
     this.audit = audit;
     this.ended = ended;
+    this.metrics = metrics;
+  }
+
+  ServerMetrics metrics() {
+    return metrics;
   }
 
   void handler(RequestHandler h) {
@@ -58,7 +70,9 @@ final class ServerContext {
    * request.
    */
   void audit(AuditEvent event) {
+    long start = System.nanoTime();
     audit.append(event);
+    metrics.auditWrite(System.nanoTime() - start);
   }
 
   /**
@@ -80,7 +94,7 @@ final class ServerContext {
   /** For records about connections that are ending anyway: a failure is logged, not thrown. */
   void auditQuietly(AuditEvent event) {
     try {
-      audit.append(event);
+      audit(event);
     } catch (AuditUnavailableException e) {
       // Counted in the log's audit_gap record once it recovers; no stack trace per record.
       LOG.debug("audit log unavailable for {}: {}", event.eventName(), e.getMessage());
