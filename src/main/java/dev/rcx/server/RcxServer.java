@@ -73,6 +73,7 @@ public final class RcxServer implements AutoCloseable {
   private final @Nullable SSLSocketFactory tlsLayer;
   private final @Nullable SSLParameters tlsParameters;
   private final @Nullable String fingerprint;
+  private final List<String> certificateMissingNames;
   private final AuditLog audit;
   private @Nullable String auditKey;
   private final Watchdog watchdog;
@@ -106,13 +107,24 @@ public final class RcxServer implements AutoCloseable {
     }
     KeyMaterial identity = null;
     SSLContext sslContext = null;
+    List<String> missing = List.of();
     if (tls) {
-      identity =
-          config.tls().certificate() != null
-              ? ServerIdentity.loadPem(config.tls().certificate(), config.tls().key())
-              : ServerIdentity.loadOrCreate(b.dataDir);
+      if (config.tls().certificate() != null) {
+        identity = ServerIdentity.loadPem(config.tls().certificate(), config.tls().key());
+      } else {
+        List<String> required = CertificateNames.required(config, bindAddress);
+        boolean generate =
+            b.regenerateCertificate || !Files.exists(b.dataDir.resolve(ServerIdentity.CERT_FILE));
+        identity =
+            ServerIdentity.loadOrCreate(
+                b.dataDir,
+                generate ? CertificateNames.forNewCertificate(config, bindAddress) : required,
+                b.regenerateCertificate);
+        missing = ServerIdentity.missingNames(identity.leaf(), required);
+      }
       sslContext = ServerTls.context(identity, clientCas(config.tls()));
     }
+    this.certificateMissingNames = missing;
     this.fingerprint = identity == null ? null : identity.fingerprint();
 
     this.audit =
@@ -166,7 +178,9 @@ public final class RcxServer implements AutoCloseable {
             : null;
     listener.setReuseAddress(true);
     listener.bind(new InetSocketAddress(bindAddress, config.port()), 1024);
-    this.watchdog = new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions)::run);
+    UserChangeAuditor userChanges = new UserChangeAuditor(users, ctx);
+    this.watchdog =
+        new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions, userChanges)::run);
     // Before anything is accepted: end, on record, every command a dead predecessor left behind.
     Reconciler.run(audit.file(), audit);
     this.guard = b.orphanGuard ? startGuard() : null;
@@ -176,6 +190,7 @@ public final class RcxServer implements AutoCloseable {
     audit.append(
         new AuditEvent.ServerStarted(
             listenAddress(), tls, fingerprint, version(), policy.get().hash()));
+    userChanges.drain(); // changes made while no server ran
     this.control = b.controlSocket ? ControlSocket.open(b.dataDir, this::control, ctx.log()) : null;
     this.acceptor = Thread.ofPlatform().name("rcx-accept").daemon(false).start(this::acceptLoop);
   }
@@ -305,6 +320,15 @@ public final class RcxServer implements AutoCloseable {
     String key = auditKey;
     auditKey = null;
     return Optional.ofNullable(key);
+  }
+
+  /**
+   * Names that {@code tls.names} or the bound address ask for but the reused generated certificate
+   * lacks (it was made for other names); empty when it has them all or is the operator's own.
+   * Regenerate with {@link Builder#regenerateCertificate()} ({@code rcx server --regenerate-cert}).
+   */
+  public List<String> certificateMissingNames() {
+    return certificateMissingNames;
   }
 
   /** The audit log file. */
@@ -580,14 +604,20 @@ public final class RcxServer implements AutoCloseable {
   /** Periodic clean-up that must not run on every watchdog tick. */
   private static final class Housekeeping {
     private final SessionManager sessions;
+    private final UserChangeAuditor userChanges;
     private int ticks;
 
-    Housekeeping(SessionManager sessions) {
+    Housekeeping(SessionManager sessions, UserChangeAuditor userChanges) {
       this.sessions = sessions;
+      this.userChanges = userChanges;
     }
 
     void run() {
-      if (++ticks % 50 == 0) {
+      ++ticks;
+      if (ticks % 5 == 0) {
+        userChanges.drain(); // about once a second
+      }
+      if (ticks % 50 == 0) {
         sessions.purge();
       }
     }
@@ -602,6 +632,7 @@ public final class RcxServer implements AutoCloseable {
     private @Nullable Duration shutdownGrace;
     private boolean orphanGuard =
         Boolean.parseBoolean(System.getProperty(ORPHAN_GUARD_PROPERTY, "true"));
+    private boolean regenerateCertificate;
     private @Nullable PolicySource policySource;
     private boolean controlSocket = true;
 
@@ -632,6 +663,15 @@ public final class RcxServer implements AutoCloseable {
      */
     public Builder orphanGuard(boolean on) {
       this.orphanGuard = on;
+      return this;
+    }
+
+    /**
+     * Replaces the generated certificate and key in the data directory by new ones for today's
+     * names (the fingerprint changes); no effect with the operator's own {@code tls.certificate}.
+     */
+    public Builder regenerateCertificate() {
+      this.regenerateCertificate = true;
       return this;
     }
 
