@@ -77,6 +77,11 @@ final class EventCodec {
         g.writeStringField("code", e.code());
         g.writeStringField("detail", e.detail());
       }
+      case AuditEvent.AuditSuppressed e -> {
+        g.writeNumberField("suppressed", e.suppressed());
+        g.writeNumberField("window_seconds", e.windowSeconds());
+        g.writeStringField("events", e.events());
+      }
     }
   }
 
@@ -141,6 +146,9 @@ final class EventCodec {
       case "logged_out" -> new LoggedOut(client, user, session);
       case "protocol_error" ->
           new ProtocolError(client, user, session, str(n, "code"), str(n, "detail"));
+      case "audit_suppressed" ->
+          new AuditEvent.AuditSuppressed(
+              client, num(n, "suppressed"), num(n, "window_seconds"), str(n, "events"));
       default ->
           throw new IllegalArgumentException("unknown audit event '" + Text.clip(name, 64) + "'");
     };

@@ -40,6 +40,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,6 +78,11 @@ public final class RcxServer implements AutoCloseable {
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicLong connectionIds = new AtomicLong();
   private final Semaphore rejectSlots = new Semaphore(REJECT_SLOTS);
+
+  /** Connections per address key; updated only inside {@code compute}, so counts never race. */
+  private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
+
+  private final AcceptBackoff acceptBackoff = new AcceptBackoff();
   private final Thread acceptor;
   private volatile boolean closing;
 
@@ -123,12 +129,15 @@ public final class RcxServer implements AutoCloseable {
                 // TOKEN_EXPIRED.
                 config.sessions().lifetime(),
                 config.sessions().maxSessions(),
-                config.sessions().bindToAddress()));
+                config.sessions().bindToAddress(),
+                config.sessions().maxSessionsPerUser()));
     Authenticator authenticator =
         new Authenticator(users, new PasswordHasher(), new LoginThrottle(b.clock));
     this.executor =
         new CommandExecutor(
-            config.limits().maxConcurrentCommands(), config.limits().commandQueueWait());
+            config.limits().maxConcurrentCommands(),
+            config.limits().maxCommandsPerUser(),
+            config.limits().commandQueueWait());
     MessageCodec codec = new MessageCodec(config.limits().maxLineBytes());
     this.ctx = new ServerContext(config, codec, audit, this::connectionEnded);
     ctx.handler(
@@ -147,7 +156,7 @@ public final class RcxServer implements AutoCloseable {
             : null;
     listener.setReuseAddress(true);
     listener.bind(new InetSocketAddress(bindAddress, config.port()), 1024);
-    this.watchdog = new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions)::run);
+    this.watchdog = new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions, ctx)::run);
     audit.append(new AuditEvent.ServerStarted(listenAddress(), tls, fingerprint, version()));
     this.acceptor = Thread.ofPlatform().name("rcx-accept").daemon(false).start(this::acceptLoop);
   }
@@ -206,11 +215,22 @@ public final class RcxServer implements AutoCloseable {
       Socket tcp;
       try {
         tcp = listener.accept();
+        acceptBackoff.succeeded();
       } catch (IOException e) {
         if (closing) {
           return;
         }
-        ctx.log().warn("accept failed: {}", e.getMessage());
+        // Out of file descriptors (EMFILE) and the like: retrying at once would spin a core.
+        Duration pause = acceptBackoff.failed();
+        if (acceptBackoff.shouldLog()) {
+          ctx.log()
+              .warn(
+                  "accept failed ({} failures so far): {}; pausing {} ms before accepting again",
+                  acceptBackoff.failures(),
+                  e.getMessage(),
+                  pause.toMillis());
+        }
+        sleep(pause.toMillis());
         continue;
       }
       Socket socket;
@@ -223,7 +243,20 @@ public final class RcxServer implements AutoCloseable {
       }
       if (active.incrementAndGet() > config.limits().maxConnections()) {
         active.decrementAndGet();
-        reject(socket);
+        reject(socket, "max_connections (" + config.limits().maxConnections() + ")");
+        continue;
+      }
+      String address = Addresses.key(tcp.getInetAddress());
+      int fromAddress = perAddress.merge(address, 1, Integer::sum);
+      if (fromAddress > config.limits().maxConnectionsPerAddress()) {
+        release(address);
+        active.decrementAndGet();
+        reject(
+            socket,
+            "max_connections_per_address ("
+                + config.limits().maxConnectionsPerAddress()
+                + ") for "
+                + address);
         continue;
       }
       Connection c = new Connection(socket, tcp, ctx, connectionIds.incrementAndGet());
@@ -232,6 +265,7 @@ public final class RcxServer implements AutoCloseable {
         Thread.ofVirtual().name("rcx-conn-" + connectionIds.get()).start(c);
       } catch (RuntimeException e) {
         watchdog.forget(c);
+        release(address);
         active.decrementAndGet();
         closeQuietly(socket);
       }
@@ -254,12 +288,9 @@ public final class RcxServer implements AutoCloseable {
    * Tells a connection beyond the maximum that the server is busy, if that is cheap enough; then
    * closes it.
    */
-  private void reject(Socket socket) {
+  private void reject(Socket socket, String reason) {
     InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
-    ctx.auditQuietly(
-        new AuditEvent.ConnectionRejected(
-            Connection.clientAddress(remote),
-            "max_connections (" + config.limits().maxConnections() + ")"));
+    ctx.auditQuietly(new AuditEvent.ConnectionRejected(Connection.clientAddress(remote), reason));
     if (!rejectSlots.tryAcquire()) {
       closeQuietly(socket);
       return;
@@ -279,9 +310,7 @@ public final class RcxServer implements AutoCloseable {
                         .encode(
                             new Response.Error(
                                 ErrorCode.SERVER_BUSY,
-                                "too many connections ("
-                                    + config.limits().maxConnections()
-                                    + "); try again later",
+                                "too many connections: " + reason + "; try again later",
                                 null)));
                 out.flush();
               } catch (IOException e) {
@@ -294,7 +323,13 @@ public final class RcxServer implements AutoCloseable {
 
   private void connectionEnded(Connection c) {
     watchdog.forget(c);
+    release(c.addressKey());
     active.decrementAndGet();
+  }
+
+  /** One connection from {@code address} ended; an address with none left is forgotten. */
+  private void release(String address) {
+    perAddress.computeIfPresent(address, (k, n) -> n <= 1 ? null : n - 1);
   }
 
   /**
@@ -329,6 +364,7 @@ public final class RcxServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     watchdog.close();
+    ctx.flushSuppressed(/* all= */ true);
     ctx.auditQuietly(new AuditEvent.ServerStopped("shutdown"));
     try {
       audit.close();
@@ -399,15 +435,20 @@ public final class RcxServer implements AutoCloseable {
   /** Periodic clean-up that must not run on every watchdog tick. */
   private static final class Housekeeping {
     private final SessionManager sessions;
+    private final ServerContext ctx;
     private int ticks;
 
-    Housekeeping(SessionManager sessions) {
+    Housekeeping(SessionManager sessions, ServerContext ctx) {
       this.sessions = sessions;
+      this.ctx = ctx;
     }
 
     void run() {
       if (++ticks % 50 == 0) {
         sessions.purge();
+      }
+      if (ticks % 5 == 0) {
+        ctx.flushSuppressed(/* all= */ false);
       }
     }
   }

@@ -146,8 +146,16 @@ final class RequestHandler {
         try {
           issued = sessions.create(s.user(), st.clientIp());
         } catch (SessionLimitException e) {
+          ctx.audit(
+              new AuditEvent.AuthFailed(
+                  st.client(),
+                  s.user().name(),
+                  e.perUser() ? "max_sessions_per_user" : "max_sessions"));
           yield Response.AuthResponse.failure(
-              ErrorCode.SERVER_BUSY, "too many live sessions; try again later", null, a.id());
+              ErrorCode.SERVER_BUSY,
+              e.perUser() ? e.getMessage() : "too many live sessions; try again later",
+              null,
+              a.id());
         }
         Session session = issued.session();
         st.identify(session.user(), session.id());
@@ -307,7 +315,7 @@ final class RequestHandler {
 
   private Outcome run(
       Decision.Allowed allowed, ConnectionState st, Session session, @Nullable String id) {
-    Execution execution = executor.start(allowed.rule(), allowed.argv());
+    Execution execution = executor.start(session.user(), allowed.rule(), allowed.argv());
     ExecResult result;
     st.running(execution);
     try {
@@ -393,7 +401,10 @@ final class RequestHandler {
                 false));
         yield Outcome.reply(
             new Response.Error(
-                ErrorCode.SERVER_BUSY, "too many commands running; try again later", id));
+                ErrorCode.SERVER_BUSY,
+                "too many commands running (for the server, or for this user: "
+                    + "limits.max_commands_per_user); try again later",
+                id));
       }
     };
   }
