@@ -1,5 +1,6 @@
 package dev.rcx.cli;
 
+import dev.rcx.server.BuildInfo;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
       ShellCommand.class,
       UserCommand.class,
       AuditCommand.class,
+      PolicyCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -56,6 +58,7 @@ public final class Main implements Runnable {
         });
     // Everything after the remote command name belongs to the remote command, options included.
     cl.getSubcommands().get("exec").setStopAtPositional(true);
+    cl.getSubcommands().get("policy").getSubcommands().get("check").setStopAtPositional(true);
     return cl.execute(args);
   }
 
@@ -67,8 +70,10 @@ public final class Main implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"rcx " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+      BuildInfo b = BuildInfo.current();
+      return new String[] {
+        "rcx " + b.version() + " (commit " + b.commit() + ", Java " + Runtime.version() + ")"
+      };
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.rcx.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -24,12 +26,25 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
+  /**
+   * Reads and validates {@code file}.
+   *
+   * @throws ConfigException whose message starts with the file and, when known, the line: {@code
+   *     /etc/rcx/rcx.yaml, line 7: limits.idle_timeout: must be positive, but was 0 seconds}
+   */
   public static ServerConfig load(Path file) {
     JsonNode root;
+    byte[] bytes;
     try {
-      root = YAML.readTree(Files.readAllBytes(file));
+      bytes = Files.readAllBytes(file);
+      root = YAML.readTree(bytes);
     } catch (NoSuchFileException e) {
       throw new ConfigException(file + ": no such file");
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String line = at != null && at.getLineNr() > 0 ? ", line " + at.getLineNr() : "";
+      throw new ConfigException(
+          file + line + ": not valid YAML: " + e.getOriginalMessage().strip(), e);
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
     }
@@ -39,12 +54,14 @@ public final class ConfigLoader {
     try {
       return bind(new Node(file, "", root), file.toAbsolutePath().getParent());
     } catch (ConfigException e) {
-      throw new ConfigException(file + ": " + e.getMessage(), e);
+      Integer line = YamlLines.of(bytes).lineOfMessage(e.getMessage());
+      throw new ConfigException(
+          file + (line == null ? "" : ", line " + line) + ": " + e.getMessage(), e);
     }
   }
 
   private static ServerConfig bind(Node root, Path base) {
-    root.allow("bind", "port", "tls", "limits", "sessions", "commands", "audit");
+    root.allow("bind", "port", "tls", "limits", "sessions", "commands", "audit", "metrics");
     ServerConfig d = ServerConfig.defaults();
     ServerConfig.Tls dt = d.tls();
     Node t = root.child("tls");
@@ -111,6 +128,11 @@ public final class ConfigLoader {
             ServerConfig.Durability.valueOf(
                 a.choice("durability", "flush", Set.of("flush", "fsync")).toUpperCase(Locale.ROOT)),
             a.integer("seal_epoch_records", d.audit().sealEpochRecords()));
+    Node m = root.child("metrics");
+    m.allow("listen", "allow_remote");
+    String listen = m.string("listen", null);
+    ServerConfig.Metrics metrics =
+        new ServerConfig.Metrics(listen, m.bool("allow_remote", d.metrics().allowRemote()));
     return new ServerConfig(
         root.string("bind", d.bind()),
         root.integer("port", d.port()),
@@ -118,7 +140,8 @@ public final class ConfigLoader {
         limits,
         sessions,
         root.path("commands", base),
-        audit);
+        audit,
+        metrics);
   }
 
   /** One mapping in the YAML tree, with typed, key-naming accessors. */

@@ -4,6 +4,7 @@ import dev.rcx.audit.AuditEvent;
 import dev.rcx.audit.AuditException;
 import dev.rcx.audit.AuditSink;
 import dev.rcx.config.ServerConfig;
+import dev.rcx.metrics.ServerMetrics;
 import dev.rcx.protocol.MessageCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,7 @@ final class ServerContext {
   private final AuditSink audit;
   private final ConnectionEnded ended;
   private final AuditLimiter limiter;
+  private final ServerMetrics metrics;
   private RequestHandler handler;
   private volatile boolean draining;
 
@@ -26,12 +28,22 @@ final class ServerContext {
     void ended(Connection c);
   }
 
-  ServerContext(ServerConfig config, MessageCodec codec, AuditSink audit, ConnectionEnded ended) {
+  ServerContext(
+      ServerConfig config,
+      MessageCodec codec,
+      AuditSink audit,
+      ConnectionEnded ended,
+      ServerMetrics metrics) {
     this.config = config;
     this.codec = codec;
     this.audit = audit;
     this.ended = ended;
     this.limiter = new AuditLimiter(config.limits().auditRecordsPerAddress(), System::nanoTime);
+    this.metrics = metrics;
+  }
+
+  ServerMetrics metrics() {
+    return metrics;
   }
 
   void handler(RequestHandler h) {
@@ -60,7 +72,9 @@ final class ServerContext {
    */
   void audit(AuditEvent event) {
     if (admitted(event)) {
+      long start = System.nanoTime();
       audit.append(event);
+      metrics.auditWrite(System.nanoTime() - start);
     }
   }
 
