@@ -113,6 +113,18 @@ final class EventCodec {
         g.writeNumberField("window_seconds", e.windowSeconds());
         g.writeStringField("events", e.events());
       }
+      case AuditEvent.UserChanged e -> {
+        g.writeStringField("change", e.change());
+        g.writeArrayFieldStart("roles");
+        for (String role : e.roles()) {
+          g.writeString(role);
+        }
+        g.writeEndArray();
+        g.writeStringField("by", e.by());
+        g.writeNumberField("pid", e.pid());
+        g.writeStringField("requested_at", e.requestedAt());
+        g.writeStringField("change_id", e.changeId());
+      }
     }
   }
 
@@ -219,6 +231,15 @@ final class EventCodec {
       case "audit_suppressed" ->
           new AuditEvent.AuditSuppressed(
               client, num(n, "suppressed"), num(n, "window_seconds"), str(n, "events"));
+      case "user_changed" ->
+          new AuditEvent.UserChanged(
+              str(n, "change"),
+              user,
+              strings(n, "roles"),
+              str(n, "by"),
+              num(n, "pid"),
+              str(n, "requested_at"),
+              str(n, "change_id"));
       default ->
           throw new IllegalArgumentException("unknown audit event '" + Text.clip(name, 64) + "'");
     };

@@ -62,6 +62,13 @@ final class ServerCommand implements Callable<Integer> {
   Path commands;
 
   @Option(
+      names = "--regenerate-cert",
+      description =
+          "Replace the generated server.crt and server.key by new ones for today's host names,"
+              + " addresses and tls.names. The fingerprint changes: clients must accept it again.")
+  boolean regenerateCert;
+
+  @Option(
       names = "--no-tls",
       description = "Plaintext, for the TLS-vs-plaintext benchmark only; loopback only.")
   boolean noTls;
@@ -83,16 +90,27 @@ final class ServerCommand implements Callable<Integer> {
     // ignored (the server reads the files as they are then anyway).
     AtomicReference<RcxServer> running = new AtomicReference<>();
     Signal.handle(new Signal("HUP"), s -> reloadOnSignal(running.get(), out, err));
-    try (RcxServer server =
-        RcxServer.builder(cfg, dataDir.toAbsolutePath())
-            .policySource(this::effectiveConfig)
-            .start()) {
+    RcxServer.Builder builder =
+        RcxServer.builder(cfg, dataDir.toAbsolutePath()).policySource(this::effectiveConfig);
+    if (regenerateCert) {
+      builder.regenerateCertificate();
+    }
+    try (RcxServer server = builder.start()) {
       running.set(server);
       out.printf(
           "rcx server listening on %s://%s (data dir %s)%n",
           server.tls() ? "tls" : "tcp", server.listenAddress(), dataDir.toAbsolutePath());
       if (server.tls()) {
         out.println("certificate SHA-256 fingerprint: " + server.fingerprint());
+      }
+      if (!server.certificateMissingNames().isEmpty()) {
+        err.println(
+            "Warning: the server certificate in "
+                + dataDir.toAbsolutePath()
+                + " does not name "
+                + String.join(", ", server.certificateMissingNames())
+                + " (from tls.names or --bind), so --cacert clients using those names will fail;"
+                + " restart once with --regenerate-cert (the fingerprint changes).");
       }
       server
           .takeAuditVerificationKey()

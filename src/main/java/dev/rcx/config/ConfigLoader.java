@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -65,7 +67,7 @@ public final class ConfigLoader {
     ServerConfig d = ServerConfig.defaults();
     ServerConfig.Tls dt = d.tls();
     Node t = root.child("tls");
-    t.allow("enabled", "allow_tls12", "certificate", "key", "client_auth", "client_ca");
+    t.allow("enabled", "allow_tls12", "certificate", "key", "client_auth", "client_ca", "names");
     ServerConfig.Tls tls =
         new ServerConfig.Tls(
             t.bool("enabled", dt.enabled()),
@@ -75,7 +77,8 @@ public final class ConfigLoader {
             ServerConfig.ClientAuth.valueOf(
                 t.choice("client_auth", "none", Set.of("none", "optional", "required"))
                     .toUpperCase(Locale.ROOT)),
-            t.path("client_ca", base));
+            t.path("client_ca", base),
+            t.strings("names"));
     ServerConfig.Limits dl = d.limits();
     Node l = root.child("limits");
     l.allow(
@@ -223,6 +226,25 @@ public final class ConfigLoader {
         return fallback;
       }
       return Durations.parse(prefix + key, v.asText());
+    }
+
+    List<String> strings(String key) {
+      JsonNode v = value(key);
+      if (v == null) {
+        return List.of();
+      }
+      if (!v.isArray()) {
+        throw new ConfigException(prefix + key + ": expected a list such as [a, b], but got " + v);
+      }
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < v.size(); i++) {
+        if (!v.get(i).isTextual()) {
+          throw new ConfigException(
+              prefix + key + "[" + (i + 1) + "]: expected text, but got " + v.get(i));
+        }
+        out.add(v.get(i).textValue());
+      }
+      return out;
     }
 
     @Nullable Path path(String key, Path base) {

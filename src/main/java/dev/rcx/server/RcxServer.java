@@ -70,6 +70,7 @@ public final class RcxServer implements AutoCloseable {
   private final @Nullable SSLSocketFactory tlsLayer;
   private final @Nullable SSLParameters tlsParameters;
   private final @Nullable String fingerprint;
+  private final List<String> certificateMissingNames;
   private final AuditLog audit;
   private @Nullable String auditKey;
   private final Watchdog watchdog;
@@ -107,13 +108,24 @@ public final class RcxServer implements AutoCloseable {
     }
     KeyMaterial identity = null;
     SSLContext sslContext = null;
+    List<String> missing = List.of();
     if (tls) {
-      identity =
-          config.tls().certificate() != null
-              ? ServerIdentity.loadPem(config.tls().certificate(), config.tls().key())
-              : ServerIdentity.loadOrCreate(b.dataDir);
+      if (config.tls().certificate() != null) {
+        identity = ServerIdentity.loadPem(config.tls().certificate(), config.tls().key());
+      } else {
+        List<String> required = CertificateNames.required(config, bindAddress);
+        boolean generate =
+            b.regenerateCertificate || !Files.exists(b.dataDir.resolve(ServerIdentity.CERT_FILE));
+        identity =
+            ServerIdentity.loadOrCreate(
+                b.dataDir,
+                generate ? CertificateNames.forNewCertificate(config, bindAddress) : required,
+                b.regenerateCertificate);
+        missing = ServerIdentity.missingNames(identity.leaf(), required);
+      }
       sslContext = ServerTls.context(identity, clientCas(config.tls()));
     }
+    this.certificateMissingNames = missing;
     this.fingerprint = identity == null ? null : identity.fingerprint();
 
     this.audit =
@@ -162,10 +174,13 @@ public final class RcxServer implements AutoCloseable {
             : null;
     listener.setReuseAddress(true);
     listener.bind(new InetSocketAddress(bindAddress, config.port()), 1024);
-    this.watchdog = new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions, ctx)::run);
+    UserChangeAuditor userChanges = new UserChangeAuditor(users, ctx);
+    this.watchdog =
+        new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions, userChanges, ctx)::run);
     audit.append(
         new AuditEvent.ServerStarted(
             listenAddress(), tls, fingerprint, version(), policy.get().hash()));
+    userChanges.drain(); // changes made while no server ran
     this.control = b.controlSocket ? ControlSocket.open(b.dataDir, this::control, ctx.log()) : null;
     this.acceptor = Thread.ofPlatform().name("rcx-accept").daemon(false).start(this::acceptLoop);
   }
@@ -295,6 +310,15 @@ public final class RcxServer implements AutoCloseable {
     String key = auditKey;
     auditKey = null;
     return Optional.ofNullable(key);
+  }
+
+  /**
+   * Names that {@code tls.names} or the bound address ask for but the reused generated certificate
+   * lacks (it was made for other names); empty when it has them all or is the operator's own.
+   * Regenerate with {@link Builder#regenerateCertificate()} ({@code rcx server --regenerate-cert}).
+   */
+  public List<String> certificateMissingNames() {
+    return certificateMissingNames;
   }
 
   /** The audit log file. */
@@ -550,20 +574,24 @@ public final class RcxServer implements AutoCloseable {
   /** Periodic clean-up that must not run on every watchdog tick. */
   private static final class Housekeeping {
     private final SessionManager sessions;
+    private final UserChangeAuditor userChanges;
     private final ServerContext ctx;
     private int ticks;
 
-    Housekeeping(SessionManager sessions, ServerContext ctx) {
+    Housekeeping(SessionManager sessions, UserChangeAuditor userChanges, ServerContext ctx) {
       this.sessions = sessions;
+      this.userChanges = userChanges;
       this.ctx = ctx;
     }
 
     void run() {
-      if (++ticks % 50 == 0) {
-        sessions.purge();
-      }
+      ++ticks;
       if (ticks % 5 == 0) {
+        userChanges.drain(); // about once a second
         ctx.flushSuppressed(/* all= */ false);
+      }
+      if (ticks % 50 == 0) {
+        sessions.purge();
       }
     }
   }
@@ -575,6 +603,7 @@ public final class RcxServer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private SecureRandom random = new SecureRandom();
     private @Nullable Duration shutdownGrace;
+    private boolean regenerateCertificate;
     private @Nullable PolicySource policySource;
     private boolean controlSocket = true;
 
@@ -596,6 +625,15 @@ public final class RcxServer implements AutoCloseable {
     /** Overrides the configuration's {@code limits.shutdown_grace}. */
     public Builder shutdownGrace(Duration d) {
       this.shutdownGrace = d;
+      return this;
+    }
+
+    /**
+     * Replaces the generated certificate and key in the data directory by new ones for today's
+     * names (the fingerprint changes); no effect with the operator's own {@code tls.certificate}.
+     */
+    public Builder regenerateCertificate() {
+      this.regenerateCertificate = true;
       return this;
     }
 
