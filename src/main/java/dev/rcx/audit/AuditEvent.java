@@ -718,6 +718,26 @@ public sealed interface AuditEvent {
   }
 
   /**
+   * Records about {@code client} (an address without port, or an IPv6 /64) while it had no session
+   * were left out to bound what it can make the server write: {@code suppressed} of them in the
+   * last {@code windowSeconds}, by event as {@code name:count,...} in {@code events}.
+   */
+  record AuditSuppressed(String client, long suppressed, long windowSeconds, String events)
+      implements AuditEvent {
+    public AuditSuppressed {
+      client = required(client, "audit_suppressed", "client", MAX_ADDRESS);
+      nonNegative(suppressed, "audit_suppressed", "suppressed");
+      nonNegative(windowSeconds, "audit_suppressed", "window_seconds");
+      events = required(events, "audit_suppressed", "events", MAX_TEXT);
+    }
+
+    @Override
+    public String eventName() {
+      return "audit_suppressed";
+    }
+  }
+
+  /**
    * The users file was changed by {@code rcx user} (or the {@code UserStore} API): {@code change}
    * is {@code user_added}, {@code user_removed}, {@code password_changed}, {@code roles_changed} or
    * {@code unreadable} (a journal line that could not be parsed). The change was journaled before

@@ -141,6 +141,11 @@ final class EventCodec {
         g.writeStringField("code", e.code());
         g.writeStringField("detail", e.detail());
       }
+      case AuditEvent.AuditSuppressed e -> {
+        g.writeNumberField("suppressed", e.suppressed());
+        g.writeNumberField("window_seconds", e.windowSeconds());
+        g.writeStringField("events", e.events());
+      }
       case AuditEvent.UserChanged e -> {
         g.writeStringField("change", e.change());
         g.writeArrayFieldStart("roles");
@@ -298,6 +303,9 @@ final class EventCodec {
       case "cancel_requested" -> new CancelRequested(client, user, session, bool(n, "running"));
       case "protocol_error" ->
           new ProtocolError(client, user, session, str(n, "code"), str(n, "detail"));
+      case "audit_suppressed" ->
+          new AuditEvent.AuditSuppressed(
+              client, num(n, "suppressed"), num(n, "window_seconds"), str(n, "events"));
       case "user_changed" ->
           new AuditEvent.UserChanged(
               str(n, "change"),

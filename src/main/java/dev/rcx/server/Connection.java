@@ -40,6 +40,12 @@ final class Connection implements Runnable {
   private static final int MAX_CONSECUTIVE_ERRORS = 16;
 
   /**
+   * Undecodable requests tolerated in all before the connection has logged in, however many valid
+   * pings come between them: a stranger gets a few mistakes, not a stream of audit records.
+   */
+  static final int MAX_ERRORS_BEFORE_LOGIN = 4;
+
+  /**
    * Replies are written in pieces of this size; each must be taken by the client within the line
    * timeout.
    */
@@ -56,6 +62,7 @@ final class Connection implements Runnable {
   private final ServerContext ctx;
   private final ConnectionState state;
   private final long id;
+  private final String addressKey;
   private volatile Phase phase = Phase.HANDSHAKE;
   private final long openedNanos = System.nanoTime();
   private volatile @Nullable LineReader reader;
@@ -92,6 +99,7 @@ final class Connection implements Runnable {
     InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
     String ip = remote.getAddress().getHostAddress();
     this.state = new ConnectionState(clientAddress(remote), ip, this::setRunning);
+    this.addressKey = Addresses.key(remote.getAddress());
     state.gone(() -> clientGone || phase == Phase.CLOSED);
   }
 
@@ -151,6 +159,7 @@ final class Connection implements Runnable {
       throws IOException, InterruptedException {
     long requests = 0;
     int consecutiveErrors = 0;
+    int errorsBeforeLogin = 0;
     long idleMillis = ctx.config().limits().idleTimeout().toMillis();
     while (true) {
       Inbound next = queue.poll(idleMillis, TimeUnit.MILLISECONDS);
@@ -210,6 +219,11 @@ final class Connection implements Runnable {
           }
           if (consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
             return new Served("too_many_protocol_errors", requests);
+          }
+          if (outcome.protocolError()
+              && !authenticated()
+              && ++errorsBeforeLogin >= MAX_ERRORS_BEFORE_LOGIN) {
+            return new Served("too_many_protocol_errors_before_login", requests);
           }
         }
       }
@@ -369,6 +383,11 @@ final class Connection implements Runnable {
         }
       }
       case OPEN -> {
+        if (!authenticated()
+            && nowNanos - openedNanos > ctx.config().limits().authTimeout().toNanos()) {
+          abort("auth_timeout");
+          return;
+        }
         LineReader r = reader;
         long started = r == null ? 0 : r.lineStartedNanos();
         if (started != 0 && nowNanos - started > ctx.config().limits().lineTimeout().toNanos()) {
@@ -414,6 +433,19 @@ final class Connection implements Runnable {
   /** Whether this connection has ended (its close is audited). */
   boolean finished() {
     return phase == Phase.CLOSED;
+  }
+
+  /**
+   * Whether this connection has logged in or used a valid session token. Until then the auth
+   * deadline and the error limit before login apply.
+   */
+  boolean authenticated() {
+    return state.session() != null;
+  }
+
+  /** The per-address limits' key for this connection's client. */
+  String addressKey() {
+    return addressKey;
   }
 
   /** Whether a command is running for this connection. */

@@ -42,6 +42,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -85,6 +86,11 @@ public final class RcxServer implements AutoCloseable {
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicLong connectionIds = new AtomicLong();
   private final Semaphore rejectSlots = new Semaphore(REJECT_SLOTS);
+
+  /** Connections per address key; updated only inside {@code compute}, so counts never race. */
+  private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
+
+  private final AcceptBackoff acceptBackoff = new AcceptBackoff();
   private final Thread acceptor;
   private final AtomicReference<Whitelist> policy;
   private final PolicySource policySource;
@@ -144,12 +150,15 @@ public final class RcxServer implements AutoCloseable {
                 // TOKEN_EXPIRED.
                 config.sessions().lifetime(),
                 config.sessions().maxSessions(),
-                config.sessions().bindToAddress()));
+                config.sessions().bindToAddress(),
+                config.sessions().maxSessionsPerUser()));
     Authenticator authenticator =
         new Authenticator(users, new PasswordHasher(), new LoginThrottle(b.clock));
     this.executor =
         new CommandExecutor(
-            config.limits().maxConcurrentCommands(), config.limits().commandQueueWait());
+            config.limits().maxConcurrentCommands(),
+            config.limits().maxCommandsPerUser(),
+            config.limits().commandQueueWait());
     MessageCodec codec = new MessageCodec(config.limits().maxLineBytes());
     this.metrics = metrics(config.metrics());
     metrics.sessionsLive(sessions::active);
@@ -180,7 +189,7 @@ public final class RcxServer implements AutoCloseable {
     listener.bind(new InetSocketAddress(bindAddress, config.port()), 1024);
     UserChangeAuditor userChanges = new UserChangeAuditor(users, ctx);
     this.watchdog =
-        new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions, userChanges)::run);
+        new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions, userChanges, ctx)::run);
     // Before anything is accepted: end, on record, every command a dead predecessor left behind.
     Reconciler.run(audit.file(), audit);
     this.guard = b.orphanGuard ? startGuard() : null;
@@ -355,11 +364,22 @@ public final class RcxServer implements AutoCloseable {
       Socket tcp;
       try {
         tcp = listener.accept();
+        acceptBackoff.succeeded();
       } catch (IOException e) {
         if (closing) {
           return;
         }
-        ctx.log().warn("accept failed: {}", e.getMessage());
+        // Out of file descriptors (EMFILE) and the like: retrying at once would spin a core.
+        Duration pause = acceptBackoff.failed();
+        if (acceptBackoff.shouldLog()) {
+          ctx.log()
+              .warn(
+                  "accept failed ({} failures so far): {}; pausing {} ms before accepting again",
+                  acceptBackoff.failures(),
+                  e.getMessage(),
+                  pause.toMillis());
+        }
+        sleep(pause.toMillis());
         continue;
       }
       Socket socket;
@@ -373,7 +393,21 @@ public final class RcxServer implements AutoCloseable {
       if (active.incrementAndGet() > config.limits().maxConnections()) {
         active.decrementAndGet();
         metrics.connectionRefused("max_connections");
-        reject(socket);
+        reject(socket, "max_connections (" + config.limits().maxConnections() + ")");
+        continue;
+      }
+      String address = Addresses.key(tcp.getInetAddress());
+      int fromAddress = perAddress.merge(address, 1, Integer::sum);
+      if (fromAddress > config.limits().maxConnectionsPerAddress()) {
+        release(address);
+        active.decrementAndGet();
+        metrics.connectionRefused("max_connections_per_address");
+        reject(
+            socket,
+            "max_connections_per_address ("
+                + config.limits().maxConnectionsPerAddress()
+                + ") for "
+                + address);
         continue;
       }
       Connection c = new Connection(socket, tcp, ctx, connectionIds.incrementAndGet());
@@ -383,6 +417,7 @@ public final class RcxServer implements AutoCloseable {
         Thread.ofVirtual().name("rcx-conn-" + connectionIds.get()).start(c);
       } catch (RuntimeException e) {
         watchdog.forget(c);
+        release(address);
         active.decrementAndGet();
         metrics.connectionClosed();
         closeQuietly(socket);
@@ -406,12 +441,9 @@ public final class RcxServer implements AutoCloseable {
    * Tells a connection beyond the maximum that the server is busy, if that is cheap enough; then
    * closes it.
    */
-  private void reject(Socket socket) {
+  private void reject(Socket socket, String reason) {
     InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
-    ctx.auditQuietly(
-        new AuditEvent.ConnectionRejected(
-            Connection.clientAddress(remote),
-            "max_connections (" + config.limits().maxConnections() + ")"));
+    ctx.auditQuietly(new AuditEvent.ConnectionRejected(Connection.clientAddress(remote), reason));
     if (!rejectSlots.tryAcquire()) {
       closeQuietly(socket);
       return;
@@ -431,9 +463,7 @@ public final class RcxServer implements AutoCloseable {
                         .encode(
                             new Response.Error(
                                 ErrorCode.SERVER_BUSY,
-                                "too many connections ("
-                                    + config.limits().maxConnections()
-                                    + "); try again later",
+                                "too many connections: " + reason + "; try again later",
                                 null)));
                 out.flush();
               } catch (IOException e) {
@@ -446,8 +476,14 @@ public final class RcxServer implements AutoCloseable {
 
   private void connectionEnded(Connection c) {
     watchdog.forget(c);
+    release(c.addressKey());
     active.decrementAndGet();
     metrics.connectionClosed();
+  }
+
+  /** One connection from {@code address} ended; an address with none left is forgotten. */
+  private void release(String address) {
+    perAddress.computeIfPresent(address, (k, n) -> n <= 1 ? null : n - 1);
   }
 
   /**
@@ -501,6 +537,7 @@ public final class RcxServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     watchdog.close();
+    ctx.flushSuppressed(/* all= */ true);
     if (guard != null) {
       guard.close();
     }
@@ -605,17 +642,20 @@ public final class RcxServer implements AutoCloseable {
   private static final class Housekeeping {
     private final SessionManager sessions;
     private final UserChangeAuditor userChanges;
+    private final ServerContext ctx;
     private int ticks;
 
-    Housekeeping(SessionManager sessions, UserChangeAuditor userChanges) {
+    Housekeeping(SessionManager sessions, UserChangeAuditor userChanges, ServerContext ctx) {
       this.sessions = sessions;
       this.userChanges = userChanges;
+      this.ctx = ctx;
     }
 
     void run() {
       ++ticks;
       if (ticks % 5 == 0) {
         userChanges.drain(); // about once a second
+        ctx.flushSuppressed(/* all= */ false);
       }
       if (ticks % 50 == 0) {
         sessions.purge();

@@ -156,8 +156,16 @@ final class RequestHandler {
         try {
           issued = sessions.create(s.user(), st.clientIp());
         } catch (SessionLimitException e) {
+          ctx.audit(
+              new AuditEvent.AuthFailed(
+                  st.client(),
+                  s.user().name(),
+                  e.perUser() ? "max_sessions_per_user" : "max_sessions"));
           yield Response.AuthResponse.failure(
-              ErrorCode.SERVER_BUSY, "too many live sessions; try again later", null, a.id());
+              ErrorCode.SERVER_BUSY,
+              e.perUser() ? e.getMessage() : "too many live sessions; try again later",
+              null,
+              a.id());
         }
         Session session = issued.session();
         try {
@@ -397,6 +405,7 @@ final class RequestHandler {
     try {
       execution =
           executor.start(
+              session.user(),
               allowed.rule(),
               argv,
               () ->
@@ -612,7 +621,10 @@ final class RequestHandler {
             ran(st, session, null, name, argv, null, "busy", 0, ExecResult.Output.EMPTY, policy));
         yield Outcome.reply(
             new Response.Error(
-                ErrorCode.SERVER_BUSY, "too many commands running; try again later", id));
+                ErrorCode.SERVER_BUSY,
+                "too many commands running (for the server, or for this user: "
+                    + "limits.max_commands_per_user); try again later",
+                id));
       }
     };
   }

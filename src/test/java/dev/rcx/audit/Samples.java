@@ -128,7 +128,9 @@ final class Samples {
         new TokenRejected(CLIENT, TokenRejected.INVALID_TOKEN, null, null),
         new LoggedOut(CLIENT, "alice", "s1"),
         new CancelRequested(CLIENT, "alice", "s1", true),
-        new ProtocolError(CLIENT, null, null, "LINE_TOO_LONG", "line exceeds 65536 bytes"));
+        new ProtocolError(CLIENT, null, null, "LINE_TOO_LONG", "line exceeds 65536 bytes"),
+        new AuditEvent.AuditSuppressed(
+            "10.0.0.1", 1234, 60, "connection_opened:34,protocol_error:1200"));
   }
 
   static CommandRun command(String user, int i) {
