@@ -43,7 +43,8 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(
       names = "--config",
-      description = "YAML configuration file (optional; see docs/CONFIGURATION.md).")
+      description =
+          "YAML configuration file (optional; see the Configuration section of README.md).")
   Path config;
 
   @Option(

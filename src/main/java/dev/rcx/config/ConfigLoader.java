@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * Reads a server configuration file (YAML). Every key is optional and falls back to {@link
  * ServerConfig#defaults()}; an unknown key, a wrong type or an out-of-range value is an error
  * naming the file, the key and the value. Relative paths are resolved against the file's directory.
- * docs/CONFIGURATION.md lists every key.
+ * The Configuration section of README.md lists every key.
  */
 public final class ConfigLoader {
   private static final ObjectMapper YAML = new YAMLMapper();
