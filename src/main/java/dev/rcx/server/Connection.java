@@ -84,6 +84,9 @@ final class Connection implements Runnable {
 
   private volatile long handling = -1;
 
+  /** The last line the request thread is done with. */
+  private volatile long finished = -1;
+
   /** When the write in progress began ({@link System#nanoTime()}), or 0 when not writing. */
   private volatile long writeStartedNanos;
 
@@ -199,6 +202,7 @@ final class Connection implements Runnable {
             return new Served("audit_failed", requests);
           }
           send(out, new Response.CancelResponse("success", cancel.id()));
+          finished = cancel.index();
         }
         case Inbound.Line line -> {
           requests++;
@@ -214,6 +218,7 @@ final class Connection implements Runnable {
           } finally {
             answering = false;
           }
+          finished = line.index();
           if (outcome.close() != null) {
             return new Served(abortReasonOr(outcome.close()), requests);
           }
@@ -336,17 +341,22 @@ final class Connection implements Runnable {
    * it cannot be written nothing is cancelled.
    */
   private Inbound cancel(Request.Cancel cancel, long index) {
+    boolean running = this.running != null;
+    if (!running && finished >= index - 1) {
+      // Every earlier line is done: nothing to stop, nothing to record (no log spam from idle
+      // cancels, which need no login).
+      return new Inbound.Cancel(cancel.id(), index, /* auditFailed= */ false);
+    }
     try {
       ctx.audit(
-          new AuditEvent.CancelRequested(
-              state.client(), state.user(), state.session(), running != null));
+          new AuditEvent.CancelRequested(state.client(), state.user(), state.session(), running));
     } catch (AuditException e) {
       ctx.log().error("audit log write failed; cancel refused", e);
-      return new Inbound.Cancel(cancel.id(), /* auditFailed= */ true);
+      return new Inbound.Cancel(cancel.id(), index, /* auditFailed= */ true);
     }
     cancelBefore = index;
     cancelRunning();
-    return new Inbound.Cancel(cancel.id(), /* auditFailed= */ false);
+    return new Inbound.Cancel(cancel.id(), index, /* auditFailed= */ false);
   }
 
   private void setRunning(@Nullable Execution execution) {
