@@ -33,7 +33,7 @@ final class AtomicFiles {
    *     detection
    */
   static BasicFileAttributes replace(Path target, byte[] content) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
+    Path dir = directoryOf(target);
     Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp", ownerOnly(dir));
     boolean moved = false;
     try {
@@ -56,8 +56,19 @@ final class AtomicFiles {
     }
   }
 
-  static FileAttribute<?>[] ownerOnly(Path dir) {
-    if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+  /** The directory that holds {@code file} (its absolute path's parent). */
+  static Path directoryOf(Path file) {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir == null) {
+      throw new IllegalArgumentException("not a file path (it has no parent directory): " + file);
+    }
+    return dir;
+  }
+
+  /** Attributes that create a file readable and writable by its owner only, where POSIX. */
+  static FileAttribute<?>[] ownerOnly(Path onFileSystem) {
+    if (onFileSystem.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+
       return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)};
     }
     return new FileAttribute<?>[0];

@@ -57,7 +57,7 @@ final class ChangeJournal {
         FileChannel.open(
             file,
             Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
-            AtomicFiles.ownerOnly(file.getParent()))) {
+            AtomicFiles.ownerOnly(file))) {
       ByteBuffer buf = ByteBuffer.wrap(line);
       while (buf.hasRemaining()) {
         ch.write(buf);

@@ -54,7 +54,7 @@ public final class ConfigLoader {
       return ServerConfig.defaults();
     }
     try {
-      return bind(new Node(file, "", root), file.toAbsolutePath().getParent());
+      return bind(new Node(file, "", root), directoryOf(file));
     } catch (ConfigException e) {
       Integer line = YamlLines.of(bytes).lineOfMessage(e.getMessage());
       throw new ConfigException(
@@ -62,7 +62,17 @@ public final class ConfigLoader {
     }
   }
 
+  /** Relative paths in a config file are resolved against the file's own directory. */
+  private static Path directoryOf(Path file) {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir == null) {
+      throw new ConfigException(file + ": not a file path (it has no parent directory)");
+    }
+    return dir;
+  }
+
   private static ServerConfig bind(Node root, Path base) {
+
     root.allow("bind", "port", "tls", "limits", "sessions", "commands", "audit", "metrics");
     ServerConfig d = ServerConfig.defaults();
     ServerConfig.Tls dt = d.tls();
@@ -134,7 +144,8 @@ public final class ConfigLoader {
             a.longValue("min_free_bytes", d.audit().minFreeBytes()));
     Node m = root.child("metrics");
     m.allow("listen", "allow_remote");
-    String listen = m.string("listen", null);
+    String listen = m.optionalString("listen");
+
     ServerConfig.Metrics metrics =
         new ServerConfig.Metrics(listen, m.bool("allow_remote", d.metrics().allowRemote()));
     return new ServerConfig(
@@ -180,9 +191,14 @@ public final class ConfigLoader {
     }
 
     String string(String key, String fallback) {
+      String v = optionalString(key);
+      return v == null ? fallback : v;
+    }
+
+    @Nullable String optionalString(String key) {
       JsonNode v = value(key);
       if (v == null) {
-        return fallback;
+        return null;
       }
       if (!v.isTextual()) {
         throw new ConfigException(prefix + key + ": expected text, but got " + v);

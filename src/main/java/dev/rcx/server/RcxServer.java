@@ -41,6 +41,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -115,8 +116,10 @@ public final class RcxServer implements AutoCloseable {
     SSLContext sslContext = null;
     List<String> missing = List.of();
     if (tls) {
-      if (config.tls().certificate() != null) {
-        identity = ServerIdentity.loadPem(config.tls().certificate(), config.tls().key());
+      Path certificate = config.tls().certificate();
+      Path key = config.tls().key();
+      if (certificate != null && key != null) { // given together (ServerConfig.Tls)
+        identity = ServerIdentity.loadPem(certificate, key);
       } else {
         List<String> required = CertificateNames.required(config, bindAddress);
         boolean generate =
@@ -179,7 +182,7 @@ public final class RcxServer implements AutoCloseable {
     // SSLSocket from another thread mid-handshake can block on its read lock (see
     // Connection#abort).
     this.listener = new ServerSocket();
-    this.tlsLayer = tls ? sslContext.getSocketFactory() : null;
+    this.tlsLayer = sslContext == null ? null : sslContext.getSocketFactory();
     this.tlsParameters =
         tls
             ? ServerTls.parameters(
@@ -198,7 +201,7 @@ public final class RcxServer implements AutoCloseable {
     }
     audit.append(
         new AuditEvent.ServerStarted(
-            listenAddress(), tls, fingerprint, version(), policy.get().hash()));
+            listenAddress(), tls, fingerprint, version(), currentPolicy().hash()));
     userChanges.drain(); // changes made while no server ran
     this.control = b.controlSocket ? ControlSocket.open(b.dataDir, this::control, ctx.log()) : null;
     this.acceptor = Thread.ofPlatform().name("rcx-accept").daemon(false).start(this::acceptLoop);
@@ -247,7 +250,12 @@ public final class RcxServer implements AutoCloseable {
 
   /** The hash of the policy (whitelist) in force; see {@link Whitelist#hash()}. */
   public String policyHash() {
-    return policy.get().hash();
+    return currentPolicy().hash();
+  }
+
+  /** Set in the constructor and only ever replaced by another policy, never cleared. */
+  private Whitelist currentPolicy() {
+    return Objects.requireNonNull(policy.get());
   }
 
   /**
@@ -263,7 +271,7 @@ public final class RcxServer implements AutoCloseable {
    *     control})
    */
   public synchronized ReloadResult reload(String trigger) {
-    Whitelist old = policy.get();
+    Whitelist old = currentPolicy();
     Whitelist fresh;
     List<String> restartNeeded;
     try {

@@ -7,6 +7,7 @@ import dev.rcx.audit.AuditUnavailableException;
 import dev.rcx.config.ServerConfig;
 import dev.rcx.metrics.ServerMetrics;
 import dev.rcx.protocol.MessageCodec;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,7 @@ final class ServerContext {
   private final ConnectionEnded ended;
   private final AuditLimiter limiter;
   private final ServerMetrics metrics;
-  private RequestHandler handler;
+  private volatile @Nullable RequestHandler handler;
   private volatile boolean draining;
 
   interface ConnectionEnded {
@@ -52,7 +53,11 @@ final class ServerContext {
   }
 
   RequestHandler handler() {
-    return handler;
+    RequestHandler h = handler;
+    if (h == null) {
+      throw new IllegalStateException("the request handler is set before any connection is served");
+    }
+    return h;
   }
 
   ServerConfig config() {

@@ -28,7 +28,11 @@ final class AtomicFiles {
   static void write(Path target, byte[] content, Set<PosixFilePermission> permissions)
       throws IOException {
     Path dir = target.toAbsolutePath().getParent();
+    if (dir == null) {
+      throw new IllegalArgumentException("not a file path (it has no parent directory): " + target);
+    }
     Files.createDirectories(dir);
+
     Path temp =
         Files.createTempFile(
             dir,
