@@ -25,16 +25,63 @@ import picocli.CommandLine.Option;
  * {@code shell}.
  */
 final class ConnectionOptions {
-  @Option(names = "--host", description = "Server host (default: ${DEFAULT-VALUE}).")
+  static final int DEFAULT_PORT = 7443;
+
+  @Option(
+      names = "--host",
+      paramLabel = "[USER@]HOST[:PORT]",
+      description =
+          "Server host, as ssh takes it: HOST, HOST:PORT, USER@HOST, [IPv6]:PORT (default:"
+              + " ${DEFAULT-VALUE}).")
   String host = "127.0.0.1";
 
-  @Option(names = "--port", description = "Server port (default: ${DEFAULT-VALUE}).")
-  int port = 7443;
+  @Option(names = "--port", description = "Server port (default: 7443, or the one in --host).")
+  @Nullable Integer port;
 
   @Option(
       names = {"-u", "--user"},
-      description = "User name (default: $USER).")
-  String user = System.getProperty("user.name");
+      description = "User name (default: the one in --host, else $USER).")
+  @Nullable String user;
+
+  private boolean resolved;
+
+  /**
+   * Splits {@code --host} into user, host and port the way ssh users write it; a port or user given
+   * both there and by its own option must agree.
+   */
+  void resolve() {
+    if (resolved) {
+      return;
+    }
+    HostSpec spec = HostSpec.parse(host);
+    if (spec.port() != null && port != null && !spec.port().equals(port)) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "--host '"
+              + host
+              + "' names port "
+              + spec.port()
+              + " but --port says "
+              + port
+              + "; give the port once");
+    }
+    if (spec.user() != null && user != null && !spec.user().equals(user)) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "--host '"
+              + host
+              + "' names user "
+              + spec.user()
+              + " but --user says "
+              + user
+              + "; give the user once");
+    }
+    host = spec.host();
+    port = spec.port() != null ? spec.port() : port != null ? port : DEFAULT_PORT;
+    user =
+        spec.user() != null ? spec.user() : user != null ? user : System.getProperty("user.name");
+    resolved = true;
+  }
 
   @Option(
       names = "--password-stdin",
@@ -88,6 +135,7 @@ final class ConnectionOptions {
 
   /** Connects and completes the TLS handshake, mapping failures to exit codes. */
   RcxClient connect(PrintWriter err) {
+    resolve();
     RcxClient.Endpoint endpoint;
     if ((cert == null) != (key == null)) {
       throw new CliException(ExitCodes.USAGE, "--cert and --key must be given together");
@@ -131,6 +179,7 @@ final class ConnectionOptions {
    * neither of the first two, the certificate alone logs in.
    */
   RcxClient connectAndLogin(InputStream stdin, PrintWriter err) {
+    resolve();
     boolean certificateOnly =
         cert != null && !passwordStdin && System.getenv(Passwords.ENV) == null;
     char[] password =
@@ -199,7 +248,15 @@ final class ConnectionOptions {
       return new ClientTrust.TrustCertificates(caCert);
     }
     if (fingerprint != null) {
-      return new ClientTrust.PinnedFingerprint(fingerprint);
+      try {
+        return new ClientTrust.PinnedFingerprint(fingerprint);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(
+            ExitCodes.USAGE,
+            "--fingerprint: "
+                + e.getMessage()
+                + "; copy it from what `rcx server` printed (SHA256:... or AB:CD:...)");
+      }
     }
     return new ClientTrust.KnownHosts(knownHosts, hostPort, prompt);
   }

@@ -4,34 +4,84 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a server configuration file (YAML). Every key is optional and falls back to {@link
  * ServerConfig#defaults()}; an unknown key, a wrong type or an out-of-range value is an error
- * naming the file, the key and the value. Relative paths are resolved against the file's directory.
- * docs/CONFIGURATION.md lists every key.
+ * naming the file, the line, the key and the value; a key given twice is refused. Relative paths
+ * (commands, tls.certificate, ...) are resolved against the directory of the configuration file,
+ * not the working directory. docs/CONFIGURATION.md lists every key.
  */
 public final class ConfigLoader {
   private static final ObjectMapper YAML = new YAMLMapper();
 
+  /** Every key, by section ("" is the top level); docs/CONFIGURATION.md must list each. */
+  private static final Map<String, List<String>> KEYS =
+      Map.of(
+          "",
+          List.of("bind", "port", "tls", "limits", "sessions", "commands", "audit"),
+          "tls",
+          List.of("enabled", "allow_tls12", "certificate", "key", "client_auth", "client_ca"),
+          "limits",
+          List.of(
+              "max_connections",
+              "max_line_bytes",
+              "handshake_timeout",
+              "idle_timeout",
+              "line_timeout",
+              "max_concurrent_commands",
+              "command_queue_wait",
+              "shutdown_grace"),
+          "sessions",
+          List.of("idle_timeout", "lifetime", "bind_to_address", "max_sessions"),
+          "audit",
+          List.of("durability", "seal_epoch_records"));
+
   private ConfigLoader() {}
 
+  /** Every setting a file may hold, as dotted paths ("limits.idle_timeout"). */
+  static List<String> knownKeys() {
+    List<String> keys = new ArrayList<>();
+    for (String key : KEYS.get("")) {
+      if (KEYS.containsKey(key)) {
+        KEYS.get(key).forEach(k -> keys.add(key + "." + k));
+      } else {
+        keys.add(key);
+      }
+    }
+    return keys;
+  }
+
   public static ServerConfig load(Path file) {
-    JsonNode root;
+    byte[] bytes;
     try {
-      root = YAML.readTree(Files.readAllBytes(file));
+      bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": no such file");
+      throw new ConfigException(file + ": no such file; check --config");
+    } catch (AccessDeniedException e) {
+      throw new ConfigException(
+          file + ": permission denied; run rcx as a user that may read it, or fix its permissions");
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+    }
+    YamlLines lines = YamlLines.read(bytes, file);
+    JsonNode root;
+    try {
+      root = YAML.readTree(bytes);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": not valid YAML: " + e.getMessage(), e);
     }
     if (root == null || root.isNull() || root.isMissingNode()) {
       return ServerConfig.defaults();
@@ -39,16 +89,27 @@ public final class ConfigLoader {
     try {
       return bind(new Node(file, "", root), file.toAbsolutePath().getParent());
     } catch (ConfigException e) {
-      throw new ConfigException(file + ": " + e.getMessage(), e);
+      throw new ConfigException(located(file, lines, e.getMessage()), e);
     }
   }
 
+  /**
+   * "FILE:LINE: key: what is wrong": every message of this package starts with the key's dotted
+   * path, whose line the file tells.
+   */
+  private static String located(Path file, YamlLines lines, String message) {
+    int colon = message.indexOf(": ");
+    String key = colon > 0 ? message.substring(0, colon) : "";
+    int line = key.matches("[a-z0-9_.]+") ? lines.line(key) : 0;
+    return file + (line > 0 ? ":" + line : "") + ": " + message;
+  }
+
   private static ServerConfig bind(Node root, Path base) {
-    root.allow("bind", "port", "tls", "limits", "sessions", "commands", "audit");
+    root.allow(KEYS.get(""));
     ServerConfig d = ServerConfig.defaults();
     ServerConfig.Tls dt = d.tls();
     Node t = root.child("tls");
-    t.allow("enabled", "allow_tls12", "certificate", "key", "client_auth", "client_ca");
+    t.allow(KEYS.get("tls"));
     ServerConfig.Tls tls =
         new ServerConfig.Tls(
             t.bool("enabled", dt.enabled()),
@@ -61,15 +122,7 @@ public final class ConfigLoader {
             t.path("client_ca", base));
     ServerConfig.Limits dl = d.limits();
     Node l = root.child("limits");
-    l.allow(
-        "max_connections",
-        "max_line_bytes",
-        "handshake_timeout",
-        "idle_timeout",
-        "line_timeout",
-        "max_concurrent_commands",
-        "command_queue_wait",
-        "shutdown_grace");
+    l.allow(KEYS.get("limits"));
     ServerConfig.Limits limits =
         new ServerConfig.Limits(
             l.integer("max_connections", dl.maxConnections()),
@@ -82,7 +135,7 @@ public final class ConfigLoader {
             l.duration("shutdown_grace", dl.shutdownGrace()));
     ServerConfig.Sessions ds = d.sessions();
     Node s = root.child("sessions");
-    s.allow("idle_timeout", "lifetime", "bind_to_address", "max_sessions");
+    s.allow(KEYS.get("sessions"));
     ServerConfig.Sessions sessions =
         new ServerConfig.Sessions(
             s.duration("idle_timeout", ds.idleTimeout()),
@@ -90,7 +143,7 @@ public final class ConfigLoader {
             s.bool("bind_to_address", ds.bindToAddress()),
             s.integer("max_sessions", ds.maxSessions()));
     Node a = root.child("audit");
-    a.allow("durability", "seal_epoch_records");
+    a.allow(KEYS.get("audit"));
     ServerConfig.Audit audit =
         new ServerConfig.Audit(
             ServerConfig.Durability.valueOf(
@@ -117,12 +170,12 @@ public final class ConfigLoader {
           file, prefix + key + ".", c == null || c.isNull() ? YAML.createObjectNode() : c);
     }
 
-    void allow(String... keys) {
+    void allow(List<String> keys) {
       if (!node.isObject()) {
         throw new ConfigException(
             (prefix.isEmpty() ? "top level" : prefix) + ": expected a mapping of settings");
       }
-      Set<String> allowed = Set.of(keys);
+      Set<String> allowed = Set.copyOf(keys);
       for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
         String key = it.next();
         if (!allowed.contains(key)) {

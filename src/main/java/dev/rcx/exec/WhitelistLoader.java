@@ -2,7 +2,10 @@ package dev.rcx.exec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -14,8 +17,10 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,9 +69,13 @@ final class WhitelistLoader {
     }
     List<CommandRule> rules = new ArrayList<>();
     Set<String> names = new HashSet<>();
+    Map<String, Integer> lines = lines();
     for (int i = 0; i < model.commands().size(); i++) {
       EntryModel entry = model.commands().get(i);
-      String where = "whitelist " + file + ": commands[" + i + "]";
+      int line = lines.getOrDefault("/commands/" + i, 0);
+      // Entries are numbered as a person counts them (the first is entry 1) and named when they
+      // have a name.
+      String where = "whitelist " + file + (line > 0 ? ":" + line : "") + ": entry " + (i + 1);
       if (entry == null) {
         throw new WhitelistException(where + ": empty entry");
       }
@@ -80,42 +89,91 @@ final class WhitelistLoader {
     return rules;
   }
 
+  /**
+   * The line of every key and list item, by JSON pointer ("/commands/1/path"): Jackson's tree and
+   * its mapping errors do not say reliably where a key is. Empty if the file cannot be read.
+   */
+  private Map<String, Integer> lines() {
+    Map<String, Integer> lines = new HashMap<>();
+    try (JsonParser p = MAPPER.getFactory().createParser(file.toFile())) {
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        JsonStreamContext ctx = p.getParsingContext();
+        JsonStreamContext at = t.isStructStart() ? ctx.getParent() : ctx;
+        if (at != null && (t == JsonToken.FIELD_NAME || at.inArray())) {
+          lines.putIfAbsent(at.pathAsPointer().toString(), p.currentTokenLocation().getLineNr());
+        }
+      }
+    } catch (IOException e) {
+      // parse() reads the same bytes and reports the problem; only line numbers are lost here.
+    }
+    return lines;
+  }
+
   private FileModel parse() {
     try {
       return MAPPER.readValue(file.toFile(), FileModel.class);
     } catch (UnrecognizedPropertyException e) {
       throw new WhitelistException(
           String.format(
-              "whitelist %s: %s: unknown key '%s' (known keys: %s)",
+              "whitelist %s%s: %s: unknown key '%s' (known keys: %s)",
               file,
+              line(e, lines()),
               where(e),
               e.getPropertyName(),
               e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()),
           e);
     } catch (JsonProcessingException e) {
       throw new WhitelistException(
-          "whitelist " + file + ": " + where(e) + ": " + e.getOriginalMessage(), e);
+          "whitelist " + file + line(e, lines()) + ": " + where(e) + ": " + firstLine(e), e);
     } catch (IOException e) {
       throw new WhitelistException("cannot read whitelist " + file + ": " + e, e);
     }
   }
 
+  /** The key path of a mapping error, entries counted from 1: "entry 3, max_args". */
   private static String where(JsonProcessingException e) {
-    StringBuilder path = new StringBuilder();
+    List<String> parts = new ArrayList<>();
     if (e instanceof JsonMappingException m) {
       for (JsonMappingException.Reference ref : m.getPath()) {
-        if (ref.getIndex() >= 0) {
-          path.append('[').append(ref.getIndex()).append(']');
+        if (ref.getIndex() >= 0 && parts.equals(List.of("commands"))) {
+          parts.set(0, "entry " + (ref.getIndex() + 1));
+        } else if (ref.getIndex() >= 0) {
+          parts.add("item " + (ref.getIndex() + 1));
         } else if (ref.getFieldName() != null) {
-          path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+          parts.add(ref.getFieldName());
         }
       }
     }
-    JsonLocation at = e.getLocation();
-    if (at != null && at.getLineNr() > 0) {
-      path.append(path.isEmpty() ? "" : " ").append("(line ").append(at.getLineNr()).append(')');
+    return parts.isEmpty() ? "document" : String.join(", ", parts);
+  }
+
+  /** ":LINE" of the key a mapping error is about, else the parser's position, else nothing. */
+  private static String line(JsonProcessingException e, Map<String, Integer> lines) {
+    if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+      StringBuilder pointer = new StringBuilder();
+      for (JsonMappingException.Reference ref : m.getPath()) {
+        pointer
+            .append('/')
+            .append(ref.getIndex() >= 0 ? String.valueOf(ref.getIndex()) : ref.getFieldName());
+      }
+      Integer line = lines.get(pointer.toString());
+      if (line != null) {
+        return ":" + line;
+      }
     }
-    return path.isEmpty() ? "document" : path.toString();
+    JsonLocation at = e.getLocation();
+    return at != null && at.getLineNr() > 0 ? ":" + at.getLineNr() : "";
+  }
+
+  /** Jackson's message without the parser's own position lines, so the error has one position. */
+  private static String firstLine(JsonProcessingException e) {
+    return String.join(
+        ": ",
+        e.getOriginalMessage()
+            .lines()
+            .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+            .map(String::strip)
+            .toList());
   }
 
   private static CommandRule toRule(EntryModel e, String where) {
@@ -200,8 +258,8 @@ final class WhitelistLoader {
       } catch (PatternSyntaxException e) {
         throw new IllegalArgumentException(
             String.format(
-                "arg_patterns[%d] %s is not a valid regex: %s",
-                i, Values.show(regexes.get(i)), e.getDescription()));
+                "arg_patterns item %d %s is not a valid regex: %s",
+                i + 1, Values.show(regexes.get(i)), e.getDescription()));
       }
     }
     return patterns;

@@ -24,12 +24,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
@@ -80,11 +82,17 @@ public final class RcxServer implements AutoCloseable {
   private final Thread acceptor;
   private volatile boolean closing;
 
+  /**
+   * Order matters: everything that can fail (data dir, configuration, TLS identity, whitelist,
+   * users file, binding the port) happens before the audit log is opened, because opening a new log
+   * creates its verification key, which is shown only once. A start that fails leaves no log behind
+   * whose key nobody saw.
+   */
   private RcxServer(Builder b) throws IOException {
     this.config = b.config;
     this.shutdownGrace =
         b.shutdownGrace != null ? b.shutdownGrace : config.limits().shutdownGrace();
-    Files.createDirectories(b.dataDir);
+    createPrivateDirectory(b.dataDir);
     boolean tls = config.tls().enabled();
     InetAddress bindAddress = InetAddress.getByName(config.bind());
     if (!tls && !bindAddress.isLoopbackAddress()) {
@@ -103,15 +111,45 @@ public final class RcxServer implements AutoCloseable {
       sslContext = ServerTls.context(identity, clientCas(config.tls()));
     }
     this.fingerprint = identity == null ? null : identity.fingerprint();
-
-    this.audit =
-        AuditLog.open(b.dataDir.resolve("audit.log"), b.clock, auditOptions(config.audit()));
-    this.auditKey = audit.takeVerificationKey().orElse(null);
     Whitelist whitelist =
         config.commandsFile() == null
             ? Whitelist.defaults()
             : Whitelist.load(config.commandsFile());
     UserStore users = UserStore.open(b.dataDir.resolve("users.json"));
+
+    // TLS is layered over plain accepted sockets so that a deadline can always close the TCP
+    // socket: closing an SSLSocket from another thread mid-handshake can block on its read lock
+    // (see Connection#abort).
+    this.listener = new ServerSocket();
+    this.tlsLayer = tls ? sslContext.getSocketFactory() : null;
+    this.tlsParameters =
+        tls
+            ? ServerTls.parameters(
+                new TlsPolicy(config.tls().allowTls12(), clientAuth(config.tls())))
+            : null;
+    try {
+      listener.setReuseAddress(true);
+      listener.bind(new InetSocketAddress(bindAddress, config.port()), 1024);
+    } catch (BindException e) {
+      closeQuietly(listener);
+      BindException described =
+          new BindException(
+              "cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage());
+      described.initCause(e);
+      throw described;
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(listener);
+      throw e;
+    }
+
+    try {
+      this.audit =
+          AuditLog.open(b.dataDir.resolve("audit.log"), b.clock, auditOptions(config.audit()));
+    } catch (RuntimeException e) {
+      closeQuietly(listener);
+      throw e;
+    }
+    this.auditKey = audit.takeVerificationKey().orElse(null);
     this.sessions =
         new SessionManager(
             b.clock,
@@ -133,23 +171,25 @@ public final class RcxServer implements AutoCloseable {
     this.ctx = new ServerContext(config, codec, audit, this::connectionEnded);
     ctx.handler(
         new RequestHandler(codec, authenticator, users, sessions, () -> whitelist, executor, ctx));
-
-    // TLS is layered over plain accepted sockets so that a deadline can always close the TCP
-    // socket: closing an
-    // SSLSocket from another thread mid-handshake can block on its read lock (see
-    // Connection#abort).
-    this.listener = new ServerSocket();
-    this.tlsLayer = tls ? sslContext.getSocketFactory() : null;
-    this.tlsParameters =
-        tls
-            ? ServerTls.parameters(
-                new TlsPolicy(config.tls().allowTls12(), clientAuth(config.tls())))
-            : null;
-    listener.setReuseAddress(true);
-    listener.bind(new InetSocketAddress(bindAddress, config.port()), 1024);
     this.watchdog = new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions)::run);
-    audit.append(new AuditEvent.ServerStarted(listenAddress(), tls, fingerprint, version()));
+    try {
+      audit.append(new AuditEvent.ServerStarted(listenAddress(), tls, fingerprint, version()));
+    } catch (RuntimeException e) {
+      watchdog.close();
+      closeQuietly(listener);
+      closeQuietly(audit);
+      throw e;
+    }
     this.acceptor = Thread.ofPlatform().name("rcx-accept").daemon(false).start(this::acceptLoop);
+  }
+
+  /** Creates the data dir owner-only (0700) if missing; an existing one is left as it is. */
+  private static void createPrivateDirectory(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Files.createDirectories(
+        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
   }
 
   public static Builder builder(ServerConfig config, Path dataDir) {
