@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** Default locations: the server's data directory and the client's known-hosts file. */
+/**
+ * Default locations: the server's data directory and the client's files (known hosts,
+ * configuration, cached sessions, shell history).
+ */
 final class DataDirs {
   private DataDirs() {}
 
@@ -15,7 +18,22 @@ final class DataDirs {
   }
 
   static Path defaultKnownHosts() {
-    return home().resolve(".rcx").resolve("known_hosts");
+    return clientDir().resolve("known_hosts");
+  }
+
+  /** The client's own directory: {@code $RCX_HOME}, else {@code ~/.rcx}. */
+  static Path clientDir() {
+    String env = System.getenv("RCX_HOME");
+    return env != null && !env.isBlank() ? Path.of(env) : home().resolve(".rcx");
+  }
+
+  /**
+   * The client configuration file: {@code $RCX_CONFIG}, else {@code config.yaml} in {@link
+   * #clientDir}.
+   */
+  static Path defaultClientConfig() {
+    String env = System.getenv("RCX_CONFIG");
+    return env != null && !env.isBlank() ? Path.of(env) : clientDir().resolve("config.yaml");
   }
 
   /**

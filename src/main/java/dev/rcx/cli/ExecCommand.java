@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -20,15 +21,32 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "exec",
     mixinStandardHelpOptions = true,
-    description = "Run one whitelisted command on an rcx server.",
+    description = {
+      "Run one whitelisted command on an rcx server, or on many at once (--hosts, --hosts-file,"
+          + " @GROUP)."
+    },
     footer = {
       "",
-      "Exit status: the remote command's, or 124 timed out, 251 denied, 252 authentication failed,",
-      "253 server error, 254 usage error, 255 connection or TLS failure."
+      "Exit status: the remote command's, or 124 timed out, 250 output truncated at the server's cap",
+      "(unless --allow-truncated), 251 denied, 252 authentication failed, 253 server error,",
+      "254 usage error, 255 connection or TLS failure.",
+      "On many hosts: 0 the command exited 0 on every host, 1 it failed, timed out or was refused",
+      "on some host, 252 a login failed on some host, 255 some host was not reached in time",
+      "(the highest applies), 254 usage error."
     })
 final class ExecCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions connection;
+  @Mixin FleetOptions fleet;
+
+  @Option(
+      names = "--allow-truncated",
+      description =
+          "Exit with the command's own code even when the server cut its output at the output cap"
+              + " (otherwise exit "
+              + ExitCodes.TRUNCATED
+              + ").")
+  boolean allowTruncated;
 
   @Parameters(
       index = "0",
@@ -43,9 +61,12 @@ final class ExecCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (fleet.requested(command)) {
+      return new FleetExec(connection, fleet).run(command, args, System.in, out, err);
+    }
     try (RcxClient client = connection.connectAndLogin(System.in, err)) {
       Response r = client.exec(command, args);
-      int code = Replies.print(r, out, err);
+      int code = Replies.print(r, out, err, allowTruncated);
       logoutQuietly(client);
       return code;
     } catch (IOException e) {

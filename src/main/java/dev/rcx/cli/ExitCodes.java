@@ -14,6 +14,15 @@ final class ExitCodes {
   /** The remote command was killed at its timeout (as timeout(1) does). */
   static final int TIMED_OUT = 124;
 
+  /** The remote command was cancelled (Ctrl-C), as a shell reports a command killed by SIGINT. */
+  static final int CANCELLED = 130;
+
+  /**
+   * The command ran but its output was cut at the server's output cap ({@code max_output}); {@code
+   * rcx exec --allow-truncated} exits with the command's own code instead.
+   */
+  static final int TRUNCATED = 250;
+
   /**
    * The whitelist refused the command or an argument (COMMAND_NOT_ALLOWED, ARGUMENT_NOT_ALLOWED).
    */

@@ -30,7 +30,12 @@ public final class Main implements Callable<Integer> {
   @CommandLine.Spec CommandSpec spec;
 
   public static void main(String[] args) {
-    int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    // Byte-capable writers: a remote command's output is passed through exactly, not re-encoded.
+    int code =
+        run(
+            args,
+            new BytePrintWriter(System.out, System.out.charset()),
+            new BytePrintWriter(System.err, System.err.charset()));
     System.exit(code);
   }
 

@@ -68,7 +68,7 @@ final class ShellCommand implements Callable<Integer> {
           continue;
         }
         Response r = client.exec(line, java.util.List.of());
-        last = Replies.print(r, out, err);
+        last = Replies.print(r, out, err, /* allowTruncated= */ true);
         if (r instanceof Response.CommandOutput o
             && o.exitCode() != null
             && o.exitCode() != 0

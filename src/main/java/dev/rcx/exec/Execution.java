@@ -193,9 +193,9 @@ public final class Execution {
     OutputCapture stdout = child.stdout();
     OutputCapture stderr = child.stderr();
     Output output =
-        new Output(
-            stdout.text(),
-            stderr.text(),
+        Output.owning(
+            stdout.bytes(),
+            stderr.bytes(),
             stdout.total(),
             stderr.total(),
             stdout.truncated() || stderr.truncated());

@@ -33,8 +33,14 @@ final class OutputCapture {
     }
   }
 
+  /** The kept bytes decoded as UTF-8, malformed sequences replaced (for logs and tests). */
   synchronized String text() {
     return kept.toString(StandardCharsets.UTF_8);
+  }
+
+  /** A copy of the kept bytes, exactly as the process wrote them. */
+  synchronized byte[] bytes() {
+    return kept.toByteArray();
   }
 
   synchronized long total() {

@@ -178,7 +178,9 @@ public final class MessageCodec {
               g.writeStringField("type", "command_output");
               g.writeStringField("status", c.status());
               g.writeStringField("output", c.output());
+              optional(g, "output_encoding", c.outputEncoding());
               g.writeStringField("stderr", c.stderr());
+              optional(g, "stderr_encoding", c.stderrEncoding());
               if (c.exitCode() == null) {
                 g.writeNullField("exit_code");
               } else {
@@ -230,10 +232,10 @@ public final class MessageCodec {
       case "command_output" -> {
         Long exit = number(root, "exit_code");
         Long duration = number(root, "duration_ms");
-        yield new Response.CommandOutput(
+        yield Response.CommandOutput.of(
             orEmpty(text(root, "status")),
-            orEmpty(text(root, "output")),
-            orEmpty(text(root, "stderr")),
+            data(root, "output", id),
+            data(root, "stderr", id),
             exit == null ? null : exit.intValue(),
             duration == null ? 0 : duration,
             root.path("truncated").asBoolean(false),
@@ -383,6 +385,24 @@ public final class MessageCodec {
   private static @Nullable String text(JsonNode root, String name) {
     JsonNode node = root.get(name);
     return node != null && node.isTextual() ? node.textValue() : null;
+  }
+
+  /**
+   * The output field {@code name} and its {@code name_encoding}; a value the encoding cannot decode
+   * is refused here, so {@link OutputData#bytes()} never fails on a decoded message.
+   */
+  private static OutputData data(JsonNode root, String name, @Nullable String id)
+      throws ProtocolException {
+    String encoding = text(root, name + "_encoding");
+    OutputData data;
+    try {
+      data = new OutputData(orEmpty(text(root, name)), encoding);
+      data.bytes();
+    } catch (IllegalArgumentException e) {
+      throw new ProtocolException(
+          ErrorCode.INVALID_REQUEST, "field '" + name + "': " + e.getMessage(), id);
+    }
+    return data;
   }
 
   private static @Nullable Long number(JsonNode root, String name) {

@@ -58,13 +58,20 @@ public sealed interface Response {
 
   /**
    * {@code command_output}: the command ran. {@code status} is {@code "success"} (exit code 0),
-   * {@code "failure"} (non-zero exit code) or {@code "timed_out"} (killed at its timeout; {@code
+   * {@code "failure"} (non-zero exit code), {@code "timed_out"} (killed at its timeout; {@code
+   * exit_code} is null) or {@code "cancelled"} (killed on a {@code cancel} request; {@code
    * exit_code} is null).
+   *
+   * <p>{@code output} and {@code stderr} are the wire values: the text when the bytes were valid
+   * UTF-8, else base64 with {@code outputEncoding}/{@code stderrEncoding} {@value
+   * OutputData#BASE64}. {@link #outputBytes()} and {@link #stderrBytes()} give the exact bytes.
    */
   record CommandOutput(
       String status,
       String output,
+      @Nullable String outputEncoding,
       String stderr,
+      @Nullable String stderrEncoding,
       @Nullable Integer exitCode,
       long durationMs,
       boolean truncated,
@@ -75,6 +82,64 @@ public sealed interface Response {
       Objects.requireNonNull(status, "status");
       Objects.requireNonNull(output, "output");
       Objects.requireNonNull(stderr, "stderr");
+      OutputData.checkEncoding(outputEncoding);
+      OutputData.checkEncoding(stderrEncoding);
+    }
+
+    /** Output given as text (valid UTF-8 by construction). */
+    public CommandOutput(
+        String status,
+        String output,
+        String stderr,
+        @Nullable Integer exitCode,
+        long durationMs,
+        boolean truncated,
+        boolean timedOut,
+        @Nullable String id) {
+      this(status, output, null, stderr, null, exitCode, durationMs, truncated, timedOut, id);
+    }
+
+    /** Output given as data, each stream text or base64 as its bytes require. */
+    public static CommandOutput of(
+        String status,
+        OutputData stdout,
+        OutputData stderr,
+        @Nullable Integer exitCode,
+        long durationMs,
+        boolean truncated,
+        boolean timedOut,
+        @Nullable String id) {
+      return new CommandOutput(
+          status,
+          stdout.value(),
+          stdout.encoding(),
+          stderr.value(),
+          stderr.encoding(),
+          exitCode,
+          durationMs,
+          truncated,
+          timedOut,
+          id);
+    }
+
+    /** Standard output as sent. */
+    public OutputData outputData() {
+      return new OutputData(output, outputEncoding);
+    }
+
+    /** Standard error as sent. */
+    public OutputData stderrData() {
+      return new OutputData(stderr, stderrEncoding);
+    }
+
+    /** The exact bytes of standard output. */
+    public byte[] outputBytes() {
+      return outputData().bytes();
+    }
+
+    /** The exact bytes of standard error. */
+    public byte[] stderrBytes() {
+      return stderrData().bytes();
     }
   }
 

@@ -21,6 +21,7 @@ import dev.rcx.exec.Execution;
 import dev.rcx.exec.Whitelist;
 import dev.rcx.protocol.ErrorCode;
 import dev.rcx.protocol.MessageCodec;
+import dev.rcx.protocol.OutputData;
 import dev.rcx.protocol.ProtocolException;
 import dev.rcx.protocol.Request;
 import dev.rcx.protocol.Response;
@@ -300,10 +301,10 @@ final class RequestHandler {
                 done.duration().toMillis(),
                 done.output()));
         yield Outcome.reply(
-            new Response.CommandOutput(
+            Response.CommandOutput.of(
                 done.exitCode() == 0 ? "success" : "failure",
-                done.output().stdout(),
-                done.output().stderr(),
+                OutputData.of(done.output().stdoutData()),
+                OutputData.of(done.output().stderrData()),
                 done.exitCode(),
                 done.duration().toMillis(),
                 done.output().truncated(),
@@ -314,10 +315,10 @@ final class RequestHandler {
         ctx.audit(
             ran(st, session, name, argv, null, "timed_out", t.duration().toMillis(), t.output()));
         yield Outcome.reply(
-            new Response.CommandOutput(
+            Response.CommandOutput.of(
                 "timed_out",
-                t.output().stdout(),
-                t.output().stderr(),
+                OutputData.of(t.output().stdoutData()),
+                OutputData.of(t.output().stderrData()),
                 null,
                 t.duration().toMillis(),
                 t.output().truncated(),

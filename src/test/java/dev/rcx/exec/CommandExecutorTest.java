@@ -134,9 +134,10 @@ abstract class CommandExecutorTest {
   }
 
   @Test
-  void run_invalidUtf8_decodedWithReplacement() {
+  void run_invalidUtf8_textReplacesButBytesAreExact() {
     Completed c = as(run(LONG, MIB, "/usr/bin/printf", "a\\377b"), Completed.class);
     assertThat(c.output().stdout()).isEqualTo("a\uFFFDb");
+    assertThat(c.output().stdoutData()).containsExactly('a', 0xff, 'b');
     assertThat(c.output().stdoutBytes()).isEqualTo(3);
   }
 

@@ -1,6 +1,7 @@
 package dev.rcx.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.charset.StandardCharsets;
@@ -133,6 +134,15 @@ class MessageCodecTest {
             Response.AuthResponse.failure(ErrorCode.RATE_LIMITED, "slow down", 2000L, null),
             new Response.CommandOutput("failure", "out\n", "err\u0001", 3, 12, true, false, "9"),
             new Response.CommandOutput("timed_out", "", "", null, 10_000, false, true, null),
+            Response.CommandOutput.of(
+                "success",
+                OutputData.of(new byte[] {(byte) 0xff, (byte) 0xfe, 0, 'a'}),
+                OutputData.of(new byte[] {(byte) 0xc3}),
+                0,
+                1,
+                false,
+                false,
+                null),
             new Response.LogoutResponse("success", null),
             new Response.Pong("p"),
             new Response.Error(ErrorCode.COMMAND_NOT_ALLOWED, "no", "c"));
@@ -142,6 +152,49 @@ class MessageCodecTest {
       assertThat(new String(line, StandardCharsets.UTF_8).indexOf('\n')).isEqualTo(line.length - 1);
       assertThat(codec.decodeResponse(java.util.Arrays.copyOf(line, line.length - 1))).isEqualTo(r);
     }
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void outputData_validUtf8IsText_elseBase64_bothExact() {
+    byte[] text = "h\u00e9 \u20ac \uD83D\uDE00\n".getBytes(StandardCharsets.UTF_8);
+    assertThat(OutputData.of(text).encoding()).isNull();
+    assertThat(OutputData.of(text).bytes()).isEqualTo(text);
+    // Truncated sequence, lone continuation byte, overlong NUL, UTF-16 surrogate as UTF-8, 0xff.
+    byte[][] invalid = {
+      {(byte) 0xe2, (byte) 0x82},
+      {'a', (byte) 0x80},
+      {(byte) 0xc0, (byte) 0x80},
+      {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
+      {(byte) 0xff}
+    };
+    for (byte[] b : invalid) {
+      OutputData d = OutputData.of(b);
+      assertThat(d.encoding()).isEqualTo("base64");
+      assertThat(d.bytes()).isEqualTo(b);
+    }
+  }
+
+  @Test
+  void decodeResponse_badOutputEncoding_refused() {
+    assertThatThrownBy(
+            () ->
+                codec.decodeResponse(
+                    utf8(
+                        "{\"type\":\"command_output\",\"status\":\"success\",\"output\":\"x\",\"output_encoding\":\"rot13\"}")))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("output")
+        .hasMessageContaining("rot13");
+    assertThatThrownBy(
+            () ->
+                codec.decodeResponse(
+                    utf8(
+                        "{\"type\":\"command_output\",\"status\":\"success\",\"output\":\"\",\"stderr\":\"!!\",\"stderr_encoding\":\"base64\"}")))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("stderr");
   }
 
   @Test

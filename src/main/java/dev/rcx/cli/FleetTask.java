@@ -1,0 +1,228 @@
+package dev.rcx.cli;
+
+import dev.rcx.client.RcxClient;
+import dev.rcx.fanout.HostDeadline;
+import dev.rcx.fanout.HostResult;
+import dev.rcx.fanout.HostStatus;
+import dev.rcx.fanout.HostTask;
+import dev.rcx.fanout.Target;
+import dev.rcx.protocol.Response;
+import dev.rcx.tls.ClientTls;
+import dev.rcx.tls.ClientTrust;
+import dev.rcx.tls.KeyMaterial;
+import dev.rcx.tls.ServerIdentityChangedException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One host of {@code rcx exec --hosts}: trust the server as a single {@code rcx exec} would (its
+ * configured pin, else the command line's choice, else known hosts), log in, run the command, log
+ * out, and turn every outcome into a {@link HostResult}. Never throws for a host's failure.
+ */
+final class FleetTask implements HostTask {
+  private final ConnectionOptions connection;
+  private final FleetOptions fleet;
+  private final Credentials credentials;
+  private final String command;
+  private final List<String> args;
+  private final PrintWriter err;
+  private final @Nullable KeyMaterial identity;
+
+  /** How this run logs in: a password for every host, or the client certificate alone. */
+  record Credentials(char @Nullable [] password) {
+    boolean certificateOnly() {
+      return password == null;
+    }
+  }
+
+  FleetTask(
+      ConnectionOptions connection,
+      FleetOptions fleet,
+      Credentials credentials,
+      @Nullable KeyMaterial identity,
+      String command,
+      List<String> args,
+      PrintWriter err) {
+    this.connection = connection;
+    this.fleet = fleet;
+    this.credentials = credentials;
+    this.identity = identity;
+    this.command = command;
+    this.args = List.copyOf(args);
+    this.err = err;
+  }
+
+  @Override
+  public HostResult run(Target t, HostDeadline deadline) throws InterruptedIOException {
+    long start = System.nanoTime();
+    RcxClient.Endpoint endpoint;
+    try {
+      endpoint = endpoint(t);
+    } catch (CliException e) {
+      return HostResult.failed(t, HostStatus.UNREACHABLE, millisSince(start), e.getMessage());
+    }
+    RcxClient client;
+    try {
+      client = RcxClient.connect(endpoint);
+    } catch (InterruptedIOException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      return HostResult.failed(t, HostStatus.UNREACHABLE, millisSince(start), connectError(t, e));
+    }
+    try (client) {
+      Response.AuthResponse auth =
+          credentials.certificateOnly()
+              ? client.loginWithCertificate(t.user())
+              : client.login(t.user(), credentials.password());
+      if (!auth.succeeded()) {
+        return HostResult.failed(
+            t,
+            HostStatus.AUTH_FAILED,
+            millisSince(start),
+            auth.message() == null ? "authentication failed" : auth.message());
+      }
+      deadline.next("command", fleet.commandTimeout);
+      Response r = client.exec(command, args);
+      logoutQuietly(client);
+      return result(t, r, millisSince(start));
+    } catch (InterruptedIOException e) {
+      throw e;
+    } catch (IOException e) {
+      return HostResult.failed(
+          t,
+          HostStatus.UNREACHABLE,
+          millisSince(start),
+          "connection to " + t.hostPort() + " lost: " + ConnectionOptions.rootMessage(e));
+    }
+  }
+
+  static HostResult result(Target t, Response r, long ms) {
+    return switch (r) {
+      case Response.CommandOutput o -> {
+        HostStatus s =
+            o.timedOut()
+                ? HostStatus.TIMED_OUT
+                : o.exitCode() != null && o.exitCode() == 0 ? HostStatus.OK : HostStatus.FAILED;
+        String error =
+            o.timedOut()
+                ? "command timed out on the server after " + o.durationMs() + " ms and was killed"
+                : null;
+        yield new HostResult(
+            t,
+            s,
+            o.exitCode(),
+            ms,
+            o.outputData().text(),
+            o.stderrData().text(),
+            o.truncated(),
+            error);
+      }
+      case Response.Error e -> {
+        HostStatus s =
+            switch (Replies.exitCode(e)) {
+              case ExitCodes.DENIED -> HostStatus.DENIED;
+              case ExitCodes.AUTH_FAILED -> HostStatus.AUTH_FAILED;
+              default -> HostStatus.ERROR;
+            };
+        yield HostResult.failed(t, s, ms, e.code() + ": " + e.message());
+      }
+      default -> HostResult.failed(t, HostStatus.ERROR, ms, "unexpected reply " + r);
+    };
+  }
+
+  private RcxClient.Endpoint endpoint(Target t) {
+    Duration connect = fleet.connectTimeout;
+    Duration read = connect.plus(fleet.commandTimeout);
+    if (connection.noTls) {
+      return new RcxClient.Endpoint(t.host(), t.port(), null, null, connect, read);
+    }
+    ClientTrust trust = trust(t);
+    SSLContext ctx;
+    try {
+      ctx = identity == null ? ClientTls.context(trust) : ClientTls.context(trust, identity);
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.USAGE, "cannot set up TLS trust: " + e.getMessage());
+    }
+    return new RcxClient.Endpoint(
+        t.host(), t.port(), ctx, ClientTls.parameters(trust, connection.tls12), connect, read);
+  }
+
+  /** A pin configured for this host wins unless the command line chose a trust explicitly. */
+  private ClientTrust trust(Target t) {
+    boolean explicit =
+        connection.caCert != null || connection.fingerprint != null || connection.insecure;
+    if (!explicit && t.fingerprint() != null) {
+      return new ClientTrust.PinnedFingerprint(t.fingerprint());
+    }
+    return ConnectionOptions.chooseTrust(
+        err,
+        connection.caCert,
+        connection.fingerprint,
+        connection.insecure,
+        connection.knownHosts,
+        t.hostPort(),
+        this::askToTrust);
+  }
+
+  private boolean askToTrust(String hostPort, String fp) {
+    if (connection.acceptNew) {
+      return true;
+    }
+    java.io.Console console = System.console();
+    if (console == null) {
+      throw new CliException(
+          ExitCodes.CONNECTION_FAILED,
+          "server "
+              + hostPort
+              + " is not in "
+              + connection.knownHosts
+              + "; its certificate SHA-256 fingerprint is "
+              + fp
+              + ". Check it, then pin it in the client configuration or pass --accept-new");
+    }
+    console.printf(
+        "The authenticity of rcx server '%s' can't be established.%nCertificate SHA-256"
+            + " fingerprint: %s%n",
+        hostPort, fp);
+    String answer = console.readLine("Are you sure you want to continue connecting (yes/no)? ");
+    return answer != null && answer.trim().equalsIgnoreCase("yes");
+  }
+
+  private static String connectError(Target t, Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof ServerIdentityChangedException changed) {
+        return changed.getMessage();
+      }
+      if (c instanceof CliException cli) {
+        return cli.getMessage();
+      }
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String why = root.getMessage() == null ? root.toString() : root.getMessage();
+    return e instanceof SSLException
+        ? "TLS handshake with " + t.hostPort() + " failed: " + why
+        : "cannot connect to " + t.hostPort() + ": " + why;
+  }
+
+  private static void logoutQuietly(RcxClient client) {
+    try {
+      client.logout();
+    } catch (IOException e) {
+      // The reply already decided this host's result; the token expires on its own.
+    }
+  }
+
+  private static long millisSince(long startNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+  }
+}
