@@ -45,6 +45,16 @@ final class ConnectionOptions {
 
   private boolean resolved;
 
+  /** --port, else 7443: the default port of hosts that name none (fleet targets). */
+  int portOrDefault() {
+    return port != null ? port : DEFAULT_PORT;
+  }
+
+  /** --user, else $USER: the default user of hosts that name none (fleet targets). */
+  String userOrDefault() {
+    return user != null ? user : System.getProperty("user.name");
+  }
+
   /**
    * Splits {@code --host} into user, host and port the way ssh users write it; a port or user given
    * both there and by its own option must agree.
