@@ -89,19 +89,8 @@ public final class ConfigLoader {
     try {
       return bind(new Node(file, "", root), file.toAbsolutePath().getParent());
     } catch (ConfigException e) {
-      throw new ConfigException(located(file, lines, e.getMessage()), e);
+      throw new ConfigException(lines.located(file, e.getMessage()), e);
     }
-  }
-
-  /**
-   * "FILE:LINE: key: what is wrong": every message of this package starts with the key's dotted
-   * path, whose line the file tells.
-   */
-  private static String located(Path file, YamlLines lines, String message) {
-    int colon = message.indexOf(": ");
-    String key = colon > 0 ? message.substring(0, colon) : "";
-    int line = key.matches("[a-z0-9_.]+") ? lines.line(key) : 0;
-    return file + (line > 0 ? ":" + line : "") + ": " + message;
   }
 
   private static ServerConfig bind(Node root, Path base) {

@@ -67,6 +67,17 @@ final class YamlLines {
     return lines.getOrDefault(key, 0);
   }
 
+  /**
+   * "FILE:LINE: key: what is wrong": every message of this package starts with the key's dotted
+   * path, whose line the file tells.
+   */
+  String located(Path file, String message) {
+    int colon = message.indexOf(": ");
+    String key = colon > 0 ? message.substring(0, colon) : "";
+    int line = key.matches("[A-Za-z0-9_.-]+") ? line(key) : 0;
+    return file + (line > 0 ? ":" + line : "") + ": " + message;
+  }
+
   private static ConfigException syntax(Path file, JsonProcessingException e) {
     // SnakeYAML's text repeats positions and quotes the line with a caret on indented lines; keep
     // only its words, so the message carries one position.
