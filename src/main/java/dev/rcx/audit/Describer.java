@@ -6,9 +6,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One-line human rendering of a log line for {@code rcx audit tail}. Everything shown went through
- * {@link #safe}, so a user name or argv cannot smuggle terminal escape sequences or bidi overrides
- * onto an operator's screen.
+ * One-line human rendering of a log line for {@code rcx audit tail}. The line's layout never
+ * depends on what a client sent: every value is shown bare only when it consists of characters that
+ * cannot look like structure ({@link #bare}), and otherwise in double quotes with {@code \}, {@code
+ * "} and every invisible or line-breaking character (controls, format characters such as bidi
+ * overrides and zero-width spaces, line and paragraph separators, spaces other than U+0020, lone
+ * surrogates) escaped as {@code \\uXXXX}. So a user name like {@code admin@10.0.0.1:1
+ * reason=bad_password x} is shown as one quoted value, and no value can end the line, move the
+ * cursor or reorder what follows it on the operator's screen.
  */
 final class Describer {
   private static final Set<String> FRAME =
@@ -23,23 +28,23 @@ final class Describer {
     try {
       n = Json.object(bytes, bytes.length);
     } catch (IllegalArgumentException e) {
-      return "unparseable: " + safe(Text.clip(jsonLine, 200));
+      return "unparseable: " + show(Text.clip(jsonLine, 200));
     }
     StringBuilder out = new StringBuilder(128);
     out.append(text(n, "ts", "?"))
         .append(" #")
-        .append(n.path("seq").asText("?"))
+        .append(show(n.path("seq").asText("?")))
         .append(' ')
         .append(text(n, "event", "?"))
         .append(' ')
         .append(who(n));
-    String session = text(n, "session", null);
-    if (session != null) {
+    JsonNode session = n.get("session");
+    if (session != null && !session.isNull()) {
+      String id = session.asText();
+      // Cut before quoting, so a long value cannot lose its closing quote.
       out.append(" s=")
-          .append(
-              session.length() > SESSION_SHOWN
-                  ? session.substring(0, SESSION_SHOWN) + ".."
-                  : session);
+          .append(show(id.length() > SESSION_SHOWN ? id.substring(0, SESSION_SHOWN) : id))
+          .append(id.length() > SESSION_SHOWN ? ".." : "");
     }
     if ("command_run".equals(n.path("event").asText())) {
       commandRun(n, out);
@@ -49,6 +54,7 @@ final class Describer {
     return out.toString();
   }
 
+  /** {@code user@client}; each part is quoted whenever it holds more than name characters. */
   private static String who(JsonNode n) {
     String client = text(n, "client", null);
     String user = text(n, "user", null);
@@ -62,17 +68,17 @@ final class Describer {
     out.append(" argv=[");
     String sep = "";
     for (JsonNode arg : n.path("argv")) {
-      out.append(sep).append(safe(arg.asText()));
+      out.append(sep).append(show(arg.asText()));
       sep = ", ";
     }
     out.append(']');
     JsonNode exit = n.path("exit_code");
     out.append(" exit=").append(exit.isNumber() ? exit.asText() : "-");
     String outcome = text(n, "outcome", "?");
-    if (!"completed".equals(outcome)) {
+    if (!"completed".equals(n.path("outcome").asText())) {
       out.append(' ').append(outcome);
     }
-    out.append(' ').append(n.path("duration_ms").asText("?")).append("ms");
+    out.append(' ').append(show(n.path("duration_ms").asText("?"))).append("ms");
     if (n.path("truncated").asBoolean(false)) {
       out.append(" truncated");
     }
@@ -84,34 +90,72 @@ final class Describer {
         continue;
       }
       String v = f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString();
-      out.append(' ').append(safe(f.getKey())).append('=').append(quoteIfNeeded(safe(v)));
+      out.append(' ').append(show(f.getKey())).append('=').append(show(v));
     }
   }
 
   private static String text(JsonNode n, String field, String fallback) {
     JsonNode v = n.get(field);
-    return v == null || v.isNull() ? fallback : safe(v.asText());
+    return v == null || v.isNull() ? fallback : show(v.asText());
   }
 
-  private static String quoteIfNeeded(String v) {
-    return v.isEmpty() || v.chars().anyMatch(c -> c == ' ' || c == '"')
-        ? '"' + v.replace("\"", "\\\"") + '"'
-        : v;
+  /**
+   * Characters a value may consist of to be shown without quotes: none of them is a space, quote,
+   * backslash, {@code @}, {@code =}, comma or bracket, so a bare value can never look like a
+   * separator or a second field.
+   */
+  static boolean bare(String v) {
+    if (v.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      boolean ok =
+          c >= 'a' && c <= 'z'
+              || c >= 'A' && c <= 'Z'
+              || c >= '0' && c <= '9'
+              || c == '.'
+              || c == '_'
+              || c == '-'
+              || c == ':'
+              || c == '/'
+              || c == '+'
+              || c == '%';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
-  /** Escapes control characters, bidi controls and lone surrogates as {@code \\uXXXX}. */
+  /** {@code v} as it is shown: bare if {@link #bare}, otherwise quoted with escapes. */
+  static String show(String v) {
+    if (bare(v)) {
+      return v;
+    }
+    StringBuilder out = new StringBuilder(v.length() + 8).append('"');
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (invisible(v, i)) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"').toString();
+  }
+
+  /**
+   * Escapes every invisible or line-breaking character as {@code \\uXXXX} (see the class comment);
+   * kept for callers that quote on their own.
+   */
   static String safe(String s) {
     StringBuilder out = null;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean bad =
-          Character.isISOControl(c)
-              || c >= '\u202A' && c <= '\u202E'
-              || c >= '\u2066' && c <= '\u2069'
-              || c == '\u200E'
-              || c == '\u200F'
-              || c == '\u061C'
-              || Character.isSurrogate(c) && !pairedAt(s, i);
+      boolean bad = invisible(s, i);
       if (bad && out == null) {
         out = new StringBuilder(s.length() + 16).append(s, 0, i);
       }
@@ -124,6 +168,41 @@ final class Describer {
       }
     }
     return out == null ? s : out.toString();
+  }
+
+  /**
+   * Whether the char at {@code i} must not reach a terminal as itself: controls (C0, DEL, C1),
+   * format characters (bidi embeddings, overrides and isolates, zero-width spaces and joiners, the
+   * BOM, soft hyphen...), line and paragraph separators, any space but U+0020, private-use and
+   * unassigned code points, and lone surrogates.
+   */
+  private static boolean invisible(String s, int i) {
+    char c = s.charAt(i);
+    if (Character.isSurrogate(c)) {
+      if (!pairedAt(s, i)) {
+        return true;
+      }
+      int cp = s.codePointAt(Character.isHighSurrogate(c) ? i : i - 1);
+      return hidden(Character.getType(cp));
+    }
+    if (c == ' ') {
+      return false;
+    }
+    return hidden(Character.getType(c));
+  }
+
+  private static boolean hidden(int type) {
+    return switch (type) {
+      case Character.CONTROL,
+          Character.FORMAT,
+          Character.LINE_SEPARATOR,
+          Character.PARAGRAPH_SEPARATOR,
+          Character.SPACE_SEPARATOR,
+          Character.PRIVATE_USE,
+          Character.UNASSIGNED ->
+          true;
+      default -> false;
+    };
   }
 
   private static boolean pairedAt(String s, int i) {

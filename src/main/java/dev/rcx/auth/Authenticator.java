@@ -43,6 +43,14 @@ public final class Authenticator {
   }
 
   /**
+   * Whether {@code name} could be a user name at all. A login that names something else (often a
+   * password or token pasted into the wrong field) is audited without it.
+   */
+  public static boolean isValidUsername(String name) {
+    return Names.isValid(name);
+  }
+
+  /**
    * Authenticates one login attempt and updates the throttle.
    *
    * @param username as sent by the client

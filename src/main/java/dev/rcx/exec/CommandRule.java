@@ -26,6 +26,10 @@ import java.util.regex.Pattern;
  * @param roles roles allowed to run it; a user matching {@code users} or {@code roles} may run it
  * @param workdir absolute working directory
  * @param allowDotDot whether an extra word may contain a {@code ..} path segment
+ * @param positional specs for the caller's first words, one per position; later words are checked
+ *     against {@code argPatterns}
+ * @param endOfOptions whether {@code --} is passed between the fixed arguments and the caller's
+ *     words, so the program takes none of them as an option
  */
 public record CommandRule(
     String name,
@@ -38,7 +42,9 @@ public record CommandRule(
     Set<String> users,
     Set<String> roles,
     Path workdir,
-    boolean allowDotDot) {
+    boolean allowDotDot,
+    List<ArgSpec> positional,
+    boolean endOfOptions) {
 
   /** Syntax of {@link #name}. */
   public static final String NAME_PATTERN = "[a-z0-9][a-z0-9._-]{0,63}";
@@ -61,6 +67,7 @@ public record CommandRule(
     Objects.requireNonNull(executable, "path");
     fixedArgs = List.copyOf(fixedArgs);
     argPatterns = List.copyOf(argPatterns);
+    positional = List.copyOf(positional);
     Objects.requireNonNull(timeout, "timeout");
     users = Set.copyOf(users);
     roles = Set.copyOf(roles);
@@ -70,9 +77,25 @@ public record CommandRule(
     require(workdir.isAbsolute(), "workdir '%s' must be absolute", workdir);
     require(maxArgs >= 0, "max_args must be >= 0, was %d", maxArgs);
     require(
-        maxArgs == 0 || !argPatterns.isEmpty(),
-        "max_args is %d but arg_patterns is empty, so no argument could ever be accepted",
+        maxArgs <= positional.size() || !argPatterns.isEmpty(),
+        "max_args is %d but arg_patterns is empty, so no argument beyond the %d positional ones could"
+            + " ever be accepted",
+        maxArgs,
+        positional.size());
+    require(
+        positional.size() <= maxArgs,
+        "positional lists %d words but max_args is %d",
+        positional.size(),
         maxArgs);
+    if (endOfOptions) {
+      for (Pattern p : allPatterns(argPatterns, positional)) {
+        require(
+            !admitsOptions(p),
+            "end_of_options puts the caller's words after '--', so the option pattern %s could"
+                + " never act as an option; drop end_of_options or the pattern",
+            Values.show(p.pattern()));
+      }
+    }
     require(timeout.isPositive(), "timeout must be positive, was %s", timeout);
     require(
         maxOutputBytes >= 0 && maxOutputBytes <= MAX_OUTPUT_LIMIT,
@@ -88,6 +111,54 @@ public record CommandRule(
           "args entry %s contains a control character",
           Values.show(arg));
     }
+  }
+
+  /** A rule without positional specs and without {@code --} before the caller's words. */
+  public CommandRule(
+      String name,
+      Path executable,
+      List<String> fixedArgs,
+      int maxArgs,
+      List<Pattern> argPatterns,
+      Duration timeout,
+      int maxOutputBytes,
+      Set<String> users,
+      Set<String> roles,
+      Path workdir,
+      boolean allowDotDot) {
+    this(
+        name,
+        executable,
+        fixedArgs,
+        maxArgs,
+        argPatterns,
+        timeout,
+        maxOutputBytes,
+        users,
+        roles,
+        workdir,
+        allowDotDot,
+        List.of(),
+        false);
+  }
+
+  /**
+   * Whether {@code pattern} may admit a caller word that starts with {@code -}: only a pattern that
+   * itself starts with {@code -} (after an optional {@code ^}, possibly escaped) does, so a pattern
+   * written for names or paths never lets an option through.
+   */
+  public static boolean admitsOptions(Pattern pattern) {
+    String p = pattern.pattern();
+    if (p.startsWith("^")) {
+      p = p.substring(1);
+    }
+    return p.startsWith("-") || p.startsWith("\\-");
+  }
+
+  private static List<Pattern> allPatterns(List<Pattern> argPatterns, List<ArgSpec> positional) {
+    List<Pattern> all = new java.util.ArrayList<>(argPatterns);
+    positional.forEach(a -> all.add(a.pattern()));
+    return all;
   }
 
   /** Whether {@code user}, holding {@code userRoles}, may run this command. */

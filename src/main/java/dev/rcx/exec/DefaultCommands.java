@@ -19,8 +19,8 @@ final class DefaultCommands {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
   static final int MAX_OUTPUT = 1024 * 1024;
 
-  // Path words may not start with '-' (no option injection); '..' is refused by the whitelist
-  // itself.
+  // Path words may not start with '-' (and only patterns starting with '-' admit dashed words);
+  // '..' is refused by the whitelist itself.
   private static final String ABSOLUTE_PATH = "/[A-Za-z0-9._/-]*";
   private static final String PATH = "[A-Za-z0-9._/][A-Za-z0-9._/-]*";
   private static final String PRINTABLE = "[\\p{L}\\p{M}\\p{N}\\p{P}\\p{S}\\p{Zs}]*";
@@ -31,7 +31,8 @@ final class DefaultCommands {
   // loop (free -s/-c).
   private static final List<Spec> SPECS =
       List.of(
-          new Spec("echo", 16, true, PRINTABLE),
+          // echo is the one default that takes dashed words as text (GNU echo knows only -n -e -E).
+          new Spec("echo", 16, true, PRINTABLE, "-" + PRINTABLE),
           new Spec(
               "date",
               4,

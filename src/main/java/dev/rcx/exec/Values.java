@@ -6,11 +6,11 @@ final class Values {
 
   private Values() {}
 
-  /** Index of the first control character (below U+0020, or U+007F) in {@code s}, or -1. */
+  /** Index of the first control character (C0, DEL or C1) in {@code s}, or -1. */
   static int controlChar(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
+      if (c < 0x20 || c >= 0x7f && c <= 0x9f) {
         return i;
       }
     }
@@ -23,7 +23,7 @@ final class Values {
     int end = Math.min(s.length(), SHOWN_CHARS);
     for (int i = 0; i < end; i++) {
       char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
+      if (c < 0x20 || c >= 0x7f && c <= 0x9f) {
         b.append(String.format("\\u%04X", (int) c));
       } else {
         b.append(c);

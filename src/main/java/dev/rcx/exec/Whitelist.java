@@ -33,11 +33,20 @@ import java.util.regex.Pattern;
  *     roles: [ops]              # roles that may run it; users and roles must not both be empty
  *     workdir: /                # absolute path of an existing directory; default /
  *     allow_dotdot: false       # whether an extra word may contain a ".." path segment; default false
+ *     positional:               # specs for the first caller words, by position; default none
+ *       - pattern: "[a-z0-9][a-z0-9@._-]{0,62}\\.service"
+ *         path: false           # true: a path; ".." refused even with allow_dotdot
+ *     end_of_options: false     # true: "--" is passed between args and the caller's words
  * }</pre>
  *
- * Unknown keys, duplicate keys and duplicate names are errors. Whatever the patterns say, an extra
- * word with a control character is always refused, and one with a {@code ..} path segment is
- * refused unless {@code allow_dotdot} is set.
+ * Unknown keys, duplicate keys and duplicate names are errors. Whatever the patterns say, a caller
+ * word with a control character is always refused; one with a {@code ..} in any path-like part
+ * (between {@code / \ = : ,}, so {@code --directory=../x} too) is refused unless {@code
+ * allow_dotdot} is set and the word is not a {@code path} position; and one that starts with {@code
+ * -} is admitted only by a pattern that itself starts with {@code -}, so a pattern written for
+ * names or paths never lets an option through. Caller word {@code i} is checked against {@code
+ * positional[i]} if there is one, else against {@code arg_patterns}; {@code max_args} defaults to
+ * the number of positional specs.
  *
  * <p>Instances are immutable and safe to share between threads.
  */
@@ -120,7 +129,7 @@ public final class Whitelist {
               name, rule.maxArgs(), extra.size()));
     }
     for (int i = 0; i < extra.size(); i++) {
-      String problem = argumentProblem(rule, extra.get(i));
+      String problem = argumentProblem(rule, i, extra.get(i));
       if (problem != null) {
         return new Denied(
             DenialReason.ARGUMENT_NOT_ALLOWED,
@@ -128,37 +137,62 @@ public final class Whitelist {
                 "command '%s' argument %d %s %s", name, i + 1, Values.show(extra.get(i)), problem));
       }
     }
-    List<String> argv = new ArrayList<>(1 + rule.fixedArgs().size() + extra.size());
+    List<String> argv = new ArrayList<>(2 + rule.fixedArgs().size() + extra.size());
     argv.add(rule.executable().toString());
     argv.addAll(rule.fixedArgs());
+    if (rule.endOfOptions()) {
+      argv.add(END_OF_OPTIONS);
+    }
     argv.addAll(extra);
     return new Allowed(rule, argv);
   }
 
-  private static String argumentProblem(CommandRule rule, String word) {
+  /** What {@code end_of_options} puts between the fixed arguments and the caller's words. */
+  public static final String END_OF_OPTIONS = "--";
+
+  /** Why caller word number {@code index} (from 0) may not be passed, or null if it may. */
+  private static String argumentProblem(CommandRule rule, int index, String word) {
     int control = Values.controlChar(word);
     if (control >= 0) {
       return String.format("contains control character U+%04X", (int) word.charAt(control));
     }
-    if (!rule.allowDotDot() && hasDotDotSegment(word)) {
+    boolean positional = index < rule.positional().size();
+    boolean path = positional && rule.positional().get(index).path();
+    if ((path || !rule.allowDotDot()) && hasDotDotPart(word)) {
       return "contains a '..' path segment";
     }
-    for (Pattern pattern : rule.argPatterns()) {
-      if (pattern.matcher(word).matches()) {
+    List<Pattern> patterns =
+        positional ? List.of(rule.positional().get(index).pattern()) : rule.argPatterns();
+    boolean option = word.startsWith("-");
+    for (Pattern pattern : patterns) {
+      if ((!option || CommandRule.admitsOptions(pattern)) && pattern.matcher(word).matches()) {
         return null;
       }
     }
-    return "matches none of the allowed patterns " + rule.argPatterns();
+    if (option && patterns.stream().noneMatch(CommandRule::admitsOptions)) {
+      return "starts with '-' like an option, and no pattern for this position admits options"
+          + " (only a pattern that itself starts with '-' does)";
+    }
+    return "matches none of the allowed patterns "
+        + (positional ? "[" + patterns.getFirst() + "] for argument " + (index + 1) : patterns);
   }
 
-  private static boolean hasDotDotSegment(String word) {
-    for (String segment : word.split("/", -1)) {
-      if (segment.equals("..")) {
+  /**
+   * Whether any path-like part of {@code word} climbs up: a {@code ..} segment between any of
+   * {@code / \ = : ,} (so {@code --directory=../x}, {@code PATH=/bin:..}, {@code a,../b} all
+   * count), or a short option with {@code ..} attached ({@code -C..}).
+   */
+  static boolean hasDotDotPart(String word) {
+    for (String part : PATH_SEPARATORS.split(word, -1)) {
+      if (part.equals("..") || SHORT_OPTION_DOTDOT.matcher(part).matches()) {
         return true;
       }
     }
     return false;
   }
+
+  private static final Pattern PATH_SEPARATORS = Pattern.compile("[/\\\\=:,]");
+  private static final Pattern SHORT_OPTION_DOTDOT = Pattern.compile("-[A-Za-z0-9]+\\.\\.");
 
   @Override
   public String toString() {

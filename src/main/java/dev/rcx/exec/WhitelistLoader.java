@@ -54,7 +54,11 @@ final class WhitelistLoader {
       List<String> users,
       List<String> roles,
       String workdir,
-      @JsonProperty("allow_dotdot") Boolean allowDotDot) {}
+      @JsonProperty("allow_dotdot") Boolean allowDotDot,
+      List<PositionalModel> positional,
+      @JsonProperty("end_of_options") Boolean endOfOptions) {}
+
+  record PositionalModel(String pattern, Boolean path) {}
 
   private final Path file;
 
@@ -178,18 +182,21 @@ final class WhitelistLoader {
 
   private static CommandRule toRule(EntryModel e, String where) {
     try {
+      List<ArgSpec> positional = positional(e.positional());
       return new CommandRule(
           required(e.name(), "name"),
           executable(required(e.path(), "path")),
           strings(e.args(), "args"),
-          e.maxArgs() == null ? 0 : e.maxArgs(),
+          e.maxArgs() == null ? positional.size() : e.maxArgs(),
           patterns(strings(e.argPatterns(), "arg_patterns")),
           e.timeout() == null ? DefaultCommands.TIMEOUT : duration(e.timeout()),
           maxOutput(e.maxOutput()),
           Set.copyOf(nonBlank(strings(e.users(), "users"), "users")),
           Set.copyOf(nonBlank(strings(e.roles(), "roles"), "roles")),
           directory(e.workdir() == null ? "/" : e.workdir()),
-          Boolean.TRUE.equals(e.allowDotDot()));
+          Boolean.TRUE.equals(e.allowDotDot()),
+          positional,
+          Boolean.TRUE.equals(e.endOfOptions()));
     } catch (IllegalArgumentException ex) {
       throw new WhitelistException(where + ": " + ex.getMessage(), ex);
     }
@@ -247,6 +254,32 @@ final class WhitelistLoader {
       return path;
     } catch (InvalidPathException e) {
       throw new IllegalArgumentException(key + " " + Values.show(value) + " is not a valid path");
+    }
+  }
+
+  private static List<ArgSpec> positional(List<PositionalModel> specs) {
+    if (specs == null) {
+      return List.of();
+    }
+    List<ArgSpec> out = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      PositionalModel m = specs.get(i);
+      if (m == null || m.pattern() == null) {
+        throw new IllegalArgumentException("positional[" + i + "] needs a 'pattern'");
+      }
+      Pattern p = compile(m.pattern(), "positional[" + i + "].pattern");
+      out.add(new ArgSpec(p, Boolean.TRUE.equals(m.path())));
+    }
+    return out;
+  }
+
+  private static Pattern compile(String regex, String key) {
+    try {
+      return Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException(
+          String.format(
+              "%s %s is not a valid regex: %s", key, Values.show(regex), e.getDescription()));
     }
   }
 

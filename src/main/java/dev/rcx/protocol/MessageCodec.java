@@ -2,9 +2,11 @@ package dev.rcx.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -120,9 +122,9 @@ public final class MessageCodec {
       default ->
           throw new ProtocolException(
               ErrorCode.UNKNOWN_TYPE,
-              "unknown message type '"
-                  + clip(type.textValue())
-                  + "'; expected auth, command, logout or ping",
+              "unknown message type "
+                  + shownName(type.textValue())
+                  + "; expected auth, command, logout or ping",
               id);
     };
   }
@@ -277,12 +279,51 @@ public final class MessageCodec {
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new ProtocolException(
-          ErrorCode.MALFORMED_JSON, "malformed JSON: " + e.getOriginalMessage(), null);
+      throw new ProtocolException(ErrorCode.MALFORMED_JSON, malformed(e), null);
     } catch (IOException e) {
-      throw new ProtocolException(
-          ErrorCode.MALFORMED_JSON, "malformed JSON: " + e.getMessage(), null);
+      throw new ProtocolException(ErrorCode.MALFORMED_JSON, "malformed JSON", null);
     }
+  }
+
+  /**
+   * What is wrong with a line and where, in words of our own. Jackson's messages quote the bytes
+   * they choke on (an unquoted token, a field name), and this text goes to the client and the audit
+   * log, which must never hold a secret a client sent: so only the kind of problem and its column
+   * are kept.
+   */
+  static String malformed(JsonProcessingException e) {
+    String m = String.valueOf(e.getOriginalMessage());
+    String what;
+    if (e instanceof StreamConstraintsException) {
+      what =
+          "exceeds a parser limit (nesting depth "
+              + MAX_NESTING
+              + ", number length "
+              + MAX_NUMBER_LENGTH
+              + ", string length)";
+    } else if (m.startsWith("Duplicate field")) {
+      what = "duplicate field";
+    } else if (m.startsWith("Unexpected end-of-input")) {
+      what = "unexpected end of input";
+    } else if (m.startsWith("Trailing token")) {
+      what = "data after the JSON value";
+    } else if (m.startsWith("Unrecognized token")) {
+      what = "unrecognized token (not shown; quote strings)";
+    } else if (m.startsWith("Illegal unquoted character")) {
+      what = "control character inside a string (escape it)";
+    } else if (m.startsWith("Unrecognized character escape")) {
+      what = "invalid escape sequence";
+    } else if (m.startsWith("Unexpected character")) {
+      what = "unexpected character";
+    } else if (m.contains("numeric value") || m.contains("Numeric value")) {
+      what = "invalid number";
+    } else {
+      what = "invalid syntax";
+    }
+    JsonLocation at = e.getLocation();
+    return at != null && at.getColumnNr() > 0
+        ? "malformed JSON at column " + at.getColumnNr() + ": " + what
+        : "malformed JSON: " + what;
   }
 
   private static @Nullable String optionalId(JsonNode root) throws ProtocolException {
@@ -312,9 +353,9 @@ public final class MessageCodec {
         if (!allowed.contains(name)) {
           throw new ProtocolException(
               ErrorCode.INVALID_REQUEST,
-              "unknown field '"
-                  + clip(name)
-                  + "' in '"
+              "unknown field "
+                  + shownName(name)
+                  + " in '"
                   + root.get("type").textValue()
                   + "' message",
               id);
@@ -426,6 +467,18 @@ public final class MessageCodec {
 
   private static String orEmpty(@Nullable String s) {
     return s == null ? "" : s;
+  }
+
+  private static final Pattern FIELD_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,31}");
+
+  /**
+   * A name the client sent (a field name, a message type), quoted, if it looks like one; anything
+   * else could be a token or password hash pasted in the wrong place, and is not repeated.
+   */
+  static String shownName(String name) {
+    return FIELD_NAME.matcher(name).matches()
+        ? "'" + name + "'"
+        : "(" + name.length() + " characters, not shown: not a lower_snake_case name)";
   }
 
   static String clip(String s) {

@@ -163,13 +163,22 @@ final class RequestHandler {
             f.auditReason().equals(AuthOutcome.Failure.CERTIFICATE_MISMATCH)
                 ? f.auditReason() + " (certificate names " + st.certificateUser() + ")"
                 : f.auditReason();
-        ctx.audit(new AuditEvent.AuthFailed(st.client(), a.username(), reason));
+        boolean named = Authenticator.isValidUsername(a.username());
+        ctx.audit(
+            new AuditEvent.AuthFailed(
+                st.client(),
+                named ? a.username() : null,
+                named ? reason : reason + "; " + unnamed(a.username())));
         yield Response.AuthResponse.failure(
             ErrorCode.AUTH_FAILED, "invalid username or password", null, a.id());
       }
       case AuthOutcome.Throttled t -> {
         long retry = Math.max(1, t.retryAfter().toMillis());
-        ctx.audit(new AuditEvent.RateLimited(st.client(), a.username(), retry));
+        ctx.audit(
+            new AuditEvent.RateLimited(
+                st.client(),
+                Authenticator.isValidUsername(a.username()) ? a.username() : null,
+                retry));
         yield Response.AuthResponse.failure(
             ErrorCode.RATE_LIMITED,
             "too many failed logins; retry in " + retry + " ms",
@@ -177,6 +186,16 @@ final class RequestHandler {
             a.id());
       }
     };
+  }
+
+  /**
+   * Why a claimed user name is not in the record: a name no user can have is often the password,
+   * its hash or a token typed into the wrong field, so only its length is kept.
+   */
+  private static String unnamed(String username) {
+    return "claimed name not recorded ("
+        + username.length()
+        + " characters, not a valid user name)";
   }
 
   /** The session a token names, or the error to answer instead. */
@@ -244,6 +263,16 @@ final class RequestHandler {
           new Response.Error(ErrorCode.INVALID_TOKEN, "user no longer exists", c.id()));
     }
     Set<String> roles = user.get().roles();
+    if (containsToken(c)) {
+      // Run, it would put a live credential into argv, the audit log and the process table.
+      return deny(
+          st,
+          session,
+          "(not recorded)",
+          ErrorCode.ARGUMENT_NOT_ALLOWED,
+          "the command contains this request's session token; refused and not recorded",
+          c.id());
+    }
     if (c.command().isBlank()) {
       return deny(st, session, "", ErrorCode.INVALID_REQUEST, "field 'command' is empty", c.id());
     }
@@ -416,6 +445,11 @@ final class RequestHandler {
     sessions.revoke(l.sessionToken());
     ctx.audit(new AuditEvent.LoggedOut(st.client(), session.user(), session.id()));
     return new Response.LogoutResponse("success", l.id());
+  }
+
+  private static boolean containsToken(Request.Command c) {
+    String token = c.sessionToken();
+    return c.command().contains(token) || c.args().stream().anyMatch(a -> a.contains(token));
   }
 
   private static String firstWord(String command) {

@@ -89,8 +89,8 @@ class DescribeTest {
   void describe_terminalEscapesAndBidiControls_areShownEscaped() {
     String s = AuditLog.describe(line(new AuthFailed("10.0.0.1:1", "ev\u001b[2Jil\u202e", "x\ny")));
     assertThat(s)
-        .contains("ev\\u001b[2Jil\\u202e@")
-        .contains("reason=x\\u000ay")
+        .contains("\"ev\\u001b[2Jil\\u202e\"@")
+        .contains("reason=\"x\\u000ay\"")
         .doesNotContain("\u001b")
         .doesNotContain("\u202e")
         .doesNotContain("\n");
@@ -98,7 +98,7 @@ class DescribeTest {
 
   @Test
   void describe_notJson_saysUnparseable() {
-    assertThat(AuditLog.describe("garbage\u001b")).isEqualTo("unparseable: garbage\\u001b");
+    assertThat(AuditLog.describe("garbage\u001b")).isEqualTo("unparseable: \"garbage\\u001b\"");
   }
 
   @Test

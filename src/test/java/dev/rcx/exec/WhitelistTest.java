@@ -549,4 +549,214 @@ class WhitelistTest {
     Denied d = denied(check(lsWhitelist(""), "alice", Set.of(), "ls\nrm"));
     assertThat(d.message()).isEqualTo("command 'ls\\u000Arm' is not allowed for user 'alice'");
   }
+
+  // ---- the class: every position, every path-like part, every option-like word ----
+
+  /** Words that climb out of a directory through some path-like part. */
+  static final List<String> CLIMBING =
+      List.of(
+          "..",
+          "../x",
+          "a/..",
+          "a/../b",
+          "/a/../../b",
+          "--directory=../secret",
+          "--directory=..",
+          "--dir=a/../../b",
+          "-C..",
+          "x=a:../b",
+          "PATH=/bin:..",
+          "a,../b",
+          "a\\..\\b",
+          "--opt=..:x");
+
+  /** Words with dots that do not climb. */
+  static final List<String> NOT_CLIMBING =
+      List.of("a..b", "...", "..a", "a/...", "--x=a..b", "v1..v2", "x=...", "/.");
+
+  /** Words a program would take as an option. */
+  static final List<String> OPTIONS =
+      List.of("--host", "-H", "--host=attacker", "-", "--", "-1", "--no-pager", "-rf");
+
+  private Whitelist anyWords(String extra) throws IOException {
+    return load(entry("    max_args: 4\n    arg_patterns: ['-(?s).*', '(?s).*']\n" + extra));
+  }
+
+  private static String[] wordsWith(int position, String word) {
+    String[] words = {"ls", "ok", "ok", "ok", "ok"};
+    words[position + 1] = word;
+    return words;
+  }
+
+  @Test
+  void check_dotDotInAnyPathLikePart_atEveryPosition_denied() throws IOException {
+    Whitelist w = anyWords("");
+    for (int position = 0; position < 4; position++) {
+      for (String word : CLIMBING) {
+        Denied d = denied(check(w, "alice", Set.of(), wordsWith(position, word)));
+        assertThat(d.message())
+            .as("%s at argument %d", word, position + 1)
+            .startsWith("command 'ls' argument " + (position + 1) + " ")
+            .endsWith("contains a '..' path segment");
+      }
+      for (String word : NOT_CLIMBING) {
+        allowed(check(w, "alice", Set.of(), wordsWith(position, word)));
+      }
+    }
+  }
+
+  @Test
+  void check_dashedWord_onlyAdmittedByPatternStartingWithDash_atEveryPosition() throws IOException {
+    Whitelist natural =
+        load(entry("    max_args: 4\n    arg_patterns: ['[a-z0-9@._-]+', '(?s).*']\n"));
+    Whitelist withOptions =
+        load(entry("    max_args: 4\n    arg_patterns: ['[a-z0-9@._-]+', '--?[A-Za-z0-9=-]*']\n"));
+    for (int position = 0; position < 4; position++) {
+      for (String word : OPTIONS) {
+        Denied d = denied(check(natural, "alice", Set.of(), wordsWith(position, word)));
+        assertThat(d.message())
+            .as("%s at argument %d", word, position + 1)
+            .contains("argument " + (position + 1) + " ")
+            .contains("starts with '-' like an option");
+        allowed(check(withOptions, "alice", Set.of(), wordsWith(position, word)));
+      }
+      allowed(check(natural, "alice", Set.of(), wordsWith(position, "nginx.service")));
+    }
+  }
+
+  @Test
+  void check_systemctlStatusHost_deniedWithTheNaturalUnitPattern() throws IOException {
+    Whitelist w =
+        load(
+            """
+            commands:
+              - name: status
+                path: /usr/bin/ls
+                args: ["status", "--no-pager"]
+                max_args: 1
+                arg_patterns: ["[a-z0-9@._-]+"]
+                users: ["*"]
+            """);
+    denied(check(w, "alice", Set.of(), "status", "--host"));
+    denied(check(w, "alice", Set.of(), "status", "-H"));
+    assertThat(allowed(check(w, "alice", Set.of(), "status", "nginx.service")).argv())
+        .containsExactly("/usr/bin/ls", "status", "--no-pager", "nginx.service");
+  }
+
+  @Test
+  void check_endOfOptions_putsDoubleDashBeforeTheCallersWords() throws IOException {
+    Whitelist w =
+        load(
+            """
+            commands:
+              - name: status
+                path: /usr/bin/ls
+                args: ["status", "--no-pager"]
+                end_of_options: true
+                positional:
+                  - pattern: "[a-z0-9][a-z0-9@._-]{0,62}[.]service"
+                users: ["*"]
+            """);
+    CommandRule rule = w.rule("status").orElseThrow();
+    assertThat(rule.maxArgs()).as("max_args defaults to the positional count").isEqualTo(1);
+    assertThat(allowed(check(w, "alice", Set.of(), "status", "nginx.service")).argv())
+        .containsExactly("/usr/bin/ls", "status", "--no-pager", "--", "nginx.service");
+    assertThat(allowed(check(w, "alice", Set.of(), "status")).argv())
+        .containsExactly("/usr/bin/ls", "status", "--no-pager", "--");
+    denied(check(w, "alice", Set.of(), "status", "--host=x.service"));
+    denied(check(w, "alice", Set.of(), "status", "a.service", "b.service"));
+  }
+
+  @Test
+  void check_positionalSpecs_eachPositionHasItsOwnPattern_pathPositionRefusesDotDot()
+      throws IOException {
+    Whitelist w =
+        load(
+            entry(
+                """
+                    max_args: 3
+                    allow_dotdot: true
+                    positional:
+                      - pattern: "[a-z]+"
+                      - pattern: "[a-z./]+"
+                        path: true
+                    arg_patterns: ["[0-9.]+"]
+                """));
+    assertThat(allowed(check(w, "alice", Set.of(), "ls", "abc", "/a/b", "1.5")).argv())
+        .containsExactly("/usr/bin/ls", "abc", "/a/b", "1.5");
+    assertThat(denied(check(w, "alice", Set.of(), "ls", "123")).message())
+        .contains("argument 1")
+        .contains("[[a-z]+] for argument 1");
+    for (String climbing : List.of("..", "a/../b", "/a/..", "../../x")) {
+      assertThat(denied(check(w, "alice", Set.of(), "ls", "abc", climbing)).message())
+          .as(climbing)
+          .endsWith("contains a '..' path segment");
+    }
+    // allow_dotdot still applies where the entry did not say "path".
+    allowed(check(w, "alice", Set.of(), "ls", "abc", "/a", ".."));
+    denied(check(w, "alice", Set.of(), "ls", "abc", "/a", "x"));
+  }
+
+  @Test
+  void load_endOfOptionsWithOptionPattern_failsNamingIt() throws IOException {
+    assertLoadFails(
+            entry("    max_args: 1\n    arg_patterns: ['-[lah]+']\n    end_of_options: true\n"))
+        .hasMessageContaining("end_of_options")
+        .hasMessageContaining("'-[lah]+'");
+  }
+
+  @Test
+  void load_morePositionalThanMaxArgs_fails() throws IOException {
+    assertLoadFails(entry("    max_args: 1\n    positional: [{pattern: a}, {pattern: b}]\n"))
+        .hasMessageContaining("positional lists 2 words but max_args is 1");
+  }
+
+  @Test
+  void load_positionalWithoutPatternOrWithUnknownKey_fails() throws IOException {
+    assertLoadFails(entry("    positional: [{path: true}]\n"))
+        .hasMessageContaining("positional[0] needs a 'pattern'");
+    assertLoadFails(entry("    positional: [{pattern: a, paht: true}]\n"))
+        .hasMessageContaining("paht");
+    assertLoadFails(entry("    positional: [{pattern: '(a'}]\n"))
+        .hasMessageContaining("positional[0].pattern");
+  }
+
+  @Test
+  void defaults_echoStillEchoesDashedWords_othersRefuseUnknownOptions() {
+    Whitelist w = Whitelist.defaults();
+    assumeCommand(w, "echo");
+    allowed(check(w, "alice", Set.of(), "echo", "-n", "hi"));
+    if (w.rule("ls").isPresent()) {
+      denied(check(w, "alice", Set.of(), "ls", "--color=always"));
+      denied(check(w, "alice", Set.of(), "ls", "-la", "--directory=../etc"));
+    }
+  }
+
+  private static void assumeCommand(Whitelist w, String name) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(w.rule(name).isPresent(), name + " missing here");
+  }
+
+  @Test
+  void readme_safeEntryExamples_loadAndMeanWhatTheySay() throws IOException {
+    for (String exe : List.of("/usr/bin/systemctl", "/usr/bin/journalctl", "/usr/bin/tail")) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of(exe)), exe);
+    }
+    String readme = Files.readString(Path.of("README.md"));
+    int at = readme.indexOf("**Writing a safe entry.**");
+    int start = readme.indexOf("```yaml\n", at) + "```yaml\n".length();
+    Whitelist w = load(readme.substring(start, readme.indexOf("```", start)));
+    Set<String> ops = Set.of("ops");
+    assertThat(allowed(check(w, "bob", ops, "unit-status", "nginx.service")).argv())
+        .containsExactly(
+            "/usr/bin/systemctl", "status", "--no-pager", "--lines=50", "--", "nginx.service");
+    denied(check(w, "bob", ops, "unit-status", "--host"));
+    denied(check(w, "bob", ops, "unit-status", "attacker"));
+    allowed(check(w, "bob", ops, "unit-logs", "--unit=nginx.service", "--since=2026-11-27"));
+    denied(check(w, "bob", ops, "unit-logs", "--host=attacker"));
+    denied(check(w, "bob", ops, "unit-logs", "--unit=nginx.service", "-H"));
+    assertThat(allowed(check(w, "bob", ops, "show-log", "/var/log/syslog")).argv())
+        .containsExactly("/usr/bin/tail", "-n", "100", "--", "/var/log/syslog");
+    denied(check(w, "bob", ops, "show-log", "/var/log/../../etc/shadow"));
+    denied(check(w, "bob", Set.of(), "show-log", "/var/log/syslog"));
+  }
 }

@@ -55,11 +55,12 @@ public final class TestCommands {
    */
   public static TestCommands standard(Path dir) {
     return in(dir)
-        .command("echo", "/bin/echo", e -> e.maxArgs(16).patterns(".*"))
+        // "-.*" first: only a pattern that starts with '-' admits words that start with '-'.
+        .command("echo", "/bin/echo", e -> e.maxArgs(16).patterns("-.*", ".*"))
         .script(
             "args",
             "for a in \"$@\"; do printf '[%s]\\n' \"$a\"; done",
-            e -> e.maxArgs(8).patterns(".*"))
+            e -> e.maxArgs(8).patterns("-.*", ".*"))
         .script("exit", "exit \"$1\"", e -> e.maxArgs(1).patterns("[0-9]{1,3}"))
         .script("both", "echo out; echo err >&2", e -> e)
         .script("flood", "head -c 100000 /dev/zero | tr '\\0' x", e -> e.maxOutput(1024))
@@ -166,6 +167,8 @@ public final class TestCommands {
     private long maxOutput = 1 << 20;
     private List<String> users = List.of("*");
     private List<String> roles = List.of();
+    private final List<String> positional = new java.util.ArrayList<>();
+    private boolean endOfOptions;
 
     Entry(String name, String path) {
       this.name = name;
@@ -207,6 +210,19 @@ public final class TestCommands {
       return this;
     }
 
+    /**
+     * Adds a positional spec (YAML flow mapping), e.g. {@code "{pattern: '[a-z]+', path: true}"}.
+     */
+    public Entry positional(String pattern, boolean path) {
+      positional.add("{pattern: " + quote(pattern) + ", path: " + path + "}");
+      return this;
+    }
+
+    public Entry endOfOptions() {
+      this.endOfOptions = true;
+      return this;
+    }
+
     void appendTo(StringBuilder y) {
       y.append("  - name: ").append(quote(name)).append('\n');
       y.append("    path: ").append(quote(path)).append('\n');
@@ -217,6 +233,10 @@ public final class TestCommands {
       y.append("    max_output: ").append(maxOutput).append('\n');
       y.append("    users: ").append(list(users)).append('\n');
       y.append("    roles: ").append(list(roles)).append('\n');
+      if (!positional.isEmpty()) {
+        y.append("    positional: [").append(String.join(", ", positional)).append("]\n");
+      }
+      y.append("    end_of_options: ").append(endOfOptions).append('\n');
     }
 
     /** YAML single-quoted scalar: only the quote itself needs escaping. */
