@@ -265,9 +265,9 @@ final class WhitelistLoader {
     for (int i = 0; i < specs.size(); i++) {
       PositionalModel m = specs.get(i);
       if (m == null || m.pattern() == null) {
-        throw new IllegalArgumentException("positional[" + i + "] needs a 'pattern'");
+        throw new IllegalArgumentException("positional item " + (i + 1) + " needs a 'pattern'");
       }
-      Pattern p = compile(m.pattern(), "positional[" + i + "].pattern");
+      Pattern p = compile(m.pattern(), "positional item " + (i + 1) + ", pattern");
       out.add(new ArgSpec(p, Boolean.TRUE.equals(m.path())));
     }
     return out;

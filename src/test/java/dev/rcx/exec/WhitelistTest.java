@@ -714,11 +714,11 @@ class WhitelistTest {
   @Test
   void load_positionalWithoutPatternOrWithUnknownKey_fails() throws IOException {
     assertLoadFails(entry("    positional: [{path: true}]\n"))
-        .hasMessageContaining("positional[0] needs a 'pattern'");
+        .hasMessageContaining("positional item 1 needs a 'pattern'");
     assertLoadFails(entry("    positional: [{pattern: a, paht: true}]\n"))
         .hasMessageContaining("paht");
     assertLoadFails(entry("    positional: [{pattern: '(a'}]\n"))
-        .hasMessageContaining("positional[0].pattern");
+        .hasMessageContaining("positional item 1, pattern");
   }
 
   @Test
