@@ -5,7 +5,7 @@
 # 2. Starts a PRIVATE sshd on 127.0.0.1 (a free port, its own host key, config and key-only login for the current
 #    user, all in a temporary directory); the system's sshd and /etc/ssh are never used or changed.
 # 3. Builds rcx (installed into the local Maven repository) and bench/openssh (which adds Apache MINA SSHD's client;
-#    it never reaches rcx's own jar), then runs one comparison: rcx's in-process TLS server in the session, reconnect
+#    it never reaches rcx's own jar), then runs one comparison: rcx's TLS server (its own process) in the session, reconnect
 #    and login workloads beside that sshd as exec channels on one connection and as a new connection per command,
 #    at each client count; then the ssh client binary itself (multiplexed and new connection per command).
 # 4. Prints the tables and writes comparison.md plus each run's full report (JSON, CSV, charts) to --out.

@@ -347,6 +347,25 @@ public sealed interface AuditEvent {
     }
   }
 
+  /**
+   * The client asked to cancel its commands on this connection; written before anything is killed.
+   * {@code running}: whether a command was running then (its {@code command_run} record follows,
+   * with outcome {@code cancelled}).
+   */
+  record CancelRequested(String client, String user, String session, boolean running)
+      implements AuditEvent {
+    public CancelRequested {
+      client = required(client, "cancel_requested", "client", MAX_ADDRESS);
+      user = optional(user, MAX_NAME);
+      session = optional(session, MAX_NAME);
+    }
+
+    @Override
+    public String eventName() {
+      return "cancel_requested";
+    }
+  }
+
   /** A session was ended by the client. */
   record LoggedOut(String client, String user, String session) implements AuditEvent {
     public LoggedOut {

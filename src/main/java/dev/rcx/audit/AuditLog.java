@@ -20,10 +20,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An append-only, hash-chained, optionally sealed NDJSON audit log.
@@ -62,10 +66,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #append} may be called from any thread. An event's JSON is built outside the lock; the
  * lock covers framing (seq, ts, prev, mac) and the {@code write} system call, held under the lock
  * on purpose: records must reach the file in seq order, and a write into the page cache takes
- * microseconds. FSYNC waits happen outside it ({@link GroupCommit}). A seal holds the lock across
- * two forces and a rename, once per epoch. One daemon thread, {@code rcx-audit-sealer}, seals on
- * the interval. A second writer, in this process or another, is refused: see {@link WriterLock}
- * ({@code <file>.lock}).
+ * microseconds. FSYNC waits happen outside it ({@link GroupCommit}). A seal that ends a full epoch
+ * (or the interval) writes its record and evolves the key in memory under the lock (so K_e is wiped
+ * at once and later records are MAC'd under K_{e+1}), then leaves the force and the key file update
+ * to one daemon thread, {@code rcx-audit-seal-writer}, which does them in seal order: appenders
+ * never wait for a seal's fsyncs (they used to: every 1024 records every concurrent command waited
+ * ~3 fsyncs, which was most of the server's p99). The key file is still written only after the
+ * force, so it never claims a seal the disk does not hold; a crash in between is what {@link #open}
+ * already completes. If that force or key update fails, every later append fails. {@link #seal()}
+ * and {@link #close()} seal synchronously, after the pending writes. One daemon thread, {@code
+ * rcx-audit-sealer}, seals on the interval. A second writer, in this process or another, is
+ * refused: see {@link WriterLock} ({@code <file>.lock}).
  *
  * <h2>Crash recovery</h2>
  *
@@ -149,6 +160,17 @@ public final class AuditLog implements AuditSink {
   private volatile long writtenSeq;
   private ScheduledExecutorService sealer;
 
+  /** Runs the force and key file update of asynchronous seals, one at a time, in order. */
+  private final Executor sealWriter;
+
+  private final @Nullable ExecutorService ownSealWriter;
+
+  /** The first failure of an asynchronous seal's force or key update; later appends refuse. */
+  private volatile @Nullable Exception sealWriteFailure;
+
+  /** Completes when every asynchronous seal submitted so far is on disk. Guarded by lock. */
+  private CompletableFuture<Void> sealWrites = CompletableFuture.completedFuture(null);
+
   // Guarded by lock.
   private long seq;
   private byte[] lastHash = Hashes.ZERO;
@@ -162,7 +184,25 @@ public final class AuditLog implements AuditSink {
   private String verificationKey;
 
   private AuditLog(
-      Path file, Clock clock, Options options, FileChannel channel, WriterLock writerLock) {
+      Path file,
+      Clock clock,
+      Options options,
+      FileChannel channel,
+      WriterLock writerLock,
+      @Nullable Executor sealWriter) {
+    if (sealWriter == null) {
+      this.ownSealWriter =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "rcx-audit-seal-writer");
+                t.setDaemon(true);
+                return t;
+              });
+      this.sealWriter = ownSealWriter;
+    } else {
+      this.ownSealWriter = null;
+      this.sealWriter = sealWriter;
+    }
     this.file = file;
     this.keyPath = KeyFile.pathFor(file);
     this.clock = clock;
@@ -192,6 +232,15 @@ public final class AuditLog implements AuditSink {
    *     or newer key file is refused: that is what tampering looks like)
    */
   public static AuditLog open(Path file, Clock clock, Options options) {
+    return open(file, clock, options, null);
+  }
+
+  /**
+   * {@link #open(Path, Clock, Options)} with the executor that forces asynchronous seals and writes
+   * their key files (tests hold it to show appends do not wait for them); null for the log's own
+   * thread.
+   */
+  static AuditLog open(Path file, Clock clock, Options options, @Nullable Executor sealWriter) {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(options, "options");
@@ -201,13 +250,16 @@ public final class AuditLog implements AuditSink {
     try {
       writer = WriterLock.acquire(file);
       ch = openChannel(file);
-      log = new AuditLog(file, clock, options, ch, writer);
+      log = new AuditLog(file, clock, options, ch, writer, sealWriter);
       log.resume();
       log.startSealer();
       return log;
     } catch (IOException | RuntimeException e) {
       if (log != null && log.keys != null) {
         log.keys.close();
+      }
+      if (log != null && log.ownSealWriter != null) {
+        log.ownSealWriter.shutdownNow();
       }
       closeQuietly(ch, e);
       closeQuietly(writer, e);
@@ -444,7 +496,7 @@ public final class AuditLog implements AuditSink {
     lock.lock();
     try {
       if (!closed && failure == null) {
-        seal(Seal.INTERVAL);
+        sealInBackground(Seal.INTERVAL);
       }
     } catch (AuditException e) {
       // The failure is kept in `failure`; the next append reports it to a caller who can act on it.
@@ -520,6 +572,7 @@ public final class AuditLog implements AuditSink {
     lock.lock();
     try {
       checkUsable();
+      awaitSealWrites();
       seal(Seal.REQUESTED);
     } finally {
       lock.unlock();
@@ -528,8 +581,55 @@ public final class AuditLog implements AuditSink {
 
   private void sealIfFull() {
     if (keys != null && recordsInEpoch >= epochRecords) {
-      seal(Seal.EPOCH_FULL);
+      sealInBackground(Seal.EPOCH_FULL);
     }
+  }
+
+  /**
+   * Caller holds the lock. Writes the seal record and evolves the key now; the force and the key
+   * file update run on {@link #sealWriter} after those of earlier seals. No-op for an empty epoch.
+   */
+  private void sealInBackground(String reason) {
+    if (keys == null || recordsInEpoch == 0) {
+      return;
+    }
+    long sealSeq =
+        writeRecord(
+            RecordEncoder.body(new Seal(keys.epoch(), recordsInEpoch, keyId, reason)), true);
+    keys.evolve();
+    recordsInEpoch = 0;
+    long epoch = keys.epoch();
+    byte[] key = keys.keyCopy();
+    String id = keyId;
+    int perEpoch = epochRecords;
+    sealWrites =
+        sealWrites.thenRunAsync(() -> persistSeal(sealSeq, id, perEpoch, epoch, key), sealWriter);
+  }
+
+  /** Off the lock: forces the file (so the seal at {@code sealSeq} is on disk), then the key. */
+  private void persistSeal(long sealSeq, String id, int perEpoch, long epoch, byte[] key) {
+    try {
+      if (sealWriteFailure != null) {
+        return;
+      }
+      channel.force(true); // the seal must be on disk before the key file says it exists
+      if (commit != null) {
+        commit.markDurable(sealSeq);
+      }
+      KeyFile.write(keyPath, id, perEpoch, epoch, key);
+    } catch (IOException | RuntimeException e) {
+      sealWriteFailure =
+          new IOException(
+              "cannot seal epoch at seq " + sealSeq + " (force or key file): " + e.getMessage(), e);
+    } finally {
+      Arrays.fill(key, (byte) 0);
+    }
+  }
+
+  /** Caller holds the lock. Waits until every asynchronous seal is on disk (or has failed). */
+  private void awaitSealWrites() {
+    sealWrites.join();
+    checkUsable();
   }
 
   /** Caller holds the lock. No-op for an empty epoch. */
@@ -559,6 +659,10 @@ public final class AuditLog implements AuditSink {
   private void checkUsable() {
     if (closed) {
       throw new AuditException("audit log " + file + " is closed");
+    }
+    Exception sealFailure = sealWriteFailure;
+    if (failure == null && sealFailure != null) {
+      failure = sealFailure;
     }
     if (failure != null) {
       throw new AuditException(
@@ -665,11 +769,20 @@ public final class AuditLog implements AuditSink {
       }
       AuditException error = null;
       try {
-        if (failure == null) {
+        sealWrites.join();
+        if (failure == null && sealWriteFailure == null) {
           seal(Seal.CLOSE);
+        } else if (failure == null) {
+          failure = sealWriteFailure;
+          error =
+              new AuditException(
+                  "audit log " + file + ": " + sealWriteFailure.getMessage(), sealWriteFailure);
         }
       } catch (AuditException e) {
         error = e;
+      }
+      if (ownSealWriter != null) {
+        ownSealWriter.shutdown();
       }
       closed = true;
       if (keys != null) {

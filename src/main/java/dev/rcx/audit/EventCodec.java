@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rcx.audit.AuditEvent.AuthFailed;
 import dev.rcx.audit.AuditEvent.AuthSucceeded;
+import dev.rcx.audit.AuditEvent.CancelRequested;
 import dev.rcx.audit.AuditEvent.CommandDenied;
 import dev.rcx.audit.AuditEvent.CommandRun;
 import dev.rcx.audit.AuditEvent.ConnectionClosed;
@@ -73,6 +74,7 @@ final class EventCodec {
       }
       case TokenRejected e -> g.writeStringField("code", e.code());
       case LoggedOut e -> {}
+      case CancelRequested e -> g.writeBooleanField("running", e.running());
       case ProtocolError e -> {
         g.writeStringField("code", e.code());
         g.writeStringField("detail", e.detail());
@@ -139,6 +141,7 @@ final class EventCodec {
               client, user, session, str(n, "command"), str(n, "code"), str(n, "reason"));
       case "token_rejected" -> new TokenRejected(client, str(n, "code"), user, session);
       case "logged_out" -> new LoggedOut(client, user, session);
+      case "cancel_requested" -> new CancelRequested(client, user, session, bool(n, "running"));
       case "protocol_error" ->
           new ProtocolError(client, user, session, str(n, "code"), str(n, "detail"));
       default ->

@@ -26,6 +26,9 @@ final class Cells {
           "auth p50 ms",
           "errors",
           "server CPU us/cmd",
+          "client CPU us/cmd",
+          "server RSS MiB",
+          "TLS resumed",
           "other CPUs",
           "floor cmd/s",
           "efficiency");
@@ -50,6 +53,13 @@ final class Cells {
         r.serverCpuUsPerCommand() == null
             ? "-"
             : String.format(Locale.ROOT, "%.0f", r.serverCpuUsPerCommand()),
+        r.clientCpuUsPerCommand() == null
+            ? "-"
+            : String.format(Locale.ROOT, "%.0f", r.clientCpuUsPerCommand()),
+        r.serverRssMib() == null ? "-" : String.format(Locale.ROOT, "%.0f", r.serverRssMib()),
+        r.resumedFraction() == null
+            ? "-"
+            : String.format(Locale.ROOT, "%.0f%%", 100 * r.resumedFraction()),
         r.otherCpus() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.otherCpus()),
         r.floor() == null ? "-" : rate(r.floor()),
         r.efficiency() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.efficiency()));

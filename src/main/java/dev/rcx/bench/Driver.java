@@ -1,6 +1,7 @@
 package dev.rcx.bench;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One simulated client of a {@link Target}. The load generator calls every method from one thread,
@@ -21,6 +22,14 @@ public interface Driver extends AutoCloseable {
    * @return nanoseconds spent in the TLS (or SSH) handshake, or 0 if the transport has none
    */
   long connect() throws IOException;
+
+  /**
+   * Whether the last {@link #connect()} resumed an earlier TLS session (an abbreviated handshake
+   * with a session ticket) rather than doing a full one; null when unknown or not TLS.
+   */
+  default @Nullable Boolean lastHandshakeResumed() {
+    return null;
+  }
 
   /** Authenticates on the open connection with the full credential (a password, a key). */
   void login() throws IOException, OperationFailedException;

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the clients of one point record, shared by all load threads. Latencies go into
@@ -22,6 +23,8 @@ final class PointRecorders implements LoadLoop.Sink {
   private final Recorder auth = recorder();
   private final ConcurrentHashMap<String, ErrorTally> errors = new ConcurrentHashMap<>();
   private final AtomicLong finished = new AtomicLong();
+  private final LongAdder tlsHandshakes = new LongAdder();
+  private final LongAdder tlsResumed = new LongAdder();
   private volatile boolean aborting;
 
   /** A failure code's count and the first message seen with it. */
@@ -35,6 +38,7 @@ final class PointRecorders implements LoadLoop.Sink {
   public void success(long latencyNanos, Sample s) {
     latency.recordValue(micros(latencyNanos));
     phases(s);
+    resumption(s);
   }
 
   @Override
@@ -46,6 +50,7 @@ final class PointRecorders implements LoadLoop.Sink {
         .count()
         .increment();
     phases(s);
+    resumption(s);
   }
 
   @Override
@@ -73,6 +78,28 @@ final class PointRecorders implements LoadLoop.Sink {
     if (s.authNanos > 0) {
       auth.recordValue(micros(s.authNanos));
     }
+  }
+
+  /**
+   * Counts a measured operation's handshake as resumed or full (not the preparation's: a client's
+   * first connection cannot resume).
+   */
+  private void resumption(Sample s) {
+    if (s.resumed >= 0) {
+      tlsHandshakes.increment();
+      if (s.resumed == 1) {
+        tlsResumed.increment();
+      }
+    }
+  }
+
+  /**
+   * Of the measured operations' TLS handshakes whose kind is known, the fraction that resumed; null
+   * if none.
+   */
+  @Nullable Double resumedFraction() {
+    long all = tlsHandshakes.sum();
+    return all == 0 ? null : Math.round(tlsResumed.sum() * 1000.0 / all) / 1000.0;
   }
 
   /** From now on, failures are operations cut short because the run ended. */

@@ -27,8 +27,15 @@ import org.jspecify.annotations.Nullable;
  * @param errorCodes failures by code
  * @param errorExamples the first message seen for each code
  * @param cpuUsPerCommand CPU time of this whole JVM per successful command, in microseconds
- * @param serverCpuUsPerCommand the same minus the load threads' own CPU time: the in-process
- *     server's share (plus this JVM's GC and JIT threads); null when the server is not in this JVM
+ * @param serverCpuUsPerCommand the server's CPU time per successful command: read from its own
+ *     process ({@code /proc}) when it runs apart on this machine; estimated as this JVM's minus the
+ *     load threads' when it runs in this JVM (then it includes this JVM's GC and JIT threads); null
+ *     for a remote server
+ * @param clientCpuUsPerCommand CPU time of the load threads (the clients) per successful command
+ * @param serverRssMib the server process's resident memory at the end of the window, in MiB; null
+ *     unless the server runs as its own process on this machine
+ * @param resumedFraction of the TLS handshakes seen, the fraction that resumed an earlier session
+ *     (abbreviated handshake with a session ticket); null when there were none
  * @param otherCpus CPUs' worth of work other processes on this machine did during the window (Linux
  *     only): well above 0 means the figures were measured on a shared, busy machine
  * @param floor the spawn floor's throughput at the same number of clients, if measured
@@ -51,6 +58,9 @@ public record PointResult(
     @Nullable Double cpuUsPerCommand,
     @Nullable Double serverCpuUsPerCommand,
     @Nullable Double otherCpus,
+    @Nullable Double clientCpuUsPerCommand,
+    @Nullable Double serverRssMib,
+    @Nullable Double resumedFraction,
     @Nullable Double floor,
     @Nullable Double efficiency) {
 
@@ -65,25 +75,186 @@ public record PointResult(
   /** This result compared with the floor's throughput at the same number of clients. */
   PointResult withFloor(double floorThroughput) {
     Double eff = floorThroughput > 0 ? throughput / floorThroughput : null;
-    return new PointResult(
-        workload,
-        transport,
-        clients,
-        targetRate,
-        seconds,
-        commands,
-        throughput,
-        latency,
-        tlsHandshake,
-        auth,
-        errors,
-        errorCodes,
-        errorExamples,
-        cpuUsPerCommand,
-        serverCpuUsPerCommand,
-        otherCpus,
-        floorThroughput,
-        eff);
+    return toBuilder().floor(floorThroughput).efficiency(eff).build();
+  }
+
+  /**
+   * Starts a result for one point. The builder is the stable way to make results outside this
+   * package (the OpenSSH comparison, tests): new columns get a setter and a default, so callers
+   * that do not know them keep compiling.
+   */
+  public static Builder builder(String workload, String transport, int clients) {
+    return new Builder(workload, transport, clients);
+  }
+
+  /** A builder holding every column of this result. */
+  public Builder toBuilder() {
+    Builder b = new Builder(workload, transport, clients);
+    b.targetRate = targetRate;
+    b.seconds = seconds;
+    b.commands = commands;
+    b.throughput = throughput;
+    b.latency = latency;
+    b.tlsHandshake = tlsHandshake;
+    b.auth = auth;
+    b.errors = errors;
+    b.errorCodes = errorCodes;
+    b.errorExamples = errorExamples;
+    b.cpuUsPerCommand = cpuUsPerCommand;
+    b.serverCpuUsPerCommand = serverCpuUsPerCommand;
+    b.otherCpus = otherCpus;
+    b.clientCpuUsPerCommand = clientCpuUsPerCommand;
+    b.serverRssMib = serverRssMib;
+    b.resumedFraction = resumedFraction;
+    b.floor = floor;
+    b.efficiency = efficiency;
+    return b;
+  }
+
+  /** Builds a {@link PointResult}; unset columns are 0, empty or null (not measured). */
+  public static final class Builder {
+    private final String workload;
+    private final String transport;
+    private final int clients;
+    private @Nullable Double targetRate;
+    private double seconds;
+    private long commands;
+    private double throughput;
+    private @Nullable Latency latency;
+    private @Nullable Latency tlsHandshake;
+    private @Nullable Latency auth;
+    private long errors;
+    private Map<String, Long> errorCodes = Map.of();
+    private Map<String, String> errorExamples = Map.of();
+    private @Nullable Double cpuUsPerCommand;
+    private @Nullable Double serverCpuUsPerCommand;
+    private @Nullable Double otherCpus;
+    private @Nullable Double clientCpuUsPerCommand;
+    private @Nullable Double serverRssMib;
+    private @Nullable Double resumedFraction;
+    private @Nullable Double floor;
+    private @Nullable Double efficiency;
+
+    private Builder(String workload, String transport, int clients) {
+      this.workload = workload;
+      this.transport = transport;
+      this.clients = clients;
+    }
+
+    public Builder targetRate(@Nullable Double v) {
+      targetRate = v;
+      return this;
+    }
+
+    /** Length of the window and what succeeded in it; also sets the throughput. */
+    public Builder window(double seconds, long commands) {
+      this.seconds = seconds;
+      this.commands = commands;
+      this.throughput = seconds > 0 ? Math.round(commands / seconds * 10) / 10.0 : 0;
+      return this;
+    }
+
+    public Builder throughput(double v) {
+      throughput = v;
+      return this;
+    }
+
+    public Builder latency(@Nullable Latency v) {
+      latency = v;
+      return this;
+    }
+
+    public Builder tlsHandshake(@Nullable Latency v) {
+      tlsHandshake = v;
+      return this;
+    }
+
+    public Builder auth(@Nullable Latency v) {
+      auth = v;
+      return this;
+    }
+
+    /** Failures by code; also sets {@code errors} to their sum. */
+    public Builder errorCodes(Map<String, Long> v) {
+      errorCodes = v;
+      errors = v.values().stream().mapToLong(Long::longValue).sum();
+      return this;
+    }
+
+    public Builder errors(long v) {
+      errors = v;
+      return this;
+    }
+
+    public Builder errorExamples(Map<String, String> v) {
+      errorExamples = v;
+      return this;
+    }
+
+    public Builder cpuUsPerCommand(@Nullable Double v) {
+      cpuUsPerCommand = v;
+      return this;
+    }
+
+    public Builder serverCpuUsPerCommand(@Nullable Double v) {
+      serverCpuUsPerCommand = v;
+      return this;
+    }
+
+    public Builder otherCpus(@Nullable Double v) {
+      otherCpus = v;
+      return this;
+    }
+
+    public Builder clientCpuUsPerCommand(@Nullable Double v) {
+      clientCpuUsPerCommand = v;
+      return this;
+    }
+
+    public Builder serverRssMib(@Nullable Double v) {
+      serverRssMib = v;
+      return this;
+    }
+
+    public Builder resumedFraction(@Nullable Double v) {
+      resumedFraction = v;
+      return this;
+    }
+
+    public Builder floor(@Nullable Double v) {
+      floor = v;
+      return this;
+    }
+
+    public Builder efficiency(@Nullable Double v) {
+      efficiency = v;
+      return this;
+    }
+
+    public PointResult build() {
+      return new PointResult(
+          workload,
+          transport,
+          clients,
+          targetRate,
+          seconds,
+          commands,
+          throughput,
+          latency,
+          tlsHandshake,
+          auth,
+          errors,
+          errorCodes,
+          errorExamples,
+          cpuUsPerCommand,
+          serverCpuUsPerCommand,
+          otherCpus,
+          clientCpuUsPerCommand,
+          serverRssMib,
+          resumedFraction,
+          floor,
+          efficiency);
+    }
   }
 
   boolean measuresFloor() {

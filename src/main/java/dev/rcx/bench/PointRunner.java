@@ -68,7 +68,9 @@ final class PointRunner {
     run.window.set(window);
     run.go.countDown();
 
+    ServerProbe server = point.isFloor() ? null : point.target().server();
     waitUntil(run, t0, start, listener);
+    long serverCpuStart = server == null ? -1 : server.cpuNanos().getAsLong();
     long cpuStart = CpuMeter.process();
     HostCpu.Snapshot hostStart = HostCpu.read();
     long hostStartNanos = clock.nanoTime();
@@ -81,18 +83,19 @@ final class PointRunner {
       run.done.await(10, TimeUnit.SECONDS);
     }
     long cpuEnd = CpuMeter.process();
+    Measured measured =
+        new Measured(
+            cpuEnd - cpuStart,
+            run.loadCpu(threadCpuStart),
+            server == null || serverCpuStart < 0
+                ? -1
+                : server.cpuNanos().getAsLong() - serverCpuStart,
+            server == null ? -1 : server.rssKib().getAsLong());
     Double otherCpus =
         HostCpu.otherCpus(hostStart, HostCpu.read(), (clock.nanoTime() - hostStartNanos) / 1e9);
     run.teardown.countDown();
     run.join();
-    return result(
-        point,
-        run,
-        window,
-        cpuEnd - cpuStart,
-        run.loadCpu(threadCpuStart),
-        serverInProcess,
-        otherCpus);
+    return result(point, run, window, measured, serverInProcess, otherCpus);
   }
 
   private void waitUntil(Run run, long t0, long until, Listener listener)
@@ -104,45 +107,56 @@ final class PointRunner {
     listener.progress(Duration.ofNanos(until - t0), run.recorders.finishedSoFar());
   }
 
+  /**
+   * CPU and memory over one window, in nanoseconds and KiB; -1 where not measured.
+   *
+   * @param processCpu this JVM's
+   * @param loadCpu the load threads'
+   * @param serverCpu the server process's, when it runs apart on this machine
+   * @param serverRssKib the server process's resident memory at the window's end
+   */
+  private record Measured(long processCpu, long loadCpu, long serverCpu, long serverRssKib) {}
+
   private static PointResult result(
-      Point p,
-      Run run,
-      Window w,
-      long processCpu,
-      long loadCpu,
-      boolean serverInProcess,
-      @Nullable Double otherCpus) {
+      Point p, Run run, Window w, Measured m, boolean serverInProcess, @Nullable Double otherCpus) {
+    long processCpu = m.processCpu();
+    long loadCpu = m.loadCpu();
     Latency latency = Latency.of(run.recorders.latency());
     long commands = latency == null ? 0 : latency.count();
     var codes = run.recorders.errorCounts();
     long errors = codes.values().stream().mapToLong(Long::longValue).sum();
     Double cpu = null;
     Double serverCpu = null;
+    Double clientCpu = null;
     if (commands > 0 && processCpu >= 0) {
       cpu = round(processCpu / 1000.0 / commands);
       if (serverInProcess && loadCpu >= 0) {
         serverCpu = round(Math.max(0, processCpu - loadCpu) / 1000.0 / commands);
       }
     }
-    return new PointResult(
-        p.label(),
-        p.target().transport(),
-        p.clients(),
-        p.rate(),
-        w.seconds(),
-        commands,
-        round(commands / w.seconds()),
-        latency,
-        p.isFloor() ? null : Latency.of(run.recorders.handshake()),
-        p.isFloor() ? null : Latency.of(run.recorders.auth()),
-        errors,
-        codes,
-        run.recorders.errorExamples(),
-        cpu,
-        serverCpu,
-        otherCpus,
-        null,
-        null);
+    if (commands > 0 && loadCpu >= 0) {
+      clientCpu = round(loadCpu / 1000.0 / commands);
+    }
+    if (commands > 0 && m.serverCpu() >= 0) {
+      serverCpu = round(m.serverCpu() / 1000.0 / commands);
+    }
+    Double rss = m.serverRssKib() < 0 ? null : round(m.serverRssKib() / 1024.0);
+    return PointResult.builder(p.label(), p.target().transport(), p.clients())
+        .targetRate(p.rate())
+        .window(w.seconds(), commands)
+        .latency(latency)
+        .tlsHandshake(p.isFloor() ? null : Latency.of(run.recorders.handshake()))
+        .auth(p.isFloor() ? null : Latency.of(run.recorders.auth()))
+        .errorCodes(codes)
+        .errors(errors)
+        .errorExamples(run.recorders.errorExamples())
+        .cpuUsPerCommand(cpu)
+        .serverCpuUsPerCommand(serverCpu)
+        .otherCpus(otherCpus)
+        .clientCpuUsPerCommand(clientCpu)
+        .serverRssMib(rss)
+        .resumedFraction(p.isFloor() ? null : run.recorders.resumedFraction())
+        .build();
   }
 
   static double round(double v) {

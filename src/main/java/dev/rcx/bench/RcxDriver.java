@@ -10,15 +10,22 @@ import org.jspecify.annotations.Nullable;
  * connections.
  */
 final class RcxDriver implements Driver {
-  private final RcxClient.Endpoint endpoint;
+  /** Gives the endpoint of each new connection (a fresh TLS context when resumption is off). */
+  interface Endpoints {
+    RcxClient.Endpoint next() throws IOException;
+  }
+
+  private final Endpoints endpoints;
   private final String user;
   private final String passwordSha256Hex;
   private final String command;
   private volatile @Nullable RcxClient client;
   private @Nullable String token;
 
-  RcxDriver(RcxClient.Endpoint endpoint, String user, String passwordSha256Hex, String command) {
-    this.endpoint = endpoint;
+  private volatile boolean resumed;
+
+  RcxDriver(Endpoints endpoints, String user, String passwordSha256Hex, String command) {
+    this.endpoints = endpoints;
     this.user = user;
     this.passwordSha256Hex = passwordSha256Hex;
     this.command = command;
@@ -27,9 +34,16 @@ final class RcxDriver implements Driver {
   @Override
   public long connect() throws IOException {
     disconnect();
-    RcxClient c = RcxClient.connect(endpoint);
+    RcxClient c = RcxClient.connect(endpoints.next());
     client = c;
+    resumed = c.resumed();
     return c.handshakeNanos();
+  }
+
+  @Override
+  public @Nullable Boolean lastHandshakeResumed() {
+    RcxClient c = client;
+    return c == null || c.handshakeNanos() == 0 ? null : resumed;
   }
 
   @Override

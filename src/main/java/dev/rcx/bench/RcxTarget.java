@@ -22,6 +22,8 @@ public final class RcxTarget implements Target {
   private final String user;
   private final String passwordSha256Hex;
   private final String command;
+  private final @Nullable ServerProbe server;
+  private final boolean resumption;
 
   private RcxTarget(
       String host,
@@ -29,7 +31,11 @@ public final class RcxTarget implements Target {
       @Nullable ClientTrust trust,
       String user,
       String passwordSha256Hex,
-      String command) {
+      String command,
+      @Nullable ServerProbe server,
+      boolean resumption) {
+    this.server = server;
+    this.resumption = resumption;
     this.host = Objects.requireNonNull(host, "host");
     this.port = port;
     this.trust = trust;
@@ -55,36 +61,67 @@ public final class RcxTarget implements Target {
       String passwordSha256Hex,
       String command) {
     return new RcxTarget(
-        host, port, Objects.requireNonNull(trust, "trust"), user, passwordSha256Hex, command);
+        host,
+        port,
+        Objects.requireNonNull(trust, "trust"),
+        user,
+        passwordSha256Hex,
+        command,
+        null,
+        true);
   }
 
   /** A server started with {@code --no-tls} (loopback only, for the TLS-overhead comparison). */
   public static RcxTarget plaintext(
       String host, int port, String user, String passwordSha256Hex, String command) {
-    return new RcxTarget(host, port, null, user, passwordSha256Hex, command);
+    return new RcxTarget(host, port, null, user, passwordSha256Hex, command, null, true);
+  }
+
+  /** This target, with the server's process to read its CPU and memory from. */
+  public RcxTarget withServer(@Nullable ServerProbe probe) {
+    return new RcxTarget(host, port, trust, user, passwordSha256Hex, command, probe, resumption);
+  }
+
+  /**
+   * This TLS target with session resumption off: every connection gets a new {@link SSLContext} (as
+   * a one-shot client process has), so every handshake is a full one. Its transport is {@code
+   * tls-full}, so it can be measured beside the resuming target in one run.
+   */
+  public RcxTarget withoutResumption() {
+    if (trust == null) {
+      throw new IllegalStateException("resumption is a TLS matter; this target is plaintext");
+    }
+    return new RcxTarget(host, port, trust, user, passwordSha256Hex, command, server, false);
+  }
+
+  @Override
+  public @Nullable ServerProbe server() {
+    return server;
   }
 
   @Override
   public String transport() {
-    return trust == null ? "plaintext" : "tls";
+    return trust == null ? "plaintext" : resumption ? "tls" : "tls-full";
   }
 
   @Override
   public Driver newDriver(int client) throws IOException {
-    RcxClient.Endpoint endpoint;
-    if (trust == null) {
-      endpoint = new RcxClient.Endpoint(host, port, null, null, CONNECT_TIMEOUT, READ_TIMEOUT);
-    } else {
-      SSLContext context = ClientTls.context(trust);
-      endpoint =
-          new RcxClient.Endpoint(
-              host,
-              port,
-              context,
-              ClientTls.parameters(trust, false),
-              CONNECT_TIMEOUT,
-              READ_TIMEOUT);
+    ClientTrust t = trust;
+    if (t == null) {
+      RcxClient.Endpoint plain =
+          new RcxClient.Endpoint(host, port, null, null, CONNECT_TIMEOUT, READ_TIMEOUT);
+      return new RcxDriver(() -> plain, user, passwordSha256Hex, command);
     }
-    return new RcxDriver(endpoint, user, passwordSha256Hex, command);
+    if (!resumption) {
+      return new RcxDriver(() -> tlsEndpoint(t), user, passwordSha256Hex, command);
+    }
+    RcxClient.Endpoint shared = tlsEndpoint(t);
+    return new RcxDriver(() -> shared, user, passwordSha256Hex, command);
+  }
+
+  private RcxClient.Endpoint tlsEndpoint(ClientTrust t) throws IOException {
+    SSLContext context = ClientTls.context(t);
+    return new RcxClient.Endpoint(
+        host, port, context, ClientTls.parameters(t, false), CONNECT_TIMEOUT, READ_TIMEOUT);
   }
 }

@@ -11,6 +11,9 @@ final class Sample {
   long handshakeNanos = -1;
   long authNanos = -1;
 
+  /** Whether the handshake resumed a TLS session: 1 yes, 0 no, -1 unknown or none. */
+  int resumed = -1;
+
   Sample(NanoClock clock) {
     this.clock = clock;
   }
@@ -18,6 +21,7 @@ final class Sample {
   void reset() {
     handshakeNanos = -1;
     authNanos = -1;
+    resumed = -1;
   }
 
   void connect(Driver d) throws IOException {
@@ -25,6 +29,8 @@ final class Sample {
     if (n > 0) {
       handshakeNanos = n;
     }
+    Boolean r = d.lastHandshakeResumed();
+    resumed = r == null ? -1 : r ? 1 : 0;
   }
 
   void login(Driver d) throws IOException, OperationFailedException {

@@ -14,25 +14,92 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Two rcx servers in this JVM for {@code rcx bench}: one TLS, one plaintext, on 127.0.0.1 with the
- * default configuration (connection limit raised to fit the clients), each in its own directory
- * under one temporary directory, both with the same user {@value #USER} and a random password.
- * {@link #close()} stops both and deletes the directory.
+ * Two rcx servers for {@code rcx bench}: one TLS, one plaintext, on 127.0.0.1 with the default
+ * configuration (connection limit raised to fit the clients), each in its own directory under one
+ * temporary directory, both with the same user {@value #USER} and a random password (written as
+ * {@code users.json} before they start). {@link #startProcesses} runs each as its own {@code rcx
+ * server} process (the default of {@code rcx bench}), {@link #start} in this JVM. {@link #close()}
+ * stops both and deletes the directory.
  */
 public final class SelfHosted implements AutoCloseable {
   /** The user the bench logs in as. */
   public static final String USER = "bench";
 
+  /** One running server, in this JVM or in its own process. */
+  private sealed interface Hosted extends AutoCloseable {
+    int port();
+
+    @Nullable String fingerprint();
+
+    /** The server's own process, or null when it runs in this JVM. */
+    @Nullable ServerProcess process();
+
+    @Override
+    void close();
+  }
+
+  private record InJvm(RcxServer server) implements Hosted {
+    @Override
+    public int port() {
+      return server.port();
+    }
+
+    @Override
+    public @Nullable String fingerprint() {
+      return server.fingerprint();
+    }
+
+    @Override
+    public @Nullable ServerProcess process() {
+      return null;
+    }
+
+    @Override
+    public void close() {
+      server.close();
+    }
+  }
+
+  private record OwnProcess(ServerProcess p) implements Hosted {
+    @Override
+    public int port() {
+      return p.port();
+    }
+
+    @Override
+    public @Nullable String fingerprint() {
+      return p.fingerprint();
+    }
+
+    @Override
+    public @Nullable ServerProcess process() {
+      return p;
+    }
+
+    @Override
+    public void close() {
+      p.close();
+    }
+  }
+
+  /** Starts one server in its directory, TLS or plaintext. */
+  private interface Starter {
+    Hosted start(Path dir, boolean tls) throws IOException;
+  }
+
   private final Path dir;
-  private final RcxServer tls;
-  private final RcxServer plaintext;
+  private final Hosted tls;
+  private final Hosted plaintext;
   private final String passwordSha256Hex;
 
-  private SelfHosted(Path dir, RcxServer tls, RcxServer plaintext, String passwordSha256Hex) {
+  private SelfHosted(Path dir, Hosted tls, Hosted plaintext, String passwordSha256Hex) {
     this.dir = dir;
     this.tls = tls;
     this.plaintext = plaintext;
@@ -40,12 +107,43 @@ public final class SelfHosted implements AutoCloseable {
   }
 
   /**
-   * Starts both servers.
+   * Starts both servers in this JVM.
    *
    * @param maxClients the most simulated clients any point will use; the servers accept at least
    *     twice as many connections
    */
   public static SelfHosted start(int maxClients) throws IOException {
+    ServerConfig config = config(maxClients);
+    return start(
+        (d, tls) ->
+            new InJvm(
+                RcxServer.builder(tls ? config : config.withTls(config.tls().withEnabled(false)), d)
+                    .shutdownGrace(Duration.ofSeconds(2))
+                    .start()));
+  }
+
+  /**
+   * Starts both servers as their own {@code rcx server} processes (this JVM's java and class path,
+   * a configuration file in each directory, port 0), so their CPU and memory are their own.
+   *
+   * @param javaOptions extra JVM options for both servers (GC logging, heap size)
+   */
+  public static SelfHosted startProcesses(int maxClients, List<String> javaOptions)
+      throws IOException {
+    List<String> options = List.copyOf(javaOptions);
+    return start(
+        (d, tls) -> {
+          Path yaml = d.resolve("rcx.yaml");
+          Files.writeString(
+              yaml,
+              "port: 0\nlimits:\n  max_connections: "
+                  + config(maxClients).limits().maxConnections()
+                  + "\n");
+          return new OwnProcess(ServerProcess.start(d, yaml, tls, options));
+        });
+  }
+
+  private static SelfHosted start(Starter starter) throws IOException {
     Path dir = Files.createTempDirectory("rcx-bench-");
     try {
       Path tlsDir = Files.createDirectories(dir.resolve("tls"));
@@ -58,16 +156,10 @@ public final class SelfHosted implements AutoCloseable {
           tlsDir.resolve(UserStore.DEFAULT_FILE_NAME),
           plainDir.resolve(UserStore.DEFAULT_FILE_NAME),
           StandardCopyOption.COPY_ATTRIBUTES);
-      ServerConfig config = config(maxClients);
-      RcxServer tlsServer =
-          RcxServer.builder(config, tlsDir).shutdownGrace(Duration.ofSeconds(2)).start();
+      Hosted tlsServer = starter.start(tlsDir, true);
       try {
-        RcxServer plainServer =
-            RcxServer.builder(config.withTls(config.tls().withEnabled(false)), plainDir)
-                .shutdownGrace(Duration.ofSeconds(2))
-                .start();
-        return new SelfHosted(dir, tlsServer, plainServer, hash);
-      } catch (RuntimeException e) {
+        return new SelfHosted(dir, tlsServer, starter.start(plainDir, false), hash);
+      } catch (IOException | RuntimeException e) {
         tlsServer.close();
         throw e;
       }
@@ -94,14 +186,36 @@ public final class SelfHosted implements AutoCloseable {
   }
 
   /** The TLS server, trusted by its pinned certificate fingerprint. */
-  public Target tlsTarget(String command) {
-    ClientTrust trust = new ClientTrust.PinnedFingerprint(tls.fingerprint());
-    return RcxTarget.tls("127.0.0.1", tls.port(), trust, USER, passwordSha256Hex, command);
+  public RcxTarget tlsTarget(String command) {
+    ClientTrust trust =
+        new ClientTrust.PinnedFingerprint(Objects.requireNonNull(tls.fingerprint(), "fingerprint"));
+    return RcxTarget.tls("127.0.0.1", tls.port(), trust, USER, passwordSha256Hex, command)
+        .withServer(probe(tls));
   }
 
   /** The plaintext server. */
-  public Target plaintextTarget(String command) {
-    return RcxTarget.plaintext("127.0.0.1", plaintext.port(), USER, passwordSha256Hex, command);
+  public RcxTarget plaintextTarget(String command) {
+    return RcxTarget.plaintext("127.0.0.1", plaintext.port(), USER, passwordSha256Hex, command)
+        .withServer(probe(plaintext));
+  }
+
+  /** Where the servers run, for the report: "in this JVM" or their process ids. */
+  public String describe() {
+    ServerProcess t = tls.process();
+    ServerProcess p = plaintext.process();
+    if (t == null || p == null) {
+      return "in-process on 127.0.0.1 (TLS and plaintext), default configuration, sharing this JVM";
+    }
+    return "rcx server processes on 127.0.0.1 (TLS pid "
+        + t.pid()
+        + ", plaintext pid "
+        + p.pid()
+        + "), default configuration, each its own JVM; server CPU and RSS read from /proc";
+  }
+
+  private static @Nullable ServerProbe probe(Hosted h) {
+    ServerProcess p = h.process();
+    return p == null ? null : new ServerProbe(p.pid(), p::cpuNanos, p::rssKib);
   }
 
   /** Where the servers keep their files (users, certificate, audit logs). */

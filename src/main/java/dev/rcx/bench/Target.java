@@ -1,6 +1,7 @@
 package dev.rcx.bench;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A system the load generator can drive: rcx over TLS ({@link RcxTarget}), rcx in plaintext, the
@@ -20,4 +21,12 @@ public interface Target {
    * token.
    */
   Driver newDriver(int client) throws IOException;
+
+  /**
+   * The server's own process, when it runs apart from the load generator on this machine, so its
+   * CPU and memory can be read; null otherwise (a remote server, one in this JVM, the floor).
+   */
+  default @Nullable ServerProbe server() {
+    return null;
+  }
 }

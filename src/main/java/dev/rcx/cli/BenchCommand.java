@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Measure rcx: throughput, latency percentiles, TLS cost and efficiency against the local spawn floor.",
-      "Without --host/--port it starts a TLS and a plaintext server in this JVM (temporary directory, a bench user).",
+      "Without --host/--port it starts a TLS and a plaintext `rcx server`, each its own process (temporary",
+      "directory, a bench user), and reports their CPU and memory apart from the load generator's.",
       "Default plan (about 3 minutes on 2 cores): session and reconnect at 1,5,10,20 clients, login at 1,5,20,",
       "each with and without TLS, plus the floor at each count; 1s warm-up and 5s measured per point."
     },
@@ -53,6 +54,7 @@ import picocli.CommandLine.Spec;
     })
 final class BenchCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+  private static final List<String> LOCAL_ONLY = List.of("--in-process", "--server-java-opts");
   private static final List<String> REMOTE_ONLY =
       List.of(
           "--plain-port",
@@ -114,6 +116,25 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--no-floor", description = "Skip the local spawn floor.")
   boolean noFloor;
+
+  @Option(
+      names = "--in-process",
+      description =
+          "Run the servers in this JVM instead of their own processes (they then share its JIT, GC and CPUs).")
+  boolean inProcess;
+
+  @Option(
+      names = "--server-java-opts",
+      paramLabel = "OPTS",
+      description =
+          "JVM options for the server processes, space-separated (e.g. -Xlog:gc:file=gc.log).")
+  String serverJavaOpts;
+
+  @Option(
+      names = "--full-handshakes",
+      description =
+          "Also measure TLS without session resumption (transport tls-full: a new TLS context per connection).")
+  boolean fullHandshakes;
 
   @Option(
       names = "--host",
@@ -179,16 +200,27 @@ final class BenchCommand implements Callable<Integer> {
     PrintStream progress = new PrintStream(new WriterStream(stderr), true, StandardCharsets.UTF_8);
     BenchResults results;
     if (host == null && port == null) {
-      refuseRemoteOptions();
-      try (SelfHosted servers = SelfHosted.start(settings.maxClients())) {
-        Targets targets =
-            new Targets(
-                List.of(servers.tlsTarget(command), servers.plaintextTarget(command)),
-                true,
-                "in-process on 127.0.0.1 (TLS and plaintext), default configuration, sharing this JVM");
+      refuseOptions(REMOTE_ONLY, "only with --host/--port (a running server)");
+      if (inProcess && serverJavaOpts != null) {
+        throw new CliException(
+            ExitCodes.USAGE, "--server-java-opts: only without --in-process (server processes)");
+      }
+      try (SelfHosted servers =
+          inProcess
+              ? SelfHosted.start(settings.maxClients())
+              : SelfHosted.startProcesses(settings.maxClients(), serverOptions())) {
+        List<Target> list = new ArrayList<>();
+        RcxTarget tls = servers.tlsTarget(command);
+        list.add(tls);
+        if (fullHandshakes) {
+          list.add(tls.withoutResumption());
+        }
+        list.add(servers.plaintextTarget(command));
+        Targets targets = new Targets(list, inProcess, servers.describe());
         results = Bench.run(settings, targets, commandLine, progress);
       }
     } else {
+      refuseOptions(LOCAL_ONLY, "only without --host/--port (servers this bench starts)");
       Targets targets = remoteTargets(stderr);
       for (Target t : targets.targets()) {
         preflight(t);
@@ -224,17 +256,22 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private void refuseRemoteOptions() {
+  private List<String> serverOptions() {
+    if (serverJavaOpts == null || serverJavaOpts.isBlank()) {
+      return List.of();
+    }
+    return List.of(serverJavaOpts.strip().split("\\s+"));
+  }
+
+  private void refuseOptions(List<String> names, String rule) {
     List<String> given = new ArrayList<>();
-    for (String name : REMOTE_ONLY) {
+    for (String name : names) {
       if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
         given.add(name);
       }
     }
     if (!given.isEmpty()) {
-      throw new CliException(
-          ExitCodes.USAGE,
-          String.join(", ", given) + ": only with --host/--port (a running server)");
+      throw new CliException(ExitCodes.USAGE, String.join(", ", given) + ": " + rule);
     }
   }
 
@@ -247,10 +284,14 @@ final class BenchCommand implements Callable<Integer> {
     Arrays.fill(password, '\0');
     List<Target> targets = new ArrayList<>();
     try {
-      targets.add(
+      RcxTarget first =
           noTls
               ? RcxTarget.plaintext(h, p, user, hash, command)
-              : RcxTarget.tls(h, p, trust(err, h, p), user, hash, command));
+              : RcxTarget.tls(h, p, trust(err, h, p), user, hash, command);
+      targets.add(first);
+      if (fullHandshakes && !noTls) {
+        targets.add(first.withoutResumption());
+      }
       if (plainPort != null) {
         if (noTls) {
           throw new CliException(

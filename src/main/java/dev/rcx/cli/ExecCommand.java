@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
-      "Exit status: the remote command's, or 124 timed out, 250 output truncated at the server's cap",
+      "Exit status: the remote command's, or 124 timed out, 130 cancelled (Ctrl-C), 250 output",
+      "truncated at the server's cap",
       "(unless --allow-truncated), 251 denied, 252 authentication failed, 253 server error,",
       "254 usage error, 255 connection or TLS failure.",
       "On many hosts: 0 the command exited 0 on every host, 1 it failed, timed out or was refused",
@@ -48,6 +49,13 @@ final class ExecCommand implements Callable<Integer> {
               + ").")
   boolean allowTruncated;
 
+  @Option(
+      names = "--no-stream",
+      description =
+          "Print the output only when the command has ended, in one piece (servers without"
+              + " streaming need this).")
+  boolean noStream;
+
   @Parameters(
       index = "0",
       paramLabel = "COMMAND",
@@ -65,7 +73,18 @@ final class ExecCommand implements Callable<Integer> {
       return new FleetExec(connection, fleet).run(command, args, System.in, out, err);
     }
     try (RcxClient client = connection.connectAndLogin(System.in, err)) {
-      Response r = client.exec(command, args);
+      Response r;
+      // Ctrl-C cancels the command on the server; its output so far has been printed already.
+      try (CancelOnInterrupt interrupts = CancelOnInterrupt.install(client, err)) {
+        r =
+            noStream
+                ? client.exec(command, args)
+                : client.exec(
+                    command,
+                    args,
+                    (isStderr, bytes) -> BytePrintWriter.writeBytes(isStderr ? err : out, bytes));
+      }
+      // A streamed reply's output is empty: the chunks carried it.
       int code = Replies.print(r, out, err, allowTruncated);
       logoutQuietly(client);
       return code;

@@ -67,7 +67,14 @@ final class ShellCommand implements Callable<Integer> {
               "group words, and ; | & $ ` are refused unless quoted. 'exit' logs out and leaves.");
           continue;
         }
-        Response r = client.exec(line, java.util.List.of());
+        Response r;
+        try (CancelOnInterrupt interrupts = CancelOnInterrupt.install(client, err)) {
+          r =
+              client.exec(
+                  line,
+                  java.util.List.of(),
+                  (isStderr, bytes) -> BytePrintWriter.writeBytes(isStderr ? err : out, bytes));
+        }
         last = Replies.print(r, out, err, /* allowTruncated= */ true);
         if (r instanceof Response.CommandOutput o
             && o.exitCode() != null

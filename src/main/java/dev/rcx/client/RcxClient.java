@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -45,12 +46,15 @@ public final class RcxClient implements AutoCloseable {
   private final LineReader in;
   private final OutputStream out;
   private final MessageCodec codec = new MessageCodec(MAX_REPLY_BYTES);
-  private @Nullable String token;
+  private volatile @Nullable String token;
+  private final AtomicInteger pendingCancels = new AtomicInteger();
   private final long handshakeNanos;
+  private final boolean resumed;
 
-  private RcxClient(Socket socket, long handshakeNanos) throws IOException {
+  private RcxClient(Socket socket, long handshakeNanos, boolean resumed) throws IOException {
     this.socket = socket;
     this.handshakeNanos = handshakeNanos;
+    this.resumed = resumed;
     this.in = new LineReader(socket.getInputStream(), MAX_REPLY_BYTES);
     this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
   }
@@ -96,16 +100,20 @@ public final class RcxClient implements AutoCloseable {
       raw.connect(new InetSocketAddress(e.host(), e.port()), (int) e.connectTimeout().toMillis());
       raw.setSoTimeout((int) Math.min(Integer.MAX_VALUE, e.readTimeout().toMillis()));
       if (e.sslContext() == null) {
-        return new RcxClient(raw, 0);
+        return new RcxClient(raw, 0, false);
       }
       SSLSocket tls =
           (SSLSocket) e.sslContext().getSocketFactory().createSocket(raw, e.host(), e.port(), true);
       if (e.sslParameters() != null) {
         tls.setSSLParameters(e.sslParameters());
       }
+      long startMillis = System.currentTimeMillis();
       long start = System.nanoTime();
       tls.startHandshake();
-      return new RcxClient(tls, System.nanoTime() - start);
+      long nanos = System.nanoTime() - start;
+      // A resumed TLS 1.3 session keeps the creation time of the session it resumes; a new one is
+      // created during this handshake.
+      return new RcxClient(tls, nanos, tls.getSession().getCreationTime() < startMillis);
     } catch (IOException | RuntimeException ex) {
       raw.close();
       throw ex;
@@ -115,6 +123,16 @@ public final class RcxClient implements AutoCloseable {
   /** Nanoseconds the TLS handshake took, 0 for plaintext. */
   public long handshakeNanos() {
     return handshakeNanos;
+  }
+
+  /**
+   * Whether the TLS handshake resumed a session from an earlier connection made with the same
+   * {@link SSLContext} to the same host and port (a session ticket: no certificate sent, none
+   * verified, the server already proved its identity on the first connection); false for a full
+   * handshake or plaintext.
+   */
+  public boolean resumed() {
+    return resumed;
   }
 
   /** The negotiated TLS protocol and cipher suite, or "plaintext". */
@@ -196,6 +214,57 @@ public final class RcxClient implements AutoCloseable {
     return exec(command, List.of());
   }
 
+  /** Receives a streamed command's output as it arrives. */
+  @FunctionalInterface
+  public interface OutputListener {
+    /**
+     * One piece of output, in the order the command produced it.
+     *
+     * @param stderr whether it came from standard error (else standard output)
+     * @param bytes the exact bytes
+     */
+    void output(boolean stderr, byte[] bytes) throws IOException;
+  }
+
+  /**
+   * Runs a command with its output streamed: {@code listener} gets each piece as the server sends
+   * it ({@code command_chunk}), then this returns the final {@link Response.CommandOutput} (whose
+   * {@code output} and {@code stderr} are then empty) or a {@link Response.Error}. {@link
+   * #cancel()} may be called from another thread meanwhile.
+   */
+  public Response exec(String command, List<String> args, OutputListener listener)
+      throws IOException {
+    if (token == null) {
+      throw new IllegalStateException("not logged in: call login() or useToken() first");
+    }
+    write(new Request.Command(token, command, args, /* stream= */ true, null));
+    while (true) {
+      Response r = readReply();
+      switch (r) {
+        case Response.CommandChunk chunk -> listener.output(chunk.isStderr(), chunk.bytes());
+        case Response.CommandOutput o -> {
+          return o;
+        }
+        case Response.Error e -> {
+          return e;
+        }
+        default -> throw unexpected(r);
+      }
+    }
+  }
+
+  /**
+   * Asks the server to stop the command running on this connection (and any sent before it that has
+   * not finished): its process tree is killed and {@link #exec} returns a {@link
+   * Response.CommandOutput} with status {@code cancelled}; the session and the connection stay
+   * usable. The server's {@code cancel_response} is consumed by the next read. The one method that
+   * may be called from another thread while a request is in progress (e.g. a Ctrl-C handler).
+   */
+  public void cancel() throws IOException {
+    pendingCancels.incrementAndGet();
+    write(new Request.Cancel(null));
+  }
+
   /** Revokes the token on the server. */
   public Response logout() throws IOException {
     if (token == null) {
@@ -212,15 +281,32 @@ public final class RcxClient implements AutoCloseable {
 
   /** Sends one request and reads its reply. */
   public Response send(Request request) throws IOException {
-    out.write(codec.encode(request));
-    out.flush();
-    return read();
+    write(request);
+    return readReply();
+  }
+
+  private void write(Request request) throws IOException {
+    writeRaw(codec.encode(request));
   }
 
   /** Writes raw bytes (for tests and tools that speak the protocol by hand), without reading. */
   public void writeRaw(byte[] bytes) throws IOException {
-    out.write(bytes);
-    out.flush();
+    synchronized (out) {
+      out.write(bytes);
+      out.flush();
+    }
+  }
+
+  /** The next reply, skipping the answers to {@link #cancel()}s sent earlier. */
+  private Response readReply() throws IOException {
+    while (true) {
+      Response r = read();
+      if (r instanceof Response.CancelResponse && pendingCancels.get() > 0) {
+        pendingCancels.decrementAndGet();
+        continue;
+      }
+      return r;
+    }
   }
 
   /** Reads the next reply. */

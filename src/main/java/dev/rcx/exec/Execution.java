@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,14 @@ public final class Execution {
   private final Runnable onDone;
   private final ScheduledExecutorService timers;
   private volatile ScheduledFuture<?> deadline;
+
+  // The one streaming consumer's position (nextChunk): the run it is taking and what it took.
+  private final long[] taken = new long[2];
+  private int runStream;
+  private long runLeft;
+
+  /** Whether a consumer streams the output, so the result need not carry it again. */
+  private volatile boolean streaming;
 
   private Execution(
       Child child,
@@ -121,6 +130,57 @@ public final class Execution {
     }
   }
 
+  /**
+   * The next piece of output not yet taken, at most {@code maxBytes} of one stream, in the order
+   * the streams produced it; waits while the command runs and has produced nothing new. Only kept
+   * bytes are handed out (the cap applies as for {@link #await()}); once called, the result's
+   * {@link ExecResult.Output} carries the byte counts but not the bytes again. For one consumer
+   * thread. If the calling thread is interrupted, the command is cancelled and the interrupt status
+   * kept.
+   *
+   * @return the piece, or null once the command has ended and all its kept output was taken
+   */
+  public @Nullable OutputChunk nextChunk(int maxBytes) {
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("maxBytes must be at least 1 but was " + maxBytes);
+    }
+    if (child == null) {
+      return null;
+    }
+    streaming = true;
+    boolean interrupted = false;
+    try {
+      while (runLeft == 0) {
+        OutputJournal.Run run;
+        try {
+          run = child.stdout().journal().take(Long.MAX_VALUE);
+        } catch (InterruptedException e) {
+          interrupted = true;
+          cancel();
+          continue;
+        }
+        if (run == null) {
+          if (child.stdout().journal().finished()) {
+            return null;
+          }
+          continue;
+        }
+        runStream = run.stream();
+        runLeft = run.length();
+      }
+      int n = (int) Math.min(maxBytes, runLeft);
+      OutputCapture capture = runStream == OutputJournal.STDOUT ? child.stdout() : child.stderr();
+      byte[] bytes = capture.copy(taken[runStream], n);
+      taken[runStream] += n;
+      runLeft -= n;
+      return new OutputChunk(runStream == OutputJournal.STDERR, bytes);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   /** Whether {@link #await()} would return without blocking. */
   public boolean isDone() {
     return result.isDone();
@@ -160,6 +220,7 @@ public final class Execution {
       LOG.error("watching pid {} ({}) failed; killing it", child.pid(), rule.name(), failure);
       child.kill();
       child.abandonOutput();
+      child.stdout().journal().close();
       onDone.run();
       result.completeExceptionally(failure);
       return;
@@ -194,8 +255,8 @@ public final class Execution {
     OutputCapture stderr = child.stderr();
     Output output =
         Output.owning(
-            stdout.bytes(),
-            stderr.bytes(),
+            streaming ? new byte[0] : stdout.bytes(),
+            streaming ? new byte[0] : stderr.bytes(),
             stdout.total(),
             stderr.total(),
             stdout.truncated() || stderr.truncated());
@@ -207,6 +268,9 @@ public final class Execution {
           case RUNNING ->
               throw new IllegalStateException("process exited but state is still RUNNING");
         };
+    // Everything kept is in the captures now: a streaming consumer takes the rest, then sees the
+    // end.
+    stdout.journal().close();
     onDone.run();
     result.complete(outcome);
   }

@@ -44,10 +44,10 @@ final class IoLoop {
     NativeChild child;
     boolean open = true;
 
-    Pipe(int fd, long token, int cap) {
+    Pipe(int fd, long token, int cap, OutputJournal journal, int stream) {
       this.fd = fd;
       this.token = token;
-      this.capture = new OutputCapture(cap);
+      this.capture = new OutputCapture(cap, journal, stream);
     }
   }
 
@@ -133,8 +133,9 @@ final class IoLoop {
   NativeChild register(
       int pid, int stdoutFd, int stderrFd, int cap, long errnoBuffer, long eventBuffer)
       throws IOException {
-    Pipe out = new Pipe(stdoutFd, tokens.incrementAndGet(), cap);
-    Pipe err = new Pipe(stderrFd, tokens.incrementAndGet(), cap);
+    OutputJournal journal = new OutputJournal();
+    Pipe out = new Pipe(stdoutFd, tokens.incrementAndGet(), cap, journal, OutputJournal.STDOUT);
+    Pipe err = new Pipe(stderrFd, tokens.incrementAndGet(), cap, journal, OutputJournal.STDERR);
     long pidToken = tokens.incrementAndGet();
     int pidfd = -1;
     try {

@@ -52,8 +52,9 @@ final class JdkLauncher implements Launcher {
 
     JdkChild(Process process, int cap) {
       this.process = process;
-      this.stdout = new OutputCapture(cap);
-      this.stderr = new OutputCapture(cap);
+      OutputJournal journal = new OutputJournal();
+      this.stdout = new OutputCapture(cap, journal, OutputJournal.STDOUT);
+      this.stderr = new OutputCapture(cap, journal, OutputJournal.STDERR);
       String prefix = "rcx-exec-" + process.pid();
       Thread.ofVirtual()
           .name(prefix + "-stdout")

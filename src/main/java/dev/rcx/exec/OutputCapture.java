@@ -1,46 +1,79 @@
 package dev.rcx.exec;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * One output stream of a process: keeps the first {@code cap} bytes and counts all of them. Written
- * by one reader, read from any thread at any time.
+ * One output stream of a process: keeps the first {@code cap} bytes and counts all of them, and
+ * tells the child's {@link OutputJournal} how many it kept, so a consumer can stream them in
+ * arrival order. Written by one reader, read from any thread at any time.
  */
 final class OutputCapture {
   private final int cap;
-  private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+  private final OutputJournal journal;
+  private final int stream;
+  private byte[] kept = new byte[0];
+  private int size;
   private long total;
 
-  OutputCapture(int cap) {
+  /**
+   * @param stream {@link OutputJournal#STDOUT} or {@link OutputJournal#STDERR}
+   */
+  OutputCapture(int cap, OutputJournal journal, int stream) {
     this.cap = cap;
+    this.journal = journal;
+    this.stream = stream;
+  }
+
+  /** A capture with a journal of its own, for tests and tools that do not stream. */
+  OutputCapture(int cap) {
+    this(cap, new OutputJournal(), OutputJournal.STDOUT);
+  }
+
+  OutputJournal journal() {
+    return journal;
   }
 
   /** How many more bytes will be kept. */
   synchronized int room() {
-    return cap - kept.size();
+    return cap - size;
   }
 
   /**
    * Records that {@code read} bytes were read, of which the first {@code available} are in {@code
    * bytes}; keeps as many of those as there is room for.
    */
-  synchronized void append(byte[] bytes, int available, int read) {
-    total += read;
-    int keep = Math.min(cap - kept.size(), available);
-    if (keep > 0) {
-      kept.write(bytes, 0, keep);
+  void append(byte[] bytes, int available, int read) {
+    int keep;
+    synchronized (this) {
+      total += read;
+      keep = Math.min(cap - size, available);
+      if (keep > 0) {
+        if (size + keep > kept.length) {
+          kept = Arrays.copyOf(kept, (int) Math.min(cap, Math.max(2L * kept.length, size + keep)));
+        }
+        System.arraycopy(bytes, 0, kept, size, keep);
+        size += keep;
+      }
     }
+    // Outside this lock: the consumer takes the journal's lock and then this one, never the
+    // reverse.
+    journal.kept(stream, keep);
+  }
+
+  /** A copy of {@code length} kept bytes from {@code offset}. */
+  synchronized byte[] copy(long offset, int length) {
+    return Arrays.copyOfRange(kept, (int) offset, (int) offset + length);
   }
 
   /** The kept bytes decoded as UTF-8, malformed sequences replaced (for logs and tests). */
   synchronized String text() {
-    return kept.toString(StandardCharsets.UTF_8);
+    return new String(kept, 0, size, StandardCharsets.UTF_8);
   }
 
   /** A copy of the kept bytes, exactly as the process wrote them. */
   synchronized byte[] bytes() {
-    return kept.toByteArray();
+    return Arrays.copyOf(kept, size);
   }
 
   synchronized long total() {
@@ -48,6 +81,6 @@ final class OutputCapture {
   }
 
   synchronized boolean truncated() {
-    return total > kept.size();
+    return total > size;
   }
 }

@@ -104,11 +104,12 @@ public final class MessageCodec {
         yield new Request.Auth(username, hash == null ? null : hash.toLowerCase(Locale.ROOT), id);
       }
       case "command" -> {
-        f.allow("type", "id", "session_token", "command", "args");
+        f.allow("type", "id", "session_token", "command", "args", "stream");
         yield new Request.Command(
             f.requiredString("session_token", 256),
             f.requiredString("command", Integer.MAX_VALUE),
             f.optionalStringArray("args"),
+            f.optionalBoolean("stream"),
             id);
       }
       case "logout" -> {
@@ -119,12 +120,16 @@ public final class MessageCodec {
         f.allow("type", "id");
         yield new Request.Ping(id);
       }
+      case "cancel" -> {
+        f.allow("type", "id");
+        yield new Request.Cancel(id);
+      }
       default ->
           throw new ProtocolException(
               ErrorCode.UNKNOWN_TYPE,
               "unknown message type "
                   + shownName(type.textValue())
-                  + "; expected auth, command, logout or ping",
+                  + "; expected auth, command, cancel, logout or ping",
               id);
     };
   }
@@ -149,9 +154,13 @@ public final class MessageCodec {
                 }
                 g.writeEndArray();
               }
+              if (c.stream()) {
+                g.writeBooleanField("stream", true);
+              }
             }
             case Request.Logout l -> g.writeStringField("session_token", l.sessionToken());
             case Request.Ping p -> {}
+            case Request.Cancel k -> {}
           }
           if (request.id() != null) {
             g.writeStringField("id", request.id());
@@ -191,6 +200,17 @@ public final class MessageCodec {
               g.writeNumberField("duration_ms", c.durationMs());
               g.writeBooleanField("truncated", c.truncated());
               g.writeBooleanField("timed_out", c.timedOut());
+            }
+            case Response.CommandChunk k -> {
+              g.writeStringField("type", "command_chunk");
+              g.writeStringField("stream", k.stream());
+              g.writeStringField("data", k.data());
+              optional(g, "data_encoding", k.dataEncoding());
+              g.writeNumberField("seq", k.seq());
+            }
+            case Response.CancelResponse k -> {
+              g.writeStringField("type", "cancel_response");
+              g.writeStringField("status", k.status());
             }
             case Response.LogoutResponse l -> {
               g.writeStringField("type", "logout_response");
@@ -244,6 +264,23 @@ public final class MessageCodec {
             root.path("timed_out").asBoolean(false),
             id);
       }
+      case "command_chunk" -> {
+        String stream = text(root, "stream");
+        if (!Response.CommandChunk.STDOUT.equals(stream)
+            && !Response.CommandChunk.STDERR.equals(stream)) {
+          throw new ProtocolException(
+              ErrorCode.INVALID_REQUEST,
+              "command_chunk field 'stream' must be stdout or stderr",
+              id);
+        }
+        Long seq = number(root, "seq");
+        yield Response.CommandChunk.of(
+            Response.CommandChunk.STDERR.equals(stream),
+            data(root, "data", id),
+            seq == null ? 0 : seq,
+            id);
+      }
+      case "cancel_response" -> new Response.CancelResponse(orEmpty(text(root, "status")), id);
       case "logout_response" -> new Response.LogoutResponse(orEmpty(text(root, "status")), id);
       case "pong" -> new Response.Pong(id);
       case "error" -> {
@@ -393,6 +430,18 @@ public final class MessageCodec {
             id);
       }
       return value;
+    }
+
+    boolean optionalBoolean(String name) throws ProtocolException {
+      JsonNode node = root.get(name);
+      if (node == null || node.isNull()) {
+        return false;
+      }
+      if (!node.isBoolean()) {
+        throw new ProtocolException(
+            ErrorCode.INVALID_REQUEST, "field '" + name + "' must be true or false", id);
+      }
+      return node.booleanValue();
     }
 
     List<String> optionalStringArray(String name) throws ProtocolException {

@@ -39,13 +39,23 @@ public sealed interface Request {
     }
   }
 
-  /** {@code {"type":"command","session_token":..,"command":..,"args":[..]}}. */
-  record Command(String sessionToken, String command, List<String> args, @Nullable String id)
+  /**
+   * {@code {"type":"command","session_token":..,"command":..,"args":[..],"stream":true}}. With
+   * {@code stream} the output arrives as {@code command_chunk} messages while the command runs,
+   * before its {@code command_output}; without it, all in the {@code command_output}.
+   */
+  record Command(
+      String sessionToken, String command, List<String> args, boolean stream, @Nullable String id)
       implements Request {
     public Command {
       Objects.requireNonNull(sessionToken, "sessionToken");
       Objects.requireNonNull(command, "command");
       args = List.copyOf(args);
+    }
+
+    /** A command whose output comes in its {@code command_output} only (the original design). */
+    public Command(String sessionToken, String command, List<String> args, @Nullable String id) {
+      this(sessionToken, command, args, /* stream= */ false, id);
     }
 
     @Override
@@ -55,7 +65,15 @@ public sealed interface Request {
 
     @Override
     public String toString() {
-      return "Command[command=" + command + ", args=" + args + ", id=" + id + "]";
+      return "Command[command="
+          + command
+          + ", args="
+          + args
+          + ", stream="
+          + stream
+          + ", id="
+          + id
+          + "]";
     }
   }
 
@@ -73,6 +91,18 @@ public sealed interface Request {
     @Override
     public String toString() {
       return "Logout[id=" + id + "]";
+    }
+  }
+
+  /**
+   * {@code {"type":"cancel"}}: stop the commands sent earlier on this connection that have not
+   * finished; their {@code command_output} says {@code cancelled}. Acted on as soon as the server
+   * reads it, even while a command runs; answered with {@code cancel_response} in request order.
+   */
+  record Cancel(@Nullable String id) implements Request {
+    @Override
+    public String type() {
+      return "cancel";
     }
   }
 

@@ -143,6 +143,53 @@ public sealed interface Response {
     }
   }
 
+  /**
+   * {@code command_chunk}: a piece of a streamed command's output, sent as it arrives, in order
+   * ({@code seq} counts from 0 per command). {@code stream} is {@code "stdout"} or {@code
+   * "stderr"}; {@code data} is text, or base64 with {@code dataEncoding} {@value
+   * OutputData#BASE64}.
+   */
+  record CommandChunk(
+      String stream, String data, @Nullable String dataEncoding, long seq, @Nullable String id)
+      implements Response {
+    public static final String STDOUT = "stdout";
+    public static final String STDERR = "stderr";
+
+    public CommandChunk {
+      Objects.requireNonNull(stream, "stream");
+      Objects.requireNonNull(data, "data");
+      if (!stream.equals(STDOUT) && !stream.equals(STDERR)) {
+        throw new IllegalArgumentException(
+            "stream must be stdout or stderr but was '" + MessageCodec.clip(stream) + "'");
+      }
+      OutputData.checkEncoding(dataEncoding);
+    }
+
+    public static CommandChunk of(boolean stderr, OutputData data, long seq, @Nullable String id) {
+      return new CommandChunk(stderr ? STDERR : STDOUT, data.value(), data.encoding(), seq, id);
+    }
+
+    /** Whether this is standard error (else standard output). */
+    public boolean isStderr() {
+      return stream.equals(STDERR);
+    }
+
+    /** The exact bytes. */
+    public byte[] bytes() {
+      return new OutputData(data, dataEncoding).bytes();
+    }
+  }
+
+  /**
+   * {@code cancel_response}: the {@code cancel} was acted on; the cancelled command's own {@code
+   * command_output} (status {@code cancelled}) came before this.
+   */
+  record CancelResponse(String status, @Nullable String id) implements Response {
+    public CancelResponse {
+      Objects.requireNonNull(status, "status");
+    }
+  }
+
   /** {@code logout_response}: the token is revoked. */
   record LogoutResponse(String status, @Nullable String id) implements Response {}
 

@@ -1,10 +1,13 @@
 package dev.rcx.server;
 
 import dev.rcx.audit.AuditEvent;
+import dev.rcx.audit.AuditException;
 import dev.rcx.exec.Execution;
 import dev.rcx.protocol.ErrorCode;
 import dev.rcx.protocol.LineReader;
 import dev.rcx.protocol.LineTooLongException;
+import dev.rcx.protocol.ProtocolException;
+import dev.rcx.protocol.Request;
 import dev.rcx.protocol.Response;
 import dev.rcx.tls.ClientCertificates;
 import java.io.EOFException;
@@ -13,6 +16,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +68,14 @@ final class Connection implements Runnable {
    */
   private volatile boolean clientGone;
 
+  /**
+   * Commands from lines before this index are cancelled (set by a {@code cancel} request); the line
+   * the request thread is handling now.
+   */
+  private volatile long cancelBefore = -1;
+
+  private volatile long handling = -1;
+
   /** When the write in progress began ({@link System#nanoTime()}), or 0 when not writing. */
   private volatile long writeStartedNanos;
 
@@ -79,6 +91,7 @@ final class Connection implements Runnable {
     InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
     String ip = remote.getAddress().getHostAddress();
     this.state = new ConnectionState(clientAddress(remote), ip, this::setRunning);
+    state.gone(() -> clientGone || phase == Phase.CLOSED);
   }
 
   @Override
@@ -101,6 +114,7 @@ final class Connection implements Runnable {
       // getOutputStream() would
       // then throw, auditing an io_error instead of the client's disconnect.
       OutputStream out = socket.getOutputStream();
+      state.sender(response -> send(out, response));
       BlockingQueue<Inbound> queue = new ArrayBlockingQueue<>(PIPELINE_DEPTH);
       Thread.ofVirtual().name("rcx-read-" + id).start(() -> readLoop(lines, queue));
       Served served = serve(queue, out);
@@ -163,15 +177,27 @@ final class Connection implements Runnable {
           send(out, error);
           return new Served("line_too_long", requests);
         }
+        case Inbound.Cancel cancel -> {
+          requests++;
+          if (cancel.auditFailed()) {
+            send(
+                out,
+                new Response.Error(
+                    ErrorCode.INTERNAL, "audit log unavailable; cancel refused", cancel.id()));
+            return new Served("audit_failed", requests);
+          }
+          send(out, new Response.CancelResponse("success", cancel.id()));
+        }
         case Inbound.Line line -> {
           requests++;
+          handling = line.index();
           RequestHandler.Outcome outcome = ctx.handler().handle(line.bytes(), state);
           consecutiveErrors = outcome.protocolError() ? consecutiveErrors + 1 : 0;
           if (outcome.response() != null) {
             send(out, outcome.response());
           }
           if (outcome.close() != null) {
-            return new Served(outcome.close(), requests);
+            return new Served(abortReasonOr(outcome.close()), requests);
           }
           if (consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
             return new Served("too_many_protocol_errors", requests);
@@ -213,6 +239,7 @@ final class Connection implements Runnable {
 
   private void readLoop(LineReader lines, BlockingQueue<Inbound> queue) {
     Inbound last;
+    long index = 0;
     try {
       while (true) {
         byte[] line = lines.readLine();
@@ -223,7 +250,11 @@ final class Connection implements Runnable {
         if (line.length == 0) {
           continue; // blank lines are keep-alives, e.g. from a person typing in openssl s_client
         }
-        queue.put(new Inbound.Line(line));
+        // A cancel must act while the request thread is busy with the command it cancels, so the
+        // reader acts on it here and only its answer waits its turn.
+        Request.Cancel cancel = cancelRequest(line);
+        queue.put(cancel == null ? new Inbound.Line(line, index) : cancel(cancel, index));
+        index++;
       }
     } catch (LineTooLongException e) {
       last = new Inbound.TooLong(e.limit());
@@ -247,13 +278,59 @@ final class Connection implements Runnable {
     queue.offer(last);
   }
 
+  /** The line as a {@code cancel} request, or null (decoded fully only if it could be one). */
+  private Request.@Nullable Cancel cancelRequest(byte[] line) {
+    if (!contains(line, CANCEL)) {
+      return null;
+    }
+    try {
+      return ctx.codec().decodeRequest(line) instanceof Request.Cancel c ? c : null;
+    } catch (ProtocolException e) {
+      return null; // the request thread answers it with the error
+    }
+  }
+
+  private static final byte[] CANCEL = "\"cancel\"".getBytes(StandardCharsets.US_ASCII);
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Reader thread: audits the cancel, then stops every command from an earlier line that has not
+   * finished: the running one now, one still starting when it registers. The record comes first: if
+   * it cannot be written nothing is cancelled.
+   */
+  private Inbound cancel(Request.Cancel cancel, long index) {
+    try {
+      ctx.audit(
+          new AuditEvent.CancelRequested(
+              state.client(), state.user(), state.session(), running != null));
+    } catch (AuditException e) {
+      ctx.log().error("audit log write failed; cancel refused", e);
+      return new Inbound.Cancel(cancel.id(), /* auditFailed= */ true);
+    }
+    cancelBefore = index;
+    cancelRunning();
+    return new Inbound.Cancel(cancel.id(), /* auditFailed= */ false);
+  }
+
   private void setRunning(@Nullable Execution execution) {
     running = execution;
     // A client that vanished while the command was starting (or queued for a slot) is caught here
     // too. The reader
     // sets clientGone before reading running, and this writes running before reading clientGone, so
     // one sees the other.
-    if (execution != null && (clientGone || phase == Phase.CLOSED)) {
+    if (execution != null && (clientGone || phase == Phase.CLOSED || handling < cancelBefore)) {
       execution.cancel();
     }
   }

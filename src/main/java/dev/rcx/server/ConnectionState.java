@@ -1,6 +1,9 @@
 package dev.rcx.server;
 
 import dev.rcx.exec.Execution;
+import dev.rcx.protocol.Response;
+import java.io.IOException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +20,16 @@ final class ConnectionState {
   private volatile @Nullable String user;
   private volatile @Nullable String session;
   private volatile @Nullable String certificateUser;
+  private volatile Sender sender =
+      r -> {
+        throw new IOException("connection cannot send yet");
+      };
+  private volatile BooleanSupplier gone = () -> false;
+
+  /** Writes one message to the client now, ahead of the request's final reply. */
+  interface Sender {
+    void send(Response response) throws IOException;
+  }
 
   ConnectionState(String client, String clientIp, Consumer<@Nullable Execution> runningSink) {
     this.client = client;
@@ -61,5 +74,26 @@ final class ConnectionState {
 
   void running(@Nullable Execution execution) {
     runningSink.accept(execution);
+  }
+
+  /** Sends {@code response} before the final reply (a streamed command's chunks). */
+  void send(Response response) throws IOException {
+    sender.send(response);
+  }
+
+  void sender(Sender sender) {
+    this.sender = sender;
+  }
+
+  /**
+   * Whether the client went away or the connection is closing, so a cancelled command's cancel was
+   * not asked for and nobody is left to answer.
+   */
+  boolean clientGone() {
+    return gone.getAsBoolean();
+  }
+
+  void gone(BooleanSupplier gone) {
+    this.gone = gone;
   }
 }

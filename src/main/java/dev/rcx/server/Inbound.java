@@ -1,9 +1,17 @@
 package dev.rcx.server;
 
+import org.jspecify.annotations.Nullable;
+
 /** What a connection's reader thread hands to its request loop: a line, or how the stream ended. */
 sealed interface Inbound {
-  /** One complete request line, without its newline. */
-  record Line(byte[] bytes) implements Inbound {}
+  /** One complete request line, without its newline; {@code index} counts lines from 0. */
+  record Line(byte[] bytes, long index) implements Inbound {}
+
+  /**
+   * A {@code cancel} request, already acted on by the reader; to be answered in order. {@code
+   * auditFailed}: its audit record could not be written, so nothing was cancelled.
+   */
+  record Cancel(@Nullable String id, boolean auditFailed) implements Inbound {}
 
   /** The client closed the connection cleanly between lines. */
   record Closed() implements Inbound {}

@@ -18,6 +18,7 @@ import dev.rcx.exec.CommandWords;
 import dev.rcx.exec.Decision;
 import dev.rcx.exec.ExecResult;
 import dev.rcx.exec.Execution;
+import dev.rcx.exec.OutputChunk;
 import dev.rcx.exec.Whitelist;
 import dev.rcx.protocol.ErrorCode;
 import dev.rcx.protocol.MessageCodec;
@@ -94,6 +95,9 @@ final class RequestHandler {
         case Request.Command c -> command(c, st);
         case Request.Logout l -> Outcome.reply(logout(l, st));
         case Request.Ping p -> Outcome.reply(new Response.Pong(p.id()));
+        // The connection's reader acts on cancels itself (Connection#cancel); one that reaches
+        // here had nothing to act on.
+        case Request.Cancel k -> Outcome.reply(new Response.CancelResponse("success", k.id()));
       };
     } catch (AuditException e) {
       // Fail closed: nothing is answered as done unless its audit record was written.
@@ -301,22 +305,35 @@ final class RequestHandler {
               },
               d.message(),
               c.id());
-      case Decision.Allowed a -> run(a, st, session, c.id());
+      case Decision.Allowed a -> run(a, st, session, c);
     };
   }
 
   private Outcome run(
-      Decision.Allowed allowed, ConnectionState st, Session session, @Nullable String id) {
+      Decision.Allowed allowed, ConnectionState st, Session session, Request.Command c) {
+    @Nullable String id = c.id();
     Execution execution = executor.start(allowed.rule(), allowed.argv());
     ExecResult result;
+    String writeFailed = null;
     st.running(execution);
     try {
+      if (c.stream()) {
+        try {
+          stream(execution, st, id);
+        } catch (IOException e) {
+          // The client stopped taking output (write timeout) or vanished: nobody is left to read.
+          writeFailed = "write_failed: " + e.getMessage();
+          execution.cancel();
+        }
+      }
       result = execution.await();
     } finally {
       st.running(null);
     }
     String name = allowed.rule().name();
     List<String> argv = allowed.argv();
+    boolean streamed = c.stream();
+    String closeReason = writeFailed;
     return switch (result) {
       case ExecResult.Completed done -> {
         ctx.audit(
@@ -329,11 +346,12 @@ final class RequestHandler {
                 "completed",
                 done.duration().toMillis(),
                 done.output()));
-        yield Outcome.reply(
+        yield answer(
+            closeReason,
             Response.CommandOutput.of(
                 done.exitCode() == 0 ? "success" : "failure",
-                OutputData.of(done.output().stdoutData()),
-                OutputData.of(done.output().stderrData()),
+                stdout(done.output(), streamed),
+                stderr(done.output(), streamed),
                 done.exitCode(),
                 done.duration().toMillis(),
                 done.output().truncated(),
@@ -343,11 +361,12 @@ final class RequestHandler {
       case ExecResult.TimedOut t -> {
         ctx.audit(
             ran(st, session, name, argv, null, "timed_out", t.duration().toMillis(), t.output()));
-        yield Outcome.reply(
+        yield answer(
+            closeReason,
             Response.CommandOutput.of(
                 "timed_out",
-                OutputData.of(t.output().stdoutData()),
-                OutputData.of(t.output().stderrData()),
+                stdout(t.output(), streamed),
+                stderr(t.output(), streamed),
                 null,
                 t.duration().toMillis(),
                 t.output().truncated(),
@@ -357,7 +376,21 @@ final class RequestHandler {
       case ExecResult.Cancelled k -> {
         ctx.audit(
             ran(st, session, name, argv, null, "cancelled", k.duration().toMillis(), k.output()));
-        yield new Outcome(null, false, "client_disconnected_mid_command");
+        if (closeReason == null && st.clientGone()) {
+          closeReason = "client_disconnected_mid_command";
+        }
+        // Otherwise a cancel request stopped it: answer, and the session goes on.
+        yield answer(
+            closeReason,
+            Response.CommandOutput.of(
+                "cancelled",
+                stdout(k.output(), streamed),
+                stderr(k.output(), streamed),
+                null,
+                k.duration().toMillis(),
+                k.output().truncated(),
+                /* timedOut= */ false,
+                id));
       }
       case ExecResult.LaunchFailed f -> {
         ctx.audit(
@@ -396,6 +429,49 @@ final class RequestHandler {
                 ErrorCode.SERVER_BUSY, "too many commands running; try again later", id));
       }
     };
+  }
+
+  /** Most bytes of output one {@code command_chunk} carries. */
+  static final int CHUNK_BYTES = 32 * 1024;
+
+  /**
+   * Sends the command's output as {@code command_chunk} messages as it arrives, until it has ended
+   * and all its kept output is sent. Waiting for a slow client here holds up only this command: the
+   * output keeps being read (up to the cap, then counted and discarded), so the process never
+   * blocks on it, and the connection's write deadline ends a client that takes nothing.
+   */
+  private static void stream(Execution execution, ConnectionState st, @Nullable String id)
+      throws IOException {
+    Utf8Carry carry = new Utf8Carry();
+    long seq = 0;
+    OutputChunk chunk;
+    while ((chunk = execution.nextChunk(CHUNK_BYTES)) != null) {
+      int s = chunk.stderr() ? 1 : 0;
+      byte[] bytes = carry.next(s, chunk.bytes());
+      if (bytes.length > 0) {
+        st.send(Response.CommandChunk.of(chunk.stderr(), OutputData.of(bytes), seq++, id));
+      }
+    }
+    for (int s = 0; s < 2; s++) {
+      byte[] rest = carry.rest(s);
+      if (rest.length > 0) {
+        st.send(Response.CommandChunk.of(s == 1, OutputData.of(rest), seq++, id));
+      }
+    }
+  }
+
+  /** The final reply, or none if the connection must close for {@code closeReason}. */
+  private static Outcome answer(@Nullable String closeReason, Response reply) {
+    return closeReason == null ? Outcome.reply(reply) : new Outcome(null, false, closeReason);
+  }
+
+  /** What the final reply carries of standard output: nothing if the chunks carried it. */
+  private static OutputData stdout(ExecResult.Output output, boolean streamed) {
+    return streamed ? OutputData.EMPTY : OutputData.of(output.stdoutData());
+  }
+
+  private static OutputData stderr(ExecResult.Output output, boolean streamed) {
+    return streamed ? OutputData.EMPTY : OutputData.of(output.stderrData());
   }
 
   private static AuditEvent.CommandRun ran(

@@ -5,7 +5,6 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.X509ExtendedTrustManager;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -23,8 +22,6 @@ import org.slf4j.LoggerFactory;
  * without these parameters fails the handshake rather than skip the hostname check.
  */
 public final class ClientTls {
-  private static final Logger log = LoggerFactory.getLogger(ClientTls.class);
-
   private ClientTls() {}
 
   /**
@@ -76,9 +73,11 @@ public final class ClientTls {
       case ClientTrust.PinnedFingerprint(var sha256) -> new ServerTrustManager.Pinned(sha256);
       case ClientTrust.KnownHosts knownHosts -> new KnownHostsTrustManager(knownHosts);
       case ClientTrust.Insecure() -> {
-        log.warn(
-            "server certificate verification is disabled: the connection is open to"
-                + " man-in-the-middle attacks");
+        // Looked up here only: a one-shot client that never warns never starts a logging framework.
+        LoggerFactory.getLogger(ClientTls.class)
+            .warn(
+                "server certificate verification is disabled: the connection is open to"
+                    + " man-in-the-middle attacks");
         yield new ServerTrustManager.Insecure();
       }
     };

@@ -114,7 +114,8 @@ class KeyedVerifyTest {
   @Test
   void verify_attackerHoldingTheCurrentKey_canForgeOnlyTheUnprovenUnsealedTail()
       throws IOException {
-    AuditLog log = AuditLog.open(file(), new Samples.TickingClock(), Samples.SEALED);
+    // Seal writes in the appending thread, so the key file is current when it is stolen.
+    AuditLog log = AuditLog.open(file(), new Samples.TickingClock(), Samples.SEALED, Runnable::run);
     String key = log.takeVerificationKey().orElseThrow();
     for (int i = 1; i <= 6; i++) {
       log.append(Samples.command("alice", i)); // lines 1-4, seal at 5, lines 6-7 in epoch 1

@@ -2,6 +2,7 @@ package dev.rcx.audit;
 
 import dev.rcx.audit.AuditEvent.AuthFailed;
 import dev.rcx.audit.AuditEvent.AuthSucceeded;
+import dev.rcx.audit.AuditEvent.CancelRequested;
 import dev.rcx.audit.AuditEvent.CommandDenied;
 import dev.rcx.audit.AuditEvent.CommandRun;
 import dev.rcx.audit.AuditEvent.ConnectionClosed;
@@ -80,6 +81,7 @@ final class Samples {
         new TokenRejected(CLIENT, TokenRejected.TOKEN_EXPIRED, "alice", "s1"),
         new TokenRejected(CLIENT, TokenRejected.INVALID_TOKEN, null, null),
         new LoggedOut(CLIENT, "alice", "s1"),
+        new CancelRequested(CLIENT, "alice", "s1", true),
         new ProtocolError(CLIENT, null, null, "LINE_TOO_LONG", "line exceeds 65536 bytes"));
   }
 

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -114,7 +115,9 @@ class SealedLogTest {
   @Test
   void verify_recordsAfterTheLastSeal_areAnUnsealedTailNotProven() throws IOException {
     Path file = dir.resolve("audit.log");
-    AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED);
+    // Seal writes run in the appending thread here (still outside the lock), so the key file is
+    // current when verify reads it; with the log's own thread it may lag a moment (LAGGING).
+    AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED, Runnable::run);
     String key = log.takeVerificationKey().orElseThrow();
     for (int i = 1; i <= 6; i++) {
       log.append(Samples.command("alice", i));
@@ -316,5 +319,37 @@ class SealedLogTest {
     assertThatThrownBy(() -> AuditLog.Options.defaults().withEpochRecords(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("epochRecords must be in 1..1000000, was 0");
+  }
+
+  @Test
+  void append_epochFull_doesNotWaitForTheSealsForceAndKeyFile() throws IOException {
+    Path file = dir.resolve("audit.log");
+    List<Runnable> held = new ArrayList<>();
+    AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED, held::add);
+    String key = log.takeVerificationKey().orElseThrow();
+    for (int i = 1; i <= 7; i++) {
+      log.append(Samples.command("alice", i));
+    }
+
+    // The first epoch (4 records) was sealed and the key evolved, yet its force and key file update
+    // are
+    // still held: the appends after the seal did not wait for them.
+    assertThat(log.epoch()).isEqualTo(1);
+    assertThat(held).hasSize(1);
+    assertThat(Files.readString(dir.resolve("audit.log.key"))).contains("\nepoch 0\n");
+    assertThat(AuditLog.verify(file, key))
+        .isInstanceOfSatisfying(
+            Authentic.class, a -> assertThat(a.keyFile()).isEqualTo(KeyFileState.LAGGING));
+
+    held.forEach(Runnable::run);
+    assertThat(Files.readString(dir.resolve("audit.log.key"))).contains("\nepoch 1\n");
+    log.close();
+    assertThat(AuditLog.verify(file, key))
+        .isInstanceOfSatisfying(
+            Authentic.class,
+            a -> {
+              assertThat(a.keyFile()).isEqualTo(KeyFileState.CONSISTENT);
+              assertThat(a.unsealedTail()).isZero();
+            });
   }
 }

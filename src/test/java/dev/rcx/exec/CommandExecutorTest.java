@@ -134,6 +134,43 @@ abstract class CommandExecutorTest {
   }
 
   @Test
+  void nextChunk_whileRunning_piecesInArrivalOrder_thenNull_resultKeepsCountsOnly() {
+    Execution e =
+        executor.start(
+            rule("/bin/sh", LONG, MIB),
+            argv("/bin/sh", "-c", "printf a; sleep 0.3; printf bb >&2; sleep 0.3; printf c"));
+    List<String> pieces = new java.util.ArrayList<>();
+    OutputChunk chunk;
+    while ((chunk = e.nextChunk(1024)) != null) {
+      pieces.add(
+          (chunk.stderr() ? "err:" : "out:")
+              + new String(chunk.bytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    assertThat(pieces).containsExactly("out:a", "err:bb", "out:c");
+    Completed c = as(e.await(), Completed.class);
+    assertThat(c.output().stdoutBytes()).isEqualTo(2);
+    assertThat(c.output().stderrBytes()).isEqualTo(2);
+    assertThat(c.output().stdoutData()).as("streamed once, not again").isEmpty();
+  }
+
+  @Test
+  void nextChunk_pastCap_onlyKeptBytes_andNeverBlocksTheProcess() {
+    Execution e =
+        executor.start(
+            rule("/bin/sh", LONG, 1000), argv("/bin/sh", "-c", "head -c 5000000 /dev/zero"));
+    long streamed = 0;
+    OutputChunk chunk;
+    while ((chunk = e.nextChunk(300)) != null) {
+      assertThat(chunk.length()).isBetween(1, 300);
+      streamed += chunk.length();
+    }
+    assertThat(streamed).isEqualTo(1000);
+    Completed c = as(e.await(), Completed.class);
+    assertThat(c.output().stdoutBytes()).isEqualTo(5_000_000);
+    assertThat(c.output().truncated()).isTrue();
+  }
+
+  @Test
   void run_invalidUtf8_textReplacesButBytesAreExact() {
     Completed c = as(run(LONG, MIB, "/usr/bin/printf", "a\\377b"), Completed.class);
     assertThat(c.output().stdout()).isEqualTo("a\uFFFDb");

@@ -143,6 +143,9 @@ class MessageCodecTest {
                 false,
                 false,
                 null),
+            Response.CommandChunk.of(false, OutputData.of(new byte[] {'h', 'i'}), 0, "s"),
+            Response.CommandChunk.of(true, OutputData.of(new byte[] {(byte) 0xff}), 7, null),
+            new Response.CancelResponse("success", "k"),
             new Response.LogoutResponse("success", null),
             new Response.Pong("p"),
             new Response.Error(ErrorCode.COMMAND_NOT_ALLOWED, "no", "c"));
@@ -218,6 +221,8 @@ class MessageCodecTest {
         List.of(
             new Request.Auth("u", HASH, null),
             new Request.Command("t", "ls -la", List.of("a b", "\"q\""), "id1"),
+            new Request.Command("t", "uptime", List.of(), /* stream= */ true, "id2"),
+            new Request.Cancel("k"),
             new Request.Logout("t", null),
             new Request.Ping(null));
     for (Request r : all) {

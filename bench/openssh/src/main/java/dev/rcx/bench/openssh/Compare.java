@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The Java half of {@code bench/openssh/compare.sh}: given a private sshd the script started,
- * measures rcx (a TLS server in this JVM) and that sshd (through Apache MINA SSHD's client) with
- * the same load generator in one run, then, optionally, the OpenSSH client binary; prints the
- * tables and writes them, with each run's full report, to {@code --out}.
+ * measures rcx (an {@code rcx server} process, as sshd is its own) and that sshd (through Apache
+ * MINA SSHD's client) with the same load generator in one run, then, optionally, the OpenSSH client
+ * binary; prints the tables and writes them, with each run's full report, to {@code --out}.
  */
 @Command(
     name = "compare.sh",
@@ -133,19 +133,22 @@ final class Compare implements Callable<Integer> {
             true);
     BenchResults versus;
     List<String> negotiated;
-    try (SelfHosted servers = SelfHosted.start(main.maxClients());
+    try (SelfHosted servers = SelfHosted.startProcesses(main.maxClients(), List.of());
         MinaSshTarget ssh =
             MinaSshTarget.start("127.0.0.1", sshdPort, user, hostKey, identity, command, TIMEOUT)) {
       Targets targets =
           new Targets(
               List.of(servers.tlsTarget(command), ssh),
-              true,
-              "rcx: TLS server in this JVM; OpenSSH: private sshd ("
+              false,
+              "rcx: "
+                  + servers.describe()
+                  + "; OpenSSH: private sshd ("
                   + opensshVersion
                   + ") on 127.0.0.1:"
                   + sshdPort
                   + " driven by Apache MINA SSHD's client in this JVM");
-      err.println("compare: rcx (TLS, in-process) and OpenSSH (MINA SSHD client) side by side");
+      err.println(
+          "compare: rcx (TLS, its own server process) and OpenSSH (MINA SSHD client) side by side");
       versus = Bench.run(main, targets, commandLine, err);
       negotiated = ssh.negotiated();
     }
@@ -193,6 +196,20 @@ final class Compare implements Callable<Integer> {
     files.add(0, md);
     stdout.println();
     stdout.println("Wrote " + md + " and " + (files.size() - 1) + " more files under " + out);
+    List<String> empty = SideBySide.emptyPoints(versus);
+    if (binary != null) {
+      empty = new ArrayList<>(empty);
+      empty.addAll(SideBySide.emptyPoints(binary));
+    }
+    if (!empty.isEmpty()) {
+      System.err.println(
+          "compare: Error: no command succeeded at "
+              + String.join(", ", empty)
+              + " (see "
+              + md
+              + ")");
+      return 1;
+    }
     return 0;
   }
 

@@ -72,8 +72,9 @@ final class ComparisonReport {
     md.append(
         """
         - One run measures both, interleaved per client count: the spawn floor, then each workload against rcx and \
-        against OpenSSH. rcx is the TLS server in the load generator's JVM; OpenSSH is a private `sshd` on 127.0.0.1 \
-        (its own host key and config, key-only login), driven through Apache MINA SSHD's client in the same JVM, one \
+        against OpenSSH. rcx is an `rcx server` process (TLS, its own JVM); OpenSSH is a private `sshd` on 127.0.0.1 \
+        (its own host key and config, key-only login), driven through Apache MINA SSHD's client in the load \
+        generator's JVM, one \
         `SshClient` shared by all simulated clients. Load generator, servers and commands share the same CPUs.
         - rcx `session` beside SSH exec channels on one authenticated connection; rcx `reconnect` (new TCP+TLS \
         connection reusing a session token) and `login` (new connection and Argon2id password login) beside a new SSH \

@@ -192,4 +192,15 @@ final class SideBySide {
         ? String.format(Locale.ROOT, "%.0f", v)
         : String.format(Locale.ROOT, v >= 10 ? "%.1f" : "%.2f", v);
   }
+
+  /**
+   * The points in which no command succeeded, as {@code workload/transport@clients}: a comparison
+   * with such a point measured a failure, not a system (the CI smoke run fails on them).
+   */
+  static List<String> emptyPoints(BenchResults r) {
+    return r.points().stream()
+        .filter(p -> p.commands() == 0)
+        .map(p -> p.workload() + "/" + p.transport() + "@" + p.clients())
+        .toList();
+  }
 }

@@ -14,24 +14,12 @@ class SideBySideTest {
   private static PointResult point(
       String workload, String transport, int clients, double throughput, long errors) {
     Latency latency = new Latency(100, 2.5, 3, 12.25, 20, 30, 2.7);
-    return new PointResult(
-        workload,
-        transport,
-        clients,
-        null,
-        5,
-        (long) (throughput * 5),
-        throughput,
-        latency,
-        null,
-        null,
-        errors,
-        Map.of(),
-        Map.of(),
-        null,
-        null,
-        null,
-        null);
+    return PointResult.builder(workload, transport, clients)
+        .window(5, (long) (throughput * 5))
+        .throughput(throughput)
+        .latency(latency)
+        .errors(errors)
+        .build();
   }
 
   private static BenchResults results(List<PointResult> points) {
@@ -107,5 +95,13 @@ class SideBySideTest {
     assertThat(SideBySide.ratio(10.0, 0.0)).isEqualTo("-");
     assertThat(SideBySide.ratio(null, 3.0)).isEqualTo("-");
     assertThat(SideBySide.ratio(3.0, 2.0)).isEqualTo("1.50x");
+  }
+
+  @Test
+  void emptyPoints_aPointWithoutSuccesses_isNamed() {
+    BenchResults r =
+        results(List.of(point("session", "tls", 1, 200, 0), point("session", "openssh", 1, 0, 7)));
+
+    assertThat(SideBySide.emptyPoints(r)).containsExactly("session/openssh@1");
   }
 }
