@@ -46,14 +46,21 @@ public sealed interface AuditEvent {
 
   /**
    * The server began listening. {@code fingerprint} is the SHA-256 of its TLS certificate, or null
-   * without TLS.
+   * without TLS; {@code policy} is the hash of the whitelist in force (null if not known).
    */
-  record ServerStarted(String listen, boolean tls, String fingerprint, String version)
+  record ServerStarted(
+      String listen, boolean tls, String fingerprint, String version, String policy)
       implements AuditEvent {
     public ServerStarted {
       listen = required(listen, "server_started", "listen", MAX_ADDRESS);
       fingerprint = optional(fingerprint, MAX_NAME);
       version = required(version, "server_started", "version", MAX_NAME);
+      policy = optional(policy, MAX_NAME);
+    }
+
+    /** A start record without a policy hash. */
+    public ServerStarted(String listen, boolean tls, String fingerprint, String version) {
+      this(listen, tls, fingerprint, version, null);
     }
 
     @Override
@@ -257,7 +264,8 @@ public sealed interface AuditEvent {
    * A whitelisted command was run (or an attempt to run it ended without a process). {@code argv}
    * is the exact argument vector given to the OS. {@code exitCode} is null when there was no exit
    * status ({@code launch_failed}, {@code busy}, or a kill whose status was not collected); it is
-   * required when {@code outcome} is {@code completed}.
+   * required when {@code outcome} is {@code completed}. {@code policy} is the hash of the whitelist
+   * that allowed it (see {@code Whitelist#hash}), null in records from before policies had hashes.
    */
   record CommandRun(
       String client,
@@ -270,7 +278,8 @@ public sealed interface AuditEvent {
       long durationMs,
       long stdoutBytes,
       long stderrBytes,
-      boolean truncated)
+      boolean truncated,
+      String policy)
       implements AuditEvent {
     public static final String COMPLETED = "completed";
     public static final String TIMED_OUT = "timed_out";
@@ -296,6 +305,35 @@ public sealed interface AuditEvent {
       nonNegative(durationMs, "command_run", "duration_ms");
       nonNegative(stdoutBytes, "command_run", "stdout_bytes");
       nonNegative(stderrBytes, "command_run", "stderr_bytes");
+      policy = optional(policy, MAX_NAME);
+    }
+
+    /** A record without the policy hash. */
+    public CommandRun(
+        String client,
+        String user,
+        String session,
+        String command,
+        List<String> argv,
+        Integer exitCode,
+        String outcome,
+        long durationMs,
+        long stdoutBytes,
+        long stderrBytes,
+        boolean truncated) {
+      this(
+          client,
+          user,
+          session,
+          command,
+          argv,
+          exitCode,
+          outcome,
+          durationMs,
+          stdoutBytes,
+          stderrBytes,
+          truncated,
+          null);
     }
 
     @Override
@@ -306,9 +344,16 @@ public sealed interface AuditEvent {
 
   /**
    * A request to run {@code command} was refused before launch (not whitelisted, bad arguments...).
+   * {@code policy} is the hash of the whitelist in force when it was refused (null if not known).
    */
   record CommandDenied(
-      String client, String user, String session, String command, String code, String reason)
+      String client,
+      String user,
+      String session,
+      String command,
+      String code,
+      String reason,
+      String policy)
       implements AuditEvent {
     public CommandDenied {
       client = required(client, "command_denied", "client", MAX_ADDRESS);
@@ -317,11 +362,97 @@ public sealed interface AuditEvent {
       command = required(command, "command_denied", "command", MAX_TEXT);
       code = required(code, "command_denied", "code", MAX_NAME);
       reason = required(reason, "command_denied", "reason", MAX_TEXT);
+      policy = optional(policy, MAX_NAME);
+    }
+
+    /** A record without the policy hash. */
+    public CommandDenied(
+        String client, String user, String session, String command, String code, String reason) {
+      this(client, user, session, command, code, reason, null);
     }
 
     @Override
     public String eventName() {
       return "command_denied";
+    }
+  }
+
+  /**
+   * The policy (whitelist and the reloadable settings) was re-read and swapped in: commands from
+   * now on are checked against {@code policy} (its hash), which has {@code commands} entries read
+   * from {@code source} (a file, or {@code built-in}). {@code trigger} says what asked for it
+   * ({@code signal} or {@code control}); {@code restartNeeded} names changed settings that only a
+   * restart applies (empty if none).
+   */
+  record PolicyReloaded(
+      String policy,
+      String previous,
+      long commands,
+      String source,
+      String trigger,
+      List<String> restartNeeded)
+      implements AuditEvent {
+    public PolicyReloaded {
+      policy = required(policy, "policy_reloaded", "policy", MAX_NAME);
+      previous = required(previous, "policy_reloaded", "previous", MAX_NAME);
+      nonNegative(commands, "policy_reloaded", "commands");
+      source = required(source, "policy_reloaded", "source", MAX_TEXT);
+      trigger = required(trigger, "policy_reloaded", "trigger", MAX_NAME);
+      restartNeeded = Text.args(restartNeeded, "policy_reloaded", "restart_needed");
+    }
+
+    @Override
+    public String eventName() {
+      return "policy_reloaded";
+    }
+  }
+
+  /**
+   * A reload was asked for ({@code trigger}) but the new files were rejected; {@code policy} (the
+   * old one, by hash) stays in force. {@code reason} names the file, line and rule.
+   */
+  record PolicyReloadFailed(String policy, String trigger, String reason) implements AuditEvent {
+    public PolicyReloadFailed {
+      policy = required(policy, "policy_reload_failed", "policy", MAX_NAME);
+      trigger = required(trigger, "policy_reload_failed", "trigger", MAX_NAME);
+      reason = required(reason, "policy_reload_failed", "reason", MAX_TEXT);
+    }
+
+    @Override
+    public String eventName() {
+      return "policy_reload_failed";
+    }
+  }
+
+  /**
+   * A whitelisted command was refused because its executable no longer has the SHA-256 its entry
+   * pins: someone replaced or changed the binary. {@code actual} is the hash found (or the read
+   * error).
+   */
+  record ExecutableChanged(
+      String client,
+      String user,
+      String session,
+      String command,
+      String path,
+      String expected,
+      String actual,
+      String policy)
+      implements AuditEvent {
+    public ExecutableChanged {
+      client = required(client, "executable_changed", "client", MAX_ADDRESS);
+      user = required(user, "executable_changed", "user", MAX_NAME);
+      session = required(session, "executable_changed", "session", MAX_NAME);
+      command = required(command, "executable_changed", "command", MAX_TEXT);
+      path = required(path, "executable_changed", "path", MAX_TEXT);
+      expected = required(expected, "executable_changed", "expected", MAX_NAME);
+      actual = required(actual, "executable_changed", "actual", MAX_TEXT);
+      policy = optional(policy, MAX_NAME);
+    }
+
+    @Override
+    public String eventName() {
+      return "executable_changed";
     }
   }
 

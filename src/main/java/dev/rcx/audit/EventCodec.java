@@ -10,8 +10,11 @@ import dev.rcx.audit.AuditEvent.CommandRun;
 import dev.rcx.audit.AuditEvent.ConnectionClosed;
 import dev.rcx.audit.AuditEvent.ConnectionOpened;
 import dev.rcx.audit.AuditEvent.ConnectionRejected;
+import dev.rcx.audit.AuditEvent.ExecutableChanged;
 import dev.rcx.audit.AuditEvent.LogRecovered;
 import dev.rcx.audit.AuditEvent.LoggedOut;
+import dev.rcx.audit.AuditEvent.PolicyReloadFailed;
+import dev.rcx.audit.AuditEvent.PolicyReloaded;
 import dev.rcx.audit.AuditEvent.ProtocolError;
 import dev.rcx.audit.AuditEvent.RateLimited;
 import dev.rcx.audit.AuditEvent.Seal;
@@ -39,6 +42,7 @@ final class EventCodec {
         g.writeBooleanField("tls", e.tls());
         g.writeStringField("fingerprint", e.fingerprint());
         g.writeStringField("version", e.version());
+        optionalField(g, "policy", e.policy());
       }
       case ServerStopping e -> {
         g.writeStringField("reason", e.reason());
@@ -71,6 +75,31 @@ final class EventCodec {
         g.writeStringField("command", e.command());
         g.writeStringField("code", e.code());
         g.writeStringField("reason", e.reason());
+        optionalField(g, "policy", e.policy());
+      }
+      case PolicyReloaded e -> {
+        g.writeStringField("policy", e.policy());
+        g.writeStringField("previous", e.previous());
+        g.writeNumberField("commands", e.commands());
+        g.writeStringField("source", e.source());
+        g.writeStringField("trigger", e.trigger());
+        g.writeArrayFieldStart("restart_needed");
+        for (String key : e.restartNeeded()) {
+          g.writeString(key);
+        }
+        g.writeEndArray();
+      }
+      case PolicyReloadFailed e -> {
+        g.writeStringField("policy", e.policy());
+        g.writeStringField("trigger", e.trigger());
+        g.writeStringField("reason", e.reason());
+      }
+      case ExecutableChanged e -> {
+        g.writeStringField("command", e.command());
+        g.writeStringField("path", e.path());
+        g.writeStringField("expected", e.expected());
+        g.writeStringField("actual", e.actual());
+        optionalField(g, "policy", e.policy());
       }
       case TokenRejected e -> g.writeStringField("code", e.code());
       case LoggedOut e -> {}
@@ -99,6 +128,14 @@ final class EventCodec {
     g.writeNumberField("stdout_bytes", e.stdoutBytes());
     g.writeNumberField("stderr_bytes", e.stderrBytes());
     g.writeBooleanField("truncated", e.truncated());
+    optionalField(g, "policy", e.policy());
+  }
+
+  /** Writes {@code value} only when present, so records without it keep their old shape. */
+  private static void optionalField(JsonGenerator g, String name, String value) throws IOException {
+    if (value != null) {
+      g.writeStringField(name, value);
+    }
   }
 
   /**
@@ -115,7 +152,11 @@ final class EventCodec {
     return switch (name == null ? "" : name) {
       case "server_started" ->
           new ServerStarted(
-              str(n, "listen"), bool(n, "tls"), str(n, "fingerprint"), str(n, "version"));
+              str(n, "listen"),
+              bool(n, "tls"),
+              str(n, "fingerprint"),
+              str(n, "version"),
+              str(n, "policy"));
       case "server_stopping" -> new ServerStopping(str(n, "reason"), num(n, "open_connections"));
       case "server_stopped" -> new ServerStopped(str(n, "reason"));
       case "log_recovered" ->
@@ -138,7 +179,33 @@ final class EventCodec {
       case "command_run" -> readCommandRun(n, client, user, session);
       case "command_denied" ->
           new CommandDenied(
-              client, user, session, str(n, "command"), str(n, "code"), str(n, "reason"));
+              client,
+              user,
+              session,
+              str(n, "command"),
+              str(n, "code"),
+              str(n, "reason"),
+              str(n, "policy"));
+      case "policy_reloaded" ->
+          new PolicyReloaded(
+              str(n, "policy"),
+              str(n, "previous"),
+              num(n, "commands"),
+              str(n, "source"),
+              str(n, "trigger"),
+              strings(n, "restart_needed"));
+      case "policy_reload_failed" ->
+          new PolicyReloadFailed(str(n, "policy"), str(n, "trigger"), str(n, "reason"));
+      case "executable_changed" ->
+          new ExecutableChanged(
+              client,
+              user,
+              session,
+              str(n, "command"),
+              str(n, "path"),
+              str(n, "expected"),
+              str(n, "actual"),
+              str(n, "policy"));
       case "token_rejected" -> new TokenRejected(client, str(n, "code"), user, session);
       case "logged_out" -> new LoggedOut(client, user, session);
       case "cancel_requested" -> new CancelRequested(client, user, session, bool(n, "running"));
@@ -180,7 +247,23 @@ final class EventCodec {
         num(n, "duration_ms"),
         num(n, "stdout_bytes"),
         num(n, "stderr_bytes"),
-        bool(n, "truncated"));
+        bool(n, "truncated"),
+        str(n, "policy"));
+  }
+
+  private static List<String> strings(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isArray()) {
+      throw new IllegalArgumentException(field + " must be an array");
+    }
+    List<String> out = new ArrayList<>(v.size());
+    for (JsonNode item : v) {
+      if (!item.isTextual()) {
+        throw new IllegalArgumentException(field + " must hold strings");
+      }
+      out.add(item.textValue());
+    }
+    return out;
   }
 
   static String str(JsonNode n, String field) {

@@ -1,5 +1,6 @@
 package dev.rcx.cli;
 
+import dev.rcx.server.BuildInfo;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
       ShellCommand.class,
       UserCommand.class,
       AuditCommand.class,
+      PolicyCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -63,6 +65,7 @@ public final class Main implements Callable<Integer> {
         });
     // Everything after the remote command name belongs to the remote command, options included.
     cl.getSubcommands().get("exec").setStopAtPositional(true);
+    cl.getSubcommands().get("policy").getSubcommands().get("check").setStopAtPositional(true);
     return cl.execute(args);
   }
 
@@ -95,8 +98,10 @@ public final class Main implements Callable<Integer> {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"rcx " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+      BuildInfo b = BuildInfo.current();
+      return new String[] {
+        "rcx " + b.version() + " (commit " + b.commit() + ", Java " + Runtime.version() + ")"
+      };
     }
   }
 }

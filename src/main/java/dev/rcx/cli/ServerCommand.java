@@ -1,14 +1,20 @@
 package dev.rcx.cli;
 
+import dev.rcx.config.ConfigException;
 import dev.rcx.config.ConfigLoader;
+import dev.rcx.config.Durations;
 import dev.rcx.config.ServerConfig;
+import dev.rcx.server.ControlSocket;
 import dev.rcx.server.RcxServer;
+import dev.rcx.server.ReloadResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,9 +23,17 @@ import sun.misc.Signal;
 
 /**
  * {@code rcx server}: runs a server until SIGTERM or SIGINT, then shuts down gracefully and exits
- * 0.
+ * 0. SIGHUP (or {@code rcx server reload}) re-reads the policy without a restart.
  */
-@Command(name = "server", mixinStandardHelpOptions = true, description = "Run an rcx server.")
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run an rcx server.",
+      "SIGHUP or `rcx server reload` re-reads the config file's reloadable settings and the"
+          + " whitelist; a broken file is refused and the old policy stays in force."
+    },
+    subcommands = ServerCommand.Reload.class)
 final class ServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -65,18 +79,8 @@ final class ServerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ServerConfig cfg = config == null ? ServerConfig.defaults() : ConfigLoader.load(config);
-    if (bind != null) {
-      cfg = cfg.withBind(bind);
-    }
-    if (port != null) {
-      cfg = cfg.withPort(port);
-    }
-    if (commands != null) {
-      cfg = cfg.withCommandsFile(commands.toAbsolutePath());
-    }
+    ServerConfig cfg = effectiveConfig();
     if (noTls) {
-      cfg = cfg.withTls(cfg.tls().withEnabled(false));
       err.println(
           "WARNING: --no-tls: traffic, passwords and tokens are NOT encrypted. For benchmarks on loopback only.");
     }
@@ -87,7 +91,13 @@ final class ServerCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());
+    // Replaces the JVM's default for HUP, which is to exit. Set before the server starts, so a HUP
+    // that arrives during start-up is not fatal; one that arrives before the server exists is
+    // ignored (the server reads the files as they are then anyway).
+    AtomicReference<RcxServer> running = new AtomicReference<>();
+    Signal.handle(new Signal("HUP"), s -> reloadOnSignal(running.get(), out, err));
     try (RcxServer server = start(cfg, data, keySink)) {
+      running.set(server);
       out.printf(
           "rcx server listening on %s://%s (data dir %s)%n",
           server.tls() ? "tls" : "tcp", server.listenAddress(), data);
@@ -99,13 +109,14 @@ final class ServerCommand implements Callable<Integer> {
       stop.await();
       out.println("rcx server: shutting down");
       out.flush();
+      running.set(null);
     }
     return ExitCodes.OK;
   }
 
-  private static RcxServer start(ServerConfig cfg, Path data, KeyOut keySink) {
+  private RcxServer start(ServerConfig cfg, Path data, KeyOut keySink) {
     try {
-      return RcxServer.builder(cfg, data).start();
+      return RcxServer.builder(cfg, data).policySource(this::effectiveConfig).start();
     } catch (RuntimeException e) {
       if (keySink != null) {
         keySink.abandon();
@@ -150,5 +161,91 @@ final class ServerCommand implements Callable<Integer> {
     out.println(
         "Keep it OFF this machine; `rcx audit verify --key-stdin` (or --key-file) then proves sealed"
             + " records were not altered. `--key-out FILE` writes it to a file instead.");
+  }
+
+  /** The config file (read afresh) with this command line's options applied on top. */
+  private ServerConfig effectiveConfig() {
+    ServerConfig cfg = config == null ? ServerConfig.defaults() : ConfigLoader.load(config);
+    if (bind != null) {
+      cfg = cfg.withBind(bind);
+    }
+    if (port != null) {
+      cfg = cfg.withPort(port);
+    }
+    if (commands != null) {
+      cfg = cfg.withCommandsFile(commands.toAbsolutePath());
+    }
+    if (noTls) {
+      cfg = cfg.withTls(cfg.tls().withEnabled(false));
+    }
+    return cfg;
+  }
+
+  /** Runs on the JVM's signal thread; the outcome is audited and printed for the journal. */
+  private static void reloadOnSignal(RcxServer server, PrintWriter out, PrintWriter err) {
+    if (server == null) {
+      return;
+    }
+    switch (server.reload("signal")) {
+      case ReloadResult.Reloaded r -> {
+        out.println("rcx server: SIGHUP: " + r.describe());
+        out.flush();
+      }
+      case ReloadResult.Rejected r -> {
+        err.println("rcx server: SIGHUP: " + r.describe());
+        err.flush();
+      }
+    }
+  }
+
+  /** {@code rcx server reload}: asks the running server to reload, and reports what it did. */
+  @Command(
+      name = "reload",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Ask the server running with this data dir to re-read its policy (as SIGHUP does), and"
+            + " print the outcome.",
+        "Talks to DATA_DIR/control.sock (mode 0600: run it as the server's user or root).",
+        "Exit status: 0 reloaded, 1 the new policy was rejected (the old one stays in force),"
+            + " 255 no server answered."
+      })
+  static final class Reload implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--data-dir",
+        description = "The running server's data directory (default: ${DEFAULT-VALUE}).")
+    Path dataDir = DataDirs.defaultServerDir();
+
+    @Option(
+        names = "--timeout",
+        description =
+            "How long to wait for the server's answer, like 30s (default: ${DEFAULT-VALUE}).")
+    String timeout = "30s";
+
+    private static Duration wait(String value) {
+      try {
+        return Durations.parse("--timeout", value);
+      } catch (ConfigException e) {
+        throw new CliException(ExitCodes.USAGE, e.getMessage());
+      }
+    }
+
+    @Override
+    public Integer call() {
+      String reply;
+      try {
+        reply = ControlSocket.request(dataDir.toAbsolutePath(), "reload", wait(timeout));
+      } catch (IOException e) {
+        throw new CliException(ExitCodes.CONNECTION_FAILED, e.getMessage());
+      }
+      if (reply.startsWith("OK ")) {
+        spec.commandLine().getOut().println(reply.substring(3));
+        return ExitCodes.OK;
+      }
+      String message = reply.startsWith("FAILED ") ? reply.substring(7) : reply;
+      spec.commandLine().getErr().println("Error: " + message);
+      return ExitCodes.FAILED;
+    }
   }
 }

@@ -31,7 +31,7 @@ public final class ConfigLoader {
   private static final Map<String, List<String>> KEYS =
       Map.of(
           "",
-          List.of("bind", "port", "tls", "limits", "sessions", "commands", "audit"),
+          List.of("bind", "port", "tls", "limits", "sessions", "commands", "audit", "metrics"),
           "tls",
           List.of("enabled", "allow_tls12", "certificate", "key", "client_auth", "client_ca"),
           "limits",
@@ -47,7 +47,9 @@ public final class ConfigLoader {
           "sessions",
           List.of("idle_timeout", "lifetime", "bind_to_address", "max_sessions"),
           "audit",
-          List.of("durability", "seal_epoch_records"));
+          List.of("durability", "seal_epoch_records"),
+          "metrics",
+          List.of("listen", "allow_remote"));
 
   private ConfigLoader() {}
 
@@ -138,6 +140,11 @@ public final class ConfigLoader {
             ServerConfig.Durability.valueOf(
                 a.choice("durability", "flush", Set.of("flush", "fsync")).toUpperCase(Locale.ROOT)),
             a.integer("seal_epoch_records", d.audit().sealEpochRecords()));
+    Node m = root.child("metrics");
+    m.allow(KEYS.get("metrics"));
+    String listen = m.string("listen", null);
+    ServerConfig.Metrics metrics =
+        new ServerConfig.Metrics(listen, m.bool("allow_remote", d.metrics().allowRemote()));
     return new ServerConfig(
         root.string("bind", d.bind()),
         root.integer("port", d.port()),
@@ -145,7 +152,8 @@ public final class ConfigLoader {
         limits,
         sessions,
         root.path("commands", base),
-        audit);
+        audit,
+        metrics);
   }
 
   /** One mapping in the YAML tree, with typed, key-naming accessors. */

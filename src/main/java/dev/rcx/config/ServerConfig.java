@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param sessions session-token lifetimes
  * @param commandsFile whitelist file, or null for the built-in whitelist
  * @param audit audit-log settings
+ * @param metrics Prometheus metrics endpoint settings (off by default)
  */
 public record ServerConfig(
     String bind,
@@ -24,7 +25,8 @@ public record ServerConfig(
     Limits limits,
     Sessions sessions,
     @Nullable Path commandsFile,
-    Audit audit) {
+    Audit audit,
+    Metrics metrics) {
 
   public static final int DEFAULT_PORT = 7443;
 
@@ -34,9 +36,22 @@ public record ServerConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(sessions, "sessions");
     Objects.requireNonNull(audit, "audit");
+    Objects.requireNonNull(metrics, "metrics");
     if (port < 0 || port > 65535) {
       throw new ConfigException("port: must be between 0 and 65535, but was " + port);
     }
+  }
+
+  /** A configuration with metrics off. */
+  public ServerConfig(
+      String bind,
+      int port,
+      Tls tls,
+      Limits limits,
+      Sessions sessions,
+      @Nullable Path commandsFile,
+      Audit audit) {
+    this(bind, port, tls, limits, sessions, commandsFile, audit, Metrics.defaults());
   }
 
   public static ServerConfig defaults() {
@@ -47,35 +62,40 @@ public record ServerConfig(
         Limits.defaults(),
         Sessions.defaults(),
         null,
-        Audit.defaults());
+        Audit.defaults(),
+        Metrics.defaults());
+  }
+
+  public ServerConfig withMetrics(Metrics newMetrics) {
+    return new ServerConfig(bind, port, tls, limits, sessions, commandsFile, audit, newMetrics);
   }
 
   public ServerConfig withBind(String newBind) {
-    return new ServerConfig(newBind, port, tls, limits, sessions, commandsFile, audit);
+    return new ServerConfig(newBind, port, tls, limits, sessions, commandsFile, audit, metrics);
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(bind, newPort, tls, limits, sessions, commandsFile, audit);
+    return new ServerConfig(bind, newPort, tls, limits, sessions, commandsFile, audit, metrics);
   }
 
   public ServerConfig withTls(Tls newTls) {
-    return new ServerConfig(bind, port, newTls, limits, sessions, commandsFile, audit);
+    return new ServerConfig(bind, port, newTls, limits, sessions, commandsFile, audit, metrics);
   }
 
   public ServerConfig withLimits(Limits newLimits) {
-    return new ServerConfig(bind, port, tls, newLimits, sessions, commandsFile, audit);
+    return new ServerConfig(bind, port, tls, newLimits, sessions, commandsFile, audit, metrics);
   }
 
   public ServerConfig withSessions(Sessions newSessions) {
-    return new ServerConfig(bind, port, tls, limits, newSessions, commandsFile, audit);
+    return new ServerConfig(bind, port, tls, limits, newSessions, commandsFile, audit, metrics);
   }
 
   public ServerConfig withCommandsFile(@Nullable Path file) {
-    return new ServerConfig(bind, port, tls, limits, sessions, file, audit);
+    return new ServerConfig(bind, port, tls, limits, sessions, file, audit, metrics);
   }
 
   public ServerConfig withAudit(Audit newAudit) {
-    return new ServerConfig(bind, port, tls, limits, sessions, commandsFile, newAudit);
+    return new ServerConfig(bind, port, tls, limits, sessions, commandsFile, newAudit, metrics);
   }
 
   /** Client-certificate policy for mutual TLS. */
@@ -253,6 +273,49 @@ public record ServerConfig(
 
     public static Audit defaults() {
       return new Audit(Durability.FLUSH, 1024);
+    }
+  }
+
+  /**
+   * @param listen {@code host:port} to serve {@code /metrics} and {@code /health} on, or null for
+   *     no metrics (the default)
+   * @param allowRemote whether {@code listen} may be a non-loopback address; metrics name whitelist
+   *     entries and show activity, so exposing them beyond the host must be explicit
+   */
+  public record Metrics(@Nullable String listen, boolean allowRemote) {
+    public Metrics {
+      if (listen != null) {
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0 || colon == listen.length() - 1) {
+          throw new ConfigException(
+              "metrics.listen: expected host:port like 127.0.0.1:9464, but got '" + listen + "'");
+        }
+        int p;
+        try {
+          p = Integer.parseInt(listen.substring(colon + 1));
+        } catch (NumberFormatException e) {
+          p = -1;
+        }
+        if (p < 0 || p > 65535) {
+          throw new ConfigException(
+              "metrics.listen: port must be between 0 and 65535, in '" + listen + "'");
+        }
+      }
+    }
+
+    public static Metrics defaults() {
+      return new Metrics(null, false);
+    }
+
+    /** The host part of {@link #listen} (brackets of an IPv6 literal removed). */
+    public String host() {
+      String h = listen.substring(0, listen.lastIndexOf(':'));
+      return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+    }
+
+    /** The port part of {@link #listen}. */
+    public int port() {
+      return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
     }
   }
 

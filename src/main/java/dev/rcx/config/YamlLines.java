@@ -62,9 +62,20 @@ final class YamlLines {
     return new YamlLines(lines);
   }
 
-  /** The line of {@code key} (dotted path), or 0 if it is not in the file. */
+  /**
+   * The line of {@code key} (dotted path), or of its closest enclosing key that has one ({@code
+   * tls} for a {@code tls.key} that is absent, e.g. a value check on a whole section); 0 if none.
+   */
   int line(String key) {
-    return lines.getOrDefault(key, 0);
+    for (String k = key; !k.isEmpty(); ) {
+      Integer line = lines.get(k);
+      if (line != null) {
+        return line;
+      }
+      int dot = k.lastIndexOf('.');
+      k = dot < 0 ? "" : k.substring(0, dot);
+    }
+    return 0;
   }
 
   /**

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One whitelisted command: what a caller may type, which executable runs, and the limits it runs
@@ -30,6 +31,7 @@ import java.util.regex.Pattern;
  *     against {@code argPatterns}
  * @param endOfOptions whether {@code --} is passed between the fixed arguments and the caller's
  *     words, so the program takes none of them as an option
+ * @param sha256 lower-case hex SHA-256 the executable must have when it is run, or null for no pin
  */
 public record CommandRule(
     String name,
@@ -44,7 +46,8 @@ public record CommandRule(
     Path workdir,
     boolean allowDotDot,
     List<ArgSpec> positional,
-    boolean endOfOptions) {
+    boolean endOfOptions,
+    @Nullable String sha256) {
 
   /** Syntax of {@link #name}. */
   public static final String NAME_PATTERN = "[a-z0-9][a-z0-9._-]{0,63}";
@@ -56,6 +59,39 @@ public record CommandRule(
   public static final String EVERY_USER = "*";
 
   private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+  /** A rule whose executable is not pinned to a hash. */
+  public CommandRule(
+      String name,
+      Path executable,
+      List<String> fixedArgs,
+      int maxArgs,
+      List<Pattern> argPatterns,
+      Duration timeout,
+      int maxOutputBytes,
+      Set<String> users,
+      Set<String> roles,
+      Path workdir,
+      boolean allowDotDot,
+      List<ArgSpec> positional,
+      boolean endOfOptions) {
+    this(
+        name,
+        executable,
+        fixedArgs,
+        maxArgs,
+        argPatterns,
+        timeout,
+        maxOutputBytes,
+        users,
+        roles,
+        workdir,
+        allowDotDot,
+        positional,
+        endOfOptions,
+        null);
+  }
 
   /**
    * Validates and copies the arguments.
@@ -105,6 +141,10 @@ public record CommandRule(
     require(
         !users.isEmpty() || !roles.isEmpty(),
         "users and roles are both empty, so nobody could run it");
+    require(
+        sha256 == null || SHA256.matcher(sha256).matches(),
+        "sha256 %s must be 64 lower-case hex digits (as sha256sum prints)",
+        sha256 == null ? "" : Values.show(sha256));
     for (String arg : fixedArgs) {
       require(
           Values.controlChar(arg) < 0,
@@ -139,7 +179,8 @@ public record CommandRule(
         workdir,
         allowDotDot,
         List.of(),
-        false);
+        false,
+        null);
   }
 
   /**

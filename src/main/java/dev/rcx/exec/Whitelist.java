@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The set of commands rcx may run, and the check that turns a caller's words into an argv or a
@@ -37,6 +38,8 @@ import java.util.regex.Pattern;
  *       - pattern: "[a-z0-9][a-z0-9@._-]{0,62}\\.service"
  *         path: false           # true: a path; ".." refused even with allow_dotdot
  *     end_of_options: false     # true: "--" is passed between args and the caller's words
+ *     sha256: 0123...cdef       # optional pin: the executable's SHA-256 (64 hex digits), checked at
+ *                               # load and before every run (see ExecutablePin)
  * }</pre>
  *
  * Unknown keys, duplicate keys and duplicate names are errors. Whatever the patterns say, a caller
@@ -52,9 +55,16 @@ import java.util.regex.Pattern;
  */
 public final class Whitelist {
   private final Map<String, CommandRule> rules;
+  private final @Nullable Path source;
+  private final Map<String, Integer> lines;
+  private final String hash;
 
-  private Whitelist(Map<String, CommandRule> rules) {
+  private Whitelist(
+      Map<String, CommandRule> rules, @Nullable Path source, Map<String, Integer> lines) {
     this.rules = rules;
+    this.source = source;
+    this.lines = lines;
+    this.hash = PolicyHash.of(rules.values());
   }
 
   /**
@@ -63,13 +73,17 @@ public final class Whitelist {
    * @throws IllegalArgumentException if two rules share a name
    */
   public static Whitelist of(Collection<CommandRule> rules) {
+    return new Whitelist(byName(rules), null, Map.of());
+  }
+
+  private static Map<String, CommandRule> byName(Collection<CommandRule> rules) {
     Map<String, CommandRule> byName = new LinkedHashMap<>();
     for (CommandRule rule : rules) {
       if (byName.putIfAbsent(rule.name(), rule) != null) {
         throw new IllegalArgumentException("duplicate command name '" + rule.name() + "'");
       }
     }
-    return new Whitelist(byName);
+    return byName;
   }
 
   /**
@@ -78,7 +92,12 @@ public final class Whitelist {
    * @throws WhitelistException naming the file, the entry and the problem
    */
   public static Whitelist load(Path file) {
-    return of(new WhitelistLoader(file).load());
+    WhitelistLoader.Loaded loaded = new WhitelistLoader(file).load();
+    Map<String, Integer> lines = new LinkedHashMap<>();
+    for (int i = 0; i < loaded.rules().size(); i++) {
+      lines.put(loaded.rules().get(i).name(), loaded.lines().get(i));
+    }
+    return new Whitelist(byName(loaded.rules()), file, Map.copyOf(lines));
   }
 
   /**
@@ -88,6 +107,33 @@ public final class Whitelist {
    */
   public static Whitelist defaults() {
     return of(DefaultCommands.rules(List.of(Path.of("/usr/bin"), Path.of("/bin"))));
+  }
+
+  /**
+   * The policy's identity: {@code sha256:} and the hex SHA-256 of a canonical rendering of every
+   * rule in order (name, path, fixed args, limits, patterns, users, roles, workdir, pin). Comments
+   * and formatting do not change it; any change to what may run does. Audit records of commands
+   * carry it, and {@code rcx policy check} prints it for a file.
+   */
+  public String hash() {
+    return hash;
+  }
+
+  /** The file this whitelist was loaded from, if any (empty for the built-in one). */
+  public Optional<Path> source() {
+    return Optional.ofNullable(source);
+  }
+
+  /**
+   * Where the rule {@code name} is written: {@code FILE:LINE}, or {@code built-in} for a whitelist
+   * not loaded from a file.
+   */
+  public String location(String name) {
+    Integer line = lines.get(name);
+    if (source == null || line == null) {
+      return "built-in";
+    }
+    return source + ":" + line;
   }
 
   /** All rules, in file order. */

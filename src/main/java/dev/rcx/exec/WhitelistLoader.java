@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a whitelist YAML file into rules; every problem becomes a {@link WhitelistException} naming
@@ -39,9 +41,14 @@ final class WhitelistLoader {
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .build();
 
+  /** Binds one entry in the middle of the stream, so what follows it is not "trailing". */
+  private static final ObjectReader ENTRY =
+      MAPPER.readerFor(EntryModel.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
-  record FileModel(List<EntryModel> commands) {}
+  /** One entry as written, and the line it starts on. */
+  record Located(@Nullable EntryModel entry, int line) {}
 
   record EntryModel(
       String name,
@@ -56,9 +63,16 @@ final class WhitelistLoader {
       String workdir,
       @JsonProperty("allow_dotdot") Boolean allowDotDot,
       List<PositionalModel> positional,
-      @JsonProperty("end_of_options") Boolean endOfOptions) {}
+      @JsonProperty("end_of_options") Boolean endOfOptions,
+      String sha256) {}
 
   record PositionalModel(String pattern, Boolean path) {}
+
+  /**
+   * The rules of a file, in order, with the line each entry starts on (1-based) and the entry as
+   * written (for lint, which cares what was left to defaults).
+   */
+  record Loaded(List<CommandRule> rules, List<Integer> lines, List<EntryModel> written) {}
 
   private final Path file;
 
@@ -66,20 +80,18 @@ final class WhitelistLoader {
     this.file = file;
   }
 
-  List<CommandRule> load() {
-    FileModel model = parse();
-    if (model == null || model.commands() == null) {
-      throw new WhitelistException("whitelist " + file + ": missing top-level 'commands' list");
-    }
+  Loaded load() {
+    List<Located> entries = parse();
     List<CommandRule> rules = new ArrayList<>();
+    List<Integer> lines = new ArrayList<>();
+    List<EntryModel> written = new ArrayList<>();
     Set<String> names = new HashSet<>();
-    Map<String, Integer> lines = lines();
-    for (int i = 0; i < model.commands().size(); i++) {
-      EntryModel entry = model.commands().get(i);
-      int line = lines.getOrDefault("/commands/" + i, 0);
+    for (int i = 0; i < entries.size(); i++) {
+      Located at = entries.get(i);
+      EntryModel entry = at.entry();
       // Entries are numbered as a person counts them (the first is entry 1) and named when they
       // have a name.
-      String where = "whitelist " + file + (line > 0 ? ":" + line : "") + ": entry " + (i + 1);
+      String where = "whitelist " + file + ":" + at.line() + ": entry " + (i + 1);
       if (entry == null) {
         throw new WhitelistException(where + ": empty entry");
       }
@@ -89,33 +101,60 @@ final class WhitelistLoader {
         throw new WhitelistException(where + ": duplicate name '" + rule.name() + "'");
       }
       rules.add(rule);
+      lines.add(at.line());
+      written.add(entry);
     }
-    return rules;
+    return new Loaded(rules, lines, written);
   }
 
   /**
-   * The line of every key and list item, by JSON pointer ("/commands/1/path"): Jackson's tree and
-   * its mapping errors do not say reliably where a key is. Empty if the file cannot be read.
+   * Reads the top-level mapping by hand, so that each entry's first line is known for messages; the
+   * entries themselves are bound strictly by Jackson.
    */
-  private Map<String, Integer> lines() {
-    Map<String, Integer> lines = new HashMap<>();
-    try (JsonParser p = MAPPER.getFactory().createParser(file.toFile())) {
-      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-        JsonStreamContext ctx = p.getParsingContext();
-        JsonStreamContext at = t.isStructStart() ? ctx.getParent() : ctx;
-        if (at != null && (t == JsonToken.FIELD_NAME || at.inArray())) {
-          lines.putIfAbsent(at.pathAsPointer().toString(), p.currentTokenLocation().getLineNr());
+  private List<Located> parse() {
+    try (JsonParser p = MAPPER.createParser(file.toFile())) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        throw new WhitelistException(
+            "whitelist " + file + ": document: No content; expected a top-level 'commands' list");
+      }
+      if (first != JsonToken.START_OBJECT) {
+        throw new WhitelistException(
+            "whitelist " + file + ":" + line(p) + ": expected a mapping with a 'commands' list");
+      }
+      List<Located> entries = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        JsonToken value = p.nextToken();
+        if (!key.equals("commands")) {
+          throw new WhitelistException(
+              String.format(
+                  "whitelist %s:%d: unknown key '%s' (known keys: [commands])",
+                  file, line(p), key));
+        }
+        if (value == JsonToken.VALUE_NULL) {
+          continue;
+        }
+        if (value != JsonToken.START_ARRAY) {
+          throw new WhitelistException(
+              "whitelist " + file + ":" + line(p) + ": 'commands' must be a list");
+        }
+        entries = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          int line = line(p);
+          EntryModel entry =
+              p.currentToken() == JsonToken.VALUE_NULL ? null : readEntry(p, entries.size());
+          entries.add(new Located(entry, line));
         }
       }
-    } catch (IOException e) {
-      // parse() reads the same bytes and reports the problem; only line numbers are lost here.
-    }
-    return lines;
-  }
-
-  private FileModel parse() {
-    try {
-      return MAPPER.readValue(file.toFile(), FileModel.class);
+      if (p.nextToken() != null) {
+        throw new WhitelistException(
+            "whitelist " + file + ":" + line(p) + ": unexpected content after the mapping");
+      }
+      if (entries == null) {
+        throw new WhitelistException("whitelist " + file + ": missing top-level 'commands' list");
+      }
+      return entries;
     } catch (UnrecognizedPropertyException e) {
       throw new WhitelistException(
           String.format(
@@ -132,6 +171,20 @@ final class WhitelistLoader {
     } catch (IOException e) {
       throw new WhitelistException("cannot read whitelist " + file + ": " + e, e);
     }
+  }
+
+  private static EntryModel readEntry(JsonParser p, int index) throws IOException {
+    try {
+      return ENTRY.readValue(p);
+    } catch (JsonMappingException e) {
+      e.prependPath(new JsonMappingException.Reference(null, index));
+      e.prependPath(new JsonMappingException.Reference(null, "commands"));
+      throw e;
+    }
+  }
+
+  private static int line(JsonParser p) {
+    return p.currentTokenLocation().getLineNr();
   }
 
   /** The key path of a mapping error, entries counted from 1: "entry 3, max_args". */
@@ -180,6 +233,26 @@ final class WhitelistLoader {
             .toList());
   }
 
+  /**
+   * The line of every key and list item, by JSON pointer ("/commands/1/path"): Jackson's tree and
+   * its mapping errors do not say reliably where a key is. Empty if the file cannot be read.
+   */
+  private Map<String, Integer> lines() {
+    Map<String, Integer> lines = new HashMap<>();
+    try (JsonParser p = MAPPER.getFactory().createParser(file.toFile())) {
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        JsonStreamContext ctx = p.getParsingContext();
+        JsonStreamContext at = t.isStructStart() ? ctx.getParent() : ctx;
+        if (at != null && (t == JsonToken.FIELD_NAME || at.inArray())) {
+          lines.putIfAbsent(at.pathAsPointer().toString(), p.currentTokenLocation().getLineNr());
+        }
+      }
+    } catch (IOException e) {
+      // parse() reads the same bytes and reports the problem; only line numbers are lost here.
+    }
+    return lines;
+  }
+
   private static CommandRule toRule(EntryModel e, String where) {
     try {
       List<ArgSpec> positional = positional(e.positional());
@@ -196,7 +269,8 @@ final class WhitelistLoader {
           directory(e.workdir() == null ? "/" : e.workdir()),
           Boolean.TRUE.equals(e.allowDotDot()),
           positional,
-          Boolean.TRUE.equals(e.endOfOptions()));
+          Boolean.TRUE.equals(e.endOfOptions()),
+          pinned(e.sha256(), e.path()));
     } catch (IllegalArgumentException ex) {
       throw new WhitelistException(where + ": " + ex.getMessage(), ex);
     }
@@ -235,6 +309,32 @@ final class WhitelistLoader {
       throw new IllegalArgumentException("path '" + value + "' is not executable");
     }
     return path;
+  }
+
+  /** Checks a pin against the executable as it is now, so a stale pin fails the load. */
+  private static @Nullable String pinned(@Nullable String sha256, String path) {
+    if (sha256 == null) {
+      return null;
+    }
+    String want = sha256.strip();
+    if (!want.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException(
+          "sha256 "
+              + Values.show(sha256)
+              + " must be 64 lower-case hex digits (as sha256sum prints)");
+    }
+    String have = ExecutablePin.sha256(Path.of(path));
+    if (!want.equals(have)) {
+      throw new IllegalArgumentException(
+          "sha256 of '"
+              + path
+              + "' is "
+              + have
+              + ", not the pinned "
+              + Values.show(want)
+              + "; check the binary, then update the pin");
+    }
+    return want;
   }
 
   private static Path directory(String value) {

@@ -229,8 +229,10 @@ final class Connection implements Runnable {
     try {
       tls.startHandshake();
       state.certificateUser(ClientCertificates.username(tls.getSession()).orElse(null));
+      ctx.metrics().tlsHandshake(true);
       return true;
     } catch (IOException e) {
+      ctx.metrics().tlsHandshake(false);
       String reason = abortReasonOr(String.valueOf(e.getMessage()));
       ctx.auditQuietly(new AuditEvent.TlsHandshakeFailed(state.client(), reason));
       return false;

@@ -12,6 +12,7 @@ import dev.rcx.config.ConfigException;
 import dev.rcx.config.ServerConfig;
 import dev.rcx.exec.CommandExecutor;
 import dev.rcx.exec.Whitelist;
+import dev.rcx.metrics.ServerMetrics;
 import dev.rcx.protocol.ErrorCode;
 import dev.rcx.protocol.MessageCodec;
 import dev.rcx.protocol.Response;
@@ -45,6 +46,7 @@ import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -80,6 +82,10 @@ public final class RcxServer implements AutoCloseable {
   private final AtomicLong connectionIds = new AtomicLong();
   private final Semaphore rejectSlots = new Semaphore(REJECT_SLOTS);
   private final Thread acceptor;
+  private final AtomicReference<Whitelist> policy;
+  private final PolicySource policySource;
+  private final @Nullable ControlSocket control;
+  private final ServerMetrics metrics;
   private volatile boolean closing;
 
   /**
@@ -111,10 +117,8 @@ public final class RcxServer implements AutoCloseable {
       sslContext = ServerTls.context(identity, clientCas(config.tls()));
     }
     this.fingerprint = identity == null ? null : identity.fingerprint();
-    Whitelist whitelist =
-        config.commandsFile() == null
-            ? Whitelist.defaults()
-            : Whitelist.load(config.commandsFile());
+    this.policySource = b.policySource != null ? b.policySource : () -> config;
+    this.policy = new AtomicReference<>(whitelist(config));
     UserStore users = UserStore.open(b.dataDir.resolve("users.json"));
 
     // TLS is layered over plain accepted sockets so that a deadline can always close the TCP
@@ -141,12 +145,20 @@ public final class RcxServer implements AutoCloseable {
       closeQuietly(listener);
       throw e;
     }
+    // The metrics endpoint binds a port too, so it can fail: before the audit log as well.
+    try {
+      this.metrics = metrics(config.metrics());
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(listener);
+      throw e;
+    }
 
     try {
       this.audit =
           AuditLog.open(b.dataDir.resolve("audit.log"), b.clock, auditOptions(config.audit()));
     } catch (RuntimeException e) {
       closeQuietly(listener);
+      metrics.close();
       throw e;
     }
     this.auditKey = audit.takeVerificationKey().orElse(null);
@@ -168,18 +180,23 @@ public final class RcxServer implements AutoCloseable {
         new CommandExecutor(
             config.limits().maxConcurrentCommands(), config.limits().commandQueueWait());
     MessageCodec codec = new MessageCodec(config.limits().maxLineBytes());
-    this.ctx = new ServerContext(config, codec, audit, this::connectionEnded);
+    metrics.sessionsLive(sessions::active);
+    this.ctx = new ServerContext(config, codec, audit, this::connectionEnded, metrics);
     ctx.handler(
-        new RequestHandler(codec, authenticator, users, sessions, () -> whitelist, executor, ctx));
+        new RequestHandler(codec, authenticator, users, sessions, policy::get, executor, ctx));
     this.watchdog = new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions)::run);
     try {
-      audit.append(new AuditEvent.ServerStarted(listenAddress(), tls, fingerprint, version()));
+      audit.append(
+          new AuditEvent.ServerStarted(
+              listenAddress(), tls, fingerprint, version(), policy.get().hash()));
     } catch (RuntimeException e) {
       watchdog.close();
       closeQuietly(listener);
+      metrics.close();
       closeQuietly(audit);
       throw e;
     }
+    this.control = b.controlSocket ? ControlSocket.open(b.dataDir, this::control, ctx.log()) : null;
     this.acceptor = Thread.ofPlatform().name("rcx-accept").daemon(false).start(this::acceptLoop);
   }
 
@@ -194,6 +211,103 @@ public final class RcxServer implements AutoCloseable {
 
   public static Builder builder(ServerConfig config, Path dataDir) {
     return new Builder(config, dataDir);
+  }
+
+  /** Metrics as configured: none unless {@code metrics.listen} is set; loopback unless allowed. */
+  private ServerMetrics metrics(ServerConfig.Metrics m) throws IOException {
+    if (m.listen() == null) {
+      return ServerMetrics.none();
+    }
+    InetAddress address = InetAddress.getByName(m.host());
+    if (!address.isLoopbackAddress() && !m.allowRemote()) {
+      throw new ConfigException(
+          "metrics.listen: "
+              + m.listen()
+              + " is not a loopback address; metrics show whitelist entries and activity, so"
+              + " serving them beyond this host needs metrics.allow_remote: true (or put a"
+              + " proxy with authentication in front)");
+    }
+    return ServerMetrics.prometheus(new InetSocketAddress(address, m.port()), this::healthProblem);
+  }
+
+  /** Why the server is unhealthy, or empty: for the metrics endpoint's {@code /health}. */
+  private Optional<String> healthProblem() {
+    if (closing) {
+      return Optional.of("shutting down");
+    }
+    if (acceptor == null || !acceptor.isAlive()) {
+      return Optional.of("not accepting connections");
+    }
+    return Optional.empty();
+  }
+
+  /** Where metrics are served, if they are on. */
+  public Optional<InetSocketAddress> metricsAddress() {
+    return metrics.address();
+  }
+
+  private static Whitelist whitelist(ServerConfig c) {
+    return c.commandsFile() == null ? Whitelist.defaults() : Whitelist.load(c.commandsFile());
+  }
+
+  /** The hash of the policy (whitelist) in force; see {@link Whitelist#hash()}. */
+  public String policyHash() {
+    return policy.get().hash();
+  }
+
+  /**
+   * Re-reads the policy: the configuration through the {@link Builder#policySource policy source}
+   * and the whitelist file it names. A valid new policy is audited ({@code policy_reloaded}) and
+   * then swapped in atomically: a command is checked against the old policy or the new one, never a
+   * mix, and sessions and running commands are untouched. An invalid file, or a record that cannot
+   * be written, leaves the old policy in force and is audited ({@code policy_reload_failed}) when
+   * possible. Settings other than {@code commands} only apply at the next start; the result lists
+   * those that changed.
+   *
+   * @param trigger what asked for the reload, for the audit record ({@code signal}, {@code
+   *     control})
+   */
+  public synchronized ReloadResult reload(String trigger) {
+    Whitelist old = policy.get();
+    Whitelist fresh;
+    List<String> restartNeeded;
+    try {
+      ServerConfig loaded = policySource.load();
+      fresh = whitelist(loaded);
+      restartNeeded = ConfigDiff.restartNeeded(config, loaded);
+    } catch (RuntimeException e) {
+      String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+      ctx.auditQuietly(new AuditEvent.PolicyReloadFailed(old.hash(), trigger, reason));
+      metrics.policyReload("rejected");
+      return new ReloadResult.Rejected(old.hash(), reason);
+    }
+    String source = fresh.source().map(Path::toString).orElse("built-in");
+    try {
+      ctx.audit(
+          new AuditEvent.PolicyReloaded(
+              fresh.hash(), old.hash(), fresh.rules().size(), source, trigger, restartNeeded));
+    } catch (RuntimeException e) {
+      metrics.policyReload("rejected");
+      return new ReloadResult.Rejected(
+          old.hash(), "the audit log could not record the reload, so it was not applied: " + e);
+    }
+    policy.set(fresh);
+    metrics.policyReload("reloaded");
+    return new ReloadResult.Reloaded(
+        fresh.hash(), old.hash(), fresh.rules().size(), source, restartNeeded);
+  }
+
+  private String control(String verb) {
+    if (!verb.equals(ControlSocket.RELOAD)) {
+      return "ERROR unknown request '" + verb.replaceAll("[^a-z_-]", "?") + "'; known: reload";
+    }
+    ReloadResult r = reload("control");
+    String status =
+        switch (r) {
+          case ReloadResult.Reloaded ok -> "OK ";
+          case ReloadResult.Rejected no -> "FAILED ";
+        };
+    return status + r.describe();
   }
 
   /** The port actually bound (useful when the configuration asked for port 0). */
@@ -263,16 +377,19 @@ public final class RcxServer implements AutoCloseable {
       }
       if (active.incrementAndGet() > config.limits().maxConnections()) {
         active.decrementAndGet();
+        metrics.connectionRefused("max_connections");
         reject(socket);
         continue;
       }
       Connection c = new Connection(socket, tcp, ctx, connectionIds.incrementAndGet());
       watchdog.watch(c);
+      metrics.connectionOpened();
       try {
         Thread.ofVirtual().name("rcx-conn-" + connectionIds.get()).start(c);
       } catch (RuntimeException e) {
         watchdog.forget(c);
         active.decrementAndGet();
+        metrics.connectionClosed();
         closeQuietly(socket);
       }
     }
@@ -335,6 +452,7 @@ public final class RcxServer implements AutoCloseable {
   private void connectionEnded(Connection c) {
     watchdog.forget(c);
     active.decrementAndGet();
+    metrics.connectionClosed();
   }
 
   /**
@@ -348,6 +466,9 @@ public final class RcxServer implements AutoCloseable {
       return;
     }
     closing = true;
+    if (control != null) {
+      control.close();
+    }
     ctx.drain();
     ctx.auditQuietly(new AuditEvent.ServerStopping("shutdown", active.get()));
     closeQuietly(listener);
@@ -370,6 +491,7 @@ public final class RcxServer implements AutoCloseable {
     }
     watchdog.close();
     ctx.auditQuietly(new AuditEvent.ServerStopped("shutdown"));
+    metrics.close();
     try {
       audit.close();
     } catch (Exception e) {
@@ -431,9 +553,9 @@ public final class RcxServer implements AutoCloseable {
         .withEpochRecords(a.sealEpochRecords());
   }
 
+  /** This build's version and commit, as written in {@code server_started} records. */
   static String version() {
-    String v = RcxServer.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    return BuildInfo.current().toString();
   }
 
   /** Periodic clean-up that must not run on every watchdog tick. */
@@ -459,6 +581,8 @@ public final class RcxServer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private SecureRandom random = new SecureRandom();
     private @Nullable Duration shutdownGrace;
+    private @Nullable PolicySource policySource;
+    private boolean controlSocket = true;
 
     private Builder(ServerConfig config, Path dataDir) {
       this.config = config;
@@ -478,6 +602,22 @@ public final class RcxServer implements AutoCloseable {
     /** Overrides the configuration's {@code limits.shutdown_grace}. */
     public Builder shutdownGrace(Duration d) {
       this.shutdownGrace = d;
+      return this;
+    }
+
+    /**
+     * Where {@link RcxServer#reload} reads the configuration from (typically the config file with
+     * the command line's overrides applied again); by default the starting configuration, so a
+     * reload re-reads only the whitelist file.
+     */
+    public Builder policySource(PolicySource source) {
+      this.policySource = source;
+      return this;
+    }
+
+    /** Whether to listen on {@code control.sock} in the data directory (default true). */
+    public Builder controlSocket(boolean on) {
+      this.controlSocket = on;
       return this;
     }
 

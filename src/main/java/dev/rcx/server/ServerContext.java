@@ -4,6 +4,7 @@ import dev.rcx.audit.AuditEvent;
 import dev.rcx.audit.AuditException;
 import dev.rcx.audit.AuditSink;
 import dev.rcx.config.ServerConfig;
+import dev.rcx.metrics.ServerMetrics;
 import dev.rcx.protocol.MessageCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,7 @@ final class ServerContext {
   private final MessageCodec codec;
   private final AuditSink audit;
   private final ConnectionEnded ended;
+  private final ServerMetrics metrics;
   private RequestHandler handler;
   private volatile boolean draining;
 
@@ -25,11 +27,21 @@ final class ServerContext {
     void ended(Connection c);
   }
 
-  ServerContext(ServerConfig config, MessageCodec codec, AuditSink audit, ConnectionEnded ended) {
+  ServerContext(
+      ServerConfig config,
+      MessageCodec codec,
+      AuditSink audit,
+      ConnectionEnded ended,
+      ServerMetrics metrics) {
     this.config = config;
     this.codec = codec;
     this.audit = audit;
     this.ended = ended;
+    this.metrics = metrics;
+  }
+
+  ServerMetrics metrics() {
+    return metrics;
   }
 
   void handler(RequestHandler h) {
@@ -57,13 +69,15 @@ final class ServerContext {
    * request.
    */
   void audit(AuditEvent event) {
+    long start = System.nanoTime();
     audit.append(event);
+    metrics.auditWrite(System.nanoTime() - start);
   }
 
   /** For records about connections that are ending anyway: a failure is logged, not thrown. */
   void auditQuietly(AuditEvent event) {
     try {
-      audit.append(event);
+      audit(event);
     } catch (AuditException | IllegalStateException e) {
       LOG.error("audit log write failed for {}", event.getClass().getSimpleName(), e);
     }

@@ -34,6 +34,8 @@ final class Samples {
   static final AuditLog.Options SEALED =
       AuditLog.Options.defaults().withEpochRecords(4).withSealInterval(Duration.ZERO);
 
+  static final String POLICY = "sha256:" + "0f".repeat(32);
+
   private Samples() {}
 
   static List<AuditEvent> oneOfEach() {
@@ -78,6 +80,14 @@ final class Samples {
             0,
             false),
         new CommandDenied(CLIENT, "alice", "s1", "rm", "NOT_WHITELISTED", "rm is not whitelisted"),
+        new CommandDenied(
+            CLIENT, "alice", "s1", "rm", "NOT_WHITELISTED", "rm is not whitelisted", POLICY),
+        new AuditEvent.PolicyReloaded(
+            POLICY, POLICY, 3, "/etc/rcx/commands.yaml", "signal", List.of("limits.idle_timeout")),
+        new AuditEvent.PolicyReloadFailed(
+            POLICY, "control", "whitelist /etc/rcx/commands.yaml, line 4: commands[1] 'x': bad"),
+        new AuditEvent.ExecutableChanged(
+            CLIENT, "alice", "s1", "ls", "/usr/bin/ls", "ab".repeat(32), "cd".repeat(32), POLICY),
         new TokenRejected(CLIENT, TokenRejected.TOKEN_EXPIRED, "alice", "s1"),
         new TokenRejected(CLIENT, TokenRejected.INVALID_TOKEN, null, null),
         new LoggedOut(CLIENT, "alice", "s1"),

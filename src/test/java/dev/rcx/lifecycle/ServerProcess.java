@@ -174,6 +174,14 @@ final class ServerProcess implements AutoCloseable {
     return awaitExit(timeout);
   }
 
+  /** Sends SIGHUP (through kill(1)); the server should reload, not exit. */
+  void hangup() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new AssertionError("kill -HUP " + pid() + " failed");
+    }
+  }
+
   /** Sends SIGKILL and waits for the exit. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

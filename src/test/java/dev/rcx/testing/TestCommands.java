@@ -167,6 +167,7 @@ public final class TestCommands {
     private long maxOutput = 1 << 20;
     private List<String> users = List.of("*");
     private List<String> roles = List.of();
+    private String sha256;
     private final List<String> positional = new java.util.ArrayList<>();
     private boolean endOfOptions;
 
@@ -210,6 +211,12 @@ public final class TestCommands {
       return this;
     }
 
+    /** Pins the executable to this hex SHA-256. */
+    public Entry sha256(String hex) {
+      this.sha256 = hex;
+      return this;
+    }
+
     /**
      * Adds a positional spec (YAML flow mapping), e.g. {@code "{pattern: '[a-z]+', path: true}"}.
      */
@@ -224,7 +231,12 @@ public final class TestCommands {
     }
 
     void appendTo(StringBuilder y) {
-      y.append("  - name: ").append(quote(name)).append('\n');
+      if (sha256 != null) {
+        y.append("  - sha256: ").append(quote(sha256)).append('\n');
+        y.append("    name: ").append(quote(name)).append('\n');
+      } else {
+        y.append("  - name: ").append(quote(name)).append('\n');
+      }
       y.append("    path: ").append(quote(path)).append('\n');
       y.append("    args: ").append(list(fixedArgs)).append('\n');
       y.append("    max_args: ").append(maxArgs).append('\n');
