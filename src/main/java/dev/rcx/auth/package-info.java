@@ -20,4 +20,7 @@
  * table is a concurrent map. No lock is held across network I/O; the store holds its write lock
  * across its own file write.
  */
+@NullMarked
 package dev.rcx.auth;
+
+import org.jspecify.annotations.NullMarked;

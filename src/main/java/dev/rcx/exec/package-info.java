@@ -8,4 +8,7 @@
  * exact argv and yields a sealed {@link dev.rcx.exec.ExecResult}. This package depends on no other
  * rcx package.
  */
+@NullMarked
 package dev.rcx.exec;
+
+import org.jspecify.annotations.NullMarked;

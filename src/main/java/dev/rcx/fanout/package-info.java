@@ -11,4 +11,7 @@
  * permit is released when the slot is settled, so an abandoned task never holds up the queue.
  * Listeners are called on the settling thread, once per host.
  */
+@NullMarked
 package dev.rcx.fanout;
+
+import org.jspecify.annotations.NullMarked;

@@ -23,4 +23,7 @@
  *       directory) with mode 600, so a crash never leaves a half-written key.
  * </ul>
  */
+@NullMarked
 package dev.rcx.tls;
+
+import org.jspecify.annotations.NullMarked;
