@@ -527,4 +527,40 @@ public sealed interface AuditEvent {
       return "protocol_error";
     }
   }
+
+  /**
+   * The users file was changed by {@code rcx user} (or the {@code UserStore} API): {@code change}
+   * is {@code user_added}, {@code user_removed}, {@code password_changed}, {@code roles_changed} or
+   * {@code unreadable} (a journal line that could not be parsed). The change was journaled before
+   * it was made and is copied here by the server; {@code requestedAt} is when it was journaled,
+   * {@code by} and {@code pid} the account and process that made it, {@code changeId} tells a
+   * record repeated after a crash from a second change. No password or hash is recorded.
+   */
+  record UserChanged(
+      String change,
+      String user,
+      List<String> roles,
+      String by,
+      long pid,
+      String requestedAt,
+      String changeId)
+      implements AuditEvent {
+    public static final List<String> CHANGES =
+        List.of("user_added", "user_removed", "password_changed", "roles_changed", "unreadable");
+
+    public UserChanged {
+      oneOf(change, "user_changed", "change", CHANGES);
+      user = required(user, "user_changed", "user", MAX_NAME);
+      roles = Text.args(roles, "user_changed", "roles");
+      by = optional(by, MAX_NAME);
+      nonNegative(pid, "user_changed", "pid");
+      requestedAt = required(requestedAt, "user_changed", "requested_at", MAX_NAME);
+      changeId = required(changeId, "user_changed", "change_id", MAX_NAME);
+    }
+
+    @Override
+    public String eventName() {
+      return "user_changed";
+    }
+  }
 }

@@ -108,6 +108,18 @@ final class EventCodec {
         g.writeStringField("code", e.code());
         g.writeStringField("detail", e.detail());
       }
+      case AuditEvent.UserChanged e -> {
+        g.writeStringField("change", e.change());
+        g.writeArrayFieldStart("roles");
+        for (String role : e.roles()) {
+          g.writeString(role);
+        }
+        g.writeEndArray();
+        g.writeStringField("by", e.by());
+        g.writeNumberField("pid", e.pid());
+        g.writeStringField("requested_at", e.requestedAt());
+        g.writeStringField("change_id", e.changeId());
+      }
     }
   }
 
@@ -211,6 +223,15 @@ final class EventCodec {
       case "cancel_requested" -> new CancelRequested(client, user, session, bool(n, "running"));
       case "protocol_error" ->
           new ProtocolError(client, user, session, str(n, "code"), str(n, "detail"));
+      case "user_changed" ->
+          new AuditEvent.UserChanged(
+              str(n, "change"),
+              user,
+              strings(n, "roles"),
+              str(n, "by"),
+              num(n, "pid"),
+              str(n, "requested_at"),
+              str(n, "change_id"));
       default ->
           throw new IllegalArgumentException("unknown audit event '" + Text.clip(name, 64) + "'");
     };

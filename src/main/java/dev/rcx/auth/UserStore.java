@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
@@ -37,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * per file, across processes by an advisory lock on {@code <file>.lock} beside it. Each write
  * re-reads the file under the lock, so concurrent {@code rcx user} commands do not lose each
  * other's changes. Password hashing happens before the lock.
+ *
+ * <p>The record before the effect: every change is first appended to the change journal ({@code
+ * users.journal} beside the file) and forced to disk, and only then is the file replaced; if the
+ * journal cannot be written, nothing changes. A running server copies the journal into its audit
+ * log within about a second ({@link #drainChanges}); a server that was not running does so when it
+ * next starts.
  */
 public final class UserStore {
   /** The conventional file name inside the data directory. */
@@ -47,10 +55,21 @@ public final class UserStore {
   private static final ConcurrentHashMap<Path, ReentrantLock> WRITE_LOCKS =
       new ConcurrentHashMap<>();
 
+  /** File name of the change journal, beside the users file. */
+  public static final String JOURNAL_FILE_NAME = "users.journal";
+
   private final Path file;
   private final Path lockFile;
   private final PasswordHasher hasher;
+  private final ChangeJournal journal;
+  private final Clock clock = Clock.systemUTC();
   private volatile Snapshot snapshot;
+
+  /** Receives journaled changes; may throw to keep them in the journal. */
+  @FunctionalInterface
+  public interface ChangeSink {
+    void accept(UserChange change) throws IOException;
+  }
 
   /**
    * What was last read: the file's stamp and either its users or the reason it could not be used.
@@ -71,6 +90,7 @@ public final class UserStore {
     this.file = file;
     this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
     this.hasher = hasher;
+    this.journal = new ChangeJournal(file.resolveSibling(JOURNAL_FILE_NAME));
   }
 
   /**
@@ -142,12 +162,36 @@ public final class UserStore {
     requireAbsent(current(), name);
     User user = new User(name, hasher.hash(passwordSha256Hex), roles);
     mutate(
+        UserChange.Kind.USER_ADDED,
+        name,
         users -> {
           requireAbsent(users, name);
           users.put(name, user);
           return users;
         });
     return user;
+  }
+
+  /**
+   * Checks, before a password is asked for, that {@code name} could be added with {@code roles}.
+   *
+   * @throws IllegalArgumentException if the name or a role breaks the naming rule, or the user
+   *     exists
+   */
+  public void requireAddable(String name, Set<String> roles) throws IOException {
+    Names.requireUsername(name);
+    Names.requireRoles(roles);
+    requireAbsent(current(), name);
+  }
+
+  /**
+   * Checks, before a password is asked for, that user {@code name} exists.
+   *
+   * @throws IllegalArgumentException if the name is malformed or there is no such user
+   */
+  public void requireExisting(String name) throws IOException {
+    Names.requireUsername(name);
+    requirePresent(current(), name);
   }
 
   /**
@@ -158,6 +202,8 @@ public final class UserStore {
   public void remove(String name) throws IOException {
     Names.requireUsername(name);
     mutate(
+        UserChange.Kind.USER_REMOVED,
+        name,
         users -> {
           requirePresent(users, name);
           users.remove(name);
@@ -186,6 +232,8 @@ public final class UserStore {
     String hash = hasher.hash(passwordSha256Hex);
     User[] updated = new User[1];
     mutate(
+        UserChange.Kind.PASSWORD_CHANGED,
+        name,
         users -> {
           User old = requirePresent(users, name);
           updated[0] = new User(name, hash, old.roles());
@@ -193,6 +241,59 @@ public final class UserStore {
           return users;
         });
     return updated[0];
+  }
+
+  /**
+   * Replaces a user's roles ({@code roles} may be empty).
+   *
+   * @throws IllegalArgumentException if the name or a role breaks the naming rule, or there is no
+   *     such user
+   */
+  public User setRoles(String name, Set<String> roles) throws IOException {
+    Names.requireUsername(name);
+    Names.requireRoles(roles);
+    User[] updated = new User[1];
+    mutate(
+        UserChange.Kind.ROLES_CHANGED,
+        name,
+        users -> {
+          User old = requirePresent(users, name);
+          updated[0] = new User(name, old.passwordHash(), roles);
+          users.put(name, updated[0]);
+          return users;
+        });
+    return updated[0];
+  }
+
+  /**
+   * Hands every journaled change to {@code sink} in order, then empties the journal; returns how
+   * many there were. Holds the write lock, so no change is journaled meanwhile. If {@code sink}
+   * throws, the journal is kept whole and the next call offers its changes again (those already
+   * accepted included: {@link UserChange#id()} tells a repeat).
+   */
+  public int drainChanges(ChangeSink sink) throws IOException {
+    ReentrantLock lock = WRITE_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
+    lock.lock();
+    try (FileChannel channel = lockChannel()) {
+      channel.lock();
+      List<UserChange> changes = journal.read();
+      for (UserChange c : changes) {
+        sink.accept(c);
+      }
+      if (!changes.isEmpty()) {
+        journal.clear();
+      }
+      return changes.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private FileChannel lockChannel() throws IOException {
+    return FileChannel.open(
+        lockFile,
+        Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+        AtomicFiles.ownerOnly(file.getParent()));
   }
 
   private SortedMap<String, User> current() throws CorruptUserFileException, IOException {
@@ -245,20 +346,28 @@ public final class UserStore {
     }
   }
 
-  private void mutate(UnaryOperator<Map<String, User>> change) throws IOException {
+  private void mutate(UserChange.Kind kind, String name, UnaryOperator<Map<String, User>> change)
+      throws IOException {
     ReentrantLock lock = WRITE_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
     lock.lock();
-    try (FileChannel channel =
-        FileChannel.open(
-            lockFile,
-            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-            AtomicFiles.ownerOnly(file.getParent()))) {
+    try (FileChannel channel = lockChannel()) {
       channel.lock(); // released when the channel closes
       Snapshot fresh = load();
       if (fresh.error() != null) {
         throw fresh.error();
       }
       Map<String, User> next = change.apply(new TreeMap<>(fresh.users()));
+      User after = next.get(name);
+      // The record before the effect: if this cannot be written, the file is not replaced.
+      journal.append(
+          new UserChange(
+              UUID.randomUUID().toString(),
+              clock.instant(),
+              kind,
+              name,
+              after == null ? List.of() : List.copyOf(after.roles()),
+              System.getProperty("user.name"),
+              ProcessHandle.current().pid()));
       BasicFileAttributes written = AtomicFiles.replace(file, UsersFileCodec.encode(next));
       snapshot =
           new Snapshot(

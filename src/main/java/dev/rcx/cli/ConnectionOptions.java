@@ -1,6 +1,7 @@
 package dev.rcx.cli;
 
 import dev.rcx.client.RcxClient;
+import dev.rcx.config.Durations;
 import dev.rcx.protocol.Response;
 import dev.rcx.tls.ClientTls;
 import dev.rcx.tls.ClientTrust;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import javax.net.ssl.SSLContext;
@@ -23,9 +25,18 @@ import picocli.CommandLine.Option;
 /**
  * Where to connect, how to trust the server, and who to log in as; shared by {@code exec} and
  * {@code shell}.
+ *
+ * <p>Order, as ssh does it: connect, complete the handshake and settle trust in the server first,
+ * and only then ask for a password, so that an answer meant for the trust question never becomes
+ * the password. A server seen for the first time is asked about with no connection open (a person
+ * may take longer than the server's handshake timeout); the client then connects again and accepts
+ * exactly the fingerprint the person saw.
  */
 final class ConnectionOptions {
   static final int DEFAULT_PORT = 7443;
+
+  /** Replies to login and logout come quickly from a live server; they never wait longer. */
+  static final Duration LOGIN_REPLY_TIMEOUT = Duration.ofSeconds(30);
 
   @Option(
       names = "--host",
@@ -143,10 +154,36 @@ final class ConnectionOptions {
   @Option(names = "--key", description = "Unencrypted private key (PEM) of --cert.")
   Path key;
 
-  /** Connects and completes the TLS handshake, mapping failures to exit codes. */
+  @Option(
+      names = "--connect-timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "Longest wait for the TCP connection, and again for the TLS handshake (default: 10s);"
+              + " on many hosts, for connecting, TLS and login together.")
+  Duration connectTimeout = Duration.ofSeconds(10);
+
+  @Option(
+      names = {"--timeout", "--command-timeout"},
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "Longest wait for a command's reply, its run time included (default: 10m); set it above"
+              + " the command's whitelist timeout. Login waits at most 30s or this if shorter.")
+  Duration timeout = Duration.ofMinutes(10);
+
+  /** The fingerprint of an unknown server seen during the last handshake, to ask about. */
+  private @Nullable String unknownFingerprint;
+
+  /** The fingerprint the person accepted: the next handshake trusts exactly this one. */
+  private @Nullable String acceptedFingerprint;
+
+  /**
+   * Connects and completes the TLS handshake, settling trust in the server (asking a person about
+   * an unknown one), mapping failures to exit codes.
+   */
   RcxClient connect(PrintWriter err) {
     resolve();
-    RcxClient.Endpoint endpoint;
     if ((cert == null) != (key == null)) {
       throw new CliException(ExitCodes.USAGE, "--cert and --key must be given together");
     }
@@ -154,21 +191,56 @@ final class ConnectionOptions {
       throw new CliException(
           ExitCodes.USAGE, "--cert needs TLS; it cannot be combined with --no-tls");
     }
-    if (noTls) {
-      endpoint = RcxClient.Endpoint.plaintext(host, port);
-    } else {
-      ClientTrust trust = trust(err);
-      KeyMaterial identity = clientIdentity();
-      SSLContext ctx;
-      try {
-        ctx = identity == null ? ClientTls.context(trust) : ClientTls.context(trust, identity);
-      } catch (IOException e) {
-        throw new CliException(ExitCodes.USAGE, "cannot set up TLS trust: " + e.getMessage());
+    RcxClient.Endpoint endpoint = endpoint(err);
+    try {
+      return connect(endpoint);
+    } catch (CliException refused) {
+      String seen = unknownFingerprint;
+      if (seen == null) {
+        throw refused;
       }
-      endpoint = RcxClient.Endpoint.tls(host, port, ctx, ClientTls.parameters(trust, tls12));
+      // First contact: ask with no connection open, then connect again trusting what was shown.
+      if (!askToTrust(host + ":" + port, seen)) {
+        throw new CliException(
+            ExitCodes.CONNECTION_FAILED,
+            "server "
+                + host
+                + ":"
+                + port
+                + " with SHA-256 fingerprint "
+                + seen
+                + " was not accepted; nothing stored in "
+                + knownHosts);
+      }
+      acceptedFingerprint = seen;
+      unknownFingerprint = null;
+      return connect(endpoint);
     }
+  }
+
+  private RcxClient.Endpoint endpoint(PrintWriter err) {
+    Duration loginReply =
+        timeout.compareTo(LOGIN_REPLY_TIMEOUT) < 0 ? timeout : LOGIN_REPLY_TIMEOUT;
+    if (noTls) {
+      return RcxClient.Endpoint.plaintext(host, port).withTimeouts(connectTimeout, loginReply);
+    }
+    ClientTrust trust = trust(err);
+    KeyMaterial identity = clientIdentity();
+    SSLContext ctx;
+    try {
+      ctx = identity == null ? ClientTls.context(trust) : ClientTls.context(trust, identity);
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.USAGE, "cannot set up TLS trust: " + e.getMessage());
+    }
+    return RcxClient.Endpoint.tls(host, port, ctx, ClientTls.parameters(trust, tls12))
+        .withTimeouts(connectTimeout, loginReply);
+  }
+
+  private RcxClient connect(RcxClient.Endpoint endpoint) {
     try {
       return RcxClient.connect(endpoint);
+    } catch (RcxClient.TimedOutException e) {
+      throw timedOut(e);
     } catch (SSLException e) {
       ServerIdentityChangedException changed = cause(e, ServerIdentityChangedException.class);
       if (changed != null) {
@@ -184,20 +256,52 @@ final class ConnectionOptions {
     }
   }
 
+  /** The exit status and message for a deadline that passed, naming the option that sets it. */
+  static CliException timedOut(RcxClient.TimedOutException e) {
+    String limit = Durations.format(e.timeout());
+    String where = e.hostPort();
+    String message =
+        switch (e.phase()) {
+          case CONNECT ->
+              "cannot connect to "
+                  + where
+                  + ": no answer within "
+                  + limit
+                  + " (--connect-timeout); check the host, the port and any firewall in between";
+          case HANDSHAKE ->
+              where
+                  + " accepted the TCP connection but completed no TLS handshake within "
+                  + limit
+                  + " (--connect-timeout); is an rcx server with TLS listening there?";
+          case REPLY ->
+              "no reply from "
+                  + where
+                  + " within "
+                  + limit
+                  + " (--timeout); the server is hung or the command runs longer than --timeout."
+                  + " The connection was closed, which stops the command";
+        };
+    return new CliException(ExitCodes.CONNECTION_FAILED, message);
+  }
+
   /**
-   * Connects and logs in. The password comes from stdin, RCX_PASSWORD or a prompt; with --cert and
-   * neither of the first two, the certificate alone logs in.
+   * Connects, settles trust, then logs in. The password comes from stdin, RCX_PASSWORD or a prompt,
+   * asked only once the server is trusted; with --cert and neither of the first two, the
+   * certificate alone logs in.
    */
   RcxClient connectAndLogin(InputStream stdin, PrintWriter err) {
     resolve();
     boolean certificateOnly =
         cert != null && !passwordStdin && System.getenv(Passwords.ENV) == null;
-    char[] password =
-        certificateOnly
-            ? new char[0]
-            : Passwords.read(passwordStdin, stdin, "Password for " + user + "@" + host + ": ");
+    if (!certificateOnly) {
+      Passwords.requireSource(passwordStdin);
+    }
     RcxClient client = connect(err);
+    char[] password = new char[0];
     try {
+      if (!certificateOnly) {
+        password = Passwords.read(passwordStdin, stdin, "Password for " + user + "@" + host + ": ");
+      }
       Response.AuthResponse auth =
           certificateOnly ? client.loginWithCertificate(user) : client.login(user, password);
       if (!auth.succeeded()) {
@@ -206,11 +310,26 @@ final class ConnectionOptions {
         throw new CliException(ExitCodes.AUTH_FAILED, msg);
       }
       return client;
+    } catch (RcxClient.TimedOutException e) {
+      closeQuietly(client);
+      throw timedOut(e);
     } catch (IOException e) {
+      closeQuietly(client);
       throw new CliException(
           ExitCodes.CONNECTION_FAILED, "connection lost during login: " + rootMessage(e));
+    } catch (RuntimeException e) {
+      closeQuietly(client);
+      throw e;
     } finally {
       Arrays.fill(password, '\0');
+    }
+  }
+
+  private static void closeQuietly(RcxClient client) {
+    try {
+      client.close();
+    } catch (IOException e) {
+      // Already failing; the first problem is the one to report.
     }
   }
 
@@ -229,7 +348,22 @@ final class ConnectionOptions {
 
   private ClientTrust trust(PrintWriter err) {
     return chooseTrust(
-        err, caCert, fingerprint, insecure, knownHosts, host + ":" + port, this::askToTrust);
+        err, caCert, fingerprint, insecure, knownHosts, host + ":" + port, this::decideInHandshake);
+  }
+
+  /**
+   * Called during the handshake for a server not in known hosts: never asks a person there (the
+   * server would time the handshake out while they read), but remembers what to ask about.
+   */
+  private boolean decideInHandshake(String hostPort, String fp) {
+    if (acceptNew) {
+      return true;
+    }
+    if (acceptedFingerprint != null) {
+      return acceptedFingerprint.equals(fp);
+    }
+    unknownFingerprint = fp;
+    return false;
   }
 
   /**
@@ -251,7 +385,8 @@ final class ConnectionOptions {
     }
     if (insecure) {
       err.println(
-          "WARNING: --insecure: the server's identity is not checked; anyone in the path can impersonate it.");
+          "Warning: --insecure: the server's identity is not checked; anyone in the path can"
+              + " impersonate it.");
       return new ClientTrust.Insecure();
     }
     if (caCert != null) {
@@ -293,7 +428,16 @@ final class ConnectionOptions {
         "The authenticity of rcx server '%s' can't be established.%nCertificate SHA-256 fingerprint: %s%n",
         hostPort, fp);
     String answer = console.readLine("Are you sure you want to continue connecting (yes/no)? ");
-    return answer != null && answer.trim().toLowerCase(Locale.ROOT).equals("yes");
+    return isYes(answer);
+  }
+
+  /** {@code yes} or {@code y}, in any case; anything else (or end of input) is no. */
+  static boolean isYes(@Nullable String answer) {
+    if (answer == null) {
+      return false;
+    }
+    String a = answer.strip().toLowerCase(Locale.ROOT);
+    return a.equals("yes") || a.equals("y");
   }
 
   private static <T extends Throwable> T cause(Throwable t, Class<T> type) {

@@ -78,16 +78,19 @@ final class ExecCommand implements Callable<Integer> {
       try (CancelOnInterrupt interrupts = CancelOnInterrupt.install(client, err)) {
         r =
             noStream
-                ? client.exec(command, args)
+                ? client.exec(command, args, connection.timeout)
                 : client.exec(
                     command,
                     args,
+                    connection.timeout,
                     (isStderr, bytes) -> BytePrintWriter.writeBytes(isStderr ? err : out, bytes));
       }
       // A streamed reply's output is empty: the chunks carried it.
       int code = Replies.print(r, out, err, allowTruncated);
       logoutQuietly(client);
       return code;
+    } catch (RcxClient.TimedOutException e) {
+      throw ConnectionOptions.timedOut(e);
     } catch (IOException e) {
       throw new CliException(
           ExitCodes.CONNECTION_FAILED, "connection lost: " + ConnectionOptions.rootMessage(e));

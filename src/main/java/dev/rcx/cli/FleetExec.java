@@ -90,7 +90,7 @@ final class FleetExec {
       List<HostResult> results =
           FanOut.builder(task)
               .parallel(fleet.parallel)
-              .firstPhase("connect", fleet.connectTimeout)
+              .firstPhase("connect", connection.connectTimeout)
               .onResult(printer::finished)
               .run(targets);
       printer.summary(results);

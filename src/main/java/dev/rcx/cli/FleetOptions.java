@@ -1,13 +1,13 @@
 package dev.rcx.cli;
 
-import dev.rcx.config.ConfigException;
-import dev.rcx.config.Durations;
 import java.nio.file.Path;
-import java.time.Duration;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
-/** Options of {@code rcx exec} that run one command on many hosts; see {@link FleetExec}. */
+/**
+ * Options of {@code rcx exec} that run one command on many hosts; see {@link FleetExec}. The
+ * deadlines ({@code --connect-timeout}, {@code --timeout}) are {@link ConnectionOptions}', shared
+ * with a single host.
+ */
 final class FleetOptions {
   @Option(
       names = "--hosts",
@@ -46,24 +46,6 @@ final class FleetOptions {
               + " ~/.rcx/config.yaml).")
   Path clientConfig;
 
-  @Option(
-      names = "--connect-timeout",
-      paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description =
-          "Many hosts: give up on a host that has not connected, completed TLS and logged in"
-              + " within this (default: 10s).")
-  Duration connectTimeout = Duration.ofSeconds(10);
-
-  @Option(
-      names = "--command-timeout",
-      paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description =
-          "Many hosts: give up on a host whose command has not answered within this (default:"
-              + " 10m).")
-  Duration commandTimeout = Duration.ofMinutes(10);
-
   /** Whether this invocation runs on many hosts: {@code --hosts}, {@code --hosts-file} or @NAME. */
   boolean requested(String command) {
     return !hosts.isEmpty() || hostsFile != null || command.startsWith("@");
@@ -71,21 +53,5 @@ final class FleetOptions {
 
   Path clientConfigFile() {
     return clientConfig != null ? clientConfig : DataDirs.defaultClientConfig();
-  }
-
-  /** Parses {@code 10s}, {@code 500ms}, {@code 2m} as the server configuration does. */
-  static final class DurationConverter implements ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      try {
-        Duration d = Durations.parse("duration", value);
-        if (d.isZero() || d.isNegative()) {
-          throw new IllegalArgumentException("must be positive, but was '" + value + "'");
-        }
-        return d;
-      } catch (ConfigException e) {
-        throw new IllegalArgumentException(e.getMessage(), e);
-      }
-    }
   }
 }

@@ -88,7 +88,7 @@ final class FleetTask implements HostTask {
             millisSince(start),
             auth.message() == null ? "authentication failed" : auth.message());
       }
-      deadline.next("command", fleet.commandTimeout);
+      deadline.next("command", connection.timeout);
       Response r = client.exec(command, args);
       logoutQuietly(client);
       return result(t, r, millisSince(start));
@@ -138,8 +138,8 @@ final class FleetTask implements HostTask {
   }
 
   private RcxClient.Endpoint endpoint(Target t) {
-    Duration connect = fleet.connectTimeout;
-    Duration read = connect.plus(fleet.commandTimeout);
+    Duration connect = connection.connectTimeout;
+    Duration read = connect.plus(connection.timeout);
     if (connection.noTls) {
       return new RcxClient.Endpoint(t.host(), t.port(), null, null, connect, read);
     }

@@ -17,6 +17,19 @@ final class Passwords {
 
   private Passwords() {}
 
+  /**
+   * Fails before any connection is made when no password can be had: not on stdin, not in the
+   * environment, and no terminal to ask on.
+   */
+  static void requireSource(boolean fromStdin) {
+    String env = System.getenv(ENV);
+    if (!fromStdin && (env == null || env.isEmpty()) && System.console() == null) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "no terminal to prompt for a password; use --password-stdin or set " + ENV);
+    }
+  }
+
   static char[] read(boolean fromStdin, InputStream stdin, String prompt) {
     if (fromStdin) {
       try {

@@ -71,6 +71,13 @@ final class ServerCommand implements Callable<Integer> {
   String keyOut;
 
   @Option(
+      names = "--regenerate-cert",
+      description =
+          "Replace the generated server.crt and server.key by new ones for today's host names,"
+              + " addresses and tls.names. The fingerprint changes: clients must accept it again.")
+  boolean regenerateCert;
+
+  @Option(
       names = "--no-tls",
       description = "Plaintext, for the TLS-vs-plaintext benchmark only; loopback only.")
   boolean noTls;
@@ -104,6 +111,15 @@ final class ServerCommand implements Callable<Integer> {
       if (server.tls()) {
         out.println("certificate SHA-256 fingerprint: " + server.fingerprint());
       }
+      if (!server.certificateMissingNames().isEmpty()) {
+        err.println(
+            "Warning: the server certificate in "
+                + dataDir.toAbsolutePath()
+                + " does not name "
+                + String.join(", ", server.certificateMissingNames())
+                + " (from tls.names or --bind), so --cacert clients using those names will fail;"
+                + " restart once with --regenerate-cert (the fingerprint changes).");
+      }
       server.takeAuditVerificationKey().ifPresent(key -> showKey(server, key, keySink, out, err));
       out.flush();
       stop.await();
@@ -116,7 +132,11 @@ final class ServerCommand implements Callable<Integer> {
 
   private RcxServer start(ServerConfig cfg, Path data, KeyOut keySink) {
     try {
-      return RcxServer.builder(cfg, data).policySource(this::effectiveConfig).start();
+      RcxServer.Builder builder = RcxServer.builder(cfg, data).policySource(this::effectiveConfig);
+      if (regenerateCert) {
+        builder.regenerateCertificate();
+      }
+      return builder.start();
     } catch (RuntimeException e) {
       if (keySink != null) {
         keySink.abandon();

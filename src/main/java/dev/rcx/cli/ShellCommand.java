@@ -73,6 +73,7 @@ final class ShellCommand implements Callable<Integer> {
               client.exec(
                   line,
                   java.util.List.of(),
+                  connection.timeout,
                   (isStderr, bytes) -> BytePrintWriter.writeBytes(isStderr ? err : out, bytes));
         }
         last = Replies.print(r, out, err, /* allowTruncated= */ true);
@@ -88,6 +89,8 @@ final class ShellCommand implements Callable<Integer> {
       }
       client.logout();
       return last;
+    } catch (RcxClient.TimedOutException e) {
+      throw ConnectionOptions.timedOut(e);
     } catch (IOException e) {
       throw new CliException(
           ExitCodes.CONNECTION_FAILED, "connection lost: " + ConnectionOptions.rootMessage(e));

@@ -1,5 +1,6 @@
 package dev.rcx.cli;
 
+import dev.rcx.auth.PasswordPolicy;
 import dev.rcx.auth.User;
 import dev.rcx.auth.UserStore;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,16 +19,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code rcx user add|remove|list|passwd}: manages the users file in a server's data directory. */
+/**
+ * {@code rcx user add|remove|list|passwd|roles}: manages the users file in a server's data
+ * directory. Every change is journaled before it is made and lands in the audit log (see {@link
+ * UserStore}).
+ */
 @Command(
     name = "user",
     mixinStandardHelpOptions = true,
-    description = "Manage users (a running server picks up changes without a restart).",
+    description = {
+      "Manage users (a running server picks up changes without a restart).",
+      "Every change is recorded in the audit log: by the running server within a second, else at"
+          + " its next start."
+    },
     subcommands = {
       UserCommand.Add.class,
       UserCommand.Remove.class,
       UserCommand.ListUsers.class,
-      UserCommand.Passwd.class
+      UserCommand.Passwd.class,
+      UserCommand.Roles.class
     })
 final class UserCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -61,12 +72,25 @@ final class UserCommand implements Callable<Integer> {
     PrintWriter out() {
       return spec.commandLine().getOut();
     }
+
+    /** Reads a new password and refuses one the policy forbids, before anything changes. */
+    static char[] newPassword(String user, boolean fromStdin) {
+      char[] password = Passwords.readNew(fromStdin, System.in);
+      Optional<String> problem = PasswordPolicy.problem(user, password);
+      if (problem.isPresent()) {
+        Arrays.fill(password, '\0');
+        throw new CliException(
+            ExitCodes.USAGE, problem.get() + "; nothing was changed for " + user);
+      }
+      return password;
+    }
   }
 
   @Command(
       name = "add",
       mixinStandardHelpOptions = true,
-      description = "Add a user; the password is prompted for.")
+      description =
+          "Add a user; the password (at least 8 characters, not a common one) is prompted for.")
   static final class Add extends Base implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
@@ -82,7 +106,8 @@ final class UserCommand implements Callable<Integer> {
       // Before the password prompt: a mistyped data dir should not cost the operator two prompts.
       DataDirs.prepare(dataDir);
       UserStore store = store();
-      char[] password = Passwords.readNew(passwordStdin, System.in);
+      store.requireAddable(name, new LinkedHashSet<>(roles)); // before any prompt
+      char[] password = newPassword(name, passwordStdin);
       try {
         User u = store.add(name, password, new LinkedHashSet<>(roles));
         out()
@@ -139,13 +164,43 @@ final class UserCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
       UserStore store = store();
-      char[] password = Passwords.readNew(passwordStdin, System.in);
+      store.requireExisting(name); // before any prompt
+      char[] password = newPassword(name, passwordStdin);
       try {
         store.passwd(name, password);
         out().println("changed password of " + name);
       } finally {
         Arrays.fill(password, '\0');
       }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "roles",
+      mixinStandardHelpOptions = true,
+      description = "Replace a user's roles, e.g. `rcx user roles alice ops,dev` (\"\" for none).")
+  static final class Roles extends Base implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "ROLES", description = "Comma-separated roles.")
+    String roles;
+
+    @Override
+    public Integer call() throws IOException {
+      Set<String> wanted = new LinkedHashSet<>();
+      for (String r : roles.split(",", -1)) {
+        if (!r.isBlank()) {
+          wanted.add(r.strip());
+        }
+      }
+      User u = store().setRoles(name, wanted);
+      out()
+          .println(
+              "roles of "
+                  + u.name()
+                  + (u.roles().isEmpty() ? ": none" : ": " + String.join(",", u.roles())));
       return ExitCodes.OK;
     }
   }

@@ -33,7 +33,8 @@ public final class ConfigLoader {
           "",
           List.of("bind", "port", "tls", "limits", "sessions", "commands", "audit", "metrics"),
           "tls",
-          List.of("enabled", "allow_tls12", "certificate", "key", "client_auth", "client_ca"),
+          List.of(
+              "enabled", "allow_tls12", "certificate", "key", "client_auth", "client_ca", "names"),
           "limits",
           List.of(
               "max_connections",
@@ -110,7 +111,8 @@ public final class ConfigLoader {
             ServerConfig.ClientAuth.valueOf(
                 t.choice("client_auth", "none", Set.of("none", "optional", "required"))
                     .toUpperCase(Locale.ROOT)),
-            t.path("client_ca", base));
+            t.path("client_ca", base),
+            t.strings("names"));
     ServerConfig.Limits dl = d.limits();
     Node l = root.child("limits");
     l.allow(KEYS.get("limits"));
@@ -235,6 +237,25 @@ public final class ConfigLoader {
         return fallback;
       }
       return Durations.parse(prefix + key, v.asText());
+    }
+
+    List<String> strings(String key) {
+      JsonNode v = value(key);
+      if (v == null) {
+        return List.of();
+      }
+      if (!v.isArray()) {
+        throw new ConfigException(prefix + key + ": expected a list such as [a, b], but got " + v);
+      }
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < v.size(); i++) {
+        if (!v.get(i).isTextual()) {
+          throw new ConfigException(
+              prefix + key + "[" + (i + 1) + "]: expected text, but got " + v.get(i));
+        }
+        out.add(v.get(i).textValue());
+      }
+      return out;
     }
 
     @Nullable Path path(String key, Path base) {

@@ -2,6 +2,7 @@ package dev.rcx.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -115,13 +116,19 @@ public record ServerConfig(
    * @param clientAuth whether clients must present certificates
    * @param clientCa PEM file of CAs trusted for client certificates
    */
+  /**
+   * @param names extra DNS names or IP addresses for the generated self-signed certificate ({@code
+   *     tls.names}), beside the host's own names and the bound addresses; ignored with {@code
+   *     certificate}
+   */
   public record Tls(
       boolean enabled,
       boolean allowTls12,
       @Nullable Path certificate,
       @Nullable Path key,
       ClientAuth clientAuth,
-      @Nullable Path clientCa) {
+      @Nullable Path clientCa,
+      List<String> names) {
     public Tls {
       Objects.requireNonNull(clientAuth, "clientAuth");
       if ((certificate == null) != (key == null)) {
@@ -130,14 +137,40 @@ public record ServerConfig(
       if (clientAuth != ClientAuth.NONE && clientCa == null) {
         throw new ConfigException("tls.client_auth: " + clientAuth + " needs tls.client_ca");
       }
+      names = List.copyOf(names);
+      for (int i = 0; i < names.size(); i++) {
+        if (names.get(i).isBlank() || names.get(i).chars().anyMatch(Character::isWhitespace)) {
+          throw new ConfigException(
+              "tls.names["
+                  + (i + 1)
+                  + "]: expected a DNS name or an IP address, but got '"
+                  + names.get(i)
+                  + "'");
+        }
+      }
+    }
+
+    /** Settings without extra certificate names. */
+    public Tls(
+        boolean enabled,
+        boolean allowTls12,
+        @Nullable Path certificate,
+        @Nullable Path key,
+        ClientAuth clientAuth,
+        @Nullable Path clientCa) {
+      this(enabled, allowTls12, certificate, key, clientAuth, clientCa, List.of());
     }
 
     public static Tls defaults() {
-      return new Tls(true, false, null, null, ClientAuth.NONE, null);
+      return new Tls(true, false, null, null, ClientAuth.NONE, null, List.of());
     }
 
     public Tls withEnabled(boolean on) {
-      return new Tls(on, allowTls12, certificate, key, clientAuth, clientCa);
+      return new Tls(on, allowTls12, certificate, key, clientAuth, clientCa, names);
+    }
+
+    public Tls withNames(List<String> extra) {
+      return new Tls(enabled, allowTls12, certificate, key, clientAuth, clientCa, extra);
     }
   }
 

@@ -71,6 +71,7 @@ public final class RcxServer implements AutoCloseable {
   private final @Nullable SSLSocketFactory tlsLayer;
   private final @Nullable SSLParameters tlsParameters;
   private final @Nullable String fingerprint;
+  private final List<String> certificateMissingNames;
   private final AuditLog audit;
   private @Nullable String auditKey;
   private final Watchdog watchdog;
@@ -109,13 +110,24 @@ public final class RcxServer implements AutoCloseable {
     }
     KeyMaterial identity = null;
     SSLContext sslContext = null;
+    List<String> missing = List.of();
     if (tls) {
-      identity =
-          config.tls().certificate() != null
-              ? ServerIdentity.loadPem(config.tls().certificate(), config.tls().key())
-              : ServerIdentity.loadOrCreate(b.dataDir);
+      if (config.tls().certificate() != null) {
+        identity = ServerIdentity.loadPem(config.tls().certificate(), config.tls().key());
+      } else {
+        List<String> required = CertificateNames.required(config, bindAddress);
+        boolean generate =
+            b.regenerateCertificate || !Files.exists(b.dataDir.resolve(ServerIdentity.CERT_FILE));
+        identity =
+            ServerIdentity.loadOrCreate(
+                b.dataDir,
+                generate ? CertificateNames.forNewCertificate(config, bindAddress) : required,
+                b.regenerateCertificate);
+        missing = ServerIdentity.missingNames(identity.leaf(), required);
+      }
       sslContext = ServerTls.context(identity, clientCas(config.tls()));
     }
+    this.certificateMissingNames = missing;
     this.fingerprint = identity == null ? null : identity.fingerprint();
     this.policySource = b.policySource != null ? b.policySource : () -> config;
     this.policy = new AtomicReference<>(whitelist(config));
@@ -184,7 +196,9 @@ public final class RcxServer implements AutoCloseable {
     this.ctx = new ServerContext(config, codec, audit, this::connectionEnded, metrics);
     ctx.handler(
         new RequestHandler(codec, authenticator, users, sessions, policy::get, executor, ctx));
-    this.watchdog = new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions)::run);
+    UserChangeAuditor userChanges = new UserChangeAuditor(users, ctx);
+    this.watchdog =
+        new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions, userChanges)::run);
     try {
       audit.append(
           new AuditEvent.ServerStarted(
@@ -196,6 +210,7 @@ public final class RcxServer implements AutoCloseable {
       closeQuietly(audit);
       throw e;
     }
+    userChanges.drain(); // changes made while no server ran
     this.control = b.controlSocket ? ControlSocket.open(b.dataDir, this::control, ctx.log()) : null;
     this.acceptor = Thread.ofPlatform().name("rcx-accept").daemon(false).start(this::acceptLoop);
   }
@@ -334,6 +349,15 @@ public final class RcxServer implements AutoCloseable {
     String key = auditKey;
     auditKey = null;
     return Optional.ofNullable(key);
+  }
+
+  /**
+   * Names that {@code tls.names} or the bound address ask for but the reused generated certificate
+   * lacks (it was made for other names); empty when it has them all or is the operator's own.
+   * Regenerate with {@link Builder#regenerateCertificate()} ({@code rcx server --regenerate-cert}).
+   */
+  public List<String> certificateMissingNames() {
+    return certificateMissingNames;
   }
 
   /** The audit log file. */
@@ -561,14 +585,20 @@ public final class RcxServer implements AutoCloseable {
   /** Periodic clean-up that must not run on every watchdog tick. */
   private static final class Housekeeping {
     private final SessionManager sessions;
+    private final UserChangeAuditor userChanges;
     private int ticks;
 
-    Housekeeping(SessionManager sessions) {
+    Housekeeping(SessionManager sessions, UserChangeAuditor userChanges) {
       this.sessions = sessions;
+      this.userChanges = userChanges;
     }
 
     void run() {
-      if (++ticks % 50 == 0) {
+      ++ticks;
+      if (ticks % 5 == 0) {
+        userChanges.drain(); // about once a second
+      }
+      if (ticks % 50 == 0) {
         sessions.purge();
       }
     }
@@ -581,6 +611,7 @@ public final class RcxServer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private SecureRandom random = new SecureRandom();
     private @Nullable Duration shutdownGrace;
+    private boolean regenerateCertificate;
     private @Nullable PolicySource policySource;
     private boolean controlSocket = true;
 
@@ -602,6 +633,15 @@ public final class RcxServer implements AutoCloseable {
     /** Overrides the configuration's {@code limits.shutdown_grace}. */
     public Builder shutdownGrace(Duration d) {
       this.shutdownGrace = d;
+      return this;
+    }
+
+    /**
+     * Replaces the generated certificate and key in the data directory by new ones for today's
+     * names (the fingerprint changes); no effect with the operator's own {@code tls.certificate}.
+     */
+    public Builder regenerateCertificate() {
+      this.regenerateCertificate = true;
       return this;
     }
 

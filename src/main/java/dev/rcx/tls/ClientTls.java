@@ -5,7 +5,6 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.X509ExtendedTrustManager;
-import org.slf4j.LoggerFactory;
 
 /**
  * Builds a TLS client's context and parameters.
@@ -72,14 +71,9 @@ public final class ClientTls {
               Stores.pkix(Pem.readCertificates(pemFile, "trusted certificate file")));
       case ClientTrust.PinnedFingerprint(var sha256) -> new ServerTrustManager.Pinned(sha256);
       case ClientTrust.KnownHosts knownHosts -> new KnownHostsTrustManager(knownHosts);
-      case ClientTrust.Insecure() -> {
-        // Looked up here only: a one-shot client that never warns never starts a logging framework.
-        LoggerFactory.getLogger(ClientTls.class)
-            .warn(
-                "server certificate verification is disabled: the connection is open to"
-                    + " man-in-the-middle attacks");
-        yield new ServerTrustManager.Insecure();
-      }
+      // No log line here: the caller chose this and tells its user in its own words (the CLI
+      // prints one plain "Warning:" line); a logging line would land in command output.
+      case ClientTrust.Insecure() -> new ServerTrustManager.Insecure();
     };
   }
 }

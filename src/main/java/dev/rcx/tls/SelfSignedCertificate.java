@@ -114,12 +114,49 @@ final class SelfSignedCertificate {
    * {@code *.} is allowed).
    */
   static GeneralNames subjectAltNames(List<String> extraNames) {
+    return new GeneralNames(
+        names(extraNames).stream()
+            .map(SelfSignedCertificate::generalName)
+            .toArray(GeneralName[]::new));
+  }
+
+  /** {@link #DEFAULT_NAMES} and then {@code extraNames}, canonical and without duplicates. */
+  static SequencedSet<String> names(List<String> extraNames) {
     SequencedSet<String> names = new LinkedHashSet<>(DEFAULT_NAMES);
     for (String raw : extraNames) {
-      names.add(stripTypePrefix(raw.strip()).toLowerCase(Locale.ROOT));
+      names.add(canonical(raw));
     }
-    return new GeneralNames(
-        names.stream().map(SelfSignedCertificate::generalName).toArray(GeneralName[]::new));
+    return names;
+  }
+
+  /**
+   * A name as the certificate holds it: no {@code DNS:}/{@code IP:} prefix, lower case, IP
+   * addresses in the JDK's textual form (so {@code ::1} and {@code 0:0:0:0:0:0:0:1} compare equal).
+   */
+  static String canonical(String raw) {
+    String name = stripTypePrefix(raw.strip()).toLowerCase(Locale.ROOT);
+    int scope = name.indexOf('%');
+    if (scope > 0 && IPAddress.isValidIPv6(name.substring(0, scope))) {
+      name = name.substring(0, scope); // an interface's scope is no part of a certificate name
+    }
+    if (IPAddress.isValid(name)) {
+      try {
+        return java.net.InetAddress.getByName(name).getHostAddress();
+      } catch (java.net.UnknownHostException e) {
+        return name; // an IP literal needs no lookup; cannot happen
+      }
+    }
+    return name;
+  }
+
+  /** Whether {@code raw} can be a subject alternative name (an IP literal or a DNS name). */
+  static boolean isValidName(String raw) {
+    try {
+      generalName(canonical(raw));
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static GeneralName generalName(String name) {

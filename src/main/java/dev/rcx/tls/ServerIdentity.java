@@ -53,6 +53,53 @@ public final class ServerIdentity {
     return loadOrCreate(dataDir, List.of(subjectAltNames), Clock.systemUTC(), new SecureRandom());
   }
 
+  /**
+   * Like {@link #loadOrCreate(Path, String...)}; with {@code regenerate}, replaces an existing
+   * generated identity by a new key and certificate for today's names (the fingerprint changes).
+   * Regeneration deletes the certificate first, so a crash part-way leaves a key without a
+   * certificate, which the next start replaces.
+   */
+  public static KeyMaterial loadOrCreate(
+      Path dataDir, List<String> subjectAltNames, boolean regenerate) throws IOException {
+    if (regenerate) {
+      SelfSignedCertificate.subjectAltNames(subjectAltNames);
+      Files.deleteIfExists(dataDir.resolve(CERT_FILE));
+    }
+    return loadOrCreate(dataDir, subjectAltNames, Clock.systemUTC(), new SecureRandom());
+  }
+
+  /**
+   * The entries of {@code wanted} (DNS names or IP literals, optionally prefixed {@code DNS:} or
+   * {@code IP:}) that {@code certificate}'s subject alternative names do not list exactly, in
+   * order. A wildcard entry is not expanded: name it in {@code wanted} as written.
+   */
+  public static List<String> missingNames(X509Certificate certificate, List<String> wanted) {
+    java.util.Set<String> present = new java.util.HashSet<>();
+    try {
+      var sans = certificate.getSubjectAlternativeNames();
+      if (sans != null) {
+        for (List<?> san : sans) {
+          if (san.size() >= 2 && san.get(1) instanceof String value) {
+            present.add(SelfSignedCertificate.canonical(value));
+          }
+        }
+      }
+    } catch (java.security.cert.CertificateParsingException e) {
+      return List.copyOf(wanted);
+    }
+    return wanted.stream()
+        .filter(name -> !present.contains(SelfSignedCertificate.canonical(name)))
+        .toList();
+  }
+
+  /**
+   * Whether {@code name} can go into a generated certificate: an IP literal, or a DNS name of
+   * letters, digits, '-' and '.' (host names with '_' and the like cannot).
+   */
+  public static boolean isValidName(String name) {
+    return SelfSignedCertificate.isValidName(name);
+  }
+
   static KeyMaterial loadOrCreate(
       Path dataDir, List<String> subjectAltNames, Clock clock, SecureRandom random)
       throws IOException {
@@ -88,8 +135,9 @@ public final class ServerIdentity {
     writeKey(key, generated.key());
     writeCertificate(cert, generated.leaf());
     log.info(
-        "generated self-signed server certificate {} with SHA-256 fingerprint {}",
+        "generated self-signed server certificate {} for {} with SHA-256 fingerprint {}",
         cert,
+        SelfSignedCertificate.names(subjectAltNames),
         generated.fingerprint());
     return generated;
   }

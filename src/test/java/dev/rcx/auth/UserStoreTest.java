@@ -148,7 +148,7 @@ class UserStoreTest {
     store.addWithSha256("bob", Fixtures.proof("b"), Set.of());
     store.remove("alice");
 
-    assertThat(dirListing()).containsExactly("users.json", "users.json.lock");
+    assertThat(dirListing()).containsExactly("users.journal", "users.json", "users.json.lock");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file())))
         .isEqualTo("rw-------");
     assertThat(
@@ -267,7 +267,7 @@ class UserStoreTest {
         .isInstanceOf(CorruptUserFileException.class);
     assertThatThrownBy(() -> store.remove("alice")).isInstanceOf(CorruptUserFileException.class);
     assertThat(Files.readAllBytes(file())).isEqualTo(corrupt);
-    assertThat(dirListing()).containsExactly("users.json", "users.json.lock");
+    assertThat(dirListing()).containsExactly("users.journal", "users.json", "users.json.lock");
   }
 
   @Test
@@ -326,7 +326,7 @@ class UserStoreTest {
     }
 
     assertThat(open().list()).hasSize(16);
-    assertThat(dirListing()).containsExactly("users.json", "users.json.lock");
+    assertThat(dirListing()).containsExactly("users.journal", "users.json", "users.json.lock");
   }
 
   @Test

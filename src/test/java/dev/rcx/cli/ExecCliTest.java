@@ -328,7 +328,7 @@ class ExecCliTest {
     // option.
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).isEqualTo("--insecure\n");
-    assertThat(r.err()).doesNotContain("WARNING");
+    assertThat(r.err()).doesNotContain("Warning");
     Cli.Result both =
         Cli.withStdin(
             PW + "\n",

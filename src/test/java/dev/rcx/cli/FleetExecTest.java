@@ -102,7 +102,7 @@ class FleetExecTest {
         fleet(
             "--accept-new",
             "--connect-timeout",
-            "2s",
+            "6s",
             "--hosts",
             liveHosts() + "," + addr(downPort) + "," + addr(hanging.getLocalPort()),
             "echo",
@@ -130,7 +130,7 @@ class FleetExecTest {
             "--accept-new",
             "--json",
             "--connect-timeout",
-            "3s",
+            "6s",
             "--hosts",
             addr(hanging.getLocalPort()) + "," + addr(downPort) + "," + liveHosts(),
             "exit",

@@ -72,11 +72,19 @@ class UserCliTest {
   void add_existingUser_failsAndKeepsPassword() throws Exception {
     String data = dir.toString();
     assertThat(
-            Cli.withStdin("pw1\n", "user", "add", "carol", "--password-stdin", "--data-dir", data)
+            Cli.withStdin(
+                    "carol-first-pw\n",
+                    "user",
+                    "add",
+                    "carol",
+                    "--password-stdin",
+                    "--data-dir",
+                    data)
                 .code())
         .isZero();
     Cli.Result again =
-        Cli.withStdin("pw2\n", "user", "add", "carol", "--password-stdin", "--data-dir", data);
+        Cli.withStdin(
+            "carol-second-pw\n", "user", "add", "carol", "--password-stdin", "--data-dir", data);
     assertThat(again.code()).isEqualTo(1);
     assertThat(again.err()).startsWith("Error:").contains("carol");
     assertThat(UserStore.open(dir.resolve("users.json")).find("carol")).isPresent();
@@ -86,7 +94,13 @@ class UserCliTest {
   void add_badName_failsNamingIt() {
     Cli.Result r =
         Cli.withStdin(
-            "pw\n", "user", "add", "../../etc", "--password-stdin", "--data-dir", dir.toString());
+            "long-enough-pw\n",
+            "user",
+            "add",
+            "../../etc",
+            "--password-stdin",
+            "--data-dir",
+            dir.toString());
     assertThat(r.code()).isNotZero();
     assertThat(r.err()).startsWith("Error:").contains("../../etc");
   }
@@ -137,10 +151,19 @@ class UserCliTest {
             .start()) {
       String data = s.dataDir().toString();
       Cli.withStdin(
-          "pw\n", "user", "add", "erin", "--roles", "ops", "--password-stdin", "--data-dir", data);
-      Cli.withStdin("pw\n", "user", "add", "frank", "--password-stdin", "--data-dir", data);
-      try (RcxClient erin = s.loggedIn("erin", "pw");
-          RcxClient frank = s.loggedIn("frank", "pw")) {
+          "long-enough-pw\n",
+          "user",
+          "add",
+          "erin",
+          "--roles",
+          "ops",
+          "--password-stdin",
+          "--data-dir",
+          data);
+      Cli.withStdin(
+          "long-enough-pw\n", "user", "add", "frank", "--password-stdin", "--data-dir", data);
+      try (RcxClient erin = s.loggedIn("erin", "long-enough-pw");
+          RcxClient frank = s.loggedIn("frank", "long-enough-pw")) {
         assertThat(erin.exec("opsonly"))
             .isInstanceOf(dev.rcx.protocol.Response.CommandOutput.class);
         assertThat(frank.exec("opsonly")).isInstanceOf(dev.rcx.protocol.Response.Error.class);

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * ./rcx with the JDK's AOT cache: a corrupt cache, or one older than the jar, never breaks the
  * launcher nor reaches stdout. Runs the real script in a copy of the checkout's layout (the script,
- * .ci/jdk.sh, pom.xml, and a target/rcx.jar whose manifest points at this test's class path).
+ * .ci/jdk.sh, .ci/server-jvm.sh, pom.xml, and a target/rcx.jar whose manifest points at this test's
+ * class path).
  */
 @Timeout(180)
 class LauncherAotTest {
@@ -35,6 +36,7 @@ class LauncherAotTest {
     Files.createDirectories(root.resolve("target"));
     Files.copy(repo.resolve("rcx"), root.resolve("rcx"));
     Files.copy(repo.resolve(".ci/jdk.sh"), root.resolve(".ci/jdk.sh"));
+    Files.copy(repo.resolve(".ci/server-jvm.sh"), root.resolve(".ci/server-jvm.sh"));
     Files.copy(repo.resolve("pom.xml"), root.resolve("pom.xml"));
     root.resolve("rcx").toFile().setExecutable(true);
     Manifest m = new Manifest();

@@ -1,0 +1,27 @@
+# shellcheck shell=bash
+# JVM settings for `rcx server`, a small long-running daemon; sourced by ./rcx. See README.md, "Memory of rcx server".
+#
+# rcx_server_jvm_opts SUBCOMMAND: sets the array RCX_JVM_ARGS (empty unless SUBCOMMAND is `server`) and exports
+# MALLOC_ARENA_MAX=2 for the server unless already set.
+#   - G1 with a 16 MiB initial heap, free heap returned to the OS (MaxHeapFreeRatio 30) and a periodic GC after 10 s
+#     without one, so an idle server gives back what a burst of logins took (each Argon2id hash allocates 19 MiB);
+#   - a heap cap of 128 MiB + 24 MiB per core, at least 256 MiB: Argon2id runs one hash per core at once;
+#   - glibc malloc limited to 2 arenas: the JIT and TLS threads otherwise keep per-thread arenas resident.
+# RCX_SERVER_JVM_OPTS replaces these JVM flags (set it empty for the JVM's own defaults); RCX_JAVA_OPTS is added after
+# them for every subcommand, so e.g. RCX_JAVA_OPTS=-Xmx1g raises the cap.
+rcx_server_jvm_opts() {
+  RCX_JVM_ARGS=()
+  [ "${1:-}" = server ] || return 0
+  local opts
+  if [ -n "${RCX_SERVER_JVM_OPTS+set}" ]; then
+    opts="$RCX_SERVER_JVM_OPTS"
+  else
+    local cores heap
+    cores="$(nproc 2>/dev/null || echo 2)"
+    heap=$((128 + 24 * cores))
+    [ "$heap" -ge 256 ] || heap=256
+    opts="-XX:+UseG1GC -Xms16m -Xmx${heap}m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:G1PeriodicGCInterval=10000"
+  fi
+  export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+  read -r -a RCX_JVM_ARGS <<< "$opts"
+}

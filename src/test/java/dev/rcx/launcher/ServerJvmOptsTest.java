@@ -1,0 +1,106 @@
+package dev.rcx.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The small-daemon JVM defaults that ./rcx gives {@code rcx server} (from .ci/server-jvm.sh): only
+ * for the server, replaceable with RCX_SERVER_JVM_OPTS, a heap cap that grows with the cores
+ * (Argon2id hashes one per core at once), and flags the JDK really accepts and applies.
+ */
+@Timeout(60)
+class ServerJvmOptsTest {
+  private static final Path REPO = Path.of("").toAbsolutePath();
+
+  /** Sources the script, calls the function for {@code subcommand}, prints args then the arena. */
+  private static List<String> opts(String subcommand, Map<String, String> env) throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                ". .ci/server-jvm.sh; rcx_server_jvm_opts \"$1\";"
+                    + " printf '%s\\n' ${RCX_JVM_ARGS[@]+\"${RCX_JVM_ARGS[@]}\"}"
+                    + " \"arena=${MALLOC_ARENA_MAX:-unset}\"",
+                "sh",
+                subcommand)
+            .directory(REPO.toFile());
+    pb.environment().remove("RCX_SERVER_JVM_OPTS");
+    pb.environment().remove("MALLOC_ARENA_MAX");
+    pb.environment().putAll(env);
+    return run(pb);
+  }
+
+  private static List<String> run(ProcessBuilder pb) throws Exception {
+    Process p = pb.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out.lines().toList();
+  }
+
+  private static int expectedHeapMiB() throws Exception {
+    int cores = Integer.parseInt(run(new ProcessBuilder("nproc")).getFirst().strip());
+    return Math.max(256, 128 + 24 * cores);
+  }
+
+  @Test
+  void server_defaults_smallInitialHeapCapByCoresG1ReturnsMemory() throws Exception {
+    List<String> lines = opts("server", Map.of());
+    assertThat(lines)
+        .contains(
+            "-XX:+UseG1GC",
+            "-Xms16m",
+            "-Xmx" + expectedHeapMiB() + "m",
+            "-XX:MaxHeapFreeRatio=30",
+            "-XX:G1PeriodicGCInterval=10000",
+            "arena=2");
+  }
+
+  @Test
+  void otherSubcommands_getNoDaemonFlags() throws Exception {
+    assertThat(opts("exec", Map.of())).containsExactly("arena=unset");
+    assertThat(opts("bench", Map.of())).containsExactly("arena=unset");
+  }
+
+  @Test
+  void override_replacesDefaultsOrEmptiesThem() throws Exception {
+    assertThat(opts("server", Map.of("RCX_SERVER_JVM_OPTS", "-Xmx64m -XX:+UseSerialGC")))
+        .containsExactly("-Xmx64m", "-XX:+UseSerialGC", "arena=2");
+    assertThat(opts("server", Map.of("RCX_SERVER_JVM_OPTS", ""))).containsExactly("arena=2");
+    assertThat(opts("server", Map.of("MALLOC_ARENA_MAX", "8"))).contains("arena=8");
+  }
+
+  @Test
+  void defaults_acceptedAndAppliedByTheJdk() throws Exception {
+    List<String> flags = new ArrayList<>(opts("server", Map.of()));
+    flags.removeIf(f -> f.startsWith("arena="));
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(flags);
+    cmd.addAll(Arrays.asList("-XX:+PrintFlagsFinal", "-version"));
+    List<String> printed = run(new ProcessBuilder(cmd));
+    assertThat(flag(printed, "MaxHeapSize")).isEqualTo(expectedHeapMiB() * 1024L * 1024L + "");
+    assertThat(flag(printed, "UseG1GC")).isEqualTo("true");
+    assertThat(flag(printed, "MaxHeapFreeRatio")).isEqualTo("30");
+    assertThat(flag(printed, "G1PeriodicGCInterval")).isEqualTo("10000");
+  }
+
+  private static String flag(List<String> printed, String name) {
+    return printed.stream()
+        .map(String::strip)
+        .map(l -> l.split("\\s+"))
+        .filter(f -> f.length >= 4 && f[1].equals(name))
+        .map(f -> f[3])
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " not printed"));
+  }
+}
