@@ -140,6 +140,39 @@ public sealed interface AuditEvent {
     }
   }
 
+  /**
+   * Written by {@link AuditLog} itself when it can record again after a gap: from {@code began} to
+   * {@code ended} (UTC timestamps) it refused {@code refused} records, counted per event name in
+   * {@code refusedEvents} (for example {@code command_started}: commands that were not started).
+   * {@code reason} is what went wrong: a failed write (the disk was full), or free space below the
+   * reserve for new commands (then only start records were refused; other records were written).
+   * {@code cutBytes} is what was cut off the end of the file after a failed write: a partial
+   * record, never a whole one.
+   */
+  record AuditGap(
+      String began,
+      String ended,
+      long refused,
+      java.util.Map<String, Long> refusedEvents,
+      String reason,
+      long cutBytes)
+      implements AuditEvent {
+    public AuditGap {
+      began = required(began, "audit_gap", "began", MAX_NAME);
+      ended = required(ended, "audit_gap", "ended", MAX_NAME);
+      nonNegative(refused, "audit_gap", "refused");
+      refusedEvents =
+          java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(refusedEvents));
+      reason = required(reason, "audit_gap", "reason", MAX_TEXT);
+      nonNegative(cutBytes, "audit_gap", "cut_bytes");
+    }
+
+    @Override
+    public String eventName() {
+      return "audit_gap";
+    }
+  }
+
   /** A TCP connection was accepted (before the TLS handshake). */
   record ConnectionOpened(String client) implements AuditEvent {
     public ConnectionOpened {
@@ -261,16 +294,109 @@ public sealed interface AuditEvent {
   }
 
   /**
-   * A whitelisted command was run (or an attempt to run it ended without a process). {@code argv}
-   * is the exact argument vector given to the OS. {@code exitCode} is null when there was no exit
-   * status ({@code launch_failed}, {@code busy}, or a kill whose status was not collected); it is
-   * required when {@code outcome} is {@code completed}. {@code policy} is the hash of the whitelist
-   * that allowed it (see {@code Whitelist#hash}), null in records from before policies had hashes.
+   * A whitelisted command is about to be launched: written (and flushed or forced, per the log's
+   * durability) before the process exists, so a command never runs unrecorded. {@code commandId}
+   * links it to its {@link CommandLaunched}, {@link CommandRun} or {@link CommandAbandoned}. {@code
+   * argv} is the exact argument vector that will be given to the OS; {@code timeoutMs} the rule's
+   * timeout.
+   */
+  record CommandStarted(
+      String client,
+      String user,
+      String session,
+      String commandId,
+      String command,
+      List<String> argv,
+      long timeoutMs)
+      implements AuditEvent {
+    public CommandStarted {
+      client = required(client, "command_started", "client", MAX_ADDRESS);
+      user = required(user, "command_started", "user", MAX_NAME);
+      session = required(session, "command_started", "session", MAX_NAME);
+      commandId = required(commandId, "command_started", "command_id", MAX_NAME);
+      command = required(command, "command_started", "command", MAX_TEXT);
+      argv = Text.args(argv, "command_started", "argv");
+      nonNegative(timeoutMs, "command_started", "timeout_ms");
+    }
+
+    @Override
+    public String eventName() {
+      return "command_started";
+    }
+  }
+
+  /**
+   * The process of command {@code commandId} exists: {@code pid}, the {@code processGroup} it leads
+   * (null when the launcher does not give it a group of its own) and its {@code startTime} in clock
+   * ticks since boot (field 22 of /proc/PID/stat; null when unknown). A restarted server uses them
+   * to find, and tell apart from a reused pid, a process its predecessor left running.
+   */
+  record CommandLaunched(
+      String client,
+      String user,
+      String session,
+      String commandId,
+      long pid,
+      Long processGroup,
+      Long startTime)
+      implements AuditEvent {
+    public CommandLaunched {
+      client = required(client, "command_launched", "client", MAX_ADDRESS);
+      user = required(user, "command_launched", "user", MAX_NAME);
+      session = required(session, "command_launched", "session", MAX_NAME);
+      commandId = required(commandId, "command_launched", "command_id", MAX_NAME);
+      nonNegative(pid, "command_launched", "pid");
+    }
+
+    @Override
+    public String eventName() {
+      return "command_launched";
+    }
+  }
+
+  /**
+   * A command recorded as started has no end record because its server died; written by the next
+   * server start. {@code outcome} says what was found: {@link #KILLED} (its process group was still
+   * alive and was killed now), {@link #GONE} (no process left), {@link #NOT_LAUNCHED} (no pid was
+   * recorded: the server died before or during the launch) or {@link #PID_REUSED} (the pid now
+   * belongs to another process, which was left alone). {@code pid} is null when none was recorded.
+   */
+  record CommandAbandoned(String commandId, Long pid, String outcome, String reason)
+      implements AuditEvent {
+    public static final String KILLED = "killed";
+    public static final String GONE = "gone";
+    public static final String NOT_LAUNCHED = "not_launched";
+    public static final String PID_REUSED = "pid_reused";
+
+    /** The values {@code outcome} may take. */
+    public static final List<String> OUTCOMES = List.of(KILLED, GONE, NOT_LAUNCHED, PID_REUSED);
+
+    public CommandAbandoned {
+      commandId = required(commandId, "command_abandoned", "command_id", MAX_NAME);
+      oneOf(outcome, "command_abandoned", "outcome", OUTCOMES);
+      reason = required(reason, "command_abandoned", "reason", MAX_TEXT);
+    }
+
+    @Override
+    public String eventName() {
+      return "command_abandoned";
+    }
+  }
+
+  /**
+   * A whitelisted command ended (or an attempt to run it ended without a process). {@code
+   * commandId} names its {@link CommandStarted} record; it is null for {@code busy} (no slot, so
+   * nothing was started) and in records written before start records existed. {@code argv} is the
+   * exact argument vector given to the OS. {@code exitCode} is null when there was no exit status
+   * ({@code launch_failed}, {@code busy}, or a kill whose status was not collected); it is required
+   * when {@code outcome} is {@code completed}. {@code policy} is the hash of the whitelist that
+   * allowed it (see {@code Whitelist#hash}), null in records from before policies had hashes.
    */
   record CommandRun(
       String client,
       String user,
       String session,
+      String commandId,
       String command,
       List<String> argv,
       Integer exitCode,
@@ -284,17 +410,19 @@ public sealed interface AuditEvent {
     public static final String COMPLETED = "completed";
     public static final String TIMED_OUT = "timed_out";
     public static final String CANCELLED = "cancelled";
+    public static final String SERVER_SHUTDOWN = "server_shutdown";
     public static final String LAUNCH_FAILED = "launch_failed";
     public static final String BUSY = "busy";
 
     /** The values {@code outcome} may take. */
     public static final List<String> OUTCOMES =
-        List.of(COMPLETED, TIMED_OUT, CANCELLED, LAUNCH_FAILED, BUSY);
+        List.of(COMPLETED, TIMED_OUT, CANCELLED, SERVER_SHUTDOWN, LAUNCH_FAILED, BUSY);
 
     public CommandRun {
       client = required(client, "command_run", "client", MAX_ADDRESS);
       user = required(user, "command_run", "user", MAX_NAME);
       session = required(session, "command_run", "session", MAX_NAME);
+      commandId = optional(commandId, MAX_NAME);
       command = required(command, "command_run", "command", MAX_TEXT);
       argv = Text.args(argv, "command_run", "argv");
       oneOf(outcome, "command_run", "outcome", OUTCOMES);
@@ -313,6 +441,7 @@ public sealed interface AuditEvent {
         String client,
         String user,
         String session,
+        String commandId,
         String command,
         List<String> argv,
         Integer exitCode,
@@ -325,6 +454,7 @@ public sealed interface AuditEvent {
           client,
           user,
           session,
+          commandId,
           command,
           argv,
           exitCode,
@@ -334,6 +464,65 @@ public sealed interface AuditEvent {
           stderrBytes,
           truncated,
           null);
+    }
+
+    /** A record without a start record to link to ({@code commandId} null). */
+    public CommandRun(
+        String client,
+        String user,
+        String session,
+        String command,
+        List<String> argv,
+        Integer exitCode,
+        String outcome,
+        long durationMs,
+        long stdoutBytes,
+        long stderrBytes,
+        boolean truncated,
+        String policy) {
+      this(
+          client,
+          user,
+          session,
+          null,
+          command,
+          argv,
+          exitCode,
+          outcome,
+          durationMs,
+          stdoutBytes,
+          stderrBytes,
+          truncated,
+          policy);
+    }
+
+    /** A record with neither a start record nor a policy hash. */
+    public CommandRun(
+        String client,
+        String user,
+        String session,
+        String command,
+        List<String> argv,
+        Integer exitCode,
+        String outcome,
+        long durationMs,
+        long stdoutBytes,
+        long stderrBytes,
+        boolean truncated) {
+      this(
+          client,
+          user,
+          session,
+          null,
+          command,
+          argv,
+          exitCode,
+          outcome,
+          durationMs,
+          stdoutBytes,
+          stderrBytes,
+          truncated,
+          (String) null);
     }
 
     @Override
@@ -497,6 +686,23 @@ public sealed interface AuditEvent {
     }
   }
 
+  /**
+   * A session asked which commands it may run ({@code list_commands}); {@code count} were listed.
+   */
+  record CommandsListed(String client, String user, String session, long count)
+      implements AuditEvent {
+    public CommandsListed {
+      client = required(client, "commands_listed", "client", MAX_ADDRESS);
+      user = required(user, "commands_listed", "user", MAX_NAME);
+      session = required(session, "commands_listed", "session", MAX_NAME);
+    }
+
+    @Override
+    public String eventName() {
+      return "commands_listed";
+    }
+  }
+
   /** A session was ended by the client. */
   record LoggedOut(String client, String user, String session) implements AuditEvent {
     public LoggedOut {
@@ -525,6 +731,26 @@ public sealed interface AuditEvent {
     @Override
     public String eventName() {
       return "protocol_error";
+    }
+  }
+
+  /**
+   * Records about {@code client} (an address without port, or an IPv6 /64) while it had no session
+   * were left out to bound what it can make the server write: {@code suppressed} of them in the
+   * last {@code windowSeconds}, by event as {@code name:count,...} in {@code events}.
+   */
+  record AuditSuppressed(String client, long suppressed, long windowSeconds, String events)
+      implements AuditEvent {
+    public AuditSuppressed {
+      client = required(client, "audit_suppressed", "client", MAX_ADDRESS);
+      nonNegative(suppressed, "audit_suppressed", "suppressed");
+      nonNegative(windowSeconds, "audit_suppressed", "window_seconds");
+      events = required(events, "audit_suppressed", "events", MAX_TEXT);
+    }
+
+    @Override
+    public String eventName() {
+      return "audit_suppressed";
     }
   }
 

@@ -85,16 +85,28 @@ import org.jspecify.annotations.Nullable;
  * log_recovered} record is appended. If a crash fell between a seal and the key file update, open
  * completes the update.
  *
- * <h2>Failures</h2>
+ * <h2>Failures and recovery</h2>
  *
- * If a write, force or key update fails, the log stops accepting records (every later {@code
- * append} throws), because the file may now end in a partial line or the key state may be behind;
- * reopening repairs it.
+ * If a write fails (the disk is full, an I/O error), the file is cut back at once to the end of its
+ * last whole record, so no partial record stays in the chain, and the log enters an outage: every
+ * {@code append} throws {@link AuditUnavailableException} and is counted by event name. The {@code
+ * rcx-audit-recovery} daemon thread retries every {@link #RETRY_INTERVAL}; its first write that
+ * succeeds is an {@code audit_gap} record (when the outage began and ended, how many records of
+ * each kind were refused, why, how many bytes were cut), and the log takes records again, with no
+ * restart. Likewise, {@link #appendReserved} refuses start records while free space is below {@link
+ * Options#minFreeBytes()}, and an {@code audit_gap} records those refusals once space is back. A
+ * key file update that fails after its seal is on disk leaves the key file one epoch behind (what
+ * {@link #open} repairs) and is retried the same way. Not recovered without a reopen: a failed
+ * force (after a failed fsync Linux may have dropped the dirty pages, so what is on disk is
+ * unknown) and a failed cut (the file may end in a partial record).
  */
 public final class AuditLog implements AuditSink {
   private static final DateTimeFormatter TORN_STAMP =
       DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** How often a log in an outage retries writing. */
+  public static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
 
   /**
    * How a log is opened.
@@ -109,7 +121,11 @@ public final class AuditLog implements AuditSink {
    *     on close)
    */
   public record Options(
-      Durability durability, boolean sealed, int epochRecords, Duration sealInterval) {
+      Durability durability,
+      boolean sealed,
+      int epochRecords,
+      Duration sealInterval,
+      long minFreeBytes) {
     public static final int DEFAULT_EPOCH_RECORDS = 64;
     public static final Duration DEFAULT_SEAL_INTERVAL = Duration.ofMinutes(5);
 
@@ -124,6 +140,14 @@ public final class AuditLog implements AuditSink {
         throw new IllegalArgumentException(
             "sealInterval must be zero (off) or at least 10 ms, was " + sealInterval);
       }
+      if (minFreeBytes < 0) {
+        throw new IllegalArgumentException("minFreeBytes must be >= 0, was " + minFreeBytes);
+      }
+    }
+
+    /** Without a free-space reserve. */
+    public Options(Durability durability, boolean sealed, int epochRecords, Duration sealInterval) {
+      this(durability, sealed, epochRecords, sealInterval, 0);
     }
 
     /** Sealed, {@link Durability#FLUSH}, 64 records per epoch, sealed at least every 5 minutes. */
@@ -137,15 +161,23 @@ public final class AuditLog implements AuditSink {
     }
 
     public Options withDurability(Durability value) {
-      return new Options(value, sealed, epochRecords, sealInterval);
+      return new Options(value, sealed, epochRecords, sealInterval, minFreeBytes);
     }
 
     public Options withEpochRecords(int value) {
-      return new Options(durability, sealed, value, sealInterval);
+      return new Options(durability, sealed, value, sealInterval, minFreeBytes);
     }
 
     public Options withSealInterval(Duration value) {
-      return new Options(durability, sealed, epochRecords, value);
+      return new Options(durability, sealed, epochRecords, value, minFreeBytes);
+    }
+
+    /**
+     * Free bytes the log's file system must keep for {@link AuditLog#appendReserved} to write (0 =
+     * no reserve): records of work already under way still fit when new work is refused.
+     */
+    public Options withMinFreeBytes(long value) {
+      return new Options(durability, sealed, epochRecords, sealInterval, value);
     }
   }
 
@@ -182,6 +214,10 @@ public final class AuditLog implements AuditSink {
   private int epochRecords;
   private long recordsInEpoch;
   private String verificationKey;
+  private Gap outage; // writes fail: everything is refused
+  private Gap reserveGap; // free space below the reserve: start records are refused
+  private boolean keyFilePending; // a seal is on disk but the key file still holds the old key
+  private ScheduledExecutorService recovery;
 
   private AuditLog(
       Path file,
@@ -257,6 +293,9 @@ public final class AuditLog implements AuditSink {
     } catch (IOException | RuntimeException e) {
       if (log != null && log.keys != null) {
         log.keys.close();
+      }
+      if (log != null && log.recovery != null) {
+        log.recovery.shutdownNow();
       }
       if (log != null && log.ownSealWriter != null) {
         log.ownSealWriter.shutdownNow();
@@ -338,7 +377,8 @@ public final class AuditLog implements AuditSink {
       LogRecovered recovered = cutTornTail(size, fileSize);
       writeRecord(
           RecordEncoder.body(new LogRecovered(seq, recovered.droppedBytes(), recovered.tornFile())),
-          false);
+          false,
+          null);
       sealIfFull();
     }
     if (commit != null) {
@@ -495,7 +535,7 @@ public final class AuditLog implements AuditSink {
   private void sealOnInterval() {
     lock.lock();
     try {
-      if (!closed && failure == null) {
+      if (!closed && failure == null && outage == null) {
         sealInBackground(Seal.INTERVAL);
       }
     } catch (AuditException e) {
@@ -516,8 +556,23 @@ public final class AuditLog implements AuditSink {
    */
   @Override
   public void append(AuditEvent event) {
+    append(event, /* force= */ true);
+  }
+
+  /**
+   * Appends {@code event} once it is written to the OS (a crash of this process keeps it), without
+   * waiting for a force in {@link Durability#FSYNC} mode; a later force covers it.
+   */
+  @Override
+  public void appendUnforced(AuditEvent event) {
+    append(event, /* force= */ false);
+  }
+
+  private void append(AuditEvent event, boolean force) {
     Objects.requireNonNull(event, "event");
-    if (event instanceof LogRecovered || event instanceof Seal) {
+    if (event instanceof LogRecovered
+        || event instanceof Seal
+        || event instanceof AuditEvent.AuditGap) {
       throw new IllegalArgumentException(
           event.eventName() + " records are written by AuditLog itself");
     }
@@ -525,12 +580,17 @@ public final class AuditLog implements AuditSink {
     long mine;
     lock.lock();
     try {
-      mine = writeRecord(body, false);
-      sealIfFull();
+      mine = writeRecord(body, false, event.eventName());
+      try {
+        sealIfFull();
+      } catch (AuditException e) {
+        // This record is written; the failed seal left the log in an outage (or failed), which
+        // refuses the next records, and the seal is made once the log recovers.
+      }
     } finally {
       lock.unlock();
     }
-    if (commit != null) {
+    if (commit != null && force) {
       awaitDurable(mine);
     }
   }
@@ -559,6 +619,203 @@ public final class AuditLog implements AuditSink {
   }
 
   /**
+   * {@link #append}, but only while the log's file system has at least {@link
+   * Options#minFreeBytes()} free: for the record that lets new work start (a command's start), so
+   * that what is already under way can still be recorded when the disk fills up.
+   *
+   * @throws AuditUnavailableException if free space is below the reserve (nothing is written)
+   */
+  @Override
+  public void appendReserved(AuditEvent event) {
+    long reserve = options.minFreeBytes();
+    if (reserve > 0) {
+      long free = usableSpace();
+      if (free < reserve) {
+        refusedForReserve(event, free);
+        throw new AuditUnavailableException(
+            "the file system of audit log "
+                + file
+                + " has "
+                + free
+                + " bytes free, below audit.min_free_bytes ("
+                + reserve
+                + "); new commands are refused until space is freed");
+      }
+    }
+    append(event);
+  }
+
+  private long usableSpace() {
+    try {
+      return java.nio.file.Files.getFileStore(file).getUsableSpace();
+    } catch (IOException e) {
+      return 0; // cannot tell: treat as full, the safe side
+    }
+  }
+
+  /** Counts a refusal for the gap record written once space is back. */
+  private void refusedForReserve(AuditEvent event, long free) {
+    lock.lock();
+    try {
+      if (reserveGap == null) {
+        reserveGap =
+            new Gap(
+                clock.instant(),
+                "free space on the audit file system fell below audit.min_free_bytes ("
+                    + options.minFreeBytes()
+                    + " bytes; "
+                    + free
+                    + " free): new commands refused");
+        scheduleRetry();
+      }
+      reserveGap.refuse(event.eventName());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A stretch of time in which records were refused, and what it cost. */
+  private static final class Gap {
+    final java.time.Instant began;
+    final String reason;
+    final java.util.TreeMap<String, Long> refused = new java.util.TreeMap<>();
+    long cutBytes;
+
+    Gap(java.time.Instant began, String reason) {
+      this.began = began;
+      this.reason = reason;
+    }
+
+    void refuse(String event) {
+      refused.merge(event, 1L, Long::sum);
+    }
+
+    long total() {
+      return refused.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    AuditEvent.AuditGap record(java.time.Instant ended) {
+      return new AuditEvent.AuditGap(
+          RecordEncoder.TS.format(began),
+          RecordEncoder.TS.format(ended),
+          total(),
+          refused,
+          reason,
+          cutBytes);
+    }
+  }
+
+  /** Caller holds the lock. Starts the recovery thread if it is not running. */
+  private void scheduleRetry() {
+    if (recovery != null || closed) {
+      return;
+    }
+    recovery =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "rcx-audit-recovery");
+              t.setDaemon(true);
+              return t;
+            });
+    long ms = RETRY_INTERVAL.toMillis();
+    recovery.scheduleWithFixedDelay(this::recoverLocked, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  private void recoverLocked() {
+    lock.lock();
+    try {
+      recover();
+    } catch (RuntimeException e) {
+      // Stays in the outage; the next round tries again.
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Caller holds the lock. One recovery round: the lagging key file, then the gap record of a write
+   * outage, then that of the reserve; stops the recovery thread once nothing is pending.
+   */
+  private void recover() {
+    if (closed || failure != null) {
+      return;
+    }
+    if (keyFilePending) {
+      try {
+        writeKeyFile();
+        keyFilePending = false;
+      } catch (IOException | RuntimeException e) {
+        return;
+      }
+    }
+    if (outage != null) {
+      long gapSeq;
+      try {
+        gapSeq = writeUnchecked(RecordEncoder.body(outage.record(clock.instant())), false, null);
+      } catch (AuditException e) {
+        return; // cut back again; still in the outage
+      }
+      if (commit != null) {
+        try {
+          channel.force(true);
+          commit.markDurable(gapSeq);
+        } catch (IOException e) {
+          failure = e;
+          return;
+        }
+      }
+      outage = null;
+      try {
+        sealIfFull();
+      } catch (AuditException e) {
+        return;
+      }
+    }
+    if (reserveGap != null
+        && (options.minFreeBytes() == 0 || usableSpace() >= options.minFreeBytes())) {
+      try {
+        writeUnchecked(RecordEncoder.body(reserveGap.record(clock.instant())), false, null);
+      } catch (AuditException e) {
+        return;
+      }
+      reserveGap = null;
+    }
+    if (outage == null && reserveGap == null && !keyFilePending && recovery != null) {
+      recovery.shutdown();
+      recovery = null;
+    }
+  }
+
+  /**
+   * Caller holds the lock. Cuts the file back to the end of the last whole record; returns the
+   * bytes cut. If even that fails the log fails for good: it may end in a partial record.
+   */
+  private long cutBack() {
+    try {
+      long actual = channel.size();
+      if (actual > size) {
+        channel.truncate(size);
+      }
+      return Math.max(0, actual - size);
+    } catch (IOException | RuntimeException e) {
+      failure = e;
+      return 0;
+    }
+  }
+
+  /** Caller holds the lock. */
+  private void beginOutage(Throwable cause, long cut, String refusedEvent) {
+    if (outage == null) {
+      outage = new Gap(clock.instant(), "write failed: " + cause.getMessage());
+      scheduleRetry();
+    }
+    outage.cutBytes += cut;
+    if (refusedEvent != null) {
+      outage.refuse(refusedEvent);
+    }
+  }
+
+  /**
    * Ends the current key epoch now, if it has records: writes a seal, forces the file and evolves
    * the key. For an operator's "seal now" or before copying the log off the host.
    *
@@ -571,7 +828,7 @@ public final class AuditLog implements AuditSink {
     }
     lock.lock();
     try {
-      checkUsable();
+      checkUsable(null);
       awaitSealWrites();
       seal(Seal.REQUESTED);
     } finally {
@@ -595,7 +852,7 @@ public final class AuditLog implements AuditSink {
     }
     long sealSeq =
         writeRecord(
-            RecordEncoder.body(new Seal(keys.epoch(), recordsInEpoch, keyId, reason)), true);
+            RecordEncoder.body(new Seal(keys.epoch(), recordsInEpoch, keyId, reason)), true, null);
     keys.evolve();
     recordsInEpoch = 0;
     long epoch = keys.epoch();
@@ -629,7 +886,7 @@ public final class AuditLog implements AuditSink {
   /** Caller holds the lock. Waits until every asynchronous seal is on disk (or has failed). */
   private void awaitSealWrites() {
     sealWrites.join();
-    checkUsable();
+    checkUsable(null);
   }
 
   /** Caller holds the lock. No-op for an empty epoch. */
@@ -637,26 +894,50 @@ public final class AuditLog implements AuditSink {
     if (keys == null || recordsInEpoch == 0) {
       return;
     }
+    long sizeBefore = size;
+    long seqBefore = seq;
+    byte[] hashBefore = lastHash;
     long sealSeq =
         writeRecord(
-            RecordEncoder.body(new Seal(keys.epoch(), recordsInEpoch, keyId, reason)), true);
+            RecordEncoder.body(new Seal(keys.epoch(), recordsInEpoch, keyId, reason)), true, null);
     try {
       channel.force(true); // the seal must be on disk before the key file says it exists
-      if (commit != null) {
-        commit.markDurable(sealSeq);
-      }
-      keys.evolve();
-      recordsInEpoch = 0;
-      writeKeyFile();
     } catch (IOException | RuntimeException e) {
-      failure = e;
-      throw new AuditException(
-          "cannot seal epoch of audit log " + file + " at seq " + sealSeq + ": " + e.getMessage(),
+      // Take the seal back: the key must never move past a seal that may not be on disk.
+      size = sizeBefore;
+      seq = seqBefore;
+      writtenSeq = seqBefore;
+      lastHash = hashBefore;
+      beginOutage(e, cutBack(), null);
+      throw new AuditUnavailableException(
+          "cannot force the seal of audit log "
+              + file
+              + " at seq "
+              + sealSeq
+              + ": "
+              + e.getMessage(),
           e);
+    }
+    if (commit != null) {
+      commit.markDurable(sealSeq);
+    }
+    keys.evolve();
+    recordsInEpoch = 0;
+    try {
+      writeKeyFile();
+      keyFilePending = false;
+    } catch (IOException | RuntimeException e) {
+      // The seal is on disk, so the log is consistent; the key file is one epoch behind (what open
+      // repairs) and still holds the old key until the retry succeeds.
+      keyFilePending = true;
+      scheduleRetry();
     }
   }
 
-  private void checkUsable() {
+  /**
+   * Caller holds the lock; {@code event} (null for the log's own records) is counted if refused.
+   */
+  private void checkUsable(String event) {
     if (closed) {
       throw new AuditException("audit log " + file + " is closed");
     }
@@ -669,8 +950,26 @@ public final class AuditLog implements AuditSink {
           "audit log "
               + file
               + " refuses records after an earlier failure: "
-              + failure.getMessage(),
+              + failure.getMessage()
+              + "; restart to reopen it",
           failure);
+    }
+    if (outage != null) {
+      if (event != null) {
+        outage.refuse(event);
+      }
+      throw new AuditUnavailableException(
+          "audit log "
+              + file
+              + " cannot be written since "
+              + RecordEncoder.TS.format(outage.began)
+              + " ("
+              + outage.reason
+              + "); retrying every "
+              + RETRY_INTERVAL.toMillis()
+              + " ms; "
+              + outage.total()
+              + " records refused so far");
     }
   }
 
@@ -678,8 +977,16 @@ public final class AuditLog implements AuditSink {
    * Frames, MACs and writes one record; returns its seq. Caller holds the lock (or is still opening
    * the log).
    */
-  private long writeRecord(byte[] body, boolean isSeal) {
-    checkUsable();
+  private long writeRecord(byte[] body, boolean isSeal, String event) {
+    checkUsable(event);
+    return writeUnchecked(body, isSeal, event);
+  }
+
+  /**
+   * {@link #writeRecord} without the usability check (for the gap record that ends an outage). A
+   * failed write is cut back and starts (or continues) the outage.
+   */
+  private long writeUnchecked(byte[] body, boolean isSeal, String event) {
     long next = seq + 1;
     byte[] line = RecordEncoder.line(next, clock.instant(), body, lastHash);
     if (keys != null) {
@@ -689,9 +996,29 @@ public final class AuditLog implements AuditSink {
     try {
       LogFiles.writeFully(channel, buf, size);
     } catch (IOException | RuntimeException e) {
-      failure = e;
-      throw new AuditException(
-          "cannot write record seq " + next + " to audit log " + file + ": " + e.getMessage(), e);
+      long cut = cutBack();
+      if (failure != null) {
+        throw new AuditException(
+            "cannot write record seq "
+                + next
+                + " to audit log "
+                + file
+                + " and cannot cut the partial record back: "
+                + e.getMessage(),
+            e);
+      }
+      beginOutage(e, cut, event);
+      throw new AuditUnavailableException(
+          "cannot write record seq "
+              + next
+              + " to audit log "
+              + file
+              + ": "
+              + e.getMessage()
+              + "; cut back to the last whole record, retrying every "
+              + RETRY_INTERVAL.toMillis()
+              + " ms",
+          e);
     }
     size += buf.limit();
     seq = next;
@@ -769,9 +1096,28 @@ public final class AuditLog implements AuditSink {
       }
       AuditException error = null;
       try {
+        recover(); // a last chance to record a gap (and fix the key file) before closing
+      } catch (RuntimeException e) {
+        // Reported below through the outage or failure state.
+      }
+      if (recovery != null) {
+        recovery.shutdownNow();
+        recovery = null;
+      }
+      try {
         sealWrites.join();
-        if (failure == null && sealWriteFailure == null) {
+        if (failure == null && sealWriteFailure == null && outage == null) {
           seal(Seal.CLOSE);
+        } else if (outage != null) {
+          error =
+              new AuditUnavailableException(
+                  "audit log "
+                      + file
+                      + " closed during an outage ("
+                      + outage.reason
+                      + "); "
+                      + outage.total()
+                      + " records were refused and are not recorded in it");
         } else if (failure == null) {
           failure = sealWriteFailure;
           error =
@@ -790,7 +1136,7 @@ public final class AuditLog implements AuditSink {
       }
       try (writerLock;
           channel) {
-        if (failure == null) {
+        if (failure == null && outage == null) {
           channel.force(true);
         }
       } catch (IOException e) {
@@ -826,6 +1172,36 @@ public final class AuditLog implements AuditSink {
    */
   public static String describe(String jsonLine) {
     return Describer.describe(Objects.requireNonNull(jsonLine, "jsonLine"));
+  }
+
+  /**
+   * {@link #describe} for consecutive lines that end the log (as {@link #tail} returns them): a
+   * {@code command_started} record with no end record after it is marked as still running, or
+   * abandoned if its server died (a restarted server then records {@code command_abandoned}).
+   */
+  public static List<String> describeTail(List<String> lines) {
+    java.util.Set<String> open = CommandLedger.openIds(lines);
+    List<String> out = new java.util.ArrayList<>(lines.size());
+    for (String line : lines) {
+      String text = describe(line);
+      if (!open.isEmpty() && line.contains("\"command_started\"")) {
+        String id = commandIdOf(line);
+        if (id != null && open.contains(id)) {
+          text += " [no end record yet: running, or abandoned if the server died]";
+        }
+      }
+      out.add(text);
+    }
+    return out;
+  }
+
+  private static String commandIdOf(String line) {
+    byte[] b = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      return Json.object(b, b.length).path("command_id").asText(null);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /**

@@ -12,6 +12,27 @@ public interface AuditSink extends AutoCloseable {
    */
   void append(AuditEvent event);
 
+  /**
+   * Records {@code event} like {@link #append}, but returns once it survives a crash of this
+   * process, without waiting for it to reach the disk. For records that matter only while the
+   * machine stays up, such as the pid of a running command.
+   *
+   * @throws AuditException if the event could not be recorded
+   */
+  default void appendUnforced(AuditEvent event) {
+    append(event);
+  }
+
+  /**
+   * Records {@code event} like {@link #append}, but refuses it while the sink is short of the space
+   * it keeps in reserve for work already under way. For records that let new work start.
+   *
+   * @throws AuditException if the event could not be recorded or was refused
+   */
+  default void appendReserved(AuditEvent event) {
+    append(event);
+  }
+
   /** Releases the sink; later appends fail. Idempotent. */
   @Override
   void close();

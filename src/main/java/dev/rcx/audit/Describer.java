@@ -46,8 +46,13 @@ final class Describer {
           .append(show(id.length() > SESSION_SHOWN ? id.substring(0, SESSION_SHOWN) : id))
           .append(id.length() > SESSION_SHOWN ? ".." : "");
     }
-    if ("command_run".equals(n.path("event").asText())) {
+    String event = n.path("event").asText();
+    if ("command_run".equals(event)) {
       commandRun(n, out);
+    } else if ("command_started".equals(event)) {
+      commandId(n, out);
+      argv(n, out);
+      out.append(" timeout=").append(n.path("timeout_ms").asText("?")).append("ms");
     } else {
       fields(n, out);
     }
@@ -64,7 +69,14 @@ final class Describer {
     return user != null ? user : client != null ? client : "-";
   }
 
-  private static void commandRun(JsonNode n, StringBuilder out) {
+  private static void commandId(JsonNode n, StringBuilder out) {
+    String id = text(n, "command_id", null);
+    if (id != null) {
+      out.append(" id=").append(id);
+    }
+  }
+
+  private static void argv(JsonNode n, StringBuilder out) {
     out.append(" argv=[");
     String sep = "";
     for (JsonNode arg : n.path("argv")) {
@@ -72,6 +84,11 @@ final class Describer {
       sep = ", ";
     }
     out.append(']');
+  }
+
+  private static void commandRun(JsonNode n, StringBuilder out) {
+    commandId(n, out);
+    argv(n, out);
     JsonNode exit = n.path("exit_code");
     out.append(" exit=").append(exit.isNumber() ? exit.asText() : "-");
     String outcome = text(n, "outcome", "?");

@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rcx.audit.AuditEvent.AuthFailed;
 import dev.rcx.audit.AuditEvent.AuthSucceeded;
 import dev.rcx.audit.AuditEvent.CancelRequested;
+import dev.rcx.audit.AuditEvent.CommandAbandoned;
 import dev.rcx.audit.AuditEvent.CommandDenied;
+import dev.rcx.audit.AuditEvent.CommandLaunched;
 import dev.rcx.audit.AuditEvent.CommandRun;
+import dev.rcx.audit.AuditEvent.CommandStarted;
+import dev.rcx.audit.AuditEvent.CommandsListed;
 import dev.rcx.audit.AuditEvent.ConnectionClosed;
 import dev.rcx.audit.AuditEvent.ConnectionOpened;
 import dev.rcx.audit.AuditEvent.ConnectionRejected;
@@ -60,6 +64,18 @@ final class EventCodec {
         g.writeStringField("key_id", e.keyId());
         g.writeStringField("reason", e.reason());
       }
+      case AuditEvent.AuditGap e -> {
+        g.writeStringField("began", e.began());
+        g.writeStringField("ended", e.ended());
+        g.writeNumberField("refused", e.refused());
+        g.writeObjectFieldStart("refused_events");
+        for (var entry : e.refusedEvents().entrySet()) {
+          g.writeNumberField(entry.getKey(), entry.getValue().longValue());
+        }
+        g.writeEndObject();
+        g.writeStringField("reason", e.reason());
+        g.writeNumberField("cut_bytes", e.cutBytes());
+      }
       case ConnectionOpened e -> {}
       case ConnectionRejected e -> g.writeStringField("reason", e.reason());
       case ConnectionClosed e -> {
@@ -70,6 +86,24 @@ final class EventCodec {
       case AuthSucceeded e -> g.writeStringField("method", e.method());
       case AuthFailed e -> g.writeStringField("reason", e.reason());
       case RateLimited e -> g.writeNumberField("retry_after_ms", e.retryAfterMs());
+      case CommandStarted e -> {
+        g.writeStringField("command_id", e.commandId());
+        g.writeStringField("command", e.command());
+        writeArgv(e.argv(), g);
+        g.writeNumberField("timeout_ms", e.timeoutMs());
+      }
+      case CommandLaunched e -> {
+        g.writeStringField("command_id", e.commandId());
+        g.writeNumberField("pid", e.pid());
+        writeNullable("process_group", e.processGroup(), g);
+        writeNullable("start_time", e.startTime(), g);
+      }
+      case CommandAbandoned e -> {
+        g.writeStringField("command_id", e.commandId());
+        writeNullable("pid", e.pid(), g);
+        g.writeStringField("outcome", e.outcome());
+        g.writeStringField("reason", e.reason());
+      }
       case CommandRun e -> writeCommandRun(e, g);
       case CommandDenied e -> {
         g.writeStringField("command", e.command());
@@ -103,10 +137,16 @@ final class EventCodec {
       }
       case TokenRejected e -> g.writeStringField("code", e.code());
       case LoggedOut e -> {}
+      case CommandsListed e -> g.writeNumberField("count", e.count());
       case CancelRequested e -> g.writeBooleanField("running", e.running());
       case ProtocolError e -> {
         g.writeStringField("code", e.code());
         g.writeStringField("detail", e.detail());
+      }
+      case AuditEvent.AuditSuppressed e -> {
+        g.writeNumberField("suppressed", e.suppressed());
+        g.writeNumberField("window_seconds", e.windowSeconds());
+        g.writeStringField("events", e.events());
       }
       case AuditEvent.UserChanged e -> {
         g.writeStringField("change", e.change());
@@ -123,13 +163,26 @@ final class EventCodec {
     }
   }
 
-  private static void writeCommandRun(CommandRun e, JsonGenerator g) throws IOException {
-    g.writeStringField("command", e.command());
+  private static void writeArgv(List<String> argv, JsonGenerator g) throws IOException {
     g.writeArrayFieldStart("argv");
-    for (String arg : e.argv()) {
+    for (String arg : argv) {
       g.writeString(arg);
     }
     g.writeEndArray();
+  }
+
+  private static void writeNullable(String field, Long value, JsonGenerator g) throws IOException {
+    if (value == null) {
+      g.writeNullField(field);
+    } else {
+      g.writeNumberField(field, value.longValue());
+    }
+  }
+
+  private static void writeCommandRun(CommandRun e, JsonGenerator g) throws IOException {
+    g.writeStringField("command_id", e.commandId());
+    g.writeStringField("command", e.command());
+    writeArgv(e.argv(), g);
     if (e.exitCode() == null) {
       g.writeNullField("exit_code");
     } else {
@@ -175,6 +228,14 @@ final class EventCodec {
           new LogRecovered(num(n, "last_good_seq"), num(n, "dropped_bytes"), str(n, "torn_file"));
       case "seal" ->
           new Seal(num(n, "epoch"), num(n, "records"), str(n, "key_id"), str(n, "reason"));
+      case "audit_gap" ->
+          new AuditEvent.AuditGap(
+              str(n, "began"),
+              str(n, "ended"),
+              num(n, "refused"),
+              counts(n, "refused_events"),
+              str(n, "reason"),
+              num(n, "cut_bytes"));
       case "connection_opened" -> new ConnectionOpened(client);
       case "connection_rejected" -> new ConnectionRejected(client, str(n, "reason"));
       case "connection_closed" ->
@@ -188,6 +249,27 @@ final class EventCodec {
       }
       case "auth_failed" -> new AuthFailed(client, user, str(n, "reason"));
       case "rate_limited" -> new RateLimited(client, user, num(n, "retry_after_ms"));
+      case "command_started" ->
+          new CommandStarted(
+              client,
+              user,
+              session,
+              str(n, "command_id"),
+              str(n, "command"),
+              argv(n, "command_started"),
+              num(n, "timeout_ms"));
+      case "command_launched" ->
+          new CommandLaunched(
+              client,
+              user,
+              session,
+              str(n, "command_id"),
+              num(n, "pid"),
+              nullableNum(n, "process_group"),
+              nullableNum(n, "start_time"));
+      case "command_abandoned" ->
+          new CommandAbandoned(
+              str(n, "command_id"), nullableNum(n, "pid"), str(n, "outcome"), str(n, "reason"));
       case "command_run" -> readCommandRun(n, client, user, session);
       case "command_denied" ->
           new CommandDenied(
@@ -220,9 +302,13 @@ final class EventCodec {
               str(n, "policy"));
       case "token_rejected" -> new TokenRejected(client, str(n, "code"), user, session);
       case "logged_out" -> new LoggedOut(client, user, session);
+      case "commands_listed" -> new CommandsListed(client, user, session, num(n, "count"));
       case "cancel_requested" -> new CancelRequested(client, user, session, bool(n, "running"));
       case "protocol_error" ->
           new ProtocolError(client, user, session, str(n, "code"), str(n, "detail"));
+      case "audit_suppressed" ->
+          new AuditEvent.AuditSuppressed(
+              client, num(n, "suppressed"), num(n, "window_seconds"), str(n, "events"));
       case "user_changed" ->
           new AuditEvent.UserChanged(
               str(n, "change"),
@@ -237,18 +323,40 @@ final class EventCodec {
     };
   }
 
-  private static CommandRun readCommandRun(JsonNode n, String client, String user, String session) {
+  private static List<String> argv(JsonNode n, String event) {
     JsonNode argv = n.get("argv");
     if (argv == null || !argv.isArray()) {
-      throw new IllegalArgumentException("command_run.argv must be an array");
+      throw new IllegalArgumentException(event + ".argv must be an array");
     }
     List<String> args = new ArrayList<>(argv.size());
     for (JsonNode a : argv) {
       if (!a.isTextual()) {
-        throw new IllegalArgumentException("command_run.argv must hold strings");
+        throw new IllegalArgumentException(event + ".argv must hold strings");
       }
       args.add(a.textValue());
     }
+    return args;
+  }
+
+  private static java.util.Map<String, Long> counts(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isObject()) {
+      throw new IllegalArgumentException(field + " must be an object");
+    }
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    for (var e : v.properties()) {
+      out.put(e.getKey(), integral(e.getValue(), field + "." + e.getKey()));
+    }
+    return out;
+  }
+
+  private static Long nullableNum(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : integral(v, field);
+  }
+
+  private static CommandRun readCommandRun(JsonNode n, String client, String user, String session) {
+    List<String> args = argv(n, "command_run");
     JsonNode exit = n.get("exit_code");
     Integer exitCode = null;
     if (exit != null && !exit.isNull()) {
@@ -261,6 +369,7 @@ final class EventCodec {
         client,
         user,
         session,
+        str(n, "command_id"),
         str(n, "command"),
         args,
         exitCode,

@@ -44,13 +44,32 @@ public final class SessionManager {
    * @param tombstoneRetention how long an expired session is still recognised (answered "expired")
    * @param maxSessions the most live sessions; {@link #create} refuses beyond it
    * @param bindToClientAddress whether a token works only from the address that logged in
+   * @param maxSessionsPerUser the most live sessions one user may hold; {@link #create} refuses
+   *     beyond it
    */
   public record Options(
       Duration idleTimeout,
       Duration absoluteLifetime,
       Duration tombstoneRetention,
       int maxSessions,
-      boolean bindToClientAddress) {
+      boolean bindToClientAddress,
+      int maxSessionsPerUser) {
+
+    /** Options without a per-user limit below {@code maxSessions}. */
+    public Options(
+        Duration idleTimeout,
+        Duration absoluteLifetime,
+        Duration tombstoneRetention,
+        int maxSessions,
+        boolean bindToClientAddress) {
+      this(
+          idleTimeout,
+          absoluteLifetime,
+          tombstoneRetention,
+          maxSessions,
+          bindToClientAddress,
+          maxSessions);
+    }
 
     public Options {
       requirePositive(idleTimeout, "idleTimeout");
@@ -62,6 +81,10 @@ public final class SessionManager {
       }
       if (maxSessions < 1) {
         throw new IllegalArgumentException("maxSessions must be at least 1 but was " + maxSessions);
+      }
+      if (maxSessionsPerUser < 1) {
+        throw new IllegalArgumentException(
+            "maxSessionsPerUser must be at least 1 but was " + maxSessionsPerUser);
       }
     }
 
@@ -136,6 +159,10 @@ public final class SessionManager {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(clientIp, "clientIp");
     Instant now = clock.instant();
+    if (options.maxSessionsPerUser() < options.maxSessions()
+        && liveOf(user.name(), now) >= options.maxSessionsPerUser()) {
+      throw new SessionLimitException(user.name(), options.maxSessionsPerUser());
+    }
     makeRoom(now);
     byte[] raw = new byte[TOKEN_BYTES];
     random.nextBytes(raw);
@@ -197,6 +224,17 @@ public final class SessionManager {
       }
     }
     return revoked;
+  }
+
+  /** Live sessions of {@code user}; a scan, as logins are rare next to checks. */
+  private int liveOf(String user, Instant now) {
+    int n = 0;
+    for (Entry e : byDigest.values()) {
+      if (e.session.user().equals(user) && e.live(now)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** The number of live (unexpired, unrevoked) sessions. */

@@ -138,6 +138,12 @@ public final class SelfHosted implements AutoCloseable {
               yaml,
               "port: 0\nlimits:\n  max_connections: "
                   + config(maxClients).limits().maxConnections()
+                  + "\n  max_connections_per_address: "
+                  + config(maxClients).limits().maxConnectionsPerAddress()
+                  + "\n  max_commands_per_user: "
+                  + config(maxClients).limits().maxCommandsPerUser()
+                  + "\nsessions:\n  max_sessions_per_user: "
+                  + config(maxClients).sessions().maxSessionsPerUser()
                   + "\n");
           return new OwnProcess(ServerProcess.start(d, yaml, tls, options));
         });
@@ -173,6 +179,9 @@ public final class SelfHosted implements AutoCloseable {
     ServerConfig d = ServerConfig.defaults();
     ServerConfig.Limits l = d.limits();
     int connections = Math.max(l.maxConnections(), 2 * maxClients + 64);
+    ServerConfig.Sessions s = d.sessions();
+    // Every bench client is the same user from 127.0.0.1: the per-address and per-user caps, made
+    // against one party taking the server, would measure themselves instead of the server.
     return d.withPort(0)
         .withLimits(
             new ServerConfig.Limits(
@@ -182,7 +191,19 @@ public final class SelfHosted implements AutoCloseable {
                 l.idleTimeout(),
                 l.lineTimeout(),
                 l.maxConcurrentCommands(),
-                l.commandQueueWait()));
+                l.commandQueueWait(),
+                l.shutdownGrace(),
+                l.authTimeout(),
+                connections,
+                l.maxConcurrentCommands(),
+                l.auditRecordsPerAddress()))
+        .withSessions(
+            new ServerConfig.Sessions(
+                s.idleTimeout(),
+                s.lifetime(),
+                s.bindToAddress(),
+                s.maxSessions(),
+                s.maxSessions()));
   }
 
   /** The TLS server, trusted by its pinned certificate fingerprint. */

@@ -1,6 +1,7 @@
 package dev.rcx.cli;
 
 import dev.rcx.audit.AuditLog;
+import dev.rcx.audit.CommandLedger;
 import dev.rcx.audit.KeyedVerifyResult;
 import dev.rcx.audit.VerifyResult;
 import java.io.BufferedReader;
@@ -114,6 +115,7 @@ final class AuditCommand implements Callable<Integer> {
         KeyedVerifyResult result = AuditLog.verify(f, key);
         if (result instanceof KeyedVerifyResult.Authentic) {
           out.println("OK: " + f + ": " + result.summary());
+          reportOpenCommands(f, out);
           return ExitCodes.OK;
         }
         spec.commandLine().getErr().println("FAILED: " + f + ": " + result.summary());
@@ -122,6 +124,7 @@ final class AuditCommand implements Callable<Integer> {
       return switch (AuditLog.verify(f)) {
         case VerifyResult.Intact i -> {
           out.println("OK: " + f + ": " + i.records() + " records, hash chain intact");
+          reportOpenCommands(f, out);
           yield ExitCodes.OK;
         }
         case VerifyResult.TornTail t -> {
@@ -133,6 +136,7 @@ final class AuditCommand implements Callable<Integer> {
                   + " records intact, followed by a torn last line of "
                   + t.tailBytes()
                   + " bytes (an interrupted write, e.g. after a crash; not tampering)");
+          reportOpenCommands(f, out);
           yield ExitCodes.OK;
         }
         case VerifyResult.Tampered t -> {
@@ -193,6 +197,31 @@ final class AuditCommand implements Callable<Integer> {
     }
   }
 
+  /** How many open commands verify lists by name. */
+  static final int OPEN_SHOWN = 10;
+
+  /**
+   * Names the commands that started and have no end record: not an error of the log (they are
+   * running, or their server died and has not restarted to record them abandoned).
+   */
+  static void reportOpenCommands(Path f, PrintWriter out) {
+    List<CommandLedger.Open> open = CommandLedger.scan(f);
+    if (open.isEmpty()) {
+      return;
+    }
+    out.println(
+        "note: "
+            + open.size()
+            + " command(s) started without an end record: still running, or abandoned by a server"
+            + " that died (its next start kills what is left and records command_abandoned):");
+    for (CommandLedger.Open o : open.subList(0, Math.min(OPEN_SHOWN, open.size()))) {
+      out.println("  " + o.describe());
+    }
+    if (open.size() > OPEN_SHOWN) {
+      out.println("  ... and " + (open.size() - OPEN_SHOWN) + " more");
+    }
+  }
+
   @Command(
       name = "tail",
       mixinStandardHelpOptions = true,
@@ -212,8 +241,9 @@ final class AuditCommand implements Callable<Integer> {
         throw new CliException(ExitCodes.USAGE, "--lines must be positive, but was " + lines);
       }
       PrintWriter out = spec.commandLine().getOut();
-      for (String line : AuditLog.tail(log(), lines)) {
-        out.println(json ? line : AuditLog.describe(line));
+      List<String> tail = AuditLog.tail(log(), lines);
+      for (String line : json ? tail : AuditLog.describeTail(tail)) {
+        out.println(line);
       }
       return ExitCodes.OK;
     }

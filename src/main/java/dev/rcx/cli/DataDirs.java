@@ -21,8 +21,15 @@ final class DataDirs {
     return clientDir().resolve("known_hosts");
   }
 
-  /** The client's own directory: {@code $RCX_HOME}, else {@code ~/.rcx}. */
+  /**
+   * The client's own directory: the system property {@code rcx.home} (for tests and embedding),
+   * else {@code $RCX_HOME}, else {@code ~/.rcx}.
+   */
   static Path clientDir() {
+    String property = System.getProperty("rcx.home");
+    if (property != null && !property.isBlank()) {
+      return Path.of(property);
+    }
     String env = System.getenv("RCX_HOME");
     return env != null && !env.isBlank() ? Path.of(env) : home().resolve(".rcx");
   }

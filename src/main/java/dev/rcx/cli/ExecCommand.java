@@ -72,22 +72,29 @@ final class ExecCommand implements Callable<Integer> {
     if (fleet.requested(command)) {
       return new FleetExec(connection, fleet).run(command, args, System.in, out, err);
     }
-    try (RcxClient client = connection.connectAndLogin(System.in, err)) {
+    SessionLogin login = new SessionLogin(connection, SessionLogin.defaultStore(), System.in, err);
+    try (RcxClient client = login.open()) {
       Response r;
       // Ctrl-C cancels the command on the server; its output so far has been printed already.
       try (CancelOnInterrupt interrupts = CancelOnInterrupt.install(client, err)) {
         r =
-            noStream
-                ? client.exec(command, args, connection.timeout)
-                : client.exec(
-                    command,
-                    args,
-                    connection.timeout,
-                    (isStderr, bytes) -> BytePrintWriter.writeBytes(isStderr ? err : out, bytes));
+            login.exec(
+                client,
+                c ->
+                    noStream
+                        ? c.exec(command, args, connection.timeout)
+                        : c.exec(
+                            command,
+                            args,
+                            connection.timeout,
+                            (isStderr, bytes) ->
+                                BytePrintWriter.writeBytes(isStderr ? err : out, bytes)));
       }
       // A streamed reply's output is empty: the chunks carried it.
       int code = Replies.print(r, out, err, allowTruncated);
-      logoutQuietly(client);
+      if (!login.keepsSession()) {
+        logoutQuietly(client);
+      }
       return code;
     } catch (RcxClient.TimedOutException e) {
       throw ConnectionOptions.timedOut(e);

@@ -1,5 +1,6 @@
 package dev.rcx.cli;
 
+import dev.rcx.client.SessionStore;
 import dev.rcx.config.ClientConfig;
 import dev.rcx.config.ClientConfigLoader;
 import dev.rcx.config.ConfigException;
@@ -65,8 +66,16 @@ final class FleetExec {
         connection.cert != null
             && !connection.passwordStdin
             && System.getenv(Passwords.ENV) == null;
+    SessionStore store = SessionLogin.defaultStore();
+    boolean everyHostCached =
+        targets.stream()
+            .allMatch(
+                t ->
+                    SessionLogin.find(store, t.hostPort(), t.user())
+                        .filter(c -> c.validAt(store.now()))
+                        .isPresent());
     char[] password =
-        certificateOnly
+        certificateOnly || everyHostCached
             ? null
             : Passwords.read(
                 connection.passwordStdin,
@@ -81,7 +90,8 @@ final class FleetExec {
         new FleetTask(
             connection,
             fleet,
-            new FleetTask.Credentials(password),
+            new FleetTask.Credentials(certificateOnly, password),
+            store,
             identity,
             remote,
             remoteArgs,

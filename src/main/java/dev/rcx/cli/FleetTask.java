@@ -1,6 +1,8 @@
 package dev.rcx.cli;
 
+import dev.rcx.client.CachedSession;
 import dev.rcx.client.RcxClient;
+import dev.rcx.client.SessionStore;
 import dev.rcx.fanout.HostDeadline;
 import dev.rcx.fanout.HostResult;
 import dev.rcx.fanout.HostStatus;
@@ -16,6 +18,7 @@ import java.io.InterruptedIOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -34,11 +37,15 @@ final class FleetTask implements HostTask {
   private final List<String> args;
   private final PrintWriter err;
   private final @Nullable KeyMaterial identity;
+  private final SessionStore store;
 
-  /** How this run logs in: a password for every host, or the client certificate alone. */
-  record Credentials(char @Nullable [] password) {
-    boolean certificateOnly() {
-      return password == null;
+  /**
+   * How this run logs in where no cached session serves: the client certificate alone, or a
+   * password (null when every host had a cached session, so none was asked).
+   */
+  record Credentials(boolean certificateOnly, char @Nullable [] password) {
+    boolean canLogIn() {
+      return certificateOnly || password != null;
     }
   }
 
@@ -46,6 +53,7 @@ final class FleetTask implements HostTask {
       ConnectionOptions connection,
       FleetOptions fleet,
       Credentials credentials,
+      SessionStore store,
       @Nullable KeyMaterial identity,
       String command,
       List<String> args,
@@ -53,6 +61,7 @@ final class FleetTask implements HostTask {
     this.connection = connection;
     this.fleet = fleet;
     this.credentials = credentials;
+    this.store = store;
     this.identity = identity;
     this.command = command;
     this.args = List.copyOf(args);
@@ -77,20 +86,44 @@ final class FleetTask implements HostTask {
       return HostResult.failed(t, HostStatus.UNREACHABLE, millisSince(start), connectError(t, e));
     }
     try (client) {
-      Response.AuthResponse auth =
-          credentials.certificateOnly()
-              ? client.loginWithCertificate(t.user())
-              : client.login(t.user(), credentials.password());
-      if (!auth.succeeded()) {
-        return HostResult.failed(
-            t,
-            HostStatus.AUTH_FAILED,
-            millisSince(start),
-            auth.message() == null ? "authentication failed" : auth.message());
+      Optional<CachedSession> found = store.find(t.hostPort(), t.user());
+      boolean keep = found.isPresent(); // a host with a cached session stays logged in
+      CachedSession cached = found.filter(c -> c.validAt(store.now())).orElse(null);
+      if (cached != null) {
+        client.useToken(cached.token());
+      } else {
+        String refused = logIn(client, t, keep);
+        if (refused != null) {
+          return HostResult.failed(t, HostStatus.AUTH_FAILED, millisSince(start), refused);
+        }
       }
       deadline.next("command", connection.timeout);
       Response r = client.exec(command, args);
-      logoutQuietly(client);
+      if (cached != null && r instanceof Response.Error e && RcxClient.needsLogin(e.code())) {
+        // The server forgot or expired the cached session: log in again if we can, and retry
+        // (the command did not run).
+        if (!credentials.canLogIn()) {
+          return HostResult.failed(
+              t,
+              HostStatus.AUTH_FAILED,
+              millisSince(start),
+              "the server refused the cached session ("
+                  + e.code()
+                  + "); run 'rcx login' for this host again");
+        }
+        String refused = logIn(client, t, true);
+        if (refused != null) {
+          return HostResult.failed(t, HostStatus.AUTH_FAILED, millisSince(start), refused);
+        }
+        cached = null;
+        r = client.exec(command, args);
+      }
+      if (cached != null && !(r instanceof Response.Error)) {
+        store.touch(cached);
+      }
+      if (!keep) {
+        logoutQuietly(client);
+      }
       return result(t, r, millisSince(start));
     } catch (InterruptedIOException e) {
       throw e;
@@ -101,6 +134,32 @@ final class FleetTask implements HostTask {
           millisSince(start),
           "connection to " + t.hostPort() + " lost: " + ConnectionOptions.rootMessage(e));
     }
+  }
+
+  /**
+   * Logs in with the run's credentials, storing the session when {@code keep}; returns why the
+   * login was refused, or null.
+   */
+  private @Nullable String logIn(RcxClient client, Target t, boolean keep) throws IOException {
+    if (!credentials.canLogIn()) {
+      return "no password was asked (every host had a cached session)";
+    }
+    Response.AuthResponse auth =
+        credentials.certificateOnly()
+            ? client.loginWithCertificate(t.user())
+            : client.login(t.user(), credentials.password());
+    if (!auth.succeeded()) {
+      return auth.message() == null ? "authentication failed" : auth.message();
+    }
+    if (keep) {
+      store.save(
+          t.hostPort(),
+          t.user(),
+          auth.sessionToken(),
+          auth.expiresIn() == null ? 0 : auth.expiresIn(),
+          auth.idleTimeout() == null ? 0 : auth.idleTimeout());
+    }
+    return null;
   }
 
   static HostResult result(Target t, Response r, long ms) {

@@ -77,7 +77,14 @@ final class Replies {
     return switch (e.code()) {
       case COMMAND_NOT_ALLOWED, ARGUMENT_NOT_ALLOWED -> ExitCodes.DENIED;
       case AUTH_FAILED, RATE_LIMITED, INVALID_TOKEN, TOKEN_EXPIRED -> ExitCodes.AUTH_FAILED;
-      case MALFORMED_JSON, UNKNOWN_TYPE, INVALID_REQUEST, LINE_TOO_LONG, SERVER_BUSY, INTERNAL ->
+      case MALFORMED_JSON,
+          UNKNOWN_TYPE,
+          INVALID_REQUEST,
+          LINE_TOO_LONG,
+          SERVER_BUSY,
+          AUDIT_UNAVAILABLE,
+          SERVER_SHUTDOWN,
+          INTERNAL ->
           ExitCodes.SERVER_ERROR;
     };
   }

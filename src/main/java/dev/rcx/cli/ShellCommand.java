@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +21,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "shell",
     mixinStandardHelpOptions = true,
-    description = "Log in once, then run many commands.")
+    description = {
+      "Log in once, then run many commands: line editing, history per server, tab completion",
+      "of the commands you may run, 'help'; an idle connection the server closed is reopened",
+      "with the session token."
+    })
 final class ShellCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions connection;
@@ -34,7 +39,14 @@ final class ShellCommand implements Callable<Integer> {
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     boolean interactive = System.console() != null;
-    try (RcxClient client = connection.connectAndLogin(new ReaderInputStream(in), err)) {
+    SessionLogin login =
+        new SessionLogin(connection, SessionLogin.defaultStore(), new ReaderInputStream(in), err);
+    RcxClient first = login.open();
+    try (ShellSession shell = new ShellSession(connection, login, first, err);
+        ShellInput input =
+            interactive ? TerminalInput.system(historyFile()) : new ShellInput.Plain(in)) {
+      List<Response.CommandInfo> commands = shell.commands();
+      input.commands(commands.stream().map(Response.CommandInfo::name).toList());
       if (interactive) {
         out.println(
             "Connected to "
@@ -42,18 +54,15 @@ final class ShellCommand implements Callable<Integer> {
                 + ":"
                 + connection.port
                 + " ("
-                + client.transport()
+                + first.transport()
                 + ") as "
                 + connection.user
-                + ". Type 'help' for help, 'exit' to leave.");
+                + ". Tab completes commands; 'help' lists them, 'exit' leaves.");
+        out.flush();
       }
       int last = ExitCodes.OK;
       while (true) {
-        if (interactive) {
-          out.print("rcx> ");
-          out.flush();
-        }
-        String line = in.readLine();
+        String line = input.readLine("rcx> ");
         if (line == null || line.strip().equals("exit") || line.strip().equals("quit")) {
           break;
         }
@@ -61,21 +70,14 @@ final class ShellCommand implements Callable<Integer> {
           continue;
         }
         if (line.strip().equals("help")) {
-          out.println(
-              "Type a whitelisted command line, e.g. 'uptime' or 'ls -la /tmp'. No shell runs it: quotes");
-          out.println(
-              "group words, and ; | & $ ` are refused unless quoted. 'exit' logs out and leaves.");
+          commands = shell.commands();
+          input.commands(commands.stream().map(Response.CommandInfo::name).toList());
+          help(out, commands);
           continue;
         }
-        Response r;
-        try (CancelOnInterrupt interrupts = CancelOnInterrupt.install(client, err)) {
-          r =
-              client.exec(
-                  line,
-                  java.util.List.of(),
-                  connection.timeout,
-                  (isStderr, bytes) -> BytePrintWriter.writeBytes(isStderr ? err : out, bytes));
-        }
+        Response r =
+            shell.exec(
+                line, (isStderr, bytes) -> BytePrintWriter.writeBytes(isStderr ? err : out, bytes));
         last = Replies.print(r, out, err, /* allowTruncated= */ true);
         if (r instanceof Response.CommandOutput o
             && o.exitCode() != null
@@ -87,7 +89,6 @@ final class ShellCommand implements Callable<Integer> {
           return ExitCodes.AUTH_FAILED;
         }
       }
-      client.logout();
       return last;
     } catch (RcxClient.TimedOutException e) {
       throw ConnectionOptions.timedOut(e);
@@ -95,6 +96,32 @@ final class ShellCommand implements Callable<Integer> {
       throw new CliException(
           ExitCodes.CONNECTION_FAILED, "connection lost: " + ConnectionOptions.rootMessage(e));
     }
+  }
+
+  /** Lists the commands this user may run, as the server reported them. */
+  static void help(PrintWriter out, List<Response.CommandInfo> commands) {
+    out.println("Commands you may run here (the server's whitelist for you):");
+    for (Response.CommandInfo c : commands) {
+      out.println(
+          "  "
+              + c.name()
+              + (c.maxArgs() == 0
+                  ? ""
+                  : "  (up to " + c.maxArgs() + (c.maxArgs() == 1 ? " argument)" : " arguments)")));
+    }
+    out.println(
+        "No shell runs them: quotes group words, and ; | & $ ` are refused unless quoted."
+            + " 'exit' leaves.");
+    out.flush();
+  }
+
+  /** {@code $RCX_HOME/history/USER@HOST:PORT}: one history per server and user. */
+  private java.nio.file.Path historyFile() {
+    return DataDirs.clientDir()
+        .resolve("history")
+        .resolve(
+            dev.rcx.client.SessionStore.baseName(
+                SessionLogin.server(connection.host, connection.port), connection.user));
   }
 
   /** Lets the password reader take exactly one line from the shared reader. */

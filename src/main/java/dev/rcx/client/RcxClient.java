@@ -392,6 +392,17 @@ public final class RcxClient implements AutoCloseable {
     write(new Request.Cancel(null));
   }
 
+  /**
+   * The commands this user may run ({@code list_commands}); a {@link Response.CommandList} or a
+   * {@link Response.Error}.
+   */
+  public Response listCommands() throws IOException {
+    if (token == null) {
+      throw new IllegalStateException("not logged in: call login() or useToken() first");
+    }
+    return send(new Request.ListCommands(token, null));
+  }
+
   /** Revokes the token on the server. */
   public Response logout() throws IOException {
     if (token == null) {

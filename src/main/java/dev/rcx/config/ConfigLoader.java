@@ -44,11 +44,20 @@ public final class ConfigLoader {
               "line_timeout",
               "max_concurrent_commands",
               "command_queue_wait",
-              "shutdown_grace"),
+              "shutdown_grace",
+              "auth_timeout",
+              "max_connections_per_address",
+              "max_commands_per_user",
+              "audit_records_per_address"),
           "sessions",
-          List.of("idle_timeout", "lifetime", "bind_to_address", "max_sessions"),
+          List.of(
+              "idle_timeout",
+              "lifetime",
+              "bind_to_address",
+              "max_sessions",
+              "max_sessions_per_user"),
           "audit",
-          List.of("durability", "seal_epoch_records"),
+          List.of("durability", "seal_epoch_records", "min_free_bytes"),
           "metrics",
           List.of("listen", "allow_remote"));
 
@@ -116,32 +125,44 @@ public final class ConfigLoader {
     ServerConfig.Limits dl = d.limits();
     Node l = root.child("limits");
     l.allow(KEYS.get("limits"));
+    int maxConnections = l.integer("max_connections", dl.maxConnections());
+    int maxCommands = l.integer("max_concurrent_commands", dl.maxConcurrentCommands());
     ServerConfig.Limits limits =
         new ServerConfig.Limits(
-            l.integer("max_connections", dl.maxConnections()),
+            maxConnections,
             l.integer("max_line_bytes", dl.maxLineBytes()),
             l.duration("handshake_timeout", dl.handshakeTimeout()),
             l.duration("idle_timeout", dl.idleTimeout()),
             l.duration("line_timeout", dl.lineTimeout()),
-            l.integer("max_concurrent_commands", dl.maxConcurrentCommands()),
+            maxCommands,
             l.duration("command_queue_wait", dl.commandQueueWait()),
-            l.duration("shutdown_grace", dl.shutdownGrace()));
+            l.duration("shutdown_grace", dl.shutdownGrace()),
+            l.duration("auth_timeout", dl.authTimeout()),
+            l.integer(
+                "max_connections_per_address",
+                ServerConfig.Limits.defaultConnectionsPerAddress(maxConnections)),
+            l.integer(
+                "max_commands_per_user", ServerConfig.Limits.defaultCommandsPerUser(maxCommands)),
+            l.integer("audit_records_per_address", dl.auditRecordsPerAddress()));
     ServerConfig.Sessions ds = d.sessions();
     Node s = root.child("sessions");
     s.allow(KEYS.get("sessions"));
+    int maxSessions = s.integer("max_sessions", ds.maxSessions());
     ServerConfig.Sessions sessions =
         new ServerConfig.Sessions(
             s.duration("idle_timeout", ds.idleTimeout()),
             s.duration("lifetime", ds.lifetime()),
             s.bool("bind_to_address", ds.bindToAddress()),
-            s.integer("max_sessions", ds.maxSessions()));
+            maxSessions,
+            s.integer("max_sessions_per_user", ServerConfig.Sessions.defaultPerUser(maxSessions)));
     Node a = root.child("audit");
     a.allow(KEYS.get("audit"));
     ServerConfig.Audit audit =
         new ServerConfig.Audit(
             ServerConfig.Durability.valueOf(
                 a.choice("durability", "flush", Set.of("flush", "fsync")).toUpperCase(Locale.ROOT)),
-            a.integer("seal_epoch_records", d.audit().sealEpochRecords()));
+            a.integer("seal_epoch_records", d.audit().sealEpochRecords()),
+            a.longValue("min_free_bytes", d.audit().minFreeBytes()));
     Node m = root.child("metrics");
     m.allow(KEYS.get("metrics"));
     String listen = m.string("listen", null);
@@ -218,6 +239,17 @@ public final class ConfigLoader {
         throw new ConfigException(prefix + key + ": expected a whole number, but got " + v);
       }
       return v.intValue();
+    }
+
+    long longValue(String key, long fallback) {
+      JsonNode v = value(key);
+      if (v == null) {
+        return fallback;
+      }
+      if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+        throw new ConfigException(prefix + key + ": expected a whole number, but got " + v);
+      }
+      return v.longValue();
     }
 
     boolean bool(String key, boolean fallback) {

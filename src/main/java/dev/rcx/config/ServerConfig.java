@@ -184,6 +184,13 @@ public record ServerConfig(
    * @param commandQueueWait how long a command may wait for a free slot before SERVER_BUSY
    * @param shutdownGrace on shutdown, how long running commands may go on before their process
    *     trees are killed
+   * @param authTimeout a connection that has not logged in (or presented a valid token) this long
+   *     after it was accepted is closed; pings do not extend it
+   * @param maxConnectionsPerAddress connections one client address (an IPv6 /64) may hold at once
+   * @param maxCommandsPerUser commands one user may have running at once; slots are shared
+   *     round-robin between the users waiting for one
+   * @param auditRecordsPerAddress audit records per minute written in full for one address while it
+   *     has no session; the rest are counted and summarised once a minute
    */
   public record Limits(
       int maxConnections,
@@ -193,10 +200,30 @@ public record ServerConfig(
       Duration lineTimeout,
       int maxConcurrentCommands,
       Duration commandQueueWait,
-      Duration shutdownGrace) {
+      Duration shutdownGrace,
+      Duration authTimeout,
+      int maxConnectionsPerAddress,
+      int maxCommandsPerUser,
+      int auditRecordsPerAddress) {
 
     /** Default for {@link #shutdownGrace}. */
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    /** Default for {@link #authTimeout}. */
+    public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(15);
+
+    /** Default for {@link #auditRecordsPerAddress}. */
+    public static final int DEFAULT_AUDIT_RECORDS_PER_ADDRESS = 30;
+
+    /** Default for {@link #maxConnectionsPerAddress}: an eighth of the connections. */
+    public static int defaultConnectionsPerAddress(int maxConnections) {
+      return Math.max(1, maxConnections / 8);
+    }
+
+    /** Default for {@link #maxCommandsPerUser}: a quarter of the command slots. */
+    public static int defaultCommandsPerUser(int maxConcurrentCommands) {
+      return Math.max(1, maxConcurrentCommands / 4);
+    }
 
     public Limits {
       positive("limits.max_connections", maxConnections);
@@ -217,6 +244,52 @@ public record ServerConfig(
             "limits.shutdown_grace: must not be negative, but was "
                 + Durations.format(shutdownGrace));
       }
+      positive("limits.auth_timeout", authTimeout);
+      positive("limits.max_connections_per_address", maxConnectionsPerAddress);
+      if (maxConnectionsPerAddress > maxConnections) {
+        throw new ConfigException(
+            "limits.max_connections_per_address: must be at most limits.max_connections ("
+                + maxConnections
+                + "), but was "
+                + maxConnectionsPerAddress);
+      }
+      positive("limits.max_commands_per_user", maxCommandsPerUser);
+      if (maxCommandsPerUser > maxConcurrentCommands) {
+        throw new ConfigException(
+            "limits.max_commands_per_user: must be at most limits.max_concurrent_commands ("
+                + maxConcurrentCommands
+                + "), but was "
+                + maxCommandsPerUser);
+      }
+      positive("limits.audit_records_per_address", auditRecordsPerAddress);
+    }
+
+    /**
+     * Limits with the default {@link #authTimeout}, per-address, per-user and audit-rate limits
+     * derived from the given ones.
+     */
+    public Limits(
+        int maxConnections,
+        int maxLineBytes,
+        Duration handshakeTimeout,
+        Duration idleTimeout,
+        Duration lineTimeout,
+        int maxConcurrentCommands,
+        Duration commandQueueWait,
+        Duration shutdownGrace) {
+      this(
+          maxConnections,
+          maxLineBytes,
+          handshakeTimeout,
+          idleTimeout,
+          lineTimeout,
+          maxConcurrentCommands,
+          commandQueueWait,
+          shutdownGrace,
+          DEFAULT_AUTH_TIMEOUT,
+          defaultConnectionsPerAddress(maxConnections),
+          defaultCommandsPerUser(maxConcurrentCommands),
+          DEFAULT_AUDIT_RECORDS_PER_ADDRESS);
     }
 
     /** Limits with the default {@link #shutdownGrace}. */
@@ -248,7 +321,29 @@ public record ServerConfig(
           lineTimeout,
           maxConcurrentCommands,
           commandQueueWait,
-          grace);
+          grace,
+          authTimeout,
+          maxConnectionsPerAddress,
+          maxCommandsPerUser,
+          auditRecordsPerAddress);
+    }
+
+    /** These limits with the per-address, per-user and pre-login limits given. */
+    public Limits withFairness(
+        Duration auth, int connectionsPerAddress, int commandsPerUser, int auditPerAddress) {
+      return new Limits(
+          maxConnections,
+          maxLineBytes,
+          handshakeTimeout,
+          idleTimeout,
+          lineTimeout,
+          maxConcurrentCommands,
+          commandQueueWait,
+          shutdownGrace,
+          auth,
+          connectionsPerAddress,
+          commandsPerUser,
+          auditPerAddress);
     }
 
     public static Limits defaults() {
@@ -268,14 +363,38 @@ public record ServerConfig(
    * @param idleTimeout a token unused for this long expires
    * @param lifetime a token expires this long after login regardless of use
    * @param bindToAddress a token is only valid from the address that logged in
-   * @param maxSessions live sessions at most; the oldest is evicted beyond this
+   * @param maxSessions live sessions at most; a login beyond this is refused SERVER_BUSY
+   * @param maxSessionsPerUser live sessions one user may hold; a login beyond this is refused
    */
   public record Sessions(
-      Duration idleTimeout, Duration lifetime, boolean bindToAddress, int maxSessions) {
+      Duration idleTimeout,
+      Duration lifetime,
+      boolean bindToAddress,
+      int maxSessions,
+      int maxSessionsPerUser) {
     public Sessions {
       positive("sessions.idle_timeout", idleTimeout);
       positive("sessions.lifetime", lifetime);
       positive("sessions.max_sessions", maxSessions);
+      positive("sessions.max_sessions_per_user", maxSessionsPerUser);
+      if (maxSessionsPerUser > maxSessions) {
+        throw new ConfigException(
+            "sessions.max_sessions_per_user: must be at most sessions.max_sessions ("
+                + maxSessions
+                + "), but was "
+                + maxSessionsPerUser);
+      }
+    }
+
+    /** Sessions with the default per-user limit for {@code maxSessions}. */
+    public Sessions(
+        Duration idleTimeout, Duration lifetime, boolean bindToAddress, int maxSessions) {
+      this(idleTimeout, lifetime, bindToAddress, maxSessions, defaultPerUser(maxSessions));
+    }
+
+    /** Default for {@link #maxSessionsPerUser}: a hundredth of the sessions, at least 1. */
+    public static int defaultPerUser(int maxSessions) {
+      return Math.max(1, maxSessions / 100);
     }
 
     public static Sessions defaults() {
@@ -297,11 +416,29 @@ public record ServerConfig(
   /**
    * @param durability flush or fsync per record
    * @param sealEpochRecords records per forward-secure sealing epoch
+   * @param minFreeBytes free space the audit log's file system must keep for a new command to start
+   *     (0 = no reserve); what remains holds the records of commands already running
    */
-  public record Audit(Durability durability, int sealEpochRecords) {
+  public record Audit(Durability durability, int sealEpochRecords, long minFreeBytes) {
+    /** 16 MiB: room for tens of thousands of end, login and gap records. */
+    public static final long DEFAULT_MIN_FREE_BYTES = 16L << 20;
+
     public Audit {
       Objects.requireNonNull(durability, "durability");
       positive("audit.seal_epoch_records", sealEpochRecords);
+      if (minFreeBytes < 0) {
+        throw new ConfigException(
+            "audit.min_free_bytes: must be 0 (no reserve) or more, but was " + minFreeBytes);
+      }
+    }
+
+    /** With the default free-space reserve. */
+    public Audit(Durability durability, int sealEpochRecords) {
+      this(durability, sealEpochRecords, DEFAULT_MIN_FREE_BYTES);
+    }
+
+    public Audit withMinFreeBytes(long value) {
+      return new Audit(durability, sealEpochRecords, value);
     }
 
     public static Audit defaults() {

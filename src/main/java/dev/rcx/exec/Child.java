@@ -9,6 +9,11 @@ import java.util.concurrent.CompletableFuture;
 interface Child {
   long pid();
 
+  /** Whether the process leads its own process group (id = pid), which a kill can target whole. */
+  default boolean ownGroup() {
+    return false;
+  }
+
   /**
    * Completes with the exit code once the process has exited and been reaped: its status, or 128
    * plus the signal number if a signal ended it.

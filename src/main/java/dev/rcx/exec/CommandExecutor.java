@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * the rule's {@code max_output}; at the rule's timeout, or on {@link Execution#cancel()}, the whole
  * process tree is killed.
  *
- * <p>At most {@code maxConcurrent} commands run at once; a caller waits for a slot (fairly, first
- * come first served) for at most {@code queueWait} and otherwise gets {@link Busy}. Thread-safe.
+ * <p>At most {@code maxConcurrent} commands run at once, and at most {@code maxPerUser} for one
+ * user; a caller waits for a slot for at most {@code queueWait} and otherwise gets {@link Busy}.
+ * Waiting users are served round robin ({@link FairSlots}), so one user queueing many commands does
+ * not push another user's command behind all of them. Thread-safe.
  *
  * <p>How processes are started is the launcher's business, chosen by the system property {@code
  * rcx.exec.launcher} ({@code auto}, {@code native}, {@code jdk}; see {@link #launcherName()}). The
@@ -46,10 +46,11 @@ public final class CommandExecutor {
           "LC_ALL", "C.UTF-8",
           "HOME", "/");
 
-  private final Semaphore permits;
+  private final FairSlots slots;
   private final Duration queueWait;
   private final AtomicInteger running = new AtomicInteger();
   private final Launcher launcher;
+  private volatile ProcessGuard guard = ProcessGuard.NONE;
 
   /**
    * @param maxConcurrent how many commands may run at once, at least 1
@@ -57,17 +58,33 @@ public final class CommandExecutor {
    *     zero or more
    */
   public CommandExecutor(int maxConcurrent, Duration queueWait) {
-    this(maxConcurrent, queueWait, Launchers.configured());
+    this(maxConcurrent, maxConcurrent, queueWait, Launchers.configured());
+  }
+
+  /**
+   * @param maxConcurrent how many commands may run at once, at least 1
+   * @param maxPerUser how many of them one user may run, at least 1
+   * @param queueWait how long {@link #start} waits for a free slot before returning {@link Busy}
+   */
+  public CommandExecutor(int maxConcurrent, int maxPerUser, Duration queueWait) {
+    this(maxConcurrent, maxPerUser, queueWait, Launchers.configured());
   }
 
   CommandExecutor(int maxConcurrent, Duration queueWait, Launcher launcher) {
+    this(maxConcurrent, maxConcurrent, queueWait, launcher);
+  }
+
+  CommandExecutor(int maxConcurrent, int maxPerUser, Duration queueWait, Launcher launcher) {
     if (maxConcurrent < 1) {
       throw new IllegalArgumentException("maxConcurrent must be >= 1, was " + maxConcurrent);
     }
     if (queueWait.isNegative()) {
       throw new IllegalArgumentException("queueWait must not be negative, was " + queueWait);
     }
-    this.permits = new Semaphore(maxConcurrent, /* fair= */ true);
+    if (maxPerUser < 1) {
+      throw new IllegalArgumentException("maxPerUser must be >= 1, was " + maxPerUser);
+    }
+    this.slots = new FairSlots(maxConcurrent, maxPerUser);
     this.queueWait = queueWait;
     this.launcher = Objects.requireNonNull(launcher, "launcher");
   }
@@ -82,7 +99,26 @@ public final class CommandExecutor {
    * @throws IllegalArgumentException if {@code argv} does not start with the rule's executable
    */
   public Execution start(CommandRule rule, List<String> argv) {
+    return start("", rule, argv, LaunchGate.OPEN);
+  }
+
+  /**
+   * {@link #start(CommandRule, List)} for {@code user}: the slot counts against that user's limit
+   * and waits in that user's turn.
+   */
+  public Execution start(String user, CommandRule rule, List<String> argv) {
+    return start(user, rule, argv, LaunchGate.OPEN);
+  }
+
+  /**
+   * {@link #start(String, CommandRule, List)}, calling {@code gate} once the slot is taken and
+   * before the process is launched. If the gate throws, nothing is launched, the slot is released
+   * and the exception propagates.
+   */
+  public Execution start(String user, CommandRule rule, List<String> argv, LaunchGate gate) {
+    Objects.requireNonNull(user, "user");
     Objects.requireNonNull(rule, "rule");
+    Objects.requireNonNull(gate, "gate");
     List<String> command = List.copyOf(argv);
     if (command.isEmpty() || !command.get(0).equals(rule.executable().toString())) {
       throw new IllegalArgumentException(
@@ -94,14 +130,27 @@ public final class CommandExecutor {
               + command);
     }
     try {
-      if (!permits.tryAcquire(queueWait.toNanos(), TimeUnit.NANOSECONDS)) {
+      if (!slots.acquire(user, queueWait)) {
         return Execution.finished(new Busy());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Execution.finished(new Cancelled(Output.EMPTY, Duration.ZERO));
     }
-    return launch(rule, command);
+    try {
+      gate.beforeLaunch();
+    } catch (RuntimeException | Error e) {
+      slots.release(user);
+      throw e;
+    }
+    return launch(user, rule, command);
+  }
+
+  /**
+   * Tells {@code processGuard} about every command process from now on (see {@link OrphanGuard}).
+   */
+  public void guard(ProcessGuard processGuard) {
+    this.guard = Objects.requireNonNull(processGuard, "processGuard");
   }
 
   /** {@link #start} and {@link Execution#await()} in one call. */
@@ -122,28 +171,36 @@ public final class CommandExecutor {
     return running.get();
   }
 
-  private Execution launch(CommandRule rule, List<String> command) {
+  private Execution launch(String user, CommandRule rule, List<String> command) {
     long startNanos = System.nanoTime();
     Child child;
     try {
       child = launcher.launch(command, rule.workdir(), rule.maxOutputBytes());
     } catch (IOException e) {
-      permits.release();
+      slots.release(user);
       LOG.warn("cannot start '{}' ({}): {}", rule.name(), rule.executable(), e.getMessage());
       return Execution.finished(
           new LaunchFailed("cannot start " + rule.executable() + ": " + e.getMessage()));
     } catch (RuntimeException e) {
-      permits.release();
+      slots.release(user);
       throw e;
     }
     running.incrementAndGet();
+    // Read while the child cannot have been reaped yet (the result is not published before
+    // onDone), so the start time is this process's, not a successor's.
+    Long startTime = ProcStat.of(child.pid()).map(ProcStat::startTime).orElse(null);
+    ProcessGuard g = guard;
+    g.register(
+        child.pid(), child.ownGroup() ? child.pid() : -1, startTime == null ? -1 : startTime);
     return Execution.launched(
         child,
         rule,
         startNanos,
+        startTime,
         () -> {
+          g.unregister(child.pid());
           running.decrementAndGet();
-          permits.release();
+          slots.release(user);
         },
         Timers.SHARED);
   }

@@ -49,6 +49,7 @@ public final class Execution {
   private final Child child;
   private final CommandRule rule;
   private final long startNanos;
+  private final Long startTime;
   private final Runnable onDone;
   private final ScheduledExecutorService timers;
   private volatile ScheduledFuture<?> deadline;
@@ -65,18 +66,20 @@ public final class Execution {
       Child child,
       CommandRule rule,
       long startNanos,
+      Long startTime,
       Runnable onDone,
       ScheduledExecutorService timers) {
     this.child = child;
     this.rule = rule;
     this.startNanos = startNanos;
+    this.startTime = startTime;
     this.onDone = onDone;
     this.timers = timers;
   }
 
   /** An execution that ended before it started (busy, launch failure). */
   static Execution finished(ExecResult outcome) {
-    Execution execution = new Execution(null, null, 0, () -> {}, null);
+    Execution execution = new Execution(null, null, 0, null, () -> {}, null);
     execution.state.set(State.COMPLETED);
     execution.result.complete(outcome);
     return execution;
@@ -87,9 +90,10 @@ public final class Execution {
       Child child,
       CommandRule rule,
       long startNanos,
+      Long startTime,
       Runnable onDone,
       ScheduledExecutorService timers) {
-    Execution execution = new Execution(child, rule, startNanos, onDone, timers);
+    Execution execution = new Execution(child, rule, startNanos, startTime, onDone, timers);
     execution.deadline =
         timers.schedule(execution::onDeadline, rule.timeout().toNanos(), TimeUnit.NANOSECONDS);
     child.exited().whenComplete(execution::onExit);
@@ -189,6 +193,23 @@ public final class Execution {
   /** The operating-system process id, if a process was started. */
   public OptionalLong pid() {
     return child == null ? OptionalLong.empty() : OptionalLong.of(child.pid());
+  }
+
+  /**
+   * The process group the command leads (its pid), if the launcher gave it one of its own; a kill
+   * of that group reaches everything the command started that did not leave the group.
+   */
+  public OptionalLong processGroup() {
+    return child != null && child.ownGroup() ? OptionalLong.of(child.pid()) : OptionalLong.empty();
+  }
+
+  /**
+   * The process's start time in clock ticks since boot (/proc/PID/stat field 22), read right after
+   * the launch; empty without /proc or if no process was started. With the pid it names this
+   * process and no later one that reuses the pid.
+   */
+  public OptionalLong startTime() {
+    return startTime == null ? OptionalLong.empty() : OptionalLong.of(startTime);
   }
 
   private void onDeadline() {

@@ -35,6 +35,11 @@ final class NativeChild implements Child, IoLoop.Watched {
   }
 
   @Override
+  public boolean ownGroup() {
+    return true;
+  }
+
+  @Override
   public long pid() {
     return pid;
   }

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param exitCode the remote command's exit code when it ran to completion, else null
  * @param durationMs from the start of this host's task to its end (connect, login and command)
- * @param stdout the command's standard output ("" when it did not run)
+ * @param stdout the command's standard output as text, invalid UTF-8 replaced ("" when it did not
+ *     run)
  * @param stderr the command's standard error
  * @param truncated whether the server cut stdout or stderr at its output cap
  * @param error why the host did not succeed, for a person; null when the command ran (even if it

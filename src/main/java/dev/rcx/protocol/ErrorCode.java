@@ -30,6 +30,17 @@ public enum ErrorCode {
   RATE_LIMITED(true),
   /** Too many connections or running commands; try again later. */
   SERVER_BUSY(true),
+  /**
+   * The audit log cannot take the record this request needs (disk full, I/O error, free space below
+   * {@code audit.min_free_bytes}), so the request was not carried out: a command was not started.
+   * The server keeps answering and resumes by itself once the log can be written again.
+   */
+  AUDIT_UNAVAILABLE(true),
+  /**
+   * The server is shutting down: a command still running when the shutdown grace period ended was
+   * killed with its process tree; the connection is then closed.
+   */
+  SERVER_SHUTDOWN(false),
   /** The server failed; the request may not have been carried out. */
   INTERNAL(true);
 

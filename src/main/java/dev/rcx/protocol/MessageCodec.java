@@ -120,6 +120,10 @@ public final class MessageCodec {
         f.allow("type", "id");
         yield new Request.Ping(id);
       }
+      case "list_commands" -> {
+        f.allow("type", "id", "session_token");
+        yield new Request.ListCommands(f.requiredString("session_token", 256), id);
+      }
       case "cancel" -> {
         f.allow("type", "id");
         yield new Request.Cancel(id);
@@ -129,7 +133,7 @@ public final class MessageCodec {
               ErrorCode.UNKNOWN_TYPE,
               "unknown message type "
                   + shownName(type.textValue())
-                  + "; expected auth, command, cancel, logout or ping",
+                  + "; expected auth, command, cancel, list_commands, logout or ping",
               id);
     };
   }
@@ -159,6 +163,7 @@ public final class MessageCodec {
               }
             }
             case Request.Logout l -> g.writeStringField("session_token", l.sessionToken());
+            case Request.ListCommands l -> g.writeStringField("session_token", l.sessionToken());
             case Request.Ping p -> {}
             case Request.Cancel k -> {}
           }
@@ -217,6 +222,17 @@ public final class MessageCodec {
               g.writeStringField("status", l.status());
             }
             case Response.Pong p -> g.writeStringField("type", "pong");
+            case Response.CommandList l -> {
+              g.writeStringField("type", "command_list");
+              g.writeArrayFieldStart("commands");
+              for (Response.CommandInfo c : l.commands()) {
+                g.writeStartObject();
+                g.writeStringField("name", c.name());
+                g.writeNumberField("max_args", c.maxArgs());
+                g.writeEndObject();
+              }
+              g.writeEndArray();
+            }
             case Response.Error e -> {
               g.writeStringField("type", "error");
               g.writeStringField("code", e.code().name());
@@ -283,6 +299,17 @@ public final class MessageCodec {
       case "cancel_response" -> new Response.CancelResponse(orEmpty(text(root, "status")), id);
       case "logout_response" -> new Response.LogoutResponse(orEmpty(text(root, "status")), id);
       case "pong" -> new Response.Pong(id);
+      case "command_list" -> {
+        List<Response.CommandInfo> commands = new ArrayList<>();
+        for (JsonNode c : root.path("commands")) {
+          String name = text(c, "name");
+          Long max = number(c, "max_args");
+          if (name != null) {
+            commands.add(new Response.CommandInfo(name, max == null ? 0 : max.intValue()));
+          }
+        }
+        yield new Response.CommandList(commands, id);
+      }
       case "error" -> {
         ErrorCode code = code(root);
         yield new Response.Error(

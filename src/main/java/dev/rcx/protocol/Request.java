@@ -106,6 +106,26 @@ public sealed interface Request {
     }
   }
 
+  /**
+   * {@code {"type":"list_commands","session_token":..}}: the whitelist entries this session's user
+   * may run, for completion and help.
+   */
+  record ListCommands(String sessionToken, @Nullable String id) implements Request {
+    public ListCommands {
+      Objects.requireNonNull(sessionToken, "sessionToken");
+    }
+
+    @Override
+    public String type() {
+      return "list_commands";
+    }
+
+    @Override
+    public String toString() {
+      return "ListCommands[id=" + id + "]";
+    }
+  }
+
   /** {@code {"type":"ping"}}. */
   record Ping(@Nullable String id) implements Request {
     @Override

@@ -1,5 +1,6 @@
 package dev.rcx.protocol;
 
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -187,6 +188,22 @@ public sealed interface Response {
   record CancelResponse(String status, @Nullable String id) implements Response {
     public CancelResponse {
       Objects.requireNonNull(status, "status");
+    }
+  }
+
+  /** {@code command_list}: the commands the session's user may run, by name, in whitelist order. */
+  record CommandList(List<CommandInfo> commands, @Nullable String id) implements Response {
+    public CommandList {
+      commands = List.copyOf(commands);
+    }
+  }
+
+  /**
+   * One runnable command: its name and how many extra words it takes (never its path or patterns).
+   */
+  record CommandInfo(String name, int maxArgs) {
+    public CommandInfo {
+      Objects.requireNonNull(name, "name");
     }
   }
 

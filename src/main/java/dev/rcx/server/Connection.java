@@ -40,6 +40,12 @@ final class Connection implements Runnable {
   private static final int MAX_CONSECUTIVE_ERRORS = 16;
 
   /**
+   * Undecodable requests tolerated in all before the connection has logged in, however many valid
+   * pings come between them: a stranger gets a few mistakes, not a stream of audit records.
+   */
+  static final int MAX_ERRORS_BEFORE_LOGIN = 4;
+
+  /**
    * Replies are written in pieces of this size; each must be taken by the client within the line
    * timeout.
    */
@@ -56,11 +62,13 @@ final class Connection implements Runnable {
   private final ServerContext ctx;
   private final ConnectionState state;
   private final long id;
+  private final String addressKey;
   private volatile Phase phase = Phase.HANDSHAKE;
   private final long openedNanos = System.nanoTime();
   private volatile @Nullable LineReader reader;
   private volatile @Nullable String abortReason;
   private volatile @Nullable Execution running;
+  private volatile boolean answering;
 
   /**
    * Set by the reader when the client's stream ended or broke: a command registered afterwards is
@@ -75,6 +83,9 @@ final class Connection implements Runnable {
   private volatile long cancelBefore = -1;
 
   private volatile long handling = -1;
+
+  /** The last line the request thread is done with. */
+  private volatile long finished = -1;
 
   /** When the write in progress began ({@link System#nanoTime()}), or 0 when not writing. */
   private volatile long writeStartedNanos;
@@ -91,6 +102,7 @@ final class Connection implements Runnable {
     InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
     String ip = remote.getAddress().getHostAddress();
     this.state = new ConnectionState(clientAddress(remote), ip, this::setRunning);
+    this.addressKey = Addresses.key(remote.getAddress());
     state.gone(() -> clientGone || phase == Phase.CLOSED);
   }
 
@@ -99,7 +111,9 @@ final class Connection implements Runnable {
     String reason = "unknown";
     long requests = 0;
     try {
-      ctx.audit(new AuditEvent.ConnectionOpened(state.client()));
+      // Quietly: while the audit log is down, connections are still answered (with
+      // AUDIT_UNAVAILABLE for what needs a record); the log's gap record counts what was lost.
+      ctx.auditQuietly(new AuditEvent.ConnectionOpened(state.client()));
       if (socket instanceof SSLSocket tls && !handshake(tls)) {
         reason = "tls_handshake_failed";
         return;
@@ -148,6 +162,7 @@ final class Connection implements Runnable {
       throws IOException, InterruptedException {
     long requests = 0;
     int consecutiveErrors = 0;
+    int errorsBeforeLogin = 0;
     long idleMillis = ctx.config().limits().idleTimeout().toMillis();
     while (true) {
       Inbound next = queue.poll(idleMillis, TimeUnit.MILLISECONDS);
@@ -187,20 +202,33 @@ final class Connection implements Runnable {
             return new Served("audit_failed", requests);
           }
           send(out, new Response.CancelResponse("success", cancel.id()));
+          finished = cancel.index();
         }
         case Inbound.Line line -> {
           requests++;
           handling = line.index();
-          RequestHandler.Outcome outcome = ctx.handler().handle(line.bytes(), state);
-          consecutiveErrors = outcome.protocolError() ? consecutiveErrors + 1 : 0;
-          if (outcome.response() != null) {
-            send(out, outcome.response());
+          answering = true;
+          RequestHandler.Outcome outcome;
+          try {
+            outcome = ctx.handler().handle(line.bytes(), state);
+            consecutiveErrors = outcome.protocolError() ? consecutiveErrors + 1 : 0;
+            if (outcome.response() != null) {
+              send(out, outcome.response());
+            }
+          } finally {
+            answering = false;
           }
+          finished = line.index();
           if (outcome.close() != null) {
             return new Served(abortReasonOr(outcome.close()), requests);
           }
           if (consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
             return new Served("too_many_protocol_errors", requests);
+          }
+          if (outcome.protocolError()
+              && !authenticated()
+              && ++errorsBeforeLogin >= MAX_ERRORS_BEFORE_LOGIN) {
+            return new Served("too_many_protocol_errors_before_login", requests);
           }
         }
       }
@@ -313,17 +341,22 @@ final class Connection implements Runnable {
    * it cannot be written nothing is cancelled.
    */
   private Inbound cancel(Request.Cancel cancel, long index) {
+    boolean running = this.running != null;
+    if (!running && finished >= index - 1) {
+      // Every earlier line is done: nothing to stop, nothing to record (no log spam from idle
+      // cancels, which need no login).
+      return new Inbound.Cancel(cancel.id(), index, /* auditFailed= */ false);
+    }
     try {
       ctx.audit(
-          new AuditEvent.CancelRequested(
-              state.client(), state.user(), state.session(), running != null));
+          new AuditEvent.CancelRequested(state.client(), state.user(), state.session(), running));
     } catch (AuditException e) {
       ctx.log().error("audit log write failed; cancel refused", e);
-      return new Inbound.Cancel(cancel.id(), /* auditFailed= */ true);
+      return new Inbound.Cancel(cancel.id(), index, /* auditFailed= */ true);
     }
     cancelBefore = index;
     cancelRunning();
-    return new Inbound.Cancel(cancel.id(), /* auditFailed= */ false);
+    return new Inbound.Cancel(cancel.id(), index, /* auditFailed= */ false);
   }
 
   private void setRunning(@Nullable Execution execution) {
@@ -360,6 +393,11 @@ final class Connection implements Runnable {
         }
       }
       case OPEN -> {
+        if (!authenticated()
+            && nowNanos - openedNanos > ctx.config().limits().authTimeout().toNanos()) {
+          abort("auth_timeout");
+          return;
+        }
         LineReader r = reader;
         long started = r == null ? 0 : r.lineStartedNanos();
         if (started != 0 && nowNanos - started > ctx.config().limits().lineTimeout().toNanos()) {
@@ -388,9 +426,49 @@ final class Connection implements Runnable {
     }
   }
 
+  /**
+   * Kills this connection's running command because the shutdown grace period is over; its request
+   * thread then answers {@code SERVER_SHUTDOWN} and closes. Returns whether a command was running.
+   */
+  boolean killForShutdown() {
+    Execution e = running;
+    if (e == null) {
+      return false;
+    }
+    state.markShutdownKill();
+    e.cancel();
+    return true;
+  }
+
+  /** Whether this connection has ended (its close is audited). */
+  boolean finished() {
+    return phase == Phase.CLOSED;
+  }
+
+  /**
+   * Whether this connection has logged in or used a valid session token. Until then the auth
+   * deadline and the error limit before login apply.
+   */
+  boolean authenticated() {
+    return state.session() != null;
+  }
+
+  /** The per-address limits' key for this connection's client. */
+  String addressKey() {
+    return addressKey;
+  }
+
   /** Whether a command is running for this connection. */
   boolean busy() {
     return running != null;
+  }
+
+  /**
+   * Whether a request is being answered right now (from reading it to sending its reply), so a
+   * shutdown can let the reply out before closing.
+   */
+  boolean answering() {
+    return answering;
   }
 
   private String abortReasonOr(String fallback) {

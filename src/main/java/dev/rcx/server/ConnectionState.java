@@ -20,6 +20,7 @@ final class ConnectionState {
   private volatile @Nullable String user;
   private volatile @Nullable String session;
   private volatile @Nullable String certificateUser;
+  private volatile boolean shutdownKilled;
   private volatile Sender sender =
       r -> {
         throw new IOException("connection cannot send yet");
@@ -70,6 +71,16 @@ final class ConnectionState {
 
   void certificateUser(@Nullable String user) {
     this.certificateUser = user;
+  }
+
+  /** Marks that the server, shutting down, is about to kill this connection's command. */
+  void markShutdownKill() {
+    shutdownKilled = true;
+  }
+
+  /** Whether a cancelled command was killed by the shutdown rather than by the client leaving. */
+  boolean shutdownKilled() {
+    return shutdownKilled;
   }
 
   void running(@Nullable Execution execution) {

@@ -11,7 +11,7 @@ sealed interface Inbound {
    * A {@code cancel} request, already acted on by the reader; to be answered in order. {@code
    * auditFailed}: its audit record could not be written, so nothing was cancelled.
    */
-  record Cancel(@Nullable String id, boolean auditFailed) implements Inbound {}
+  record Cancel(@Nullable String id, long index, boolean auditFailed) implements Inbound {}
 
   /** The client closed the connection cleanly between lines. */
   record Closed() implements Inbound {}

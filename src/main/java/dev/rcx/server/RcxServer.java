@@ -11,6 +11,7 @@ import dev.rcx.auth.UserStore;
 import dev.rcx.config.ConfigException;
 import dev.rcx.config.ServerConfig;
 import dev.rcx.exec.CommandExecutor;
+import dev.rcx.exec.OrphanGuard;
 import dev.rcx.exec.Whitelist;
 import dev.rcx.metrics.ServerMetrics;
 import dev.rcx.protocol.ErrorCode;
@@ -43,6 +44,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,6 +68,9 @@ public final class RcxServer implements AutoCloseable {
    */
   private static final int REJECT_SLOTS = 64;
 
+  /** System property: {@code false} starts servers without the orphan guard watcher process. */
+  public static final String ORPHAN_GUARD_PROPERTY = "rcx.exec.orphan_guard";
+
   private final ServerConfig config;
   private final ServerSocket listener;
   private final @Nullable SSLSocketFactory tlsLayer;
@@ -79,9 +84,15 @@ public final class RcxServer implements AutoCloseable {
   private final CommandExecutor executor;
   private final SessionManager sessions;
   private final Duration shutdownGrace;
+  private final @Nullable OrphanGuard guard;
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicLong connectionIds = new AtomicLong();
   private final Semaphore rejectSlots = new Semaphore(REJECT_SLOTS);
+
+  /** Connections per address key; updated only inside {@code compute}, so counts never race. */
+  private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
+
+  private final AcceptBackoff acceptBackoff = new AcceptBackoff();
   private final Thread acceptor;
   private final AtomicReference<Whitelist> policy;
   private final PolicySource policySource;
@@ -185,31 +196,53 @@ public final class RcxServer implements AutoCloseable {
                 // TOKEN_EXPIRED.
                 config.sessions().lifetime(),
                 config.sessions().maxSessions(),
-                config.sessions().bindToAddress()));
+                config.sessions().bindToAddress(),
+                config.sessions().maxSessionsPerUser()));
     Authenticator authenticator =
         new Authenticator(users, new PasswordHasher(), new LoginThrottle(b.clock));
     this.executor =
         new CommandExecutor(
-            config.limits().maxConcurrentCommands(), config.limits().commandQueueWait());
+            config.limits().maxConcurrentCommands(),
+            config.limits().maxCommandsPerUser(),
+            config.limits().commandQueueWait());
     MessageCodec codec = new MessageCodec(config.limits().maxLineBytes());
     metrics.sessionsLive(sessions::active);
     this.ctx = new ServerContext(config, codec, audit, this::connectionEnded, metrics);
     ctx.handler(
-        new RequestHandler(codec, authenticator, users, sessions, policy::get, executor, ctx));
+        new RequestHandler(
+            codec,
+            authenticator,
+            users,
+            sessions,
+            policy::get,
+            executor,
+            ctx,
+            commandIds(b.random)));
     UserChangeAuditor userChanges = new UserChangeAuditor(users, ctx);
     this.watchdog =
-        new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions, userChanges)::run);
+        new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions, userChanges, ctx)::run);
+    OrphanGuard startedGuard = null;
     try {
+      // Before anything is accepted: end, on record, every command a dead predecessor left behind.
+      Reconciler.run(audit.file(), audit);
+      startedGuard = b.orphanGuard ? startGuard() : null;
+      if (startedGuard != null) {
+        executor.guard(startedGuard);
+      }
       audit.append(
           new AuditEvent.ServerStarted(
               listenAddress(), tls, fingerprint, version(), policy.get().hash()));
     } catch (RuntimeException e) {
       watchdog.close();
+      if (startedGuard != null) {
+        startedGuard.close();
+      }
       closeQuietly(listener);
       metrics.close();
       closeQuietly(audit);
       throw e;
     }
+    this.guard = startedGuard;
     userChanges.drain(); // changes made while no server ran
     this.control = b.controlSocket ? ControlSocket.open(b.dataDir, this::control, ctx.log()) : null;
     this.acceptor = Thread.ofPlatform().name("rcx-accept").daemon(false).start(this::acceptLoop);
@@ -384,11 +417,22 @@ public final class RcxServer implements AutoCloseable {
       Socket tcp;
       try {
         tcp = listener.accept();
+        acceptBackoff.succeeded();
       } catch (IOException e) {
         if (closing) {
           return;
         }
-        ctx.log().warn("accept failed: {}", e.getMessage());
+        // Out of file descriptors (EMFILE) and the like: retrying at once would spin a core.
+        Duration pause = acceptBackoff.failed();
+        if (acceptBackoff.shouldLog()) {
+          ctx.log()
+              .warn(
+                  "accept failed ({} failures so far): {}; pausing {} ms before accepting again",
+                  acceptBackoff.failures(),
+                  e.getMessage(),
+                  pause.toMillis());
+        }
+        sleep(pause.toMillis());
         continue;
       }
       Socket socket;
@@ -402,7 +446,21 @@ public final class RcxServer implements AutoCloseable {
       if (active.incrementAndGet() > config.limits().maxConnections()) {
         active.decrementAndGet();
         metrics.connectionRefused("max_connections");
-        reject(socket);
+        reject(socket, "max_connections (" + config.limits().maxConnections() + ")");
+        continue;
+      }
+      String address = Addresses.key(tcp.getInetAddress());
+      int fromAddress = perAddress.merge(address, 1, Integer::sum);
+      if (fromAddress > config.limits().maxConnectionsPerAddress()) {
+        release(address);
+        active.decrementAndGet();
+        metrics.connectionRefused("max_connections_per_address");
+        reject(
+            socket,
+            "max_connections_per_address ("
+                + config.limits().maxConnectionsPerAddress()
+                + ") for "
+                + address);
         continue;
       }
       Connection c = new Connection(socket, tcp, ctx, connectionIds.incrementAndGet());
@@ -412,6 +470,7 @@ public final class RcxServer implements AutoCloseable {
         Thread.ofVirtual().name("rcx-conn-" + connectionIds.get()).start(c);
       } catch (RuntimeException e) {
         watchdog.forget(c);
+        release(address);
         active.decrementAndGet();
         metrics.connectionClosed();
         closeQuietly(socket);
@@ -435,12 +494,9 @@ public final class RcxServer implements AutoCloseable {
    * Tells a connection beyond the maximum that the server is busy, if that is cheap enough; then
    * closes it.
    */
-  private void reject(Socket socket) {
+  private void reject(Socket socket, String reason) {
     InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
-    ctx.auditQuietly(
-        new AuditEvent.ConnectionRejected(
-            Connection.clientAddress(remote),
-            "max_connections (" + config.limits().maxConnections() + ")"));
+    ctx.auditQuietly(new AuditEvent.ConnectionRejected(Connection.clientAddress(remote), reason));
     if (!rejectSlots.tryAcquire()) {
       closeQuietly(socket);
       return;
@@ -460,9 +516,7 @@ public final class RcxServer implements AutoCloseable {
                         .encode(
                             new Response.Error(
                                 ErrorCode.SERVER_BUSY,
-                                "too many connections ("
-                                    + config.limits().maxConnections()
-                                    + "); try again later",
+                                "too many connections: " + reason + "; try again later",
                                 null)));
                 out.flush();
               } catch (IOException e) {
@@ -475,8 +529,14 @@ public final class RcxServer implements AutoCloseable {
 
   private void connectionEnded(Connection c) {
     watchdog.forget(c);
+    release(c.addressKey());
     active.decrementAndGet();
     metrics.connectionClosed();
+  }
+
+  /** One connection from {@code address} ended; an address with none left is forgotten. */
+  private void release(String address) {
+    perAddress.computeIfPresent(address, (k, n) -> n <= 1 ? null : n - 1);
   }
 
   /**
@@ -501,6 +561,22 @@ public final class RcxServer implements AutoCloseable {
       sleep(20);
     }
     List<Connection> open = List.copyOf(watchdog.connections());
+    // Commands that outlived the grace are killed first, so that their clients are told
+    // SERVER_SHUTDOWN and the log says server_shutdown, not that the client went away.
+    List<Connection> killed = new ArrayList<>();
+    for (Connection c : open) {
+      if (c.killForShutdown()) {
+        killed.add(c);
+      }
+    }
+    // Each killed command's connection answers SERVER_SHUTDOWN and then ends by itself; a reply
+    // being written (a command that just finished) is let out before the connection is closed.
+    long repliedBy = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    while ((killed.stream().anyMatch(c -> !c.finished())
+            || open.stream().anyMatch(Connection::answering))
+        && System.nanoTime() < repliedBy) {
+      sleep(10);
+    }
     for (Connection c : open) {
       c.abort("server_shutdown");
     }
@@ -514,6 +590,10 @@ public final class RcxServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     watchdog.close();
+    ctx.flushSuppressed(/* all= */ true);
+    if (guard != null) {
+      guard.close();
+    }
     ctx.auditQuietly(new AuditEvent.ServerStopped("shutdown"));
     metrics.close();
     try {
@@ -574,7 +654,36 @@ public final class RcxServer implements AutoCloseable {
         };
     return AuditLog.Options.defaults()
         .withDurability(durability)
-        .withEpochRecords(a.sealEpochRecords());
+        .withEpochRecords(a.sealEpochRecords())
+        .withMinFreeBytes(a.minFreeBytes());
+  }
+
+  /** The watcher that kills commands if this server dies; null (logged) if it cannot start. */
+  private @Nullable OrphanGuard startGuard() {
+    try {
+      return OrphanGuard.start();
+    } catch (IOException e) {
+      ctx.log()
+          .warn(
+              "cannot start the orphan guard ({}): commands may outlive a crash of this server"
+                  + " until it restarts",
+              e.getMessage());
+      return null;
+    }
+  }
+
+  /** The orphan guard's watcher pid, or -1 without one; for tests. */
+  public long orphanGuardPid() {
+    return guard == null ? -1 : guard.watcherPid();
+  }
+
+  /** Random 64-bit command ids: unique across restarts, so a start record names one command. */
+  private static java.util.function.Supplier<String> commandIds(SecureRandom random) {
+    return () -> {
+      byte[] id = new byte[8];
+      random.nextBytes(id);
+      return java.util.HexFormat.of().formatHex(id);
+    };
   }
 
   /** This build's version and commit, as written in {@code server_started} records. */
@@ -586,17 +695,20 @@ public final class RcxServer implements AutoCloseable {
   private static final class Housekeeping {
     private final SessionManager sessions;
     private final UserChangeAuditor userChanges;
+    private final ServerContext ctx;
     private int ticks;
 
-    Housekeeping(SessionManager sessions, UserChangeAuditor userChanges) {
+    Housekeeping(SessionManager sessions, UserChangeAuditor userChanges, ServerContext ctx) {
       this.sessions = sessions;
       this.userChanges = userChanges;
+      this.ctx = ctx;
     }
 
     void run() {
       ++ticks;
       if (ticks % 5 == 0) {
         userChanges.drain(); // about once a second
+        ctx.flushSuppressed(/* all= */ false);
       }
       if (ticks % 50 == 0) {
         sessions.purge();
@@ -611,6 +723,8 @@ public final class RcxServer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private SecureRandom random = new SecureRandom();
     private @Nullable Duration shutdownGrace;
+    private boolean orphanGuard =
+        Boolean.parseBoolean(System.getProperty(ORPHAN_GUARD_PROPERTY, "true"));
     private boolean regenerateCertificate;
     private @Nullable PolicySource policySource;
     private boolean controlSocket = true;
@@ -633,6 +747,15 @@ public final class RcxServer implements AutoCloseable {
     /** Overrides the configuration's {@code limits.shutdown_grace}. */
     public Builder shutdownGrace(Duration d) {
       this.shutdownGrace = d;
+      return this;
+    }
+
+    /**
+     * Whether to start the {@link OrphanGuard} watcher process that kills running commands if this
+     * server dies (default: the system property {@value #ORPHAN_GUARD_PROPERTY}, else true).
+     */
+    public Builder orphanGuard(boolean on) {
+      this.orphanGuard = on;
       return this;
     }
 

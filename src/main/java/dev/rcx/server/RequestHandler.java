@@ -63,6 +63,7 @@ final class RequestHandler {
   private final CommandExecutor executor;
   private final ServerContext ctx;
   private final ServerConfig.Sessions sessionConfig;
+  private final Supplier<String> commandIds;
 
   RequestHandler(
       MessageCodec codec,
@@ -71,7 +72,8 @@ final class RequestHandler {
       SessionManager sessions,
       Supplier<Whitelist> whitelist,
       CommandExecutor executor,
-      ServerContext ctx) {
+      ServerContext ctx,
+      Supplier<String> commandIds) {
     this.codec = codec;
     this.authenticator = authenticator;
     this.users = users;
@@ -80,6 +82,7 @@ final class RequestHandler {
     this.executor = executor;
     this.ctx = ctx;
     this.sessionConfig = ctx.config().sessions();
+    this.commandIds = commandIds;
   }
 
   Outcome handle(byte[] line, ConnectionState st) {
@@ -97,19 +100,19 @@ final class RequestHandler {
         case Request.Auth a -> auth(a, st);
         case Request.Command c -> command(c, st);
         case Request.Logout l -> Outcome.reply(logout(l, st));
+        case Request.ListCommands l -> Outcome.reply(listCommands(l, st));
         case Request.Ping p -> Outcome.reply(new Response.Pong(p.id()));
         // The connection's reader acts on cancels itself (Connection#cancel); one that reaches
         // here had nothing to act on.
         case Request.Cancel k -> Outcome.reply(new Response.CancelResponse("success", k.id()));
       };
     } catch (AuditException e) {
-      // Fail closed: nothing is answered as done unless its audit record was written.
-      ctx.log().error("audit log write failed; refusing request", e);
-      return new Outcome(
-          new Response.Error(
-              ErrorCode.INTERNAL, "audit log unavailable; request refused", request.id()),
-          false,
-          "audit_failed");
+      // Fail closed: nothing is answered as done unless its audit record was written. The
+      // connection stays open: the log may come back (see AuditLog's recovery) and pings, logins
+      // and later commands are still answered.
+      ctx.log()
+          .warn("audit log unavailable; refusing {} request: {}", request.type(), e.getMessage());
+      return Outcome.reply(auditUnavailable(request.id(), "request refused"));
     }
   }
 
@@ -154,12 +157,26 @@ final class RequestHandler {
         try {
           issued = sessions.create(s.user(), st.clientIp());
         } catch (SessionLimitException e) {
+          ctx.audit(
+              new AuditEvent.AuthFailed(
+                  st.client(),
+                  s.user().name(),
+                  e.perUser() ? "max_sessions_per_user" : "max_sessions"));
           yield Response.AuthResponse.failure(
-              ErrorCode.SERVER_BUSY, "too many live sessions; try again later", null, a.id());
+              ErrorCode.SERVER_BUSY,
+              e.perUser() ? e.getMessage() : "too many live sessions; try again later",
+              null,
+              a.id());
         }
         Session session = issued.session();
+        try {
+          ctx.audit(
+              new AuditEvent.AuthSucceeded(st.client(), session.user(), session.id(), method));
+        } catch (AuditException e) {
+          sessions.revoke(issued.token()); // a login that is not on record gets no session
+          throw e;
+        }
         st.identify(session.user(), session.id());
-        ctx.audit(new AuditEvent.AuthSucceeded(st.client(), session.user(), session.id(), method));
         ctx.metrics().login("success");
         yield Response.AuthResponse.success(
             issued.token(),
@@ -370,6 +387,11 @@ final class RequestHandler {
             id));
   }
 
+  /**
+   * The command path after the whitelist allowed it: slot, {@code command_started} (durable),
+   * launch, {@code command_launched} (pid), wait, {@code command_run}, reply. A command whose start
+   * record cannot be written is not launched.
+   */
   private Outcome run(
       Decision.Allowed allowed,
       ConnectionState st,
@@ -377,7 +399,65 @@ final class RequestHandler {
       Request.Command c,
       String policy) {
     @Nullable String id = c.id();
-    Execution execution = executor.start(allowed.rule(), allowed.argv());
+    String name = allowed.rule().name();
+    List<String> argv = allowed.argv();
+    String commandId = commandIds.get();
+    Execution execution;
+    try {
+      execution =
+          executor.start(
+              session.user(),
+              allowed.rule(),
+              argv,
+              () ->
+                  ctx.auditStart(
+                      new AuditEvent.CommandStarted(
+                          st.client(),
+                          session.user(),
+                          session.id(),
+                          commandId,
+                          name,
+                          argv,
+                          allowed.rule().timeout().toMillis())));
+    } catch (AuditException e) {
+      ctx.log().warn("command {} not started: audit log unavailable: {}", name, e.getMessage());
+      return Outcome.reply(auditUnavailable(id, "command '" + name + "' was not started"));
+    }
+    if (execution.pid().isPresent()) {
+      try {
+        // For a restarted server to find this process if this one dies; the start record exists.
+        ctx.auditLaunched(
+            new AuditEvent.CommandLaunched(
+                st.client(),
+                session.user(),
+                session.id(),
+                commandId,
+                execution.pid().getAsLong(),
+                boxed(execution.processGroup()),
+                boxed(execution.startTime())));
+      } catch (AuditException e) {
+        execution.cancel();
+        execution.await();
+        ctx.log()
+            .warn("command {} killed: audit log failed after launch: {}", name, e.getMessage());
+        ctx.auditQuietly(
+            ran(
+                st,
+                session,
+                commandId,
+                name,
+                argv,
+                null,
+                "cancelled",
+                0,
+                ExecResult.Output.EMPTY,
+                policy));
+        return Outcome.reply(
+            auditUnavailable(
+                id,
+                "the log failed right after command '" + name + "' was launched; it was killed"));
+      }
+    }
     ExecResult result;
     String writeFailed = null;
     st.running(execution);
@@ -395,8 +475,6 @@ final class RequestHandler {
     } finally {
       st.running(null);
     }
-    String name = allowed.rule().name();
-    List<String> argv = allowed.argv();
     ctx.metrics()
         .command(
             name,
@@ -418,10 +496,13 @@ final class RequestHandler {
     String closeReason = writeFailed;
     return switch (result) {
       case ExecResult.Completed done -> {
-        ctx.audit(
+        // The start is on record, so the client gets the truth even if the end record fails: a
+        // refusal here would invite a retry of something that already ran.
+        ctx.auditQuietly(
             ran(
                 st,
                 session,
+                commandId,
                 name,
                 argv,
                 done.exitCode(),
@@ -442,10 +523,11 @@ final class RequestHandler {
                 id));
       }
       case ExecResult.TimedOut t -> {
-        ctx.audit(
+        ctx.auditQuietly(
             ran(
                 st,
                 session,
+                commandId,
                 name,
                 argv,
                 null,
@@ -466,10 +548,34 @@ final class RequestHandler {
                 id));
       }
       case ExecResult.Cancelled k -> {
-        ctx.audit(
+        if (st.shutdownKilled()) {
+          ctx.auditQuietly(
+              ran(
+                  st,
+                  session,
+                  commandId,
+                  name,
+                  argv,
+                  null,
+                  AuditEvent.CommandRun.SERVER_SHUTDOWN,
+                  k.duration().toMillis(),
+                  k.output(),
+                  policy));
+          yield new Outcome(
+              new Response.Error(
+                  ErrorCode.SERVER_SHUTDOWN,
+                  "server is shutting down: command '"
+                      + name
+                      + "' was still running when the shutdown grace period ended and was killed",
+                  id),
+              false,
+              "server_shutdown");
+        }
+        ctx.auditQuietly(
             ran(
                 st,
                 session,
+                commandId,
                 name,
                 argv,
                 null,
@@ -495,43 +601,46 @@ final class RequestHandler {
       }
       case ExecResult.LaunchFailed f -> {
         ctx.audit(
-            new AuditEvent.CommandRun(
-                st.client(),
-                session.user(),
-                session.id(),
+            ran(
+                st,
+                session,
+                commandId,
                 name,
                 argv,
                 null,
                 "launch_failed",
                 0,
-                0,
-                0,
-                false,
+                ExecResult.Output.EMPTY,
                 policy));
         ctx.log().warn("command {} could not be started: {}", name, f.reason());
         yield Outcome.reply(
             new Response.Error(ErrorCode.INTERNAL, "command could not be started", id));
       }
       case ExecResult.Busy b -> {
+        // No slot, so the gate never ran: nothing was started, and there is no start to link.
         ctx.audit(
-            new AuditEvent.CommandRun(
-                st.client(),
-                session.user(),
-                session.id(),
-                name,
-                argv,
-                null,
-                "busy",
-                0,
-                0,
-                0,
-                false,
-                policy));
+            ran(st, session, null, name, argv, null, "busy", 0, ExecResult.Output.EMPTY, policy));
         yield Outcome.reply(
             new Response.Error(
-                ErrorCode.SERVER_BUSY, "too many commands running; try again later", id));
+                ErrorCode.SERVER_BUSY,
+                "too many commands running (for the server, or for this user: "
+                    + "limits.max_commands_per_user); try again later",
+                id));
       }
     };
+  }
+
+  private static Response.Error auditUnavailable(@Nullable String id, String what) {
+    return new Response.Error(
+        ErrorCode.AUDIT_UNAVAILABLE,
+        "audit log unavailable (disk full, failing, or below its free-space reserve); "
+            + what
+            + ". The server retries by itself; try again later",
+        id);
+  }
+
+  private static @Nullable Long boxed(java.util.OptionalLong v) {
+    return v.isPresent() ? v.getAsLong() : null;
   }
 
   /** Most bytes of output one {@code command_chunk} carries. */
@@ -580,6 +689,7 @@ final class RequestHandler {
   private static AuditEvent.CommandRun ran(
       ConnectionState st,
       Session session,
+      @Nullable String commandId,
       String name,
       List<String> argv,
       @Nullable Integer exitCode,
@@ -591,6 +701,7 @@ final class RequestHandler {
         st.client(),
         session.user(),
         session.id(),
+        commandId,
         name,
         argv,
         exitCode,
@@ -635,6 +746,40 @@ final class RequestHandler {
     sessions.revoke(l.sessionToken());
     ctx.audit(new AuditEvent.LoggedOut(st.client(), session.user(), session.id()));
     return new Response.LogoutResponse("success", l.id());
+  }
+
+  /** The entries this session's user may run, by name; audited like every other request. */
+  private Response listCommands(Request.ListCommands l, ConnectionState st) {
+    Session session;
+    switch (session(l.sessionToken(), st, l.id())) {
+      case Checked.Rejected r -> {
+        return r.error();
+      }
+      case Checked.Ok ok -> session = ok.session();
+    }
+    st.identify(session.user(), session.id());
+    Optional<User> user;
+    try {
+      user = users.find(session.user());
+    } catch (IOException e) {
+      ctx.log().error("user database unreadable", e);
+      return new Response.Error(ErrorCode.INTERNAL, "user database unavailable", l.id());
+    }
+    if (user.isEmpty()) {
+      sessions.revokeUser(session.user());
+      ctx.audit(
+          new AuditEvent.TokenRejected(st.client(), "INVALID_TOKEN", session.user(), session.id()));
+      return new Response.Error(ErrorCode.INVALID_TOKEN, "user no longer exists", l.id());
+    }
+    List<Response.CommandInfo> allowed = new ArrayList<>();
+    for (CommandRule rule : whitelist.get().rules()) {
+      if (rule.permits(session.user(), user.get().roles())) {
+        allowed.add(new Response.CommandInfo(rule.name(), rule.maxArgs()));
+      }
+    }
+    ctx.audit(
+        new AuditEvent.CommandsListed(st.client(), session.user(), session.id(), allowed.size()));
+    return new Response.CommandList(allowed, l.id());
   }
 
   private static boolean containsToken(Request.Command c) {

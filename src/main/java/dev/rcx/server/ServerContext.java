@@ -3,6 +3,7 @@ package dev.rcx.server;
 import dev.rcx.audit.AuditEvent;
 import dev.rcx.audit.AuditException;
 import dev.rcx.audit.AuditSink;
+import dev.rcx.audit.AuditUnavailableException;
 import dev.rcx.config.ServerConfig;
 import dev.rcx.metrics.ServerMetrics;
 import dev.rcx.protocol.MessageCodec;
@@ -19,6 +20,7 @@ final class ServerContext {
   private final MessageCodec codec;
   private final AuditSink audit;
   private final ConnectionEnded ended;
+  private final AuditLimiter limiter;
   private final ServerMetrics metrics;
   private RequestHandler handler;
   private volatile boolean draining;
@@ -37,6 +39,7 @@ final class ServerContext {
     this.codec = codec;
     this.audit = audit;
     this.ended = ended;
+    this.limiter = new AuditLimiter(config.limits().auditRecordsPerAddress(), System::nanoTime);
     this.metrics = metrics;
   }
 
@@ -69,17 +72,66 @@ final class ServerContext {
    * request.
    */
   void audit(AuditEvent event) {
-    long start = System.nanoTime();
-    audit.append(event);
-    metrics.auditWrite(System.nanoTime() - start);
+    if (admitted(event)) {
+      long start = System.nanoTime();
+      audit.append(event);
+      metrics.auditWrite(System.nanoTime() - start);
+    }
+  }
+
+  /**
+   * Appends the record that must exist before a command launches; throws (so the command is not
+   * launched) when it cannot be written.
+   */
+  void auditStart(AuditEvent event) {
+    audit.appendReserved(event);
+  }
+
+  /**
+   * Appends a record that matters only while the machine stays up (a launched process's pid): in
+   * the fsync mode it does not wait for the disk, since a power loss ends the process anyway.
+   */
+  void auditLaunched(AuditEvent event) {
+    audit.appendUnforced(event);
   }
 
   /** For records about connections that are ending anyway: a failure is logged, not thrown. */
   void auditQuietly(AuditEvent event) {
     try {
       audit(event);
+    } catch (AuditUnavailableException e) {
+      // Counted in the log's audit_gap record once it recovers; no stack trace per record.
+      LOG.debug("audit log unavailable for {}: {}", event.eventName(), e.getMessage());
     } catch (AuditException | IllegalStateException e) {
       LOG.error("audit log write failed for {}", event.getClass().getSimpleName(), e);
+    }
+  }
+
+  /**
+   * Whether a record is written in full. Records about a client that has no session (connections,
+   * handshakes, protocol errors, bad tokens, rate-limited logins, rejections) go through the
+   * per-address {@link AuditLimiter}: they cost nothing to send, so they are what a flood is made
+   * of. Records with a session are always written, and so are failed logins: each costs an Argon2id
+   * hash and the login back-off bounds them per address, and they are the evidence of password
+   * guessing.
+   */
+  private boolean admitted(AuditEvent event) {
+    if (event.client() == null
+        || event.session() != null
+        || event instanceof AuditEvent.AuditSuppressed
+        || event instanceof AuditEvent.AuthFailed) {
+      return true;
+    }
+    return limiter.admit(Addresses.keyOfClient(event.client()), event.eventName());
+  }
+
+  /**
+   * Writes the summaries of suppressed records for windows that have ended (all windows, if {@code
+   * all}: at shutdown).
+   */
+  void flushSuppressed(boolean all) {
+    for (AuditEvent.AuditSuppressed s : limiter.drain(all)) {
+      auditQuietly(s);
     }
   }
 

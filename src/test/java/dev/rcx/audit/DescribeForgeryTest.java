@@ -202,6 +202,9 @@ class DescribeForgeryTest {
     if (t == List.class) {
       return List.of(List.of("/usr/bin/true", "x"));
     }
+    if (t == java.util.Map.class) {
+      return List.of(java.util.Map.of("command_started", 1L)); // counts keyed by event name
+    }
     List<Object> out = new ArrayList<>(List.of("v"));
     for (var f : type.getFields()) {
       if (!Modifier.isStatic(f.getModifiers())) {

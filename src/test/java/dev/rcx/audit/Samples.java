@@ -54,6 +54,13 @@ final class Samples {
         new ServerStopped("SIGTERM"),
         new LogRecovered(41, 17, "audit.log.torn-20261127T100000.000Z"),
         new AuditEvent.Seal(3, 64, "0123456789abcdef", AuditEvent.Seal.EPOCH_FULL),
+        new AuditEvent.AuditGap(
+            "2026-11-27T10:00:00.000Z",
+            "2026-11-27T10:05:00.000Z",
+            13,
+            java.util.Map.of("command_started", 12L, "connection_opened", 1L),
+            "write failed: No space left on device",
+            211),
         new ConnectionOpened(CLIENT),
         new ConnectionRejected(CLIENT, "max connections (200) reached"),
         new ConnectionClosed(CLIENT, "alice", "s1", "client closed", 7),
@@ -87,6 +94,27 @@ final class Samples {
             0,
             0,
             false),
+        new AuditEvent.CommandStarted(
+            CLIENT, "alice", "s1", "c0ffee01", "touch", List.of("/usr/bin/touch", "x"), 30_000),
+        new AuditEvent.CommandLaunched(CLIENT, "alice", "s1", "c0ffee01", 4242, 4242L, 123456L),
+        new AuditEvent.CommandLaunched(CLIENT, "alice", "s1", "c0ffee02", 4243, null, null),
+        new AuditEvent.CommandAbandoned(
+            "c0ffee01", 4242L, AuditEvent.CommandAbandoned.KILLED, "server restarted"),
+        new AuditEvent.CommandAbandoned(
+            "c0ffee03", null, AuditEvent.CommandAbandoned.NOT_LAUNCHED, "no pid recorded"),
+        new CommandRun(
+            CLIENT,
+            "alice",
+            "s1",
+            "c0ffee01",
+            "touch",
+            List.of("/usr/bin/touch", "x"),
+            0,
+            CommandRun.COMPLETED,
+            3,
+            0,
+            0,
+            false),
         new CommandDenied(CLIENT, "alice", "s1", "rm", "NOT_WHITELISTED", "rm is not whitelisted"),
         new CommandDenied(
             CLIENT, "alice", "s1", "rm", "NOT_WHITELISTED", "rm is not whitelisted", POLICY),
@@ -99,8 +127,11 @@ final class Samples {
         new TokenRejected(CLIENT, TokenRejected.TOKEN_EXPIRED, "alice", "s1"),
         new TokenRejected(CLIENT, TokenRejected.INVALID_TOKEN, null, null),
         new LoggedOut(CLIENT, "alice", "s1"),
+        new AuditEvent.CommandsListed(CLIENT, "alice", "s1", 7),
         new CancelRequested(CLIENT, "alice", "s1", true),
-        new ProtocolError(CLIENT, null, null, "LINE_TOO_LONG", "line exceeds 65536 bytes"));
+        new ProtocolError(CLIENT, null, null, "LINE_TOO_LONG", "line exceeds 65536 bytes"),
+        new AuditEvent.AuditSuppressed(
+            "10.0.0.1", 1234, 60, "connection_opened:34,protocol_error:1200"));
   }
 
   static CommandRun command(String user, int i) {

@@ -2,6 +2,8 @@ package dev.rcx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rcx.audit.AuditEvent;
+import dev.rcx.audit.AuditLog;
 import dev.rcx.client.RcxClient;
 import dev.rcx.testing.TestServer;
 import java.nio.file.Files;
@@ -66,6 +68,58 @@ class AuditCliTest {
     lines.remove(3);
     Files.write(log, lines);
     assertThat(Cli.run("audit", "verify", "--data-dir", data.toString()).code()).isEqualTo(1);
+  }
+
+  @Test
+  void verifyAndTail_commandStartedWithoutEnd_shownAsRunningOrAbandoned_notAnError()
+      throws Exception {
+    Path log = dir.resolve("audit.log");
+    String client = "127.0.0.1:5555";
+    try (AuditLog a = AuditLog.open(log, java.time.Clock.systemUTC())) {
+      a.append(
+          new AuditEvent.CommandStarted(
+              client, "alice", "s1", "00aa", "sleep", List.of("/bin/sleep", "60"), 30_000));
+      a.append(new AuditEvent.CommandLaunched(client, "alice", "s1", "00aa", 4242, 4242L, 7L));
+      a.append(
+          new AuditEvent.CommandStarted(
+              client, "alice", "s1", "00bb", "echo", List.of("/bin/echo", "x"), 30_000));
+      a.append(
+          new AuditEvent.CommandRun(
+              client,
+              "alice",
+              "s1",
+              "00bb",
+              "echo",
+              List.of("/bin/echo", "x"),
+              0,
+              AuditEvent.CommandRun.COMPLETED,
+              1,
+              2,
+              0,
+              false));
+    }
+    Cli.Result verify = Cli.run("audit", "verify", "--file", log.toString());
+    assertThat(verify.code()).as(verify.toString()).isZero();
+    assertThat(verify.out())
+        .startsWith("OK:")
+        .contains("1 command(s) started without an end record")
+        .contains("id=00aa")
+        .contains("pid=4242")
+        .doesNotContain("00bb");
+
+    Cli.Result tail = Cli.run("audit", "tail", "--file", log.toString());
+    assertThat(tail.code()).as(tail.toString()).isZero();
+    List<String> lines = tail.out().lines().toList();
+    assertThat(lines)
+        .filteredOn(l -> l.contains("command_started") && l.contains("id=00aa"))
+        .singleElement()
+        .asString()
+        .contains("[no end record yet: running, or abandoned if the server died]");
+    assertThat(lines)
+        .filteredOn(l -> l.contains("command_started") && l.contains("id=00bb"))
+        .singleElement()
+        .asString()
+        .doesNotContain("no end record");
   }
 
   @Test

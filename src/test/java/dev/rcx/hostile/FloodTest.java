@@ -192,7 +192,7 @@ class FloodTest {
 
   @Test
   void hundredsOfConnectDisconnectCycles_nothingLeaks() throws Exception {
-    try (Arena arena = Arena.open(TestServer.builder(dir))) {
+    try (Arena arena = Arena.open(TestServer.builder(dir).config(Hostile::everyRecord))) {
       TestServer s = arena.server;
       SSLSocketFactory tls = s.pinnedContext().getSocketFactory();
       int cycles = 500;
@@ -238,7 +238,7 @@ class FloodTest {
   @Test
   void clientsVanishingAtEveryStep_serverReleasesEverything_honestClientUnharmed()
       throws Exception {
-    try (Arena arena = Arena.open(TestServer.builder(dir))) {
+    try (Arena arena = Arena.open(TestServer.builder(dir).config(Hostile::everyRecord))) {
       TestServer s = arena.server;
       String token = Hostile.token(s, "vanisher", "pw");
       SSLSocketFactory tls = s.pinnedContext().getSocketFactory();

@@ -37,7 +37,12 @@ final class Hostile {
 
   // ------------------------------------------------------------- configuration
 
-  /** {@code c} with the given connection limit and deadlines; other limits unchanged. */
+  /**
+   * {@code c} with the given connection limit and deadlines; other limits unchanged. One address
+   * may take all {@code maxConnections}, and every record of it is written in full: these cases
+   * attack the global limits from 127.0.0.1 and count the audit records of each connection; {@code
+   * DoorTest} attacks the per-address limits.
+   */
   static ServerConfig limits(
       ServerConfig c, int maxConnections, Duration handshake, Duration line, Duration idle) {
     ServerConfig.Limits l = c.limits();
@@ -49,7 +54,26 @@ final class Hostile {
             idle,
             line,
             l.maxConcurrentCommands(),
-            l.commandQueueWait()));
+            l.commandQueueWait(),
+            l.shutdownGrace(),
+            l.authTimeout(),
+            maxConnections,
+            l.maxCommandsPerUser(),
+            Integer.MAX_VALUE));
+  }
+
+  /**
+   * {@code c} with every audit record of a client without a session written in full, for cases that
+   * count them; {@code DoorTest} tests the per-address rate itself.
+   */
+  static ServerConfig everyRecord(ServerConfig c) {
+    ServerConfig.Limits l = c.limits();
+    return c.withLimits(
+        l.withFairness(
+            l.authTimeout(),
+            l.maxConnectionsPerAddress(),
+            l.maxCommandsPerUser(),
+            Integer.MAX_VALUE));
   }
 
   /** {@code c} with short deadlines, for cases that wait for them. */

@@ -46,20 +46,30 @@ final class ServerProcess implements AutoCloseable {
    */
   static ServerProcess start(Path dataDir, @Nullable Path commands, @Nullable Path config)
       throws IOException {
+    return start(dataDir, commands, config, List.of());
+  }
+
+  /** {@link #start(Path, Path, Path)} with extra JVM options, e.g. system properties. */
+  static ServerProcess start(
+      Path dataDir, @Nullable Path commands, @Nullable Path config, List<String> jvmOptions)
+      throws IOException {
     List<String> cmd =
         new ArrayList<>(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xshare:auto",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.rcx.cli.Main",
-                "server",
-                "--data-dir",
-                dataDir.toString(),
-                "--port",
-                "0"));
+                "-XX:TieredStopAtLevel=1"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.rcx.cli.Main",
+            "server",
+            "--data-dir",
+            dataDir.toString(),
+            "--port",
+            "0"));
     if (commands != null) {
       cmd.addAll(List.of("--commands", commands.toString()));
     }

@@ -95,7 +95,16 @@ class SigtermTest {
                 assertThat(o.output()).isEqualTo("finished\n");
                 assertThat(o.exitCode()).isZero();
               });
-      assertThat(longRun.get(30, TimeUnit.SECONDS)).as("reply to the killed command").isNull();
+      // Told why, as a typed error, rather than a dropped connection that looks like a network
+      // fault.
+      assertThat(longRun.get(30, TimeUnit.SECONDS))
+          .as("reply to the command killed at the end of the grace period")
+          .isInstanceOfSatisfying(
+              Response.Error.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.SERVER_SHUTDOWN);
+                assertThat(e.message()).contains("grace period");
+              });
 
       assertThat(server.process().waitFor(GRACE.toSeconds() + 20, TimeUnit.SECONDS)).isTrue();
       Duration stopping = Duration.ofNanos(System.nanoTime() - signalled);
@@ -123,7 +132,12 @@ class SigtermTest {
         .containsExactly("completed");
     assertThat(commandRuns(events, "tree"))
         .extracting(e -> e.path("outcome").asText())
-        .containsExactly("cancelled");
+        .containsExactly("server_shutdown");
+    assertThat(events)
+        .filteredOn(e -> e.path("event").asText().equals("connection_closed"))
+        .extracting(e -> e.path("reason").asText())
+        .contains("server_shutdown")
+        .doesNotContain("client_disconnected_mid_command");
   }
 
   /** Runs a command; null when the server closed the connection instead of replying. */

@@ -145,7 +145,9 @@ class LifecycleTest {
     List<String> lines = Files.readAllLines(s.auditFile());
     assertThat(lines)
         .anyMatch(
-            l -> l.contains("\"command\":\"pidsleep\"") && l.contains("\"outcome\":\"cancelled\""));
+            l ->
+                l.contains("\"command\":\"pidsleep\"")
+                    && l.contains("\"outcome\":\"server_shutdown\""));
     assertThat(lines.get(lines.size() - 2)).contains("\"event\":\"server_stopped\"");
     assertThat(lines.getLast()).contains("\"event\":\"seal\"").contains("\"reason\":\"close\"");
     assertThat(AuditLog.verify(s.auditFile())).isInstanceOf(VerifyResult.Intact.class);

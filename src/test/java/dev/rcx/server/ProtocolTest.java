@@ -65,6 +65,8 @@ class ProtocolTest {
       s.addUser("alice", PW);
       String token = s.token("alice", PW);
       try (Wire w = s.wire()) {
+        // Logged in: before that, a few protocol errors close the connection (DoorTest).
+        w.call(Wire.command(token, "echo in"));
         assertThat(
                 expectError(
                         w.call("{\"type\":\"auth\",\"username\":\"alice\"}"),
@@ -98,7 +100,7 @@ class ProtocolTest {
   @Test
   void invalidRequest_outOfRangeFields_invalidRequest() throws Exception {
     try (TestServer s = TestServer.start(dir);
-        Wire w = s.wire()) {
+        Wire w = loggedIn(s)) {
       expectError(
           w.call("{\"type\":\"ping\",\"id\":\"" + "i".repeat(129) + "\"}"),
           ErrorCode.INVALID_REQUEST);
@@ -141,7 +143,7 @@ class ProtocolTest {
   @Test
   void manyConsecutiveBadRequests_connectionClosed() throws Exception {
     try (TestServer s = TestServer.start(dir);
-        Wire w = s.wire()) {
+        Wire w = loggedIn(s)) {
       StringBuilder junk = new StringBuilder();
       for (int i = 0; i < 16; i++) {
         junk.append("junk ").append(i).append('\n');
@@ -161,7 +163,7 @@ class ProtocolTest {
   @Test
   void badRequestsInterleavedWithGoodOnes_connectionStaysOpen() throws Exception {
     try (TestServer s = TestServer.start(dir);
-        Wire w = s.wire()) {
+        Wire w = loggedIn(s)) {
       for (int i = 0; i < 40; i++) {
         String line = i % 4 == 3 ? "{\"type\":\"ping\"}" : "junk";
         assertThat(w.call(line).path("type").asText()).isEqualTo(i % 4 == 3 ? "pong" : "error");
@@ -371,6 +373,42 @@ class ProtocolTest {
   }
 
   @Test
+  void auditUnavailable_belowFreeSpaceReserve_commandNotStarted_connectionStaysOpen()
+      throws Exception {
+    try (TestServer s =
+        TestServer.start(dir, c -> c.withAudit(c.audit().withMinFreeBytes(Long.MAX_VALUE / 2)))) {
+      s.addUser("alice", PW);
+      try (RcxClient c = s.loggedIn("alice", PW)) {
+        Response r = c.exec("echo", List.of("never"));
+        assertThat(code(r)).isEqualTo(ErrorCode.AUDIT_UNAVAILABLE);
+        assertThat(((Response.Error) r).message()).contains("was not started");
+        assertThat(c.ping()).isInstanceOf(Response.Pong.class);
+      }
+      assertThat(s.auditEvents("command_started")).isEmpty();
+      assertThat(s.auditEvents("command_run")).isEmpty();
+    }
+  }
+
+  @Test
+  void serverShutdown_commandOutlivesGrace_typedErrorThenClosed() throws Exception {
+    TestServer s = TestServer.builder(dir).shutdownGrace(Duration.ofMillis(100)).start();
+    try (Wire w = s.wire()) {
+      s.addUser("alice", PW);
+      String token = w.call(Wire.auth("alice", PW)).path("session_token").asText();
+      w.send(Wire.command(token, "pidsleep"));
+      FailureModesTest.readPid(s.commands().pidFile("pidsleep"));
+      s.close();
+      JsonNode r = w.readJson();
+      assertThat(r.path("type").asText()).isEqualTo("error");
+      SEEN.add(ErrorCode.valueOf(r.path("code").asText()));
+      assertThat(r.path("code").asText()).isEqualTo("SERVER_SHUTDOWN");
+      assertThat(w.closedByPeer(Duration.ofSeconds(10))).isTrue();
+    } finally {
+      s.close();
+    }
+  }
+
+  @Test
   void id_echoedOnEveryReplyType() throws Exception {
     try (TestServer s = TestServer.start(dir);
         Wire w = s.wire()) {
@@ -451,5 +489,17 @@ class ProtocolTest {
     ErrorCode c = ((Response.Error) r).code();
     SEEN.add(c);
     return c;
+  }
+
+  /**
+   * A connection that has used a valid token: only such a connection may make more than a few
+   * protocol errors (before login, 4 close it).
+   */
+  private static Wire loggedIn(TestServer s) throws Exception {
+    s.addUser("logged", PW);
+    String token = s.token("logged", PW);
+    Wire w = s.wire();
+    w.call(Wire.command(token, "echo in"));
+    return w;
   }
 }

@@ -22,6 +22,11 @@ public final class TestConfigs {
     public Duration lineTimeout;
     public int maxConcurrentCommands;
     public Duration commandQueueWait;
+    public Duration shutdownGrace;
+    public Duration authTimeout;
+    public int maxConnectionsPerAddress;
+    public int maxCommandsPerUser;
+    public int auditRecordsPerAddress;
 
     Limits(ServerConfig.Limits l) {
       maxConnections = l.maxConnections();
@@ -31,6 +36,11 @@ public final class TestConfigs {
       lineTimeout = l.lineTimeout();
       maxConcurrentCommands = l.maxConcurrentCommands();
       commandQueueWait = l.commandQueueWait();
+      shutdownGrace = l.shutdownGrace();
+      authTimeout = l.authTimeout();
+      maxConnectionsPerAddress = l.maxConnectionsPerAddress();
+      maxCommandsPerUser = l.maxCommandsPerUser();
+      auditRecordsPerAddress = l.auditRecordsPerAddress();
     }
 
     ServerConfig.Limits build() {
@@ -41,7 +51,12 @@ public final class TestConfigs {
           idleTimeout,
           lineTimeout,
           maxConcurrentCommands,
-          commandQueueWait);
+          commandQueueWait,
+          shutdownGrace,
+          authTimeout,
+          Math.min(maxConnectionsPerAddress, maxConnections),
+          Math.min(maxCommandsPerUser, maxConcurrentCommands),
+          auditRecordsPerAddress);
     }
   }
 
@@ -51,16 +66,23 @@ public final class TestConfigs {
     public Duration lifetime;
     public boolean bindToAddress;
     public int maxSessions;
+    public int maxSessionsPerUser;
 
     Sessions(ServerConfig.Sessions s) {
       idleTimeout = s.idleTimeout();
       lifetime = s.lifetime();
       bindToAddress = s.bindToAddress();
       maxSessions = s.maxSessions();
+      maxSessionsPerUser = s.maxSessionsPerUser();
     }
 
     ServerConfig.Sessions build() {
-      return new ServerConfig.Sessions(idleTimeout, lifetime, bindToAddress, maxSessions);
+      return new ServerConfig.Sessions(
+          idleTimeout,
+          lifetime,
+          bindToAddress,
+          maxSessions,
+          Math.min(maxSessionsPerUser, maxSessions));
     }
   }
 

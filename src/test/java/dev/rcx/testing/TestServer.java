@@ -83,7 +83,11 @@ public final class TestServer implements AutoCloseable {
     }
     this.config = b.config.apply(base);
     this.server =
-        RcxServer.builder(config, dataDir).clock(clock).shutdownGrace(b.shutdownGrace).start();
+        RcxServer.builder(config, dataDir)
+            .clock(clock)
+            .shutdownGrace(b.shutdownGrace)
+            .orphanGuard(b.orphanGuard)
+            .start();
   }
 
   /** A server with all defaults; see the class description. */
@@ -111,6 +115,7 @@ public final class TestServer implements AutoCloseable {
     private TestClock clock = new TestClock();
     private boolean plaintext;
     private Duration shutdownGrace = Duration.ofMillis(200);
+    private boolean orphanGuard;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -140,6 +145,15 @@ public final class TestServer implements AutoCloseable {
      */
     public Builder shutdownGrace(Duration d) {
       this.shutdownGrace = d;
+      return this;
+    }
+
+    /**
+     * Starts the server's orphan guard watcher process (off by default here, to spare a JVM per
+     * test server; on by default in {@code rcx server}).
+     */
+    public Builder orphanGuard() {
+      this.orphanGuard = true;
       return this;
     }
 

@@ -124,6 +124,18 @@ public final class Wire implements AutoCloseable {
    * discarding anything it still sends. False if the connection is still open at the deadline.
    */
   public boolean closedByPeer(Duration within) throws IOException {
+    int saved = socket.getSoTimeout();
+    try {
+      return closedByPeerWithin(within);
+    } finally {
+      // The short polling timeouts below must not leak into the caller's next read.
+      if (!socket.isClosed()) {
+        socket.setSoTimeout(saved);
+      }
+    }
+  }
+
+  private boolean closedByPeerWithin(Duration within) throws IOException {
     long deadline = System.nanoTime() + within.toNanos();
     while (System.nanoTime() < deadline) {
       socket.setSoTimeout(

@@ -1,0 +1,205 @@
+package dev.rcx.exec;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kills the server's commands if the server dies without cleaning up ({@code kill -9}, a crash, the
+ * OOM killer): a small watcher process ({@link OrphanGuardMain}, a second JVM with an 8 MiB heap)
+ * holds the read end of a pipe whose write end only this server holds. The server tells it each
+ * command process as it starts and ends; when the pipe reaches end of file, which the kernel causes
+ * as the server dies however it dies, the watcher kills the process group of every command still
+ * registered (after checking, by start time, that the pid is still that command) and exits.
+ *
+ * <p>Why a watcher and not what Linux offers in-process: {@code PR_SET_PDEATHSIG} must be set in
+ * the child between fork and exec, which {@code posix_spawn} does not allow, fires when the
+ * spawning thread (not process) exits, and reaches only the direct child; a child subreaper adopts
+ * orphaned grandchildren while the server lives but does nothing when the server itself dies.
+ *
+ * <p>The watcher ignores SIGINT, SIGTERM and SIGHUP (a Ctrl-C in a terminal reaches the whole
+ * foreground group; the server then shuts down cleanly and closes the pipe). A SIGKILL of the
+ * server's whole process group kills the watcher too: then only a restart of the server (which
+ * reconciles its log) or a service manager's cgroup kill ({@code KillMode=control-group}) ends the
+ * commands. If the watcher dies while the server runs, it is started again on the next command.
+ */
+public final class OrphanGuard implements ProcessGuard {
+  private static final Logger LOG = LoggerFactory.getLogger(OrphanGuard.class);
+  private static final String STOP = "";
+
+  private final List<String> command;
+  // Lines for the watcher, written by the rcx-orphan-guard thread: callers (the launching thread,
+  // the launcher's I/O thread) never wait on the pipe, even while the watcher JVM is still booting.
+  private final LinkedBlockingQueue<String> outbox = new LinkedBlockingQueue<>();
+  private final Map<Long, String> registered = new LinkedHashMap<>();
+  private final Thread writer;
+  private Process watcher; // only the writer thread touches the process and the pipe after start
+  private OutputStream pipe;
+  private volatile boolean closed;
+
+  private OrphanGuard(List<String> command) {
+    this.command = List.copyOf(command);
+    this.writer = Thread.ofPlatform().daemon().name("rcx-orphan-guard").unstarted(this::writeLoop);
+  }
+
+  /**
+   * Starts the watcher process from this JVM's own {@code java} and class path; it boots in the
+   * background (registrations wait in the pipe meanwhile).
+   *
+   * @throws IOException if the process cannot be started
+   */
+  public static OrphanGuard start() throws IOException {
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    OrphanGuard guard =
+        new OrphanGuard(
+            List.of(
+                java,
+                "-Xmx8m",
+                "-Xss256k",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:CICompilerCount=1",
+                "-Xshare:auto",
+                "-cp",
+                System.getProperty("java.class.path"),
+                OrphanGuardMain.class.getName()));
+    guard.launch(List.of());
+    guard.writer.start();
+    return guard;
+  }
+
+  private void launch(List<String> replay) throws IOException {
+    Process p =
+        new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            // Not the server's stderr: whoever reads that to its end must not wait for the watcher.
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    watcher = p;
+    pipe = p.getOutputStream();
+    LOG.debug("orphan guard watcher is pid {}", p.pid());
+    for (String line : replay) {
+      pipe.write(line.getBytes(StandardCharsets.US_ASCII));
+    }
+    pipe.flush();
+  }
+
+  /** The watcher's pid, for tests and diagnostics; -1 when none runs. */
+  public long watcherPid() {
+    Process p = watcher;
+    return p == null || !p.isAlive() ? -1 : p.pid();
+  }
+
+  @Override
+  public void register(long pid, long processGroup, long startTime) {
+    String line = "+ " + pid + " " + processGroup + " " + startTime + "\n";
+    synchronized (registered) {
+      registered.put(pid, line);
+    }
+    outbox.offer(line);
+  }
+
+  @Override
+  public void unregister(long pid) {
+    boolean known;
+    synchronized (registered) {
+      known = registered.remove(pid) != null;
+    }
+    if (known) {
+      outbox.offer("- " + pid + "\n");
+    }
+  }
+
+  private void writeLoop() {
+    List<String> batch = new ArrayList<>();
+    while (true) {
+      try {
+        batch.add(outbox.take());
+      } catch (InterruptedException e) {
+        return;
+      }
+      outbox.drainTo(batch);
+      boolean stop = batch.remove(STOP);
+      write(batch);
+      batch.clear();
+      if (stop) {
+        closePipe();
+        return;
+      }
+    }
+  }
+
+  private void write(List<String> lines) {
+    if (lines.isEmpty()) {
+      return;
+    }
+    try {
+      if (!watcher.isAlive()) {
+        LOG.warn(
+            "orphan guard watcher (pid {}) died with status {}; starting a new one",
+            watcher.pid(),
+            watcher.exitValue());
+        List<String> replay;
+        synchronized (registered) {
+          replay = List.copyOf(registered.values());
+        }
+        launch(replay);
+        return; // the replay holds everything still registered
+      }
+      StringBuilder text = new StringBuilder();
+      lines.forEach(text::append);
+      pipe.write(text.toString().getBytes(StandardCharsets.US_ASCII));
+      pipe.flush();
+    } catch (IOException e) {
+      LOG.warn(
+          "orphan guard watcher unreachable ({}); commands are not guarded against a server crash"
+              + " until it runs again",
+          e.getMessage());
+    }
+  }
+
+  private void closePipe() {
+    try {
+      pipe.close();
+    } catch (IOException e) {
+      // The watcher is gone already; nothing is left to tell it.
+    }
+  }
+
+  /**
+   * Closes the pipe once what is queued is written: the watcher kills what is still registered
+   * (nothing, after a clean shutdown) and exits.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    outbox.offer(STOP);
+    try {
+      writer.join(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The registrations the watcher would act on now, for tests. */
+  List<Long> registeredPids() {
+    synchronized (registered) {
+      return new ArrayList<>(registered.keySet());
+    }
+  }
+}
