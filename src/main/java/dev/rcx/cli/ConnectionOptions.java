@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
@@ -64,6 +65,24 @@ final class ConnectionOptions {
   /** --user, else $USER: the default user of hosts that name none (fleet targets). */
   String userOrDefault() {
     return user != null ? user : System.getProperty("user.name");
+  }
+
+  /** The server's host name or address, after {@link #resolve()} took user and port out of it. */
+  String host() {
+    resolve();
+    return host;
+  }
+
+  /** The server's port: from --host, else --port, else 7443. */
+  int port() {
+    resolve();
+    return Objects.requireNonNull(port);
+  }
+
+  /** The user: from --host, else --user, else $USER. */
+  String user() {
+    resolve();
+    return Objects.requireNonNull(user);
   }
 
   /**

@@ -54,7 +54,7 @@ public final class Main implements Callable<Integer> {
     // A usage error is one line and a hint, not the whole help (as GNU tools and git do).
     cl.setParameterExceptionHandler(
         (ex, a) -> {
-          err.println("Error: " + ex.getMessage());
+          err.println("Error: " + primaryName(ex));
           err.println(hint(ex.getCommandLine()));
           return ExitCodes.USAGE;
         });
@@ -76,6 +76,18 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() {
     return missingSubcommand(spec);
+  }
+
+  /**
+   * The exception's message with an option called by its first name (the one the help shows, e.g.
+   * --timeout) rather than picocli's choice of the longest alias (--command-timeout).
+   */
+  private static String primaryName(CommandLine.ParameterException ex) {
+    String message = String.valueOf(ex.getMessage());
+    if (ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o && o.names().length > 1) {
+      return message.replace("'" + o.longestName() + "'", "'" + o.names()[0] + "'");
+    }
+    return message;
   }
 
   /** "Try 'rcx exec --help' for more." */
