@@ -188,9 +188,9 @@ public final class AuditLog implements AuditSink {
   private final FileChannel channel;
   private final WriterLock writerLock;
   private final ReentrantLock lock = new ReentrantLock();
-  private final GroupCommit commit;
+  private final @Nullable GroupCommit commit;
   private volatile long writtenSeq;
-  private ScheduledExecutorService sealer;
+  private @Nullable ScheduledExecutorService sealer;
 
   /** Runs the force and key file update of asynchronous seals, one at a time, in order. */
   private final Executor sealWriter;
@@ -208,16 +208,16 @@ public final class AuditLog implements AuditSink {
   private byte[] lastHash = Hashes.ZERO;
   private long size;
   private boolean closed;
-  private Exception failure;
-  private EpochKeys keys;
-  private String keyId;
+  private @Nullable Exception failure;
+  private @Nullable EpochKeys keys;
+  private @Nullable String keyId;
   private int epochRecords;
   private long recordsInEpoch;
-  private String verificationKey;
-  private Gap outage; // writes fail: everything is refused
-  private Gap reserveGap; // free space below the reserve: start records are refused
+  private @Nullable String verificationKey;
+  private @Nullable Gap outage; // writes fail: everything is refused
+  private @Nullable Gap reserveGap; // free space below the reserve: start records are refused
   private boolean keyFilePending; // a seal is on disk but the key file still holds the old key
-  private ScheduledExecutorService recovery;
+  private @Nullable ScheduledExecutorService recovery;
 
   private AuditLog(
       Path file,
@@ -317,14 +317,14 @@ public final class AuditLog implements AuditSink {
               Set.of(
                   StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
               LogFiles.privateFile());
-      LogFiles.fsyncDirectory(file.toAbsolutePath().getParent());
+      LogFiles.fsyncDirectory(LogFiles.directoryOf(file));
       return ch;
     } catch (FileAlreadyExistsException e) {
       return FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
   }
 
-  private static void closeQuietly(java.io.Closeable c, Exception primary) {
+  private static void closeQuietly(java.io.@Nullable Closeable c, Exception primary) {
     if (c != null) {
       try {
         c.close();
@@ -440,7 +440,7 @@ public final class AuditLog implements AuditSink {
   private void reconcile(long f, long s) throws IOException {
     if (f == s - 1) {
       // The writer died between forcing a seal and replacing the key file: finish that step.
-      keys.evolve();
+      sealedKeys().evolve();
       writeKeyFile();
     } else if (f > s) {
       throw new AuditException(
@@ -476,9 +476,10 @@ public final class AuditLog implements AuditSink {
   }
 
   private void writeKeyFile() throws IOException {
-    byte[] key = keys.keyCopy();
+    EpochKeys k = sealedKeys();
+    byte[] key = k.keyCopy();
     try {
-      KeyFile.write(keyPath, keyId, epochRecords, keys.epoch(), key);
+      KeyFile.write(keyPath, sealedKeyId(), epochRecords, k.epoch(), key);
     } finally {
       Arrays.fill(key, (byte) 0);
     }
@@ -498,7 +499,7 @@ public final class AuditLog implements AuditSink {
       }
       out.force(true);
     }
-    LogFiles.fsyncDirectory(torn.toAbsolutePath().getParent());
+    LogFiles.fsyncDirectory(LogFiles.directoryOf(torn));
     channel.truncate(keep);
     channel.force(true);
     return new LogRecovered(0, dropped, torn.getFileName().toString());
@@ -590,14 +591,15 @@ public final class AuditLog implements AuditSink {
     } finally {
       lock.unlock();
     }
-    if (commit != null && force) {
-      awaitDurable(mine);
+    GroupCommit c = commit;
+    if (c != null && force) {
+      awaitDurable(c, mine);
     }
   }
 
-  private void awaitDurable(long mine) {
+  private void awaitDurable(GroupCommit c, long mine) {
     try {
-      commit.awaitDurable(mine);
+      c.awaitDurable(mine);
     } catch (IOException e) {
       lock.lock();
       try {
@@ -804,7 +806,7 @@ public final class AuditLog implements AuditSink {
   }
 
   /** Caller holds the lock. */
-  private void beginOutage(Throwable cause, long cut, String refusedEvent) {
+  private void beginOutage(Throwable cause, long cut, @Nullable String refusedEvent) {
     if (outage == null) {
       outage = new Gap(clock.instant(), "write failed: " + cause.getMessage());
       scheduleRetry();
@@ -836,6 +838,24 @@ public final class AuditLog implements AuditSink {
     }
   }
 
+  /** Caller holds the lock. A sealed log's keys, set as it opens. */
+  private EpochKeys sealedKeys() {
+    EpochKeys k = keys;
+    if (k == null) {
+      throw new IllegalStateException("audit log " + file + " is not sealed");
+    }
+    return k;
+  }
+
+  /** Caller holds the lock. A sealed log's key id, set with its keys. */
+  private String sealedKeyId() {
+    String id = keyId;
+    if (id == null) {
+      throw new IllegalStateException("audit log " + file + " is not sealed");
+    }
+    return id;
+  }
+
   private void sealIfFull() {
     if (keys != null && recordsInEpoch >= epochRecords) {
       sealInBackground(Seal.EPOCH_FULL);
@@ -852,12 +872,14 @@ public final class AuditLog implements AuditSink {
     }
     long sealSeq =
         writeRecord(
-            RecordEncoder.body(new Seal(keys.epoch(), recordsInEpoch, keyId, reason)), true, null);
+            RecordEncoder.body(new Seal(keys.epoch(), recordsInEpoch, sealedKeyId(), reason)),
+            true,
+            null);
     keys.evolve();
     recordsInEpoch = 0;
     long epoch = keys.epoch();
     byte[] key = keys.keyCopy();
-    String id = keyId;
+    String id = sealedKeyId();
     int perEpoch = epochRecords;
     sealWrites =
         sealWrites.thenRunAsync(() -> persistSeal(sealSeq, id, perEpoch, epoch, key), sealWriter);
@@ -899,7 +921,9 @@ public final class AuditLog implements AuditSink {
     byte[] hashBefore = lastHash;
     long sealSeq =
         writeRecord(
-            RecordEncoder.body(new Seal(keys.epoch(), recordsInEpoch, keyId, reason)), true, null);
+            RecordEncoder.body(new Seal(keys.epoch(), recordsInEpoch, sealedKeyId(), reason)),
+            true,
+            null);
     try {
       channel.force(true); // the seal must be on disk before the key file says it exists
     } catch (IOException | RuntimeException e) {
@@ -937,7 +961,7 @@ public final class AuditLog implements AuditSink {
   /**
    * Caller holds the lock; {@code event} (null for the log's own records) is counted if refused.
    */
-  private void checkUsable(String event) {
+  private void checkUsable(@Nullable String event) {
     if (closed) {
       throw new AuditException("audit log " + file + " is closed");
     }
@@ -977,7 +1001,7 @@ public final class AuditLog implements AuditSink {
    * Frames, MACs and writes one record; returns its seq. Caller holds the lock (or is still opening
    * the log).
    */
-  private long writeRecord(byte[] body, boolean isSeal, String event) {
+  private long writeRecord(byte[] body, boolean isSeal, @Nullable String event) {
     checkUsable(event);
     return writeUnchecked(body, isSeal, event);
   }
@@ -986,7 +1010,7 @@ public final class AuditLog implements AuditSink {
    * {@link #writeRecord} without the usability check (for the gap record that ends an outage). A
    * failed write is cut back and starts (or continues) the outage.
    */
-  private long writeUnchecked(byte[] body, boolean isSeal, String event) {
+  private long writeUnchecked(byte[] body, boolean isSeal, @Nullable String event) {
     long next = seq + 1;
     byte[] line = RecordEncoder.line(next, clock.instant(), body, lastHash);
     if (keys != null) {
@@ -1118,11 +1142,11 @@ public final class AuditLog implements AuditSink {
                       + "); "
                       + outage.total()
                       + " records were refused and are not recorded in it");
-        } else if (failure == null) {
-          failure = sealWriteFailure;
+        } else if (failure == null && sealWriteFailure instanceof Exception sealFailure) {
+          failure = sealFailure;
           error =
               new AuditException(
-                  "audit log " + file + ": " + sealWriteFailure.getMessage(), sealWriteFailure);
+                  "audit log " + file + ": " + sealFailure.getMessage(), sealFailure);
         }
       } catch (AuditException e) {
         error = e;
@@ -1195,7 +1219,7 @@ public final class AuditLog implements AuditSink {
     return out;
   }
 
-  private static String commandIdOf(String line) {
+  private static @Nullable String commandIdOf(String line) {
     byte[] b = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     try {
       return Json.object(b, b.length).path("command_id").asText(null);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Pairs each {@code command_started} record with its end ({@code command_run} or {@code
@@ -34,9 +35,9 @@ public final class CommandLedger {
       String user,
       String command,
       List<String> argv,
-      Long pid,
-      Long processGroup,
-      Long startTime) {
+      @Nullable Long pid,
+      @Nullable Long processGroup,
+      @Nullable Long startTime) {
     public Open {
       argv = List.copyOf(argv);
     }
@@ -57,7 +58,7 @@ public final class CommandLedger {
           + (pid == null ? " (no pid recorded)" : " pid=" + pid);
     }
 
-    Open launched(long newPid, Long group, Long start) {
+    Open launched(long newPid, @Nullable Long group, @Nullable Long start) {
       return new Open(seq, ts, commandId, client, user, command, argv, newPid, group, start);
     }
   }
@@ -146,7 +147,7 @@ public final class CommandLedger {
     return ledger.open();
   }
 
-  private static Long nullableLong(JsonNode v) {
+  private static @Nullable Long nullableLong(@Nullable JsonNode v) {
     return v == null || !v.isIntegralNumber() ? null : v.longValue();
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The evolving key state beside a sealed log, {@code <log>.key}, mode 600:
@@ -41,7 +42,7 @@ final class KeyFile {
   }
 
   /** The state, or null if the file does not exist. */
-  static State read(Path keyFile) throws IOException {
+  static @Nullable State read(Path keyFile) throws IOException {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(keyFile);
@@ -123,7 +124,7 @@ final class KeyFile {
         ch.force(true);
       }
       Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      LogFiles.fsyncDirectory(keyFile.toAbsolutePath().getParent());
+      LogFiles.fsyncDirectory(LogFiles.directoryOf(keyFile));
     } finally {
       Arrays.fill(encoded, (byte) 0);
       Arrays.fill(buf.array(), (byte) 0);

@@ -3,6 +3,7 @@ package dev.rcx.audit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a log as raw byte lines, so the hash chain sees exactly the bytes on disk. Not thread-safe.
@@ -35,7 +36,7 @@ final class LineReader {
   }
 
   /** The next line, or null at the end of the input. */
-  Line next() throws IOException {
+  @Nullable Line next() throws IOException {
     byte[] line = new byte[256];
     int length = 0;
     long total = 0;

@@ -30,7 +30,7 @@ final class WriterLock implements Closeable {
   }
 
   static WriterLock acquire(Path log) throws IOException {
-    Path key = log.toAbsolutePath().getParent().toRealPath().resolve(log.getFileName());
+    Path key = LogFiles.directoryOf(log).toRealPath().resolve(log.getFileName());
     if (!HELD.add(key)) {
       throw new AuditException("audit log " + log + " is already open for writing in this process");
     }

@@ -48,7 +48,7 @@ final class AuditCommand implements Callable<Integer> {
     Path dataDir = DataDirs.defaultServerDir();
 
     @Option(names = "--file", description = "The audit log file (default: DATA_DIR/audit.log).")
-    Path file;
+    @Nullable Path file;
 
     Path log() {
       Path f = (file != null ? file : dataDir.resolve("audit.log")).toAbsolutePath();

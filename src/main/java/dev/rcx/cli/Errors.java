@@ -17,6 +17,12 @@ import org.jspecify.annotations.Nullable;
 final class Errors {
   private Errors() {}
 
+  /** {@code t}'s message, or its class name when it has none (a message is never null here). */
+  static String message(Throwable t) {
+    String m = t.getMessage();
+    return m == null ? t.toString() : m;
+  }
+
   static String describe(Throwable t) {
     FileSystemException fs = find(t, FileSystemException.class);
     if (fs != null) {

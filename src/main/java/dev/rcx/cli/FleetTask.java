@@ -141,13 +141,15 @@ final class FleetTask implements HostTask {
    * login was refused, or null.
    */
   private @Nullable String logIn(RcxClient client, Target t, boolean keep) throws IOException {
-    if (!credentials.canLogIn()) {
+    char[] password = credentials.password();
+    Response.AuthResponse auth;
+    if (credentials.certificateOnly()) {
+      auth = client.loginWithCertificate(t.user());
+    } else if (password != null) {
+      auth = client.login(t.user(), password);
+    } else {
       return "no password was asked (every host had a cached session)";
     }
-    Response.AuthResponse auth =
-        credentials.certificateOnly()
-            ? client.loginWithCertificate(t.user())
-            : client.login(t.user(), credentials.password());
     if (!auth.succeeded()) {
       return auth.message() == null ? "authentication failed" : auth.message();
     }
@@ -155,7 +157,7 @@ final class FleetTask implements HostTask {
       store.save(
           t.hostPort(),
           t.user(),
-          auth.sessionToken(),
+          auth.successToken(),
           auth.expiresIn() == null ? 0 : auth.expiresIn(),
           auth.idleTimeout() == null ? 0 : auth.idleTimeout());
     }
@@ -257,7 +259,7 @@ final class FleetTask implements HostTask {
   private static String connectError(Target t, Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof ServerIdentityChangedException changed) {
-        return changed.getMessage();
+        return Errors.message(changed);
       }
       if (c instanceof CliException cli) {
         return cli.getMessage();

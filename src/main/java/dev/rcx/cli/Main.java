@@ -68,8 +68,8 @@ public final class Main implements Callable<Integer> {
           return code;
         });
     // Everything after the remote command name belongs to the remote command, options included.
-    cl.getSubcommands().get("exec").setStopAtPositional(true);
-    cl.getSubcommands().get("policy").getSubcommands().get("check").setStopAtPositional(true);
+    subcommand(cl, "exec").setStopAtPositional(true);
+    subcommand(subcommand(cl, "policy"), "check").setStopAtPositional(true);
     return cl.execute(args);
   }
 
@@ -91,6 +91,16 @@ public final class Main implements Callable<Integer> {
   }
 
   /** "Try 'rcx exec --help' for more." */
+  /** A subcommand registered in the annotations above. */
+  private static CommandLine subcommand(CommandLine parent, String name) {
+    CommandLine sub = parent.getSubcommands().get(name);
+    if (sub == null) {
+      throw new IllegalStateException(
+          "no subcommand '" + name + "' under " + parent.getCommandName());
+    }
+    return sub;
+  }
+
   static String hint(CommandLine cl) {
     return "Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more.";
   }

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -127,7 +128,7 @@ final class ShellCommand implements Callable<Integer> {
   /** Lets the password reader take exactly one line from the shared reader. */
   private static final class ReaderInputStream extends java.io.InputStream {
     private final BufferedReader reader;
-    private byte[] pending;
+    private byte @Nullable [] pending;
     private int pos;
 
     ReaderInputStream(BufferedReader reader) {

@@ -43,6 +43,14 @@ public sealed interface Response {
       return "success".equals(status);
     }
 
+    /** The token of a successful login. */
+    public String successToken() {
+      if (!succeeded() || sessionToken == null) {
+        throw new IllegalStateException("a login that did not succeed has no session token");
+      }
+      return sessionToken;
+    }
+
     @Override
     public String toString() {
       return "AuthResponse[status="

@@ -355,6 +355,10 @@ final class RequestHandler {
       @Nullable String id,
       String policy) {
     CommandRule rule = allowed.rule();
+    String expected = rule.sha256();
+    if (expected == null) {
+      return null; // nothing pinned
+    }
     String actual;
     try {
       actual = ExecutablePin.mismatch(rule);
@@ -371,7 +375,7 @@ final class RequestHandler {
             session.id(),
             rule.name(),
             rule.executable().toString(),
-            rule.sha256(),
+            expected,
             actual,
             policy));
     ctx.metrics().command(rule.name(), "executable_changed", null);
