@@ -80,11 +80,6 @@ final class LogFiles {
     }
   }
 
-  /** Makes a created, renamed or deleted entry of {@code dir} durable. */
-  static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    }
   }
 
   /**
