@@ -80,8 +80,6 @@ final class LogFiles {
     }
   }
 
-  }
-
   /**
    * The last {@code n} complete lines, oldest first, reading only as much of the file's end as
    * needed.
