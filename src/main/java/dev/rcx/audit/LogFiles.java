@@ -80,23 +80,6 @@ final class LogFiles {
     }
   }
 
-  /** Makes a created, renamed or deleted entry of {@code dir} durable. */
-  /** The directory that holds {@code file} (its absolute path's parent). */
-  static Path directoryOf(Path file) {
-    Path dir = file.toAbsolutePath().getParent();
-    if (dir == null) {
-      throw new IllegalArgumentException("not a file path (it has no parent directory): " + file);
-    }
-    return dir;
-  }
-
-  static void fsyncDirectory(Path dir) throws IOException {
-
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    }
-  }
-
   /**
    * The last {@code n} complete lines, oldest first, reading only as much of the file's end as
    * needed.
