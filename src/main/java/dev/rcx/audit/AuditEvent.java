@@ -473,7 +473,7 @@ public sealed interface AuditEvent {
           null);
     }
 
-    /** A record without a start record to link to ({@code commandId} null). */
+    /** A record without a start record to link to (no command id). */
     public CommandRun(
         String client,
         String user,

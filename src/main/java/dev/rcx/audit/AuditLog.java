@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -137,7 +138,7 @@ public final class AuditLog implements AuditSink {
         throw new IllegalArgumentException(
             "epochRecords must be in 1..1000000, was " + epochRecords);
       }
-      if (sealInterval.isNegative() || !sealInterval.isZero() && sealInterval.toMillis() < 10) {
+      if (sealInterval.isNegative() || (!sealInterval.isZero() && sealInterval.toMillis() < 10)) {
         throw new IllegalArgumentException(
             "sealInterval must be zero (off) or at least 10 ms, was " + sealInterval);
       }
@@ -531,7 +532,9 @@ public final class AuditLog implements AuditSink {
               return t;
             });
     long ms = options.sealInterval().toMillis();
-    sealer.scheduleWithFixedDelay(this::sealOnInterval, ms, ms, TimeUnit.MILLISECONDS);
+    // Runs until the executor is shut down; its failures are logged by sealOnInterval itself.
+    Future<?> unused =
+        sealer.scheduleWithFixedDelay(this::sealOnInterval, ms, ms, TimeUnit.MILLISECONDS);
   }
 
   private void sealOnInterval() {
@@ -721,7 +724,9 @@ public final class AuditLog implements AuditSink {
               return t;
             });
     long ms = RETRY_INTERVAL.toMillis();
-    recovery.scheduleWithFixedDelay(this::recoverLocked, ms, ms, TimeUnit.MILLISECONDS);
+    // Runs until recovery succeeds and the executor is shut down.
+    Future<?> unused =
+        recovery.scheduleWithFixedDelay(this::recoverLocked, ms, ms, TimeUnit.MILLISECONDS);
   }
 
   private void recoverLocked() {
@@ -1131,7 +1136,8 @@ public final class AuditLog implements AuditSink {
       }
       try {
         sealWrites.join();
-        if (failure == null && sealWriteFailure == null && outage == null) {
+        Exception sealFailure = sealWriteFailure;
+        if (failure == null && sealFailure == null && outage == null) {
           seal(Seal.CLOSE);
         } else if (outage != null) {
           error =
@@ -1143,7 +1149,7 @@ public final class AuditLog implements AuditSink {
                       + "); "
                       + outage.total()
                       + " records were refused and are not recorded in it");
-        } else if (failure == null && sealWriteFailure instanceof Exception sealFailure) {
+        } else if (failure == null && sealFailure != null) {
           failure = sealFailure;
           error =
               new AuditException(

@@ -134,9 +134,9 @@ final class Describer {
     for (int i = 0; i < v.length(); i++) {
       char c = v.charAt(i);
       boolean ok =
-          c >= 'a' && c <= 'z'
-              || c >= 'A' && c <= 'Z'
-              || c >= '0' && c <= '9'
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
               || c == '.'
               || c == '_'
               || c == '-'

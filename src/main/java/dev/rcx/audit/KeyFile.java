@@ -30,6 +30,8 @@ final class KeyFile {
   private static final String HEADER = "rcx-audit-keystate v1";
 
   /** Parsed contents; {@code key} belongs to the caller, who wipes it. */
+  // Internal; the caller zeroes the key once it has taken it over.
+  @SuppressWarnings("ArrayRecordComponent")
   record State(String keyId, int epochRecords, long epoch, byte[] key) {}
 
   private KeyFile() {}

@@ -20,6 +20,8 @@ final class LineReader {
    * length, which exceeds {@code length} only when the line is overlong and was not kept whole.
    * {@code terminated} is false only for the last, incomplete line of a file.
    */
+  // A view of the reader's buffer, valid until the next read: no copy per line.
+  @SuppressWarnings("ArrayRecordComponent")
   record Line(byte[] bytes, int length, long size, boolean terminated) {
     boolean overlong() {
       return size > MAX_LINE;

@@ -35,5 +35,7 @@ final class VerificationKey {
     return new Parsed(Integer.parseInt(m.group(1)), k0);
   }
 
+  // Internal; the caller zeroes k0 after use.
+  @SuppressWarnings("ArrayRecordComponent")
   record Parsed(int epochRecords, byte[] k0) {}
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -52,7 +53,10 @@ final class Charts {
 
   private static void save(Chart<?, ?> chart, Path dir, String name, List<String> files)
       throws IOException {
-    BitmapEncoder.saveBitmap(chart, dir.resolve(name).toString(), BitmapEncoder.BitmapFormat.PNG);
+    // XChart 4 deprecates every saveBitmap; this is what they do, without the deprecated call.
+    if (!ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", dir.resolve(name).toFile())) {
+      throw new IOException("no PNG writer in this runtime for " + dir.resolve(name));
+    }
     files.add(name);
   }
 

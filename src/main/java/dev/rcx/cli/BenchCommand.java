@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -195,7 +196,10 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     BenchSettings settings = settings();
-    Path dir = out != null ? out : Path.of("bench-out", LocalDateTime.now().format(TIMESTAMP));
+    Path dir =
+        out != null
+            ? out
+            : Path.of("bench-out", LocalDateTime.now(ZoneId.systemDefault()).format(TIMESTAMP));
     String commandLine =
         "rcx " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     PrintStream progress = new PrintStream(new WriterStream(stderr), true, StandardCharsets.UTF_8);

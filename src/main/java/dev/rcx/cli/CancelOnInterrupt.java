@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * While a remote command runs, Ctrl-C (SIGINT) cancels it on the server instead of killing rcx: the
@@ -14,19 +12,17 @@ import sun.misc.SignalHandler;
  * second Ctrl-C leaves at once with exit status 130. Closing restores the previous handling.
  */
 final class CancelOnInterrupt implements AutoCloseable {
-  private static final Signal INT = new Signal("INT");
+  private final @Nullable Object previous;
 
-  private final @Nullable SignalHandler previous;
-
-  private CancelOnInterrupt(@Nullable SignalHandler previous) {
+  private CancelOnInterrupt(@Nullable Object previous) {
     this.previous = previous;
   }
 
   /** Installs the handler for {@code client}'s command; messages go to {@code err}. */
   static CancelOnInterrupt install(RcxClient client, PrintWriter err) {
     AtomicInteger presses = new AtomicInteger();
-    SignalHandler handler =
-        signal -> {
+    Runnable handler =
+        () -> {
           if (presses.incrementAndGet() > 1) {
             err.println("rcx: interrupted again; leaving without waiting for the server");
             err.flush();
@@ -43,7 +39,7 @@ final class CancelOnInterrupt implements AutoCloseable {
           }
         };
     try {
-      return new CancelOnInterrupt(Signal.handle(INT, handler));
+      return new CancelOnInterrupt(Signals.handle("INT", handler));
     } catch (IllegalArgumentException e) {
       // SIGINT is reserved here (java -Xrs): Ctrl-C keeps its default meaning.
       return new CancelOnInterrupt(null);
@@ -53,7 +49,7 @@ final class CancelOnInterrupt implements AutoCloseable {
   @Override
   public void close() {
     if (previous != null) {
-      Signal.handle(INT, previous);
+      Signals.restore("INT", previous);
     }
   }
 }

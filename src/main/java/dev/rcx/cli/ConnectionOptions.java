@@ -471,6 +471,8 @@ final class ConnectionOptions {
     return null;
   }
 
+  // Identity is meant: a cause chain may end in an exception that is its own cause.
+  @SuppressWarnings("ReferenceEquality")
   static String rootMessage(Throwable t) {
     Throwable c = t;
     while (c.getCause() != null && c.getCause() != c) {

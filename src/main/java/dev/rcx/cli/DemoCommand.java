@@ -143,7 +143,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("   $ " + command);
     switch (r) {
       case Response.CommandOutput o -> {
-        for (String line : (o.output() + o.stderr()).strip().split("\n")) {
+        for (String line : (o.output() + o.stderr()).strip().split("\n", 0)) {
           out.println("     " + line);
         }
         out.println(

@@ -66,6 +66,8 @@ final class ExecCommand implements Callable<Integer> {
   List<String> args = List.of();
 
   @Override
+  // The CancelOnInterrupt resource only scopes a signal handler; the body never names it.
+  @SuppressWarnings("try")
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

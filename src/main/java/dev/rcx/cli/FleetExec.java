@@ -91,7 +91,6 @@ final class FleetExec {
     FleetTask task =
         new FleetTask(
             connection,
-            fleet,
             new FleetTask.Credentials(certificateOnly, password),
             store,
             identity,

@@ -31,7 +31,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class FleetTask implements HostTask {
   private final ConnectionOptions connection;
-  private final FleetOptions fleet;
   private final Credentials credentials;
   private final String command;
   private final List<String> args;
@@ -43,6 +42,8 @@ final class FleetTask implements HostTask {
    * How this run logs in where no cached session serves: the client certificate alone, or a
    * password (null when every host had a cached session, so none was asked).
    */
+  // The password stays a char[] so it can be wiped; it is never compared or printed.
+  @SuppressWarnings("ArrayRecordComponent")
   record Credentials(boolean certificateOnly, char @Nullable [] password) {
     boolean canLogIn() {
       return certificateOnly || password != null;
@@ -51,7 +52,6 @@ final class FleetTask implements HostTask {
 
   FleetTask(
       ConnectionOptions connection,
-      FleetOptions fleet,
       Credentials credentials,
       SessionStore store,
       @Nullable KeyMaterial identity,
@@ -59,7 +59,6 @@ final class FleetTask implements HostTask {
       List<String> args,
       PrintWriter err) {
     this.connection = connection;
-    this.fleet = fleet;
     this.credentials = credentials;
     this.store = store;
     this.identity = identity;
@@ -256,6 +255,8 @@ final class FleetTask implements HostTask {
     return answer != null && answer.trim().equalsIgnoreCase("yes");
   }
 
+  // Identity is meant: a cause chain may end in an exception that is its own cause.
+  @SuppressWarnings("ReferenceEquality")
   private static String connectError(Target t, Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof ServerIdentityChangedException changed) {

@@ -90,7 +90,6 @@ public final class Main implements Callable<Integer> {
     return message;
   }
 
-  /** "Try 'rcx exec --help' for more." */
   /** A subcommand registered in the annotations above. */
   private static CommandLine subcommand(CommandLine parent, String name) {
     CommandLine sub = parent.getSubcommands().get(name);
@@ -101,6 +100,7 @@ public final class Main implements Callable<Integer> {
     return sub;
   }
 
+  /** "Try 'rcx exec --help' for more." */
   static String hint(CommandLine cl) {
     return "Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more.";
   }

@@ -20,7 +20,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 /**
  * {@code rcx server}: runs a server until SIGTERM or SIGINT, then shuts down gracefully and exits
@@ -97,13 +96,13 @@ final class ServerCommand implements Callable<Integer> {
     // before the log (and its one-time key) exists.
     KeyOut keySink = keyOut == null ? null : KeyOut.open(keyOut, data.resolve("audit.log"), err);
     CountDownLatch stop = new CountDownLatch(1);
-    Signal.handle(new Signal("TERM"), s -> stop.countDown());
-    Signal.handle(new Signal("INT"), s -> stop.countDown());
+    Signals.handle("TERM", stop::countDown);
+    Signals.handle("INT", stop::countDown);
     // Replaces the JVM's default for HUP, which is to exit. Set before the server starts, so a HUP
     // that arrives during start-up is not fatal; one that arrives before the server exists is
     // ignored (the server reads the files as they are then anyway).
     AtomicReference<RcxServer> running = new AtomicReference<>();
-    Signal.handle(new Signal("HUP"), s -> reloadOnSignal(running.get(), out, err));
+    Signals.handle("HUP", () -> reloadOnSignal(running.get(), out, err));
     try (RcxServer server = start(cfg, data, keySink)) {
       running.set(server);
       out.printf(

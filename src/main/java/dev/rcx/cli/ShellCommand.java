@@ -126,6 +126,8 @@ final class ShellCommand implements Callable<Integer> {
   }
 
   /** Lets the password reader take exactly one line from the shared reader. */
+  // Reads one short line (a password) per use: byte-at-a-time reads cost nothing here.
+  @SuppressWarnings("InputStreamSlowMultibyteRead")
   private static final class ReaderInputStream extends java.io.InputStream {
     private final BufferedReader reader;
     private byte @Nullable [] pending;

@@ -46,6 +46,8 @@ final class ShellSession implements AutoCloseable {
    * Runs one command line with its output streamed to {@code output}; Ctrl-C meanwhile cancels it
    * on the server and keeps the shell. See {@link SessionLogin#exec}.
    */
+  // The CancelOnInterrupt resource only scopes a signal handler; the body never names it.
+  @SuppressWarnings("try")
   Response exec(String line, RcxClient.OutputListener output) throws IOException {
     ensureConnected();
     try (CancelOnInterrupt interrupts = CancelOnInterrupt.install(client, err)) {

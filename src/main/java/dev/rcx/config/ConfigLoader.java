@@ -63,7 +63,6 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  /** Every setting a file may hold, as dotted paths ("limits.idle_timeout"). */
   /** The keys of one section of {@link #KEYS}. */
   private static List<String> keys(String section) {
     List<String> keys = KEYS.get(section);
@@ -73,6 +72,7 @@ public final class ConfigLoader {
     return keys;
   }
 
+  /** Every setting a file may hold, as dotted paths ("limits.idle_timeout"). */
   static List<String> knownKeys() {
     List<String> keys = new ArrayList<>();
     for (String key : keys("")) {

@@ -115,8 +115,6 @@ public record ServerConfig(
    * @param key PEM private key matching {@code certificate}
    * @param clientAuth whether clients must present certificates
    * @param clientCa PEM file of CAs trusted for client certificates
-   */
-  /**
    * @param names extra DNS names or IP addresses for the generated self-signed certificate ({@code
    *     tls.names}), beside the host's own names and the bound addresses; ignored with {@code
    *     certificate}

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -96,7 +97,11 @@ public final class Execution {
     execution.deadline =
         timers.schedule(
             () -> execution.onDeadline(launch), rule.timeout().toNanos(), TimeUnit.NANOSECONDS);
-    child.exited().whenComplete((exitCode, failure) -> execution.onExit(launch, exitCode, failure));
+    // onExit handles a failed exit itself; the returned stage adds nothing.
+    Future<?> unused =
+        child
+            .exited()
+            .whenComplete((exitCode, failure) -> execution.onExit(launch, exitCode, failure));
     return execution;
   }
 
@@ -227,7 +232,8 @@ public final class Execution {
 
   private void killTree(Launch l) {
     l.child().kill();
-    l.timers().schedule(() -> killAgainIfAlive(l), KILL_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+    Future<?> unused =
+        l.timers().schedule(() -> killAgainIfAlive(l), KILL_WAIT.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   private void killAgainIfAlive(Launch l) {
@@ -273,11 +279,12 @@ public final class Execution {
     }
     ScheduledFuture<?> grace =
         l.timers().schedule(() -> abandonOutput(l), DRAIN_GRACE.toNanos(), TimeUnit.NANOSECONDS);
-    drained.whenComplete(
-        (ignored, error) -> {
-          grace.cancel(/* mayInterruptIfRunning= */ false);
-          publish(child, code, duration);
-        });
+    Future<?> unused =
+        drained.whenComplete(
+            (ignored, error) -> {
+              grace.cancel(/* mayInterruptIfRunning= */ false);
+              publish(child, code, duration);
+            });
   }
 
   private void abandonOutput(Launch l) {

@@ -223,7 +223,7 @@ final class PrometheusMetrics implements ServerMetrics {
     GaugeWithCallback.builder()
         .name("rcx_sessions_live")
         .help("Live (logged-in, unexpired) sessions")
-        .callback(cb -> cb.call(live.getAsLong()))
+        .callback(cb -> cb.call((double) live.getAsLong()))
         .register(registry);
   }
 
@@ -232,7 +232,7 @@ final class PrometheusMetrics implements ServerMetrics {
     GaugeWithCallback.builder()
         .name("rcx_audit_syslog_backlog_records")
         .help("Audit records written locally but not yet delivered to the syslog collector")
-        .callback(cb -> cb.call(backlog.getAsLong()))
+        .callback(cb -> cb.call((double) backlog.getAsLong()))
         .register(registry);
   }
 

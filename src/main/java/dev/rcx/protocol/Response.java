@@ -222,6 +222,8 @@ public sealed interface Response {
   record Pong(@Nullable String id) implements Response {}
 
   /** {@code error}: the request was not carried out; {@code code} says why. */
+  // Named after the wire message; always used qualified (Response.Error), never imported.
+  @SuppressWarnings("AvoidCommonTypeNames")
   record Error(ErrorCode code, String message, @Nullable Long retryAfterMs, @Nullable String id)
       implements Response {
     public Error {
