@@ -125,13 +125,14 @@ public final class ConfigLoader {
             maxSessions,
             s.integer("max_sessions_per_user", ServerConfig.Sessions.defaultPerUser(maxSessions)));
     Node a = root.child("audit");
-    a.allow("durability", "seal_epoch_records", "min_free_bytes");
+    a.allow("durability", "seal_epoch_records", "min_free_bytes", "syslog");
     ServerConfig.Audit audit =
         new ServerConfig.Audit(
             ServerConfig.Durability.valueOf(
                 a.choice("durability", "flush", Set.of("flush", "fsync")).toUpperCase(Locale.ROOT)),
             a.integer("seal_epoch_records", d.audit().sealEpochRecords()),
-            a.longValue("min_free_bytes", d.audit().minFreeBytes()));
+            a.longValue("min_free_bytes", d.audit().minFreeBytes()),
+            syslog(a.child("syslog"), base));
     Node m = root.child("metrics");
     m.allow("listen", "allow_remote");
     String listen = m.string("listen", null);
@@ -146,6 +147,18 @@ public final class ConfigLoader {
         root.path("commands", base),
         audit,
         metrics);
+  }
+
+  private static ServerConfig.Syslog syslog(Node y, Path base) {
+    y.allow("address", "tls", "ca", "cert", "key", "max_backoff");
+    ServerConfig.Syslog off = ServerConfig.Syslog.off();
+    return new ServerConfig.Syslog(
+        y.string("address", null),
+        y.bool("tls", off.tls()),
+        y.path("ca", base),
+        y.path("cert", base),
+        y.path("key", base),
+        y.duration("max_backoff", off.maxBackoff()));
   }
 
   /** One mapping in the YAML tree, with typed, key-naming accessors. */

@@ -17,6 +17,7 @@ import dev.rcx.metrics.ServerMetrics;
 import dev.rcx.protocol.ErrorCode;
 import dev.rcx.protocol.MessageCodec;
 import dev.rcx.protocol.Response;
+import dev.rcx.syslog.SyslogForwarder;
 import dev.rcx.tls.ClientAuth;
 import dev.rcx.tls.KeyMaterial;
 import dev.rcx.tls.ServerIdentity;
@@ -96,6 +97,7 @@ public final class RcxServer implements AutoCloseable {
   private final PolicySource policySource;
   private final @Nullable ControlSocket control;
   private final ServerMetrics metrics;
+  private final @Nullable SyslogForwarder syslog;
   private volatile boolean closing;
 
   private RcxServer(Builder b) throws IOException {
@@ -111,6 +113,7 @@ public final class RcxServer implements AutoCloseable {
               + config.bind()
               + "; it exists for benchmarks only");
     }
+    SyslogForwarder.check(config.audit().syslog());
     KeyMaterial identity = null;
     SSLContext sslContext = null;
     List<String> missing = List.of();
@@ -136,6 +139,12 @@ public final class RcxServer implements AutoCloseable {
     this.audit =
         AuditLog.open(b.dataDir.resolve("audit.log"), b.clock, auditOptions(config.audit()));
     this.auditKey = audit.takeVerificationKey().orElse(null);
+    // Forwarding reads the log file, so it starts as soon as the log is open and sends every
+    // record from here on (and any backlog), whatever happens to the rest of the start.
+    this.syslog =
+        config.audit().syslog().enabled()
+            ? SyslogForwarder.start(config.audit().syslog(), b.dataDir, audit::lastSeq)
+            : null;
     this.policySource = b.policySource != null ? b.policySource : () -> config;
     this.policy = new AtomicReference<>(whitelist(config));
     UserStore users = UserStore.open(b.dataDir.resolve("users.json"));
@@ -162,6 +171,9 @@ public final class RcxServer implements AutoCloseable {
     MessageCodec codec = new MessageCodec(config.limits().maxLineBytes());
     this.metrics = metrics(config.metrics());
     metrics.sessionsLive(sessions::active);
+    if (syslog != null) {
+      metrics.syslogBacklog(syslog::backlog);
+    }
     this.ctx = new ServerContext(config, codec, audit, this::connectionEnded, metrics);
     ctx.handler(
         new RequestHandler(
@@ -548,6 +560,14 @@ public final class RcxServer implements AutoCloseable {
     } catch (Exception e) {
       ctx.log().error("closing the audit log failed", e);
     }
+    if (syslog != null) {
+      syslog.close(); // sends what is left (the stop and the final seal) for a few seconds
+    }
+  }
+
+  /** The syslog forwarder, when {@code audit.syslog.address} is set. */
+  public Optional<SyslogForwarder> syslog() {
+    return Optional.ofNullable(syslog);
   }
 
   private static void sleep(long millis) {
