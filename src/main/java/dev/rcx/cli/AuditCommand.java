@@ -4,12 +4,19 @@ import dev.rcx.audit.AuditLog;
 import dev.rcx.audit.CommandLedger;
 import dev.rcx.audit.KeyedVerifyResult;
 import dev.rcx.audit.VerifyResult;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,13 +28,16 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Verify or read the audit log.",
     subcommands = {AuditCommand.Verify.class, AuditCommand.Tail.class})
-final class AuditCommand implements Runnable {
+final class AuditCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    return Main.missingSubcommand(spec);
   }
+
+  /** Exit status of {@code verify} when there is no log to check: told apart from tampering. */
+  static final int NO_LOG = 2;
 
   static class Base {
     @Spec CommandSpec spec;
@@ -41,9 +51,21 @@ final class AuditCommand implements Runnable {
     Path file;
 
     Path log() {
-      Path f = file != null ? file : dataDir.resolve("audit.log");
-      if (!Files.exists(f)) {
-        throw new CliException(ExitCodes.FAILED, "no audit log at " + f);
+      Path f = (file != null ? file : dataDir.resolve("audit.log")).toAbsolutePath();
+      if (!Files.isRegularFile(f)) {
+        throw new CliException(
+            NO_LOG,
+            (Files.exists(f) ? f + " is not a file" : "no audit log at " + f)
+                + "; pass the server's --data-dir, or --file with the log itself");
+      }
+      if (!Files.isReadable(f)) {
+        throw new CliException(
+            NO_LOG,
+            "permission denied on "
+                + f
+                + ": run rcx as the user that owns it (see ls -l "
+                + f
+                + "), or give that user read access");
       }
       return f;
     }
@@ -55,19 +77,40 @@ final class AuditCommand implements Runnable {
       description = "Check the hash chain; names the first edited, removed or reordered record.",
       footer = {
         "",
-        "Exit status: 0 intact (or only a torn last line after a crash), 1 tampered, truncated or wrong key."
+        "The verification key (given once when the log was created) proves sealed records authentic;",
+        "give it with --key-file or --key-stdin (--key puts it where ps and shell history see it).",
+        "",
+        "Exit status: 0 intact (or only a torn last line after a crash), 1 tampered, truncated or",
+        "wrong key, 2 no audit log there (or not readable), 254 usage error."
       })
   static final class Verify extends Base implements Callable<Integer> {
-    @Option(
-        names = "--key",
-        description =
-            "The verification key shown when the log was created: proves sealed records authentic.")
-    String key;
+    @ArgGroup(exclusive = true)
+    @Nullable KeySource keySource;
+
+    static final class KeySource {
+      @Option(
+          names = "--key-file",
+          paramLabel = "FILE",
+          description = "Read the verification key from FILE (as `rcx server --key-out` wrote it).")
+      @Nullable Path file;
+
+      @Option(
+          names = "--key-stdin",
+          description = "Read the verification key from the first line of standard input.")
+      boolean stdin;
+
+      @Option(
+          names = "--key",
+          paramLabel = "KEY",
+          description = "The verification key itself (visible to ps; prefer the other two).")
+      @Nullable String text;
+    }
 
     @Override
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
       Path f = log();
+      String key = keySource == null ? null : Keys.read(keySource, System.in);
       if (key != null) {
         KeyedVerifyResult result = AuditLog.verify(f, key);
         if (result instanceof KeyedVerifyResult.Authentic) {
@@ -111,6 +154,46 @@ final class AuditCommand implements Runnable {
           yield ExitCodes.FAILED;
         }
       };
+    }
+  }
+
+  /** Reads the verification key without echoing it: a file's first line that is not a comment. */
+  static final class Keys {
+    private Keys() {}
+
+    static @Nullable String read(Verify.KeySource source, InputStream stdin) {
+      if (source.text != null) {
+        return source.text;
+      }
+      List<String> lines;
+      String from;
+      try {
+        if (source.file != null) {
+          from = "--key-file " + source.file;
+          lines = Files.readAllLines(source.file, StandardCharsets.US_ASCII);
+        } else if (source.stdin) {
+          from = "--key-stdin";
+          String line =
+              new BufferedReader(new InputStreamReader(stdin, StandardCharsets.US_ASCII))
+                  .readLine();
+          lines = line == null ? List.of() : List.of(line);
+        } else {
+          return null;
+        }
+      } catch (NoSuchFileException e) {
+        throw new CliException(ExitCodes.USAGE, "--key-file " + source.file + ": no such file");
+      } catch (IOException e) {
+        throw new CliException(ExitCodes.USAGE, "cannot read the key: " + Errors.describe(e));
+      }
+      return lines.stream()
+          .map(String::strip)
+          .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new CliException(
+                      ExitCodes.USAGE,
+                      from + ": no key found (expected a line starting with rcx-audit-key:)"));
     }
   }
 

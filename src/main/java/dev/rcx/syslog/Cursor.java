@@ -2,16 +2,12 @@ package dev.rcx.syslog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rcx.files.AtomicFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -67,33 +63,11 @@ final class Cursor {
     }
   }
 
-  /** Stores {@code p} durably before returning. */
+  /** Stores {@code p} durably before returning (replaced atomically, fsynced, mode 600). */
   void write(Position p) throws IOException {
-    byte[] content =
+    AtomicFiles.replace(
+        file,
         ("{\"seq\":" + p.seq() + ",\"hash\":\"" + p.hash() + "\"}\n")
-            .getBytes(StandardCharsets.US_ASCII);
-    Path dir = file.toAbsolutePath().getParent();
-    Path temp =
-        Files.createTempFile(
-            dir,
-            "." + FILE + ".",
-            ".tmp",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer b = ByteBuffer.wrap(content);
-        while (b.hasRemaining()) {
-          ch.write(b);
-        }
-        ch.force(/* metaData= */ true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(temp);
-      throw e;
-    }
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(/* metaData= */ true);
-    }
+            .getBytes(StandardCharsets.US_ASCII));
   }
 }

@@ -8,7 +8,7 @@
  * <p>Concurrency. One platform thread per server, {@code rcx-syslog}, reads the log, connects,
  * sends and writes the cursor; the audit write path never waits for it. A daemon timer, {@code
  * rcx-syslog-deadline}, closes a connection whose write outlives its deadline. Uses {@code config}
- * (settings), {@code tls} (the collector's TLS context) and {@code audit} (the log's file names).
+ * (settings), {@code tls} (the collector's TLS context) and {@code files} (the cursor).
  */
 @NullMarked
 package dev.rcx.syslog;
