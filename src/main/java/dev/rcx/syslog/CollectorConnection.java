@@ -131,8 +131,8 @@ final class CollectorConnection implements Closeable {
       if (timedOut) {
         throw new IOException(
             "the collector did not take the records within "
-                + deadline.toSeconds()
-                + " s (it is not reading); reconnecting",
+                + deadline.toMillis()
+                + " ms (it is not reading); reconnecting",
             e);
       }
       throw e;

@@ -83,6 +83,7 @@ public final class SyslogForwarder implements AutoCloseable {
    * @param sink where messages go
    * @param idlePoll how often an idle forwarder looks for new records
    * @param drain how long {@link #close()} lets the forwarder send what is left
+   * @param writeDeadline how long a send may block on a collector that stopped reading
    * @param random uniform in [0, 1), for the back-off's jitter
    * @param nanos a monotonic clock, for throttling messages
    */
@@ -94,6 +95,7 @@ public final class SyslogForwarder implements AutoCloseable {
       Problems.Sink sink,
       Duration idlePoll,
       Duration drain,
+      Duration writeDeadline,
       DoubleSupplier random,
       LongSupplier nanos) {
     Options {
@@ -112,18 +114,42 @@ public final class SyslogForwarder implements AutoCloseable {
           Problems.slf4j(),
           Duration.ofMillis(50),
           DRAIN,
+          WRITE_DEADLINE,
           random::nextDouble,
           System::nanoTime);
     }
 
     Options withSink(Problems.Sink value) {
       return new Options(
-          settings, dataDir, files, lastWrittenSeq, value, idlePoll, drain, random, nanos);
+          settings,
+          dataDir,
+          files,
+          lastWrittenSeq,
+          value,
+          idlePoll,
+          drain,
+          writeDeadline,
+          random,
+          nanos);
     }
 
     Options withFiles(Supplier<List<Path>> value) {
       return new Options(
-          settings, dataDir, value, lastWrittenSeq, sink, idlePoll, drain, random, nanos);
+          settings,
+          dataDir,
+          value,
+          lastWrittenSeq,
+          sink,
+          idlePoll,
+          drain,
+          writeDeadline,
+          random,
+          nanos);
+    }
+
+    Options withWriteDeadline(Duration value) {
+      return new Options(
+          settings, dataDir, files, lastWrittenSeq, sink, idlePoll, drain, value, random, nanos);
     }
   }
 
@@ -464,7 +490,7 @@ public final class SyslogForwarder implements AutoCloseable {
       if (!c.stillOpen(Duration.ZERO)) {
         throw new IOException("the collector closed the connection");
       }
-      c.send(frames, WRITE_DEADLINE, timer);
+      c.send(frames, options.writeDeadline(), timer);
       if (!c.stillOpen(SETTLE)) {
         throw new IOException(
             "the collector closed the connection while records "

@@ -25,6 +25,7 @@ final class FakeCollector implements AutoCloseable {
   private final List<String> messages = new ArrayList<>();
   private final AtomicInteger connections = new AtomicInteger();
   private volatile int closeAfter = -1;
+  private volatile boolean stalled;
   private @Nullable ServerSocket server;
   private @Nullable Thread acceptor;
   private final List<Socket> open = new ArrayList<>();
@@ -39,6 +40,7 @@ final class FakeCollector implements AutoCloseable {
     ServerSocket s =
         tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
     s.setReuseAddress(true);
+    s.setReceiveBufferSize(4096);
     s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     port = s.getLocalPort();
     server = s;
@@ -53,6 +55,11 @@ final class FakeCollector implements AutoCloseable {
   /** The next connection is closed after it delivered {@code n} more messages. */
   void closeNextConnectionAfter(int n) {
     closeAfter = n;
+  }
+
+  /** New connections are accepted but never read (a collector that hangs), or read again. */
+  void stall(boolean on) {
+    stalled = on;
   }
 
   int connections() {
@@ -101,7 +108,9 @@ final class FakeCollector implements AutoCloseable {
         }
         int limit = closeAfter;
         closeAfter = -1;
-        Thread.ofVirtual().start(() -> read(c, limit));
+        if (!stalled) {
+          Thread.ofVirtual().start(() -> read(c, limit));
+        }
       } catch (IOException e) {
         return;
       }

@@ -117,6 +117,44 @@ class RecordReaderTest {
   }
 
   @Test
+  void rotationByRename_theOpenFileIsFollowed_intoTheNewCurrentFile() throws Exception {
+    Path live = dir.resolve("audit.log");
+    java.util.function.Supplier<List<Path>> files =
+        () -> {
+          try (var s = Files.list(dir)) {
+            List<Path> out =
+                new ArrayList<>(
+                    s.filter(p -> p.getFileName().toString().matches("audit-[0-9]+\\.log"))
+                        .sorted()
+                        .toList());
+            if (Files.exists(live)) {
+              out.add(live);
+            }
+            return out;
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
+    append(live, line(1) + "\n" + line(2) + "\n");
+    try (RecordReader r = new RecordReader(files, problems::add)) {
+      r.seek(null);
+      r.commit(r.peek(10));
+      // The writer closes the file with a last record, renames it after its first seq and starts
+      // a new current file, while the reader holds the old one open.
+      append(live, line(3) + "\n");
+      Files.move(live, dir.resolve("audit-000000000001.log"));
+      assertThat(r.peek(10).records()).extracting(LogRecord::seq).containsExactly(3L);
+      r.commit(r.peek(10));
+      assertThat(r.peek(10).records()).isEmpty(); // no new current file yet
+      append(live, line(4) + "\n");
+      RecordReader.Batch b = r.peek(10);
+      assertThat(b.records()).extracting(LogRecord::seq).containsExactly(4L);
+      assertThat(r.path()).isEqualTo(live);
+    }
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
   void aLineThatIsNotARecord_reportedAndPassedOver() throws Exception {
     Path log = dir.resolve("audit.log");
     append(log, line(1) + "\nnot json\n" + line(2) + "\n");

@@ -163,6 +163,36 @@ class SyslogForwarderTest {
   }
 
   @Test
+  void collectorStopsReading_sendEndsAtTheWriteDeadline_thenANewConnection() throws Exception {
+    FakeCollector c = collector();
+    c.stall(true);
+    SyslogForwarder f =
+        SyslogForwarder.start(
+            SyslogForwarder.Options.of(plain(c.address()), dir, log::lastSeq)
+                .withSink((level, message) -> logged.add(level + " " + message))
+                .withWriteDeadline(Duration.ofSeconds(1)));
+    toClose.add(f);
+    // 3,000 records of ~4 KB (the log caps a text field at 4,096 characters): 12 MB, more than
+    // the socket buffers hold, so the send blocks.
+    for (int i = 0; i < 3000; i++) {
+      log.append(new AuditEvent.ServerStopping("x".repeat(100_000), i));
+    }
+    try {
+      Poll.until(
+          "the write deadline",
+          WAIT,
+          () ->
+              logged.stream().anyMatch(m -> m.contains("did not take the records within 1000 ms")));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\nlogged: " + logged, e);
+    }
+    assertThat(f.backlog()).isPositive();
+    // The batch goes to a new connection (records a stalled collector's TCP buffers took but it
+    // never read are the loss SECURITY.md names: TCP syslog has no acknowledgement).
+    Poll.until("a new connection", WAIT, () -> c.connections() >= 2);
+  }
+
+  @Test
   void forwarderRestarts_resumesAfterTheCursor() throws Exception {
     FakeCollector c = collector();
     SyslogForwarder first = forwarder(plain(c.address()));
