@@ -106,6 +106,12 @@ final class Connection implements Runnable {
     state.gone(() -> clientGone || phase == Phase.CLOSED);
   }
 
+  /** "connection 12 from 127.0.0.1:5555", for logs. */
+  @Override
+  public String toString() {
+    return "connection " + id + " from " + state.client();
+  }
+
   @Override
   public void run() {
     String reason = "unknown";

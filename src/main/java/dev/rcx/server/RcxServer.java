@@ -436,6 +436,8 @@ public final class RcxServer implements AutoCloseable {
         tcp.setTcpNoDelay(true);
         socket = secure(tcp);
       } catch (IOException e) {
+        // Nothing read yet: a client that vanished right after connecting.
+        ctx.log().debug("cannot set up a connection from {}: {}", tcp.getRemoteSocketAddress(), e);
         closeQuietly(tcp);
         continue;
       }
@@ -464,7 +466,9 @@ public final class RcxServer implements AutoCloseable {
       metrics.connectionOpened();
       try {
         Thread.ofVirtual().name("rcx-conn-" + connectionIds.get()).start(c);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | OutOfMemoryError e) {
+        // No thread for it (out of memory for stacks): refuse this one, keep serving the others.
+        ctx.log().warn("cannot start a thread for a connection from {}; closed it", address, e);
         watchdog.forget(c);
         release(address);
         active.decrementAndGet();
