@@ -2,6 +2,7 @@ package dev.rcx.audit;
 
 import dev.rcx.audit.AuditEvent.LogRecovered;
 import dev.rcx.audit.AuditEvent.Seal;
+import dev.rcx.files.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -317,7 +318,7 @@ public final class AuditLog implements AuditSink {
               Set.of(
                   StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
               LogFiles.privateFile());
-      LogFiles.fsyncDirectory(file.toAbsolutePath().getParent());
+      AtomicFiles.fsyncDirectory(file.toAbsolutePath().getParent());
       return ch;
     } catch (FileAlreadyExistsException e) {
       return FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -498,7 +499,7 @@ public final class AuditLog implements AuditSink {
       }
       out.force(true);
     }
-    LogFiles.fsyncDirectory(torn.toAbsolutePath().getParent());
+    AtomicFiles.fsyncDirectory(torn.toAbsolutePath().getParent());
     channel.truncate(keep);
     channel.force(true);
     return new LogRecovered(0, dropped, torn.getFileName().toString());
