@@ -62,6 +62,7 @@ final class Connection implements Runnable {
   private final ServerContext ctx;
   private final ConnectionState state;
   private final long id;
+  private final RequestHandler handler;
   private final String addressKey;
   private volatile Phase phase = Phase.HANDSHAKE;
   private final long openedNanos = System.nanoTime();
@@ -93,11 +94,13 @@ final class Connection implements Runnable {
   /**
    * @param socket what the protocol is spoken over: {@code tcp} itself, or TLS layered over it
    * @param tcp the accepted TCP socket, which {@link #abort} closes
+   * @param handler answers each request line (login, exec, ...) on the request thread
    */
-  Connection(Socket socket, Socket tcp, ServerContext ctx, long id) {
+  Connection(Socket socket, Socket tcp, ServerContext ctx, RequestHandler handler, long id) {
     this.socket = socket;
     this.tcp = tcp;
     this.ctx = ctx;
+    this.handler = handler;
     this.id = id;
     InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
     String ip = remote.getAddress().getHostAddress();
@@ -216,7 +219,7 @@ final class Connection implements Runnable {
           answering = true;
           RequestHandler.Outcome outcome;
           try {
-            outcome = ctx.handler().handle(line.bytes(), state);
+            outcome = handler.handle(line.bytes(), state);
             consecutiveErrors = outcome.protocolError() ? consecutiveErrors + 1 : 0;
             if (outcome.response() != null) {
               send(out, outcome.response());
