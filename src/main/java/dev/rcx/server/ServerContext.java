@@ -7,12 +7,13 @@ import dev.rcx.audit.AuditUnavailableException;
 import dev.rcx.config.ServerConfig;
 import dev.rcx.metrics.ServerMetrics;
 import dev.rcx.protocol.MessageCodec;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every connection of one server shares. The handler is set once, right after construction.
+ * What every connection of one server shares: configuration, codec, audit sink (with its
+ * per-address limiter), metrics and the draining flag. It knows nothing of request handling, so the
+ * handler can depend on it without a cycle; each {@link Connection} is given both.
  */
 final class ServerContext {
   private static final Logger LOG = LoggerFactory.getLogger("dev.rcx.server");
@@ -23,7 +24,6 @@ final class ServerContext {
   private final ConnectionEnded ended;
   private final AuditLimiter limiter;
   private final ServerMetrics metrics;
-  private volatile @Nullable RequestHandler handler;
   private volatile boolean draining;
 
   interface ConnectionEnded {
@@ -46,18 +46,6 @@ final class ServerContext {
 
   ServerMetrics metrics() {
     return metrics;
-  }
-
-  void handler(RequestHandler h) {
-    this.handler = h;
-  }
-
-  RequestHandler handler() {
-    RequestHandler h = handler;
-    if (h == null) {
-      throw new IllegalStateException("the request handler is set before any connection is served");
-    }
-    return h;
   }
 
   ServerConfig config() {
