@@ -17,6 +17,7 @@ import dev.rcx.metrics.ServerMetrics;
 import dev.rcx.protocol.ErrorCode;
 import dev.rcx.protocol.MessageCodec;
 import dev.rcx.protocol.Response;
+import dev.rcx.syslog.SyslogForwarder;
 import dev.rcx.tls.ClientAuth;
 import dev.rcx.tls.KeyMaterial;
 import dev.rcx.tls.ServerIdentity;
@@ -77,6 +78,7 @@ public final class RcxServer implements AutoCloseable {
   private @Nullable String auditKey;
   private final Watchdog watchdog;
   private final ServerContext ctx;
+  private final RequestHandler handler;
   private final CommandExecutor executor;
   private final SessionManager sessions;
   private final Duration shutdownGrace;
@@ -94,6 +96,7 @@ public final class RcxServer implements AutoCloseable {
   private final PolicySource policySource;
   private final @Nullable ControlSocket control;
   private final ServerMetrics metrics;
+  private final @Nullable SyslogForwarder syslog;
   private volatile boolean closing;
 
   /**
@@ -115,6 +118,7 @@ public final class RcxServer implements AutoCloseable {
               + config.bind()
               + "; it exists for benchmarks only");
     }
+    SyslogForwarder.check(config.audit().syslog());
     KeyMaterial identity = null;
     SSLContext sslContext = null;
     List<String> missing = List.of();
@@ -204,7 +208,7 @@ public final class RcxServer implements AutoCloseable {
     MessageCodec codec = new MessageCodec(config.limits().maxLineBytes());
     metrics.sessionsLive(sessions::active);
     this.ctx = new ServerContext(config, codec, audit, this::connectionEnded, metrics);
-    ctx.handler(
+    this.handler =
         new RequestHandler(
             codec,
             authenticator,
@@ -213,7 +217,7 @@ public final class RcxServer implements AutoCloseable {
             policy::get,
             executor,
             ctx,
-            commandIds(b.random)));
+            commandIds(b.random));
     UserChangeAuditor userChanges = new UserChangeAuditor(users, ctx);
     this.watchdog =
         new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions, userChanges, ctx)::run);
@@ -239,6 +243,15 @@ public final class RcxServer implements AutoCloseable {
       throw e;
     }
     this.guard = startedGuard;
+    // Forwarding reads the log file from its cursor on, so starting it once the start can no longer
+    // fail loses nothing: server_started and everything before it are sent first.
+    this.syslog =
+        config.audit().syslog().enabled()
+            ? SyslogForwarder.start(config.audit().syslog(), b.dataDir, audit::lastSeq)
+            : null;
+    if (syslog != null) {
+      metrics.syslogBacklog(syslog::backlog);
+    }
     userChanges.drain(); // changes made while no server ran
     this.control = b.controlSocket ? ControlSocket.open(b.dataDir, this::control, ctx.log()) : null;
     this.acceptor = Thread.ofPlatform().name("rcx-accept").daemon(false).start(this::acceptLoop);
@@ -436,6 +449,8 @@ public final class RcxServer implements AutoCloseable {
         tcp.setTcpNoDelay(true);
         socket = secure(tcp);
       } catch (IOException e) {
+        // Nothing read yet: a client that vanished right after connecting.
+        ctx.log().debug("cannot set up a connection from {}: {}", tcp.getRemoteSocketAddress(), e);
         closeQuietly(tcp);
         continue;
       }
@@ -459,12 +474,14 @@ public final class RcxServer implements AutoCloseable {
                 + address);
         continue;
       }
-      Connection c = new Connection(socket, tcp, ctx, connectionIds.incrementAndGet());
+      Connection c = new Connection(socket, tcp, ctx, handler, connectionIds.incrementAndGet());
       watchdog.watch(c);
       metrics.connectionOpened();
       try {
         Thread.ofVirtual().name("rcx-conn-" + connectionIds.get()).start(c);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | OutOfMemoryError e) {
+        // No thread for it (out of memory for stacks): refuse this one, keep serving the others.
+        ctx.log().warn("cannot start a thread for a connection from {}; closed it", address, e);
         watchdog.forget(c);
         release(address);
         active.decrementAndGet();
@@ -597,6 +614,14 @@ public final class RcxServer implements AutoCloseable {
     } catch (Exception e) {
       ctx.log().error("closing the audit log failed", e);
     }
+    if (syslog != null) {
+      syslog.close(); // sends what is left (the stop and the final seal) for a few seconds
+    }
+  }
+
+  /** The syslog forwarder, when {@code audit.syslog.address} is set. */
+  public Optional<SyslogForwarder> syslog() {
+    return Optional.ofNullable(syslog);
   }
 
   private static void sleep(long millis) {
