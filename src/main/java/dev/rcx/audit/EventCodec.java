@@ -76,6 +76,19 @@ final class EventCodec {
         g.writeStringField("reason", e.reason());
         g.writeNumberField("cut_bytes", e.cutBytes());
       }
+      case AuditEvent.AuditRotated e -> {
+        g.writeStringField("previous_file", e.previousFile());
+        g.writeNumberField("previous_last_seq", e.previousLastSeq());
+        g.writeStringField("previous_last_hash", e.previousLastHash());
+        writeNullable("epoch", e.epoch(), g);
+        g.writeStringField("key_id", e.keyId());
+        g.writeStringField("trigger", e.trigger());
+        g.writeArrayFieldStart("open_commands");
+        for (String id : e.openCommands()) {
+          g.writeString(id);
+        }
+        g.writeEndArray();
+      }
       case ConnectionOpened e -> {}
       case ConnectionRejected e -> g.writeStringField("reason", e.reason());
       case ConnectionClosed e -> {
@@ -236,6 +249,15 @@ final class EventCodec {
               counts(n, "refused_events"),
               str(n, "reason"),
               num(n, "cut_bytes"));
+      case "audit_rotated" ->
+          new AuditEvent.AuditRotated(
+              str(n, "previous_file"),
+              num(n, "previous_last_seq"),
+              str(n, "previous_last_hash"),
+              nullableNum(n, "epoch"),
+              str(n, "key_id"),
+              str(n, "trigger"),
+              strings(n, "open_commands"));
       case "connection_opened" -> new ConnectionOpened(client);
       case "connection_rejected" -> new ConnectionRejected(client, str(n, "reason"));
       case "connection_closed" ->

@@ -137,7 +137,7 @@ final class KeyedVerifier {
     }
   }
 
-  private static KeyedVerifyResult checkMac(
+  static KeyedVerifyResult checkMac(
       Line line, ParsedLine p, long i, EpochKeys keys, boolean keyIdConfirmed) {
     int unsignedLength = RecordEncoder.unsignedLength(line.bytes(), line.length());
     if (unsignedLength < 0) {
@@ -173,7 +173,7 @@ final class KeyedVerifier {
             + ": it was altered or forged");
   }
 
-  private static Tampered checkSeal(ParsedLine p, long i, long epoch, long inEpoch, String keyId) {
+  static Tampered checkSeal(ParsedLine p, long i, long epoch, long inEpoch, String keyId) {
     long claimedEpoch = p.node().path("epoch").asLong(-1);
     long claimedRecords = p.node().path("records").asLong(-1);
     String claimedKey = EventCodec.str(p.node(), "key_id");
@@ -199,7 +199,7 @@ final class KeyedVerifier {
     return null;
   }
 
-  private static KeyedVerifyResult compareKeyFile(
+  static KeyedVerifyResult compareKeyFile(
       byte[] k0,
       KeyFile.State kf,
       long n,

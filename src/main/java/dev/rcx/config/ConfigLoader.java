@@ -125,13 +125,14 @@ public final class ConfigLoader {
             maxSessions,
             s.integer("max_sessions_per_user", ServerConfig.Sessions.defaultPerUser(maxSessions)));
     Node a = root.child("audit");
-    a.allow("durability", "seal_epoch_records", "min_free_bytes");
+    a.allow("durability", "seal_epoch_records", "min_free_bytes", "max_file_bytes");
     ServerConfig.Audit audit =
         new ServerConfig.Audit(
             ServerConfig.Durability.valueOf(
                 a.choice("durability", "flush", Set.of("flush", "fsync")).toUpperCase(Locale.ROOT)),
             a.integer("seal_epoch_records", d.audit().sealEpochRecords()),
-            a.longValue("min_free_bytes", d.audit().minFreeBytes()));
+            a.longValue("min_free_bytes", d.audit().minFreeBytes()),
+            a.longValue("max_file_bytes", d.audit().maxFileBytes()));
     Node m = root.child("metrics");
     m.allow("listen", "allow_remote");
     String listen = m.string("listen", null);

@@ -418,10 +418,15 @@ public record ServerConfig(
    * @param sealEpochRecords records per forward-secure sealing epoch
    * @param minFreeBytes free space the audit log's file system must keep for a new command to start
    *     (0 = no reserve); what remains holds the records of commands already running
+   * @param maxFileBytes rotate the audit log before its current file passes this size (0 = never)
    */
-  public record Audit(Durability durability, int sealEpochRecords, long minFreeBytes) {
+  public record Audit(
+      Durability durability, int sealEpochRecords, long minFreeBytes, long maxFileBytes) {
     /** 16 MiB: room for tens of thousands of end, login and gap records. */
     public static final long DEFAULT_MIN_FREE_BYTES = 16L << 20;
+
+    /** The smallest {@code audit.max_file_bytes} other than 0. */
+    public static final long MIN_FILE_BYTES = 4096;
 
     public Audit {
       Objects.requireNonNull(durability, "durability");
@@ -430,6 +435,18 @@ public record ServerConfig(
         throw new ConfigException(
             "audit.min_free_bytes: must be 0 (no reserve) or more, but was " + minFreeBytes);
       }
+      if (maxFileBytes != 0 && maxFileBytes < MIN_FILE_BYTES) {
+        throw new ConfigException(
+            "audit.max_file_bytes: must be 0 (no rotation) or at least "
+                + MIN_FILE_BYTES
+                + " bytes, but was "
+                + maxFileBytes);
+      }
+    }
+
+    /** Without rotation by size. */
+    public Audit(Durability durability, int sealEpochRecords, long minFreeBytes) {
+      this(durability, sealEpochRecords, minFreeBytes, 0);
     }
 
     /** With the default free-space reserve. */
@@ -438,7 +455,11 @@ public record ServerConfig(
     }
 
     public Audit withMinFreeBytes(long value) {
-      return new Audit(durability, sealEpochRecords, value);
+      return new Audit(durability, sealEpochRecords, value, maxFileBytes);
+    }
+
+    public Audit withMaxFileBytes(long value) {
+      return new Audit(durability, sealEpochRecords, minFreeBytes, value);
     }
 
     public static Audit defaults() {
