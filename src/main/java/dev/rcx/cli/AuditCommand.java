@@ -6,12 +6,19 @@ import dev.rcx.audit.AuditLog;
 import dev.rcx.audit.CommandLedger;
 import dev.rcx.audit.FilesVerifyResult;
 import dev.rcx.server.ControlSocket;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,13 +30,16 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Verify, read or rotate the audit log.",
     subcommands = {AuditCommand.Verify.class, AuditCommand.Tail.class, AuditCommand.Rotate.class})
-final class AuditCommand implements Runnable {
+final class AuditCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    return Main.missingSubcommand(spec);
   }
+
+  /** Exit status of {@code verify} when there is no log to check: told apart from tampering. */
+  static final int NO_LOG = 2;
 
   static class Base {
     @Spec CommandSpec spec;
@@ -47,9 +57,24 @@ final class AuditCommand implements Runnable {
     Path file;
 
     Path log() {
-      Path f = file != null ? file : dataDir.resolve("audit.log");
-      if (AuditFiles.list(f).isEmpty()) {
-        throw new CliException(ExitCodes.FAILED, "no audit log at " + f);
+      Path f = (file != null ? file : dataDir.resolve("audit.log")).toAbsolutePath();
+      if (!Files.exists(f) && !AuditFiles.list(f).isEmpty()) {
+        return f; // closed files only: an archive, or a rotation a crash interrupted
+      }
+      if (!Files.isRegularFile(f)) {
+        throw new CliException(
+            NO_LOG,
+            (Files.exists(f) ? f + " is not a file" : "no audit log at " + f)
+                + "; pass the server's --data-dir, or --file with the log itself");
+      }
+      if (!Files.isReadable(f)) {
+        throw new CliException(
+            NO_LOG,
+            "permission denied on "
+                + f
+                + ": run rcx as the user that owns it (see ls -l "
+                + f
+                + "), or give that user read access");
       }
       return f;
     }
@@ -63,40 +88,103 @@ final class AuditCommand implements Runnable {
               + " record, or the missing file.",
       footer = {
         "",
-        "Checks every file of the log in order: closed files (audit-<first seq>.log) and audit.log.",
-        "Exit status: 0 intact (or only a torn last line after a crash; or earlier files archived),"
-            + " 1 tampered, a missing middle file, truncated or wrong key."
+        "Checks every file of the log in order: closed files (audit-<first seq>.log), then audit.log.",
+        "The verification key (given once when the log was created) proves sealed records authentic;",
+        "give it with --key-file or --key-stdin (--key puts it where ps and shell history see it).",
+        "",
+        "Exit status: 0 intact (or only a torn last line after a crash, or earlier files archived),",
+        "1 tampered, a missing middle file, truncated or wrong key, 2 no audit log there (or not",
+        "readable), 254 usage error."
       })
   static final class Verify extends Base implements Callable<Integer> {
-    @Option(
-        names = "--key",
-        description =
-            "The verification key shown when the log was created: proves sealed records authentic.")
-    String key;
+    @ArgGroup(exclusive = true)
+    @Nullable KeySource keySource;
+
+    static final class KeySource {
+      @Option(
+          names = "--key-file",
+          paramLabel = "FILE",
+          description = "Read the verification key from FILE (as `rcx server --key-out` wrote it).")
+      @Nullable Path file;
+
+      @Option(
+          names = "--key-stdin",
+          description = "Read the verification key from the first line of standard input.")
+      boolean stdin;
+
+      @Option(
+          names = "--key",
+          paramLabel = "KEY",
+          description = "The verification key itself (visible to ps; prefer the other two).")
+      @Nullable String text;
+    }
 
     @Override
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
       Path f = log();
-      FilesVerifyResult result =
-          key != null ? AuditLog.verifyFiles(f, key) : AuditLog.verifyFiles(f);
-      Path where = f.toAbsolutePath().getParent();
+      String key = keySource == null ? null : Keys.read(keySource, System.in);
+      FilesVerifyResult result = key != null ? AuditLog.verifyFiles(f, key) : AuditLog.verifyFiles(f);
+      Path where = f.getParent();
       return switch (result) {
         case FilesVerifyResult.Verified ok -> {
           out.println("OK: " + where + ": " + ok.summary());
           reportOpenCommands(f, out);
           yield ExitCodes.OK;
         }
-        case FilesVerifyResult.MissingFile m -> fail(where, m);
-        case FilesVerifyResult.Tampered t -> fail(where, t);
-        case FilesVerifyResult.Truncated t -> fail(where, t);
-        case FilesVerifyResult.WrongKey w -> fail(where, w);
+        case FilesVerifyResult.MissingFile m -> fail(where, m, key != null);
+        case FilesVerifyResult.Tampered t -> fail(where, t, key != null);
+        case FilesVerifyResult.Truncated t -> fail(where, t, key != null);
+        case FilesVerifyResult.WrongKey w -> fail(where, w, key != null);
       };
     }
 
-    private int fail(Path where, FilesVerifyResult result) {
-      spec.commandLine().getErr().println(result.summary() + " (in " + where + ")");
+    /** Without the key, the verdict leads; with it, {@code FAILED:} as before, then the verdict. */
+    private int fail(Path where, FilesVerifyResult result, boolean keyed) {
+      spec.commandLine()
+          .getErr()
+          .println((keyed ? "FAILED: " : "") + result.summary() + " (in " + where + ")");
       return ExitCodes.FAILED;
+    }
+  }
+
+  /** Reads the verification key without echoing it: a file's first line that is not a comment. */
+  static final class Keys {
+    private Keys() {}
+
+    static @Nullable String read(Verify.KeySource source, InputStream stdin) {
+      if (source.text != null) {
+        return source.text;
+      }
+      List<String> lines;
+      String from;
+      try {
+        if (source.file != null) {
+          from = "--key-file " + source.file;
+          lines = Files.readAllLines(source.file, StandardCharsets.US_ASCII);
+        } else if (source.stdin) {
+          from = "--key-stdin";
+          String line =
+              new BufferedReader(new InputStreamReader(stdin, StandardCharsets.US_ASCII))
+                  .readLine();
+          lines = line == null ? List.of() : List.of(line);
+        } else {
+          return null;
+        }
+      } catch (NoSuchFileException e) {
+        throw new CliException(ExitCodes.USAGE, "--key-file " + source.file + ": no such file");
+      } catch (IOException e) {
+        throw new CliException(ExitCodes.USAGE, "cannot read the key: " + Errors.describe(e));
+      }
+      return lines.stream()
+          .map(String::strip)
+          .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new CliException(
+                      ExitCodes.USAGE,
+                      from + ": no key found (expected a line starting with rcx-audit-key:)"));
     }
   }
 

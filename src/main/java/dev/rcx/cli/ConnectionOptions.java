@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
@@ -33,19 +34,94 @@ import picocli.CommandLine.Option;
  * exactly the fingerprint the person saw.
  */
 final class ConnectionOptions {
+  static final int DEFAULT_PORT = 7443;
+
   /** Replies to login and logout come quickly from a live server; they never wait longer. */
   static final Duration LOGIN_REPLY_TIMEOUT = Duration.ofSeconds(30);
 
-  @Option(names = "--host", description = "Server host (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--host",
+      paramLabel = "[USER@]HOST[:PORT]",
+      description =
+          "Server host, as ssh takes it: HOST, HOST:PORT, USER@HOST, [IPv6]:PORT (default:"
+              + " ${DEFAULT-VALUE}).")
   String host = "127.0.0.1";
 
-  @Option(names = "--port", description = "Server port (default: ${DEFAULT-VALUE}).")
-  int port = 7443;
+  @Option(names = "--port", description = "Server port (default: 7443, or the one in --host).")
+  @Nullable Integer port;
 
   @Option(
       names = {"-u", "--user"},
-      description = "User name (default: $USER).")
-  String user = System.getProperty("user.name");
+      description = "User name (default: the one in --host, else $USER).")
+  @Nullable String user;
+
+  private boolean resolved;
+
+  /** --port, else 7443: the default port of hosts that name none (fleet targets). */
+  int portOrDefault() {
+    return port != null ? port : DEFAULT_PORT;
+  }
+
+  /** --user, else $USER: the default user of hosts that name none (fleet targets). */
+  String userOrDefault() {
+    return user != null ? user : System.getProperty("user.name");
+  }
+
+  /** The server's host name or address, after {@link #resolve()} took user and port out of it. */
+  String host() {
+    resolve();
+    return host;
+  }
+
+  /** The server's port: from --host, else --port, else 7443. */
+  int port() {
+    resolve();
+    return Objects.requireNonNull(port);
+  }
+
+  /** The user: from --host, else --user, else $USER. */
+  String user() {
+    resolve();
+    return Objects.requireNonNull(user);
+  }
+
+  /**
+   * Splits {@code --host} into user, host and port the way ssh users write it; a port or user given
+   * both there and by its own option must agree.
+   */
+  void resolve() {
+    if (resolved) {
+      return;
+    }
+    HostSpec spec = HostSpec.parse(host);
+    if (spec.port() != null && port != null && !spec.port().equals(port)) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "--host '"
+              + host
+              + "' names port "
+              + spec.port()
+              + " but --port says "
+              + port
+              + "; give the port once");
+    }
+    if (spec.user() != null && user != null && !spec.user().equals(user)) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "--host '"
+              + host
+              + "' names user "
+              + spec.user()
+              + " but --user says "
+              + user
+              + "; give the user once");
+    }
+    host = spec.host();
+    port = spec.port() != null ? spec.port() : port != null ? port : DEFAULT_PORT;
+    user =
+        spec.user() != null ? spec.user() : user != null ? user : System.getProperty("user.name");
+    resolved = true;
+  }
 
   @Option(
       names = "--password-stdin",
@@ -126,6 +202,7 @@ final class ConnectionOptions {
    * an unknown one), mapping failures to exit codes.
    */
   RcxClient connect(PrintWriter err) {
+    resolve();
     if ((cert == null) != (key == null)) {
       throw new CliException(ExitCodes.USAGE, "--cert and --key must be given together");
     }
@@ -232,6 +309,7 @@ final class ConnectionOptions {
    * certificate alone logs in.
    */
   RcxClient connectAndLogin(InputStream stdin, PrintWriter err) {
+    resolve();
     boolean certificateOnly =
         cert != null && !passwordStdin && System.getenv(Passwords.ENV) == null;
     if (!certificateOnly) {
@@ -334,7 +412,15 @@ final class ConnectionOptions {
       return new ClientTrust.TrustCertificates(caCert);
     }
     if (fingerprint != null) {
-      return new ClientTrust.PinnedFingerprint(fingerprint);
+      try {
+        return new ClientTrust.PinnedFingerprint(fingerprint);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(
+            ExitCodes.USAGE,
+            "--fingerprint: "
+                + e.getMessage()
+                + "; copy it from what `rcx server` printed (SHA256:... or AB:CD:...)");
+      }
     }
     return new ClientTrust.KnownHosts(knownHosts, hostPort, prompt);
   }

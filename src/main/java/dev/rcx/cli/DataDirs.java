@@ -1,6 +1,9 @@
 package dev.rcx.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Default locations: the server's data directory and the client's files (known hosts,
@@ -38,6 +41,38 @@ final class DataDirs {
   static Path defaultClientConfig() {
     String env = System.getenv("RCX_CONFIG");
     return env != null && !env.isBlank() ? Path.of(env) : clientDir().resolve("config.yaml");
+  }
+
+  /**
+   * Makes sure {@code dir} is a directory, creating it (and missing parents) owner-only (0700) as
+   * the server does; fails with a message that names the option when it is something else.
+   */
+  static Path prepare(Path dir) {
+    Path abs = dir.toAbsolutePath();
+    if (Files.isDirectory(abs)) {
+      return abs;
+    }
+    if (Files.exists(abs)) {
+      throw new CliException(
+          ExitCodes.FAILED,
+          "data dir "
+              + abs
+              + " exists but is not a directory; pass --data-dir with a directory (it is created"
+              + " if missing)");
+    }
+    try {
+      Files.createDirectories(
+          abs, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (IOException e) {
+      throw new CliException(
+          ExitCodes.FAILED,
+          "cannot create data dir "
+              + abs
+              + ": "
+              + (e instanceof java.nio.file.FileSystemException fs ? Errors.file(fs) : e),
+          e);
+    }
+    return abs;
   }
 
   private static Path home() {

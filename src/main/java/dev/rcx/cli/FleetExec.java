@@ -59,7 +59,7 @@ final class FleetExec {
       throw new CliException(ExitCodes.USAGE, "client configuration " + e.getMessage());
     }
     List<Target> targets =
-        new FleetTargets(config, connection.port, connection.user)
+        new FleetTargets(config, connection.portOrDefault(), connection.userOrDefault())
             .resolve(at, fleet.hosts, fleet.hostsFile);
     KeyMaterial identity = identity();
     boolean certificateOnly =

@@ -34,8 +34,8 @@ final class LoginCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     SessionStore store = SessionLogin.defaultStore();
-    String server = SessionLogin.server(connection.host, connection.port);
-    Optional<CachedSession> previous = SessionLogin.find(store, server, connection.user);
+    String server = SessionLogin.server(connection.host(), connection.port());
+    Optional<CachedSession> previous = SessionLogin.find(store, server, connection.user());
     try (RcxClient client = connection.connect(err)) {
       Response.AuthResponse auth = SessionLogin.authenticate(client, connection, System.in);
       if (!auth.succeeded()) {
@@ -46,7 +46,7 @@ final class LoginCommand implements Callable<Integer> {
       CachedSession s =
           store.save(
               server,
-              connection.user,
+              connection.user(),
               auth.sessionToken(),
               auth.expiresIn() == null ? 0 : auth.expiresIn(),
               auth.idleTimeout() == null ? 0 : auth.idleTimeout());
@@ -55,7 +55,7 @@ final class LoginCommand implements Callable<Integer> {
           "Logged in to "
               + server
               + " as "
-              + connection.user
+              + connection.user()
               + ". The session ends at "
               + s.expiresAt()
               + ", or after "

@@ -29,15 +29,15 @@ final class LogoutCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     SessionStore store = SessionLogin.defaultStore();
-    String server = SessionLogin.server(connection.host, connection.port);
+    String server = SessionLogin.server(connection.host(), connection.port());
     CachedSession s =
-        SessionLogin.find(store, server, connection.user)
+        SessionLogin.find(store, server, connection.user())
             .orElseThrow(
                 () ->
                     new CliException(
                         ExitCodes.FAILED,
                         "no cached session of "
-                            + connection.user
+                            + connection.user()
                             + " on "
                             + server
                             + " (see 'rcx status')"));
@@ -61,17 +61,17 @@ final class LogoutCommand implements Callable<Integer> {
               + s.expiresIfIdle());
     }
     delete(store, server);
-    out.println("Logged out " + connection.user + " from " + server + ": " + outcome + ".");
+    out.println("Logged out " + connection.user() + " from " + server + ": " + outcome + ".");
     return ExitCodes.OK;
   }
 
   private void delete(SessionStore store, String server) {
     try {
-      store.delete(server, connection.user);
+      store.delete(server, connection.user());
     } catch (IOException e) {
       throw new CliException(
           ExitCodes.FAILED,
-          "cannot delete " + store.file(server, connection.user) + ": " + e.getMessage());
+          "cannot delete " + store.file(server, connection.user()) + ": " + e.getMessage());
     }
   }
 }

@@ -9,6 +9,7 @@ import dev.rcx.server.RcxServer;
 import dev.rcx.server.ReloadResult;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -43,8 +44,7 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(
       names = "--config",
-      description =
-          "YAML configuration file (optional; see the Configuration section of README.md).")
+      description = "YAML configuration file (optional; every key: docs/CONFIGURATION.md).")
   Path config;
 
   @Option(
@@ -61,6 +61,14 @@ final class ServerCommand implements Callable<Integer> {
       names = "--commands",
       description = "Whitelist file (YAML); default: the built-in read-only commands.")
   Path commands;
+
+  @Option(
+      names = "--key-out",
+      paramLabel = "FILE|fd:N",
+      description =
+          "When this start creates the audit log, write its verification key here (a new file,"
+              + " mode 600, or an open file descriptor such as fd:3) instead of printing it.")
+  String keyOut;
 
   @Option(
       names = "--regenerate-cert",
@@ -83,6 +91,10 @@ final class ServerCommand implements Callable<Integer> {
       err.println(
           "WARNING: --no-tls: traffic, passwords and tokens are NOT encrypted. For benchmarks on loopback only.");
     }
+    Path data = DataDirs.prepare(dataDir);
+    // Opened before the server starts: a destination that cannot take the key must fail the start
+    // before the log (and its one-time key) exists.
+    KeyOut keySink = keyOut == null ? null : KeyOut.open(keyOut, data.resolve("audit.log"), err);
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());
@@ -91,16 +103,11 @@ final class ServerCommand implements Callable<Integer> {
     // ignored (the server reads the files as they are then anyway).
     AtomicReference<RcxServer> running = new AtomicReference<>();
     Signal.handle(new Signal("HUP"), s -> reloadOnSignal(running.get(), out, err));
-    RcxServer.Builder builder =
-        RcxServer.builder(cfg, dataDir.toAbsolutePath()).policySource(this::effectiveConfig);
-    if (regenerateCert) {
-      builder.regenerateCertificate();
-    }
-    try (RcxServer server = builder.start()) {
+    try (RcxServer server = start(cfg, data, keySink)) {
       running.set(server);
       out.printf(
           "rcx server listening on %s://%s (data dir %s)%n",
-          server.tls() ? "tls" : "tcp", server.listenAddress(), dataDir.toAbsolutePath());
+          server.tls() ? "tls" : "tcp", server.listenAddress(), data);
       if (server.tls()) {
         out.println("certificate SHA-256 fingerprint: " + server.fingerprint());
       }
@@ -113,18 +120,7 @@ final class ServerCommand implements Callable<Integer> {
                 + " (from tls.names or --bind), so --cacert clients using those names will fail;"
                 + " restart once with --regenerate-cert (the fingerprint changes).");
       }
-      server
-          .takeAuditVerificationKey()
-          .ifPresent(
-              key -> {
-                out.println(
-                    "NEW AUDIT LOG "
-                        + server.auditLog()
-                        + ". Its verification key, shown only this once:");
-                out.println("  " + key);
-                out.println(
-                    "Keep it OFF this machine; `rcx audit verify --key KEY` then proves sealed records were not altered.");
-              });
+      server.takeAuditVerificationKey().ifPresent(key -> showKey(server, key, keySink, out, err));
       out.flush();
       stop.await();
       out.println("rcx server: shutting down");
@@ -132,6 +128,59 @@ final class ServerCommand implements Callable<Integer> {
       running.set(null);
     }
     return ExitCodes.OK;
+  }
+
+  private RcxServer start(ServerConfig cfg, Path data, KeyOut keySink) {
+    try {
+      RcxServer.Builder builder = RcxServer.builder(cfg, data).policySource(this::effectiveConfig);
+      if (regenerateCert) {
+        builder.regenerateCertificate();
+      }
+      return builder.start();
+    } catch (RuntimeException e) {
+      if (keySink != null) {
+        keySink.abandon();
+      }
+      BindException bind = Errors.find(e, BindException.class);
+      if (bind != null) {
+        throw new CliException(
+            ExitCodes.FAILED, Errors.bind(cfg.bind() + ":" + cfg.port(), bind), e);
+      }
+      throw e;
+    }
+  }
+
+  /** The new log's key goes to --key-out, or else to stdout: never lost, and shown only once. */
+  private static void showKey(
+      RcxServer server, String key, KeyOut keySink, PrintWriter out, PrintWriter err) {
+    if (keySink != null) {
+      try {
+        keySink.write(key, server.auditLog());
+        out.println(
+            "NEW AUDIT LOG "
+                + server.auditLog()
+                + ". Its verification key was written to "
+                + keySink.name()
+                + " (not shown here).");
+        out.println(
+            "Move it OFF this machine; `rcx audit verify --key-file FILE` then proves sealed records"
+                + " were not altered.");
+        return;
+      } catch (IOException e) {
+        err.println(
+            "Error: cannot write the audit verification key to "
+                + keySink.name()
+                + ": "
+                + e.getMessage()
+                + "; printing it below instead, as it cannot be shown again.");
+      }
+    }
+    out.println(
+        "NEW AUDIT LOG " + server.auditLog() + ". Its verification key, shown only this once:");
+    out.println("  " + key);
+    out.println(
+        "Keep it OFF this machine; `rcx audit verify --key-stdin` (or --key-file) then proves sealed"
+            + " records were not altered. `--key-out FILE` writes it to a file instead.");
   }
 
   /** The config file (read afresh) with this command line's options applied on top. */

@@ -37,7 +37,7 @@ final class SessionLogin {
     this.store = store;
     this.stdin = stdin;
     this.err = err;
-    this.server = server(connection.host, connection.port);
+    this.server = server(connection.host(), connection.port());
   }
 
   /** The store under {@code $RCX_HOME/sessions} (default {@code ~/.rcx/sessions}). */
@@ -59,7 +59,7 @@ final class SessionLogin {
 
   /** Connects and authenticates; see the class description. */
   RcxClient open() {
-    Optional<CachedSession> found = find(store, server, connection.user);
+    Optional<CachedSession> found = find(store, server, connection.user());
     if (found.isEmpty()) {
       return connection.connectAndLogin(stdin, err);
     }
@@ -72,7 +72,7 @@ final class SessionLogin {
     }
     err.println(
         "rcx: the session of "
-            + connection.user
+            + connection.user()
             + " on "
             + server
             + " expired at "
@@ -106,7 +106,7 @@ final class SessionLogin {
     if (keep && r instanceof Response.Error e && RcxClient.needsLogin(e.code())) {
       err.println(
           "rcx: the server refused the cached session of "
-              + connection.user
+              + connection.user()
               + " on "
               + server
               + " ("
@@ -122,7 +122,7 @@ final class SessionLogin {
       } catch (IOException ex) {
         err.println(
             "rcx: warning: cannot update "
-                + store.file(server, connection.user)
+                + store.file(server, connection.user())
                 + ": "
                 + ex.getMessage());
       }
@@ -142,7 +142,7 @@ final class SessionLogin {
       cached =
           store.save(
               server,
-              connection.user,
+              connection.user(),
               auth.sessionToken(),
               auth.expiresIn() == null ? 0 : auth.expiresIn(),
               auth.idleTimeout() == null ? 0 : auth.idleTimeout());
@@ -168,11 +168,11 @@ final class SessionLogin {
             : Passwords.read(
                 connection.passwordStdin,
                 stdin,
-                "Password for " + connection.user + "@" + connection.host + ": ");
+                "Password for " + connection.user() + "@" + connection.host() + ": ");
     try {
       return certificateOnly
-          ? client.loginWithCertificate(connection.user)
-          : client.login(connection.user, password);
+          ? client.loginWithCertificate(connection.user())
+          : client.login(connection.user(), password);
     } catch (IOException e) {
       closeQuietly(client);
       throw new CliException(

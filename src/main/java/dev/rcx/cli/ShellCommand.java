@@ -50,13 +50,13 @@ final class ShellCommand implements Callable<Integer> {
       if (interactive) {
         out.println(
             "Connected to "
-                + connection.host
+                + connection.host()
                 + ":"
-                + connection.port
+                + connection.port()
                 + " ("
                 + first.transport()
                 + ") as "
-                + connection.user
+                + connection.user()
                 + ". Tab completes commands; 'help' lists them, 'exit' leaves.");
         out.flush();
       }
@@ -121,7 +121,7 @@ final class ShellCommand implements Callable<Integer> {
         .resolve("history")
         .resolve(
             dev.rcx.client.SessionStore.baseName(
-                SessionLogin.server(connection.host, connection.port), connection.user));
+                SessionLogin.server(connection.host(), connection.port()), connection.user()));
   }
 
   /** Lets the password reader take exactly one line from the shared reader. */

@@ -5,6 +5,7 @@ import dev.rcx.auth.User;
 import dev.rcx.auth.UserStore;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -38,12 +39,12 @@ import picocli.CommandLine.Spec;
       UserCommand.Passwd.class,
       UserCommand.Roles.class
     })
-final class UserCommand implements Runnable {
+final class UserCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    return Main.missingSubcommand(spec);
   }
 
   /** Options every user subcommand shares. */
@@ -56,7 +57,16 @@ final class UserCommand implements Runnable {
     Path dataDir = DataDirs.defaultServerDir();
 
     UserStore store() throws IOException {
-      return UserStore.open(dataDir.resolve(UserStore.DEFAULT_FILE_NAME));
+      Path dir = dataDir.toAbsolutePath();
+      if (!Files.isDirectory(dir)) {
+        throw new CliException(
+            ExitCodes.FAILED,
+            "data dir "
+                + dir
+                + (Files.exists(dir) ? " is not a directory" : " does not exist")
+                + "; check --data-dir (`rcx user add NAME --data-dir DIR` creates it)");
+      }
+      return UserStore.open(dir.resolve(UserStore.DEFAULT_FILE_NAME));
     }
 
     PrintWriter out() {
@@ -93,6 +103,8 @@ final class UserCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
+      // Before the password prompt: a mistyped data dir should not cost the operator two prompts.
+      DataDirs.prepare(dataDir);
       UserStore store = store();
       store.requireAddable(name, new LinkedHashSet<>(roles)); // before any prompt
       char[] password = newPassword(name, passwordStdin);

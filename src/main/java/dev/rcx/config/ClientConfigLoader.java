@@ -39,23 +39,29 @@ public final class ClientConfigLoader {
 
   /** Loads {@code file}; a file that does not exist is {@link ClientConfig#EMPTY}. */
   public static ClientConfig load(Path file) {
-    JsonNode root;
+    byte[] bytes;
     try {
-      root = YAML.readTree(Files.readAllBytes(file));
+      bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       return ClientConfig.EMPTY;
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+    }
+    // Syntax errors and duplicate keys at one position; other errors get their key's line.
+    YamlLines lines = YamlLines.read(bytes, file);
+    JsonNode root;
+    try {
+      root = YAML.readTree(bytes);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": not valid YAML: " + e.getMessage(), e);
     }
     if (root == null || root.isNull() || root.isMissingNode()) {
       return ClientConfig.EMPTY;
     }
     try {
       return bind(root);
-    } catch (ConfigException e) {
-      throw new ConfigException(file + ": " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(file + ": " + e.getMessage(), e);
+    } catch (ConfigException | IllegalArgumentException e) {
+      throw new ConfigException(lines.located(file, e.getMessage()), e);
     }
   }
 

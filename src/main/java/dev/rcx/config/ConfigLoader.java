@@ -1,11 +1,10 @@
 package dev.rcx.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,41 +13,87 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a server configuration file (YAML). Every key is optional and falls back to {@link
  * ServerConfig#defaults()}; an unknown key, a wrong type or an out-of-range value is an error
- * naming the file, the key and the value. Relative paths are resolved against the file's directory.
- * The Configuration section of README.md lists every key.
+ * naming the file, the line, the key and the value; a key given twice is refused. Relative paths
+ * (commands, tls.certificate, ...) are resolved against the directory of the configuration file,
+ * not the working directory. docs/CONFIGURATION.md lists every key.
  */
 public final class ConfigLoader {
   private static final ObjectMapper YAML = new YAMLMapper();
 
+  /** Every key, by section ("" is the top level); docs/CONFIGURATION.md must list each. */
+  private static final Map<String, List<String>> KEYS =
+      Map.of(
+          "",
+          List.of("bind", "port", "tls", "limits", "sessions", "commands", "audit", "metrics"),
+          "tls",
+          List.of(
+              "enabled", "allow_tls12", "certificate", "key", "client_auth", "client_ca", "names"),
+          "limits",
+          List.of(
+              "max_connections",
+              "max_line_bytes",
+              "handshake_timeout",
+              "idle_timeout",
+              "line_timeout",
+              "max_concurrent_commands",
+              "command_queue_wait",
+              "shutdown_grace",
+              "auth_timeout",
+              "max_connections_per_address",
+              "max_commands_per_user",
+              "audit_records_per_address"),
+          "sessions",
+          List.of(
+              "idle_timeout",
+              "lifetime",
+              "bind_to_address",
+              "max_sessions",
+              "max_sessions_per_user"),
+          "audit",
+          List.of("durability", "seal_epoch_records", "min_free_bytes", "max_file_bytes"),
+          "metrics",
+          List.of("listen", "allow_remote"));
+
   private ConfigLoader() {}
 
-  /**
-   * Reads and validates {@code file}.
-   *
-   * @throws ConfigException whose message starts with the file and, when known, the line: {@code
-   *     /etc/rcx/rcx.yaml, line 7: limits.idle_timeout: must be positive, but was 0 seconds}
-   */
+  /** Every setting a file may hold, as dotted paths ("limits.idle_timeout"). */
+  static List<String> knownKeys() {
+    List<String> keys = new ArrayList<>();
+    for (String key : KEYS.get("")) {
+      if (KEYS.containsKey(key)) {
+        KEYS.get(key).forEach(k -> keys.add(key + "." + k));
+      } else {
+        keys.add(key);
+      }
+    }
+    return keys;
+  }
+
   public static ServerConfig load(Path file) {
-    JsonNode root;
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
-      root = YAML.readTree(bytes);
     } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": no such file");
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String line = at != null && at.getLineNr() > 0 ? ", line " + at.getLineNr() : "";
+      throw new ConfigException(file + ": no such file; check --config");
+    } catch (AccessDeniedException e) {
       throw new ConfigException(
-          file + line + ": not valid YAML: " + e.getOriginalMessage().strip(), e);
+          file + ": permission denied; run rcx as a user that may read it, or fix its permissions");
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+    }
+    YamlLines lines = YamlLines.read(bytes, file);
+    JsonNode root;
+    try {
+      root = YAML.readTree(bytes);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": not valid YAML: " + e.getMessage(), e);
     }
     if (root == null || root.isNull() || root.isMissingNode()) {
       return ServerConfig.defaults();
@@ -56,18 +101,16 @@ public final class ConfigLoader {
     try {
       return bind(new Node(file, "", root), file.toAbsolutePath().getParent());
     } catch (ConfigException e) {
-      Integer line = YamlLines.of(bytes).lineOfMessage(e.getMessage());
-      throw new ConfigException(
-          file + (line == null ? "" : ", line " + line) + ": " + e.getMessage(), e);
+      throw new ConfigException(lines.located(file, e.getMessage()), e);
     }
   }
 
   private static ServerConfig bind(Node root, Path base) {
-    root.allow("bind", "port", "tls", "limits", "sessions", "commands", "audit", "metrics");
+    root.allow(KEYS.get(""));
     ServerConfig d = ServerConfig.defaults();
     ServerConfig.Tls dt = d.tls();
     Node t = root.child("tls");
-    t.allow("enabled", "allow_tls12", "certificate", "key", "client_auth", "client_ca", "names");
+    t.allow(KEYS.get("tls"));
     ServerConfig.Tls tls =
         new ServerConfig.Tls(
             t.bool("enabled", dt.enabled()),
@@ -81,19 +124,7 @@ public final class ConfigLoader {
             t.strings("names"));
     ServerConfig.Limits dl = d.limits();
     Node l = root.child("limits");
-    l.allow(
-        "max_connections",
-        "max_line_bytes",
-        "handshake_timeout",
-        "idle_timeout",
-        "line_timeout",
-        "max_concurrent_commands",
-        "command_queue_wait",
-        "shutdown_grace",
-        "auth_timeout",
-        "max_connections_per_address",
-        "max_commands_per_user",
-        "audit_records_per_address");
+    l.allow(KEYS.get("limits"));
     int maxConnections = l.integer("max_connections", dl.maxConnections());
     int maxCommands = l.integer("max_concurrent_commands", dl.maxConcurrentCommands());
     ServerConfig.Limits limits =
@@ -115,7 +146,7 @@ public final class ConfigLoader {
             l.integer("audit_records_per_address", dl.auditRecordsPerAddress()));
     ServerConfig.Sessions ds = d.sessions();
     Node s = root.child("sessions");
-    s.allow("idle_timeout", "lifetime", "bind_to_address", "max_sessions", "max_sessions_per_user");
+    s.allow(KEYS.get("sessions"));
     int maxSessions = s.integer("max_sessions", ds.maxSessions());
     ServerConfig.Sessions sessions =
         new ServerConfig.Sessions(
@@ -125,7 +156,7 @@ public final class ConfigLoader {
             maxSessions,
             s.integer("max_sessions_per_user", ServerConfig.Sessions.defaultPerUser(maxSessions)));
     Node a = root.child("audit");
-    a.allow("durability", "seal_epoch_records", "min_free_bytes", "max_file_bytes");
+    a.allow(KEYS.get("audit"));
     ServerConfig.Audit audit =
         new ServerConfig.Audit(
             ServerConfig.Durability.valueOf(
@@ -134,7 +165,7 @@ public final class ConfigLoader {
             a.longValue("min_free_bytes", d.audit().minFreeBytes()),
             a.longValue("max_file_bytes", d.audit().maxFileBytes()));
     Node m = root.child("metrics");
-    m.allow("listen", "allow_remote");
+    m.allow(KEYS.get("metrics"));
     String listen = m.string("listen", null);
     ServerConfig.Metrics metrics =
         new ServerConfig.Metrics(listen, m.bool("allow_remote", d.metrics().allowRemote()));
@@ -160,12 +191,12 @@ public final class ConfigLoader {
           file, prefix + key + ".", c == null || c.isNull() ? YAML.createObjectNode() : c);
     }
 
-    void allow(String... keys) {
+    void allow(List<String> keys) {
       if (!node.isObject()) {
         throw new ConfigException(
             (prefix.isEmpty() ? "top level" : prefix) + ": expected a mapping of settings");
       }
-      Set<String> allowed = Set.of(keys);
+      Set<String> allowed = Set.copyOf(keys);
       for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
         String key = it.next();
         if (!allowed.contains(key)) {

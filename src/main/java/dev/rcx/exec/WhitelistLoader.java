@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -17,8 +18,10 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -86,7 +89,9 @@ final class WhitelistLoader {
     for (int i = 0; i < entries.size(); i++) {
       Located at = entries.get(i);
       EntryModel entry = at.entry();
-      String where = "whitelist " + file + ", line " + at.line() + ": commands[" + i + "]";
+      // Entries are numbered as a person counts them (the first is entry 1) and named when they
+      // have a name.
+      String where = "whitelist " + file + ":" + at.line() + ": entry " + (i + 1);
       if (entry == null) {
         throw new WhitelistException(where + ": empty entry");
       }
@@ -115,11 +120,7 @@ final class WhitelistLoader {
       }
       if (first != JsonToken.START_OBJECT) {
         throw new WhitelistException(
-            "whitelist "
-                + file
-                + ", line "
-                + line(p)
-                + ": expected a mapping with a 'commands' list");
+            "whitelist " + file + ":" + line(p) + ": expected a mapping with a 'commands' list");
       }
       List<Located> entries = null;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -128,7 +129,7 @@ final class WhitelistLoader {
         if (!key.equals("commands")) {
           throw new WhitelistException(
               String.format(
-                  "whitelist %s, line %d: unknown key '%s' (known keys: [commands])",
+                  "whitelist %s:%d: unknown key '%s' (known keys: [commands])",
                   file, line(p), key));
         }
         if (value == JsonToken.VALUE_NULL) {
@@ -136,7 +137,7 @@ final class WhitelistLoader {
         }
         if (value != JsonToken.START_ARRAY) {
           throw new WhitelistException(
-              "whitelist " + file + ", line " + line(p) + ": 'commands' must be a list");
+              "whitelist " + file + ":" + line(p) + ": 'commands' must be a list");
         }
         entries = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -148,7 +149,7 @@ final class WhitelistLoader {
       }
       if (p.nextToken() != null) {
         throw new WhitelistException(
-            "whitelist " + file + ", line " + line(p) + ": unexpected content after the mapping");
+            "whitelist " + file + ":" + line(p) + ": unexpected content after the mapping");
       }
       if (entries == null) {
         throw new WhitelistException("whitelist " + file + ": missing top-level 'commands' list");
@@ -159,14 +160,14 @@ final class WhitelistLoader {
           String.format(
               "whitelist %s%s: %s: unknown key '%s' (known keys: %s)",
               file,
-              lineOf(e),
+              line(e, lines()),
               where(e),
               e.getPropertyName(),
               e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()),
           e);
     } catch (JsonProcessingException e) {
       throw new WhitelistException(
-          "whitelist " + file + lineOf(e) + ": " + where(e) + ": " + e.getOriginalMessage(), e);
+          "whitelist " + file + line(e, lines()) + ": " + where(e) + ": " + firstLine(e), e);
     } catch (IOException e) {
       throw new WhitelistException("cannot read whitelist " + file + ": " + e, e);
     }
@@ -186,23 +187,70 @@ final class WhitelistLoader {
     return p.currentTokenLocation().getLineNr();
   }
 
-  private static String lineOf(JsonProcessingException e) {
-    JsonLocation at = e.getLocation();
-    return at != null && at.getLineNr() > 0 ? ", line " + at.getLineNr() : "";
-  }
-
+  /** The key path of a mapping error, entries counted from 1: "entry 3, max_args". */
   private static String where(JsonProcessingException e) {
-    StringBuilder path = new StringBuilder();
+    List<String> parts = new ArrayList<>();
     if (e instanceof JsonMappingException m) {
       for (JsonMappingException.Reference ref : m.getPath()) {
-        if (ref.getIndex() >= 0) {
-          path.append('[').append(ref.getIndex()).append(']');
+        if (ref.getIndex() >= 0 && parts.equals(List.of("commands"))) {
+          parts.set(0, "entry " + (ref.getIndex() + 1));
+        } else if (ref.getIndex() >= 0) {
+          parts.add("item " + (ref.getIndex() + 1));
         } else if (ref.getFieldName() != null) {
-          path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+          parts.add(ref.getFieldName());
         }
       }
     }
-    return path.isEmpty() ? "document" : path.toString();
+    return parts.isEmpty() ? "document" : String.join(", ", parts);
+  }
+
+  /** ":LINE" of the key a mapping error is about, else the parser's position, else nothing. */
+  private static String line(JsonProcessingException e, Map<String, Integer> lines) {
+    if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+      StringBuilder pointer = new StringBuilder();
+      for (JsonMappingException.Reference ref : m.getPath()) {
+        pointer
+            .append('/')
+            .append(ref.getIndex() >= 0 ? String.valueOf(ref.getIndex()) : ref.getFieldName());
+      }
+      Integer line = lines.get(pointer.toString());
+      if (line != null) {
+        return ":" + line;
+      }
+    }
+    JsonLocation at = e.getLocation();
+    return at != null && at.getLineNr() > 0 ? ":" + at.getLineNr() : "";
+  }
+
+  /** Jackson's message without the parser's own position lines, so the error has one position. */
+  private static String firstLine(JsonProcessingException e) {
+    return String.join(
+        ": ",
+        e.getOriginalMessage()
+            .lines()
+            .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+            .map(String::strip)
+            .toList());
+  }
+
+  /**
+   * The line of every key and list item, by JSON pointer ("/commands/1/path"): Jackson's tree and
+   * its mapping errors do not say reliably where a key is. Empty if the file cannot be read.
+   */
+  private Map<String, Integer> lines() {
+    Map<String, Integer> lines = new HashMap<>();
+    try (JsonParser p = MAPPER.getFactory().createParser(file.toFile())) {
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        JsonStreamContext ctx = p.getParsingContext();
+        JsonStreamContext at = t.isStructStart() ? ctx.getParent() : ctx;
+        if (at != null && (t == JsonToken.FIELD_NAME || at.inArray())) {
+          lines.putIfAbsent(at.pathAsPointer().toString(), p.currentTokenLocation().getLineNr());
+        }
+      }
+    } catch (IOException e) {
+      // parse() reads the same bytes and reports the problem; only line numbers are lost here.
+    }
+    return lines;
   }
 
   private static CommandRule toRule(EntryModel e, String where) {
@@ -317,9 +365,9 @@ final class WhitelistLoader {
     for (int i = 0; i < specs.size(); i++) {
       PositionalModel m = specs.get(i);
       if (m == null || m.pattern() == null) {
-        throw new IllegalArgumentException("positional[" + i + "] needs a 'pattern'");
+        throw new IllegalArgumentException("positional item " + (i + 1) + " needs a 'pattern'");
       }
-      Pattern p = compile(m.pattern(), "positional[" + i + "].pattern");
+      Pattern p = compile(m.pattern(), "positional item " + (i + 1) + ", pattern");
       out.add(new ArgSpec(p, Boolean.TRUE.equals(m.path())));
     }
     return out;
@@ -343,8 +391,8 @@ final class WhitelistLoader {
       } catch (PatternSyntaxException e) {
         throw new IllegalArgumentException(
             String.format(
-                "arg_patterns[%d] %s is not a valid regex: %s",
-                i, Values.show(regexes.get(i)), e.getDescription()));
+                "arg_patterns item %d %s is not a valid regex: %s",
+                i + 1, Values.show(regexes.get(i)), e.getDescription()));
       }
     }
     return patterns;

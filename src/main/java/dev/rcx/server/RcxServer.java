@@ -26,12 +26,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
@@ -98,11 +100,17 @@ public final class RcxServer implements AutoCloseable {
   private final ServerMetrics metrics;
   private volatile boolean closing;
 
+  /**
+   * Order matters: everything that can fail (data dir, configuration, TLS identity, whitelist,
+   * users file, binding the port) happens before the audit log is opened, because opening a new log
+   * creates its verification key, which is shown only once. A start that fails leaves no log behind
+   * whose key nobody saw.
+   */
   private RcxServer(Builder b) throws IOException {
     this.config = b.config;
     this.shutdownGrace =
         b.shutdownGrace != null ? b.shutdownGrace : config.limits().shutdownGrace();
-    Files.createDirectories(b.dataDir);
+    createPrivateDirectory(b.dataDir);
     boolean tls = config.tls().enabled();
     InetAddress bindAddress = InetAddress.getByName(config.bind());
     if (!tls && !bindAddress.isLoopbackAddress()) {
@@ -132,13 +140,51 @@ public final class RcxServer implements AutoCloseable {
     }
     this.certificateMissingNames = missing;
     this.fingerprint = identity == null ? null : identity.fingerprint();
-
-    this.audit =
-        AuditLog.open(b.dataDir.resolve("audit.log"), b.clock, auditOptions(config.audit()));
-    this.auditKey = audit.takeVerificationKey().orElse(null);
     this.policySource = b.policySource != null ? b.policySource : () -> config;
     this.policy = new AtomicReference<>(whitelist(config));
     UserStore users = UserStore.open(b.dataDir.resolve("users.json"));
+
+    // TLS is layered over plain accepted sockets so that a deadline can always close the TCP
+    // socket: closing an SSLSocket from another thread mid-handshake can block on its read lock
+    // (see Connection#abort).
+    this.listener = new ServerSocket();
+    this.tlsLayer = tls ? sslContext.getSocketFactory() : null;
+    this.tlsParameters =
+        tls
+            ? ServerTls.parameters(
+                new TlsPolicy(config.tls().allowTls12(), clientAuth(config.tls())))
+            : null;
+    try {
+      listener.setReuseAddress(true);
+      listener.bind(new InetSocketAddress(bindAddress, config.port()), 1024);
+    } catch (BindException e) {
+      closeQuietly(listener);
+      BindException described =
+          new BindException(
+              "cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage());
+      described.initCause(e);
+      throw described;
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(listener);
+      throw e;
+    }
+    // The metrics endpoint binds a port too, so it can fail: before the audit log as well.
+    try {
+      this.metrics = metrics(config.metrics());
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(listener);
+      throw e;
+    }
+
+    try {
+      this.audit =
+          AuditLog.open(b.dataDir.resolve("audit.log"), b.clock, auditOptions(config.audit()));
+    } catch (RuntimeException e) {
+      closeQuietly(listener);
+      metrics.close();
+      throw e;
+    }
+    this.auditKey = audit.takeVerificationKey().orElse(null);
     this.sessions =
         new SessionManager(
             b.clock,
@@ -160,7 +206,6 @@ public final class RcxServer implements AutoCloseable {
             config.limits().maxCommandsPerUser(),
             config.limits().commandQueueWait());
     MessageCodec codec = new MessageCodec(config.limits().maxLineBytes());
-    this.metrics = metrics(config.metrics());
     metrics.sessionsLive(sessions::active);
     this.ctx = new ServerContext(config, codec, audit, this::connectionEnded, metrics);
     ctx.handler(
@@ -173,35 +218,43 @@ public final class RcxServer implements AutoCloseable {
             executor,
             ctx,
             commandIds(b.random)));
-
-    // TLS is layered over plain accepted sockets so that a deadline can always close the TCP
-    // socket: closing an
-    // SSLSocket from another thread mid-handshake can block on its read lock (see
-    // Connection#abort).
-    this.listener = new ServerSocket();
-    this.tlsLayer = tls ? sslContext.getSocketFactory() : null;
-    this.tlsParameters =
-        tls
-            ? ServerTls.parameters(
-                new TlsPolicy(config.tls().allowTls12(), clientAuth(config.tls())))
-            : null;
-    listener.setReuseAddress(true);
-    listener.bind(new InetSocketAddress(bindAddress, config.port()), 1024);
     UserChangeAuditor userChanges = new UserChangeAuditor(users, ctx);
     this.watchdog =
         new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions, userChanges, ctx)::run);
-    // Before anything is accepted: end, on record, every command a dead predecessor left behind.
-    Reconciler.run(audit.file(), audit);
-    this.guard = b.orphanGuard ? startGuard() : null;
-    if (guard != null) {
-      executor.guard(guard);
+    OrphanGuard startedGuard = null;
+    try {
+      // Before anything is accepted: end, on record, every command a dead predecessor left behind.
+      Reconciler.run(audit.file(), audit);
+      startedGuard = b.orphanGuard ? startGuard() : null;
+      if (startedGuard != null) {
+        executor.guard(startedGuard);
+      }
+      audit.append(
+          new AuditEvent.ServerStarted(
+              listenAddress(), tls, fingerprint, version(), policy.get().hash()));
+    } catch (RuntimeException e) {
+      watchdog.close();
+      if (startedGuard != null) {
+        startedGuard.close();
+      }
+      closeQuietly(listener);
+      metrics.close();
+      closeQuietly(audit);
+      throw e;
     }
-    audit.append(
-        new AuditEvent.ServerStarted(
-            listenAddress(), tls, fingerprint, version(), policy.get().hash()));
+    this.guard = startedGuard;
     userChanges.drain(); // changes made while no server ran
     this.control = b.controlSocket ? ControlSocket.open(b.dataDir, this::control, ctx.log()) : null;
     this.acceptor = Thread.ofPlatform().name("rcx-accept").daemon(false).start(this::acceptLoop);
+  }
+
+  /** Creates the data dir owner-only (0700) if missing; an existing one is left as it is. */
+  private static void createPrivateDirectory(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Files.createDirectories(
+        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
   }
 
   public static Builder builder(ServerConfig config, Path dataDir) {

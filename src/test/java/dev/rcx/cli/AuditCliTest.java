@@ -123,10 +123,10 @@ class AuditCliTest {
   }
 
   @Test
-  void verify_noLog_exit1() {
+  void verify_noLog_exit2NotTheTamperedCode() {
     Cli.Result r = Cli.run("audit", "verify", "--data-dir", dir.toString());
-    assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("no audit log");
+    assertThat(r.code()).as("2: nothing to verify, told apart from 1: tampered").isEqualTo(2);
+    assertThat(r.err()).contains("no audit log at " + dir.resolve("audit.log"), "--data-dir");
   }
 
   @Test

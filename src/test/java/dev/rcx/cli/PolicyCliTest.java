@@ -131,7 +131,7 @@ class PolicyCliTest {
             "commands:\n  - name: x\n    path: /bin/true\n    timeout: soon\n    users: ['*']\n");
     Cli.Result r = Cli.run("policy", "check", "--commands", bad.toString(), "--user", "a", "x");
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("line 2").contains("'x'").contains("timeout 'soon'");
+    assertThat(r.err()).contains(":2: entry 1").contains("'x'").contains("timeout 'soon'");
   }
 
   @Test

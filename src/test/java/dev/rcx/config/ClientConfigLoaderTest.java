@@ -65,4 +65,12 @@ class ClientConfigLoaderTest {
     assertThatThrownBy(() -> load("hosts:\n  a: {}\ngroups:\n  a: [a]\n"))
         .hasMessageContaining("ambiguous");
   }
+
+  @Test
+  void errors_giveTheLine_andDuplicateKeysAreRefused() throws Exception {
+    assertThatThrownBy(() -> load("hosts:\n  web1:\n    host: a\n    hots: b\n"))
+        .hasMessageContaining("config.yaml:4: hosts.web1.hots: unknown setting");
+    assertThatThrownBy(() -> load("hosts:\n  web1: {}\n  web1: {}\n"))
+        .hasMessageContaining("config.yaml:3: hosts.web1: duplicate key (first at line 2)");
+  }
 }

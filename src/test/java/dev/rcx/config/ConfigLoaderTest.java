@@ -222,6 +222,72 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void unknownKey_errorGivesFileLineAndKeyPath() throws Exception {
+    Path f = write("port: 7443\nlimits:\n  idle_timeout: 5m\n  idle_timout: 3m\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f))
+        .hasMessageStartingWith(f + ":4: limits.idle_timout: unknown setting");
+  }
+
+  @Test
+  void badValue_errorGivesTheLineOfItsKey() throws Exception {
+    Path f = write("# rcx\nsessions:\n\n  lifetime: forever\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f))
+        .hasMessageStartingWith(f + ":4: sessions.lifetime: expected a duration");
+    Path g = write("port: 70000\n");
+    assertThatThrownBy(() -> ConfigLoader.load(g)).hasMessageStartingWith(g + ":1: port: ");
+  }
+
+  @Test
+  void duplicateKey_refusedLikeInTheWhitelist() throws Exception {
+    Path f = write("port: 1\nbind: 127.0.0.1\nport: 2\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(f + ":3: port: duplicate key (first at line 1); each setting may appear once");
+    Path g = write("limits:\n  idle_timeout: 1m\n  idle_timeout: 2m\n");
+    assertThatThrownBy(() -> ConfigLoader.load(g))
+        .hasMessageStartingWith(g + ":3: limits.idle_timeout: duplicate key (first at line 2)");
+  }
+
+  @Test
+  void syntaxError_onePositionOnly() throws Exception {
+    Path f = write("port: 7443\nlimits:\n  idle_timeout: [5m\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f))
+        .hasMessage(
+            f
+                + ":3:17: not valid YAML: while parsing a flow sequence: expected ',' or ']', but"
+                + " got <stream end>");
+    Path g = write("port: 7443\n\tlimits: x\n");
+    assertThatThrownBy(() -> ConfigLoader.load(g))
+        .hasMessageStartingWith(g + ":2:1: not valid YAML: ")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("line", "column"));
+  }
+
+  @Test
+  void relativeCommands_meansNextToTheConfigFile_notTheWorkingDirectory() throws Exception {
+    Path etc = Files.createDirectories(dir.resolve("etc/rcx"));
+    Path f = Files.writeString(etc.resolve("rcx.yaml"), "commands: commands.yaml\n");
+    assertThat(ConfigLoader.load(f).commandsFile())
+        .isEqualTo(etc.toAbsolutePath().resolve("commands.yaml"));
+    assertThat(Path.of("").toAbsolutePath()).isNotEqualTo(etc.toAbsolutePath());
+  }
+
+  @Test
+  void everyKey_isDocumentedInConfigurationMd_andNothingElse() throws Exception {
+    String doc = Files.readString(Path.of("docs/CONFIGURATION.md"));
+    java.util.Set<String> documented = new java.util.TreeSet<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?m)^\\| `([a-z0-9_.]+)`(?: / `([a-z0-9_.]+)`)? \\|")
+            .matcher(doc);
+    while (m.find()) {
+      documented.add(m.group(1));
+      if (m.group(2) != null) {
+        documented.add(m.group(2));
+      }
+    }
+    assertThat(documented).containsExactlyInAnyOrderElementsOf(ConfigLoader.knownKeys());
+  }
+
+  @Test
   void durations_parseAndFormatRoundTrip() {
     for (String d : new String[] {"500ms", "30s", "15m", "8h", "1d", "0s"}) {
       assertThat(Durations.format(Durations.parse("k", d))).isEqualTo(d);

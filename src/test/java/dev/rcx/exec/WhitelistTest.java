@@ -139,9 +139,27 @@ class WhitelistTest {
   }
 
   @Test
+  void load_errors_numberEntriesFromOneAndGiveTheirLine() throws IOException {
+    String two =
+        "commands:\n"
+            + "  - name: ls\n"
+            + "    path: /usr/bin/ls\n"
+            + "    users: [alice]\n"
+            + "  # the second entry\n"
+            + "  - name: restart-web\n"
+            + "    path: bin/restart\n"
+            + "    users: [alice]\n";
+    assertLoadFails(two)
+        .hasMessageContaining(
+            ".yaml:6: entry 2 'restart-web': path 'bin/restart' must be absolute");
+    assertLoadFails(entry("    colour: never\n"))
+        .hasMessageContaining(".yaml:5: entry 1, colour: unknown key 'colour'");
+  }
+
+  @Test
   void load_unknownEntryKey_fails() throws IOException {
     assertLoadFails(entry("    colour: never\n"))
-        .hasMessageContaining("commands[0]")
+        .hasMessageContaining("entry 1, colour")
         .hasMessageContaining("unknown key 'colour'")
         .hasMessageContaining("max_args");
   }
@@ -160,20 +178,19 @@ class WhitelistTest {
   @Test
   void load_duplicateName_fails() throws IOException {
     assertLoadFails(entry("  - name: ls\n    path: /usr/bin/df\n    users: [bob]\n"))
-        .hasMessageContaining("commands[1] 'ls': duplicate name 'ls'");
+        .hasMessageContaining("entry 2 'ls': duplicate name 'ls'");
   }
 
   @Test
   void load_relativePath_fails() throws IOException {
     assertLoadFails("commands:\n  - name: ls\n    path: bin/ls\n    users: [a]\n")
-        .hasMessageContaining("commands[0] 'ls': path 'bin/ls' must be absolute");
+        .hasMessageContaining("entry 1 'ls': path 'bin/ls' must be absolute");
   }
 
   @Test
   void load_missingExecutable_fails() throws IOException {
     assertLoadFails("commands:\n  - name: ls\n    path: /no/such/ls\n    users: [a]\n")
-        .hasMessageContaining(
-            "commands[0] 'ls': path '/no/such/ls' is not an existing regular file");
+        .hasMessageContaining("entry 1 'ls': path '/no/such/ls' is not an existing regular file");
   }
 
   @Test
@@ -195,13 +212,13 @@ class WhitelistTest {
   @Test
   void load_missingName_fails() throws IOException {
     assertLoadFails("commands:\n  - path: /usr/bin/ls\n    users: [a]\n")
-        .hasMessageContaining("commands[0]: missing required key 'name'");
+        .hasMessageContaining("entry 1: missing required key 'name'");
   }
 
   @Test
   void load_missingPath_fails() throws IOException {
     assertLoadFails("commands:\n  - name: ls\n    users: [a]\n")
-        .hasMessageContaining("commands[0] 'ls': missing required key 'path'");
+        .hasMessageContaining("entry 1 'ls': missing required key 'path'");
   }
 
   @Test
@@ -213,13 +230,13 @@ class WhitelistTest {
   @Test
   void load_badRegex_fails() throws IOException {
     assertLoadFails(entry("    max_args: 1\n    arg_patterns: [\"ok\", \"[a-\"]\n"))
-        .hasMessageContaining("commands[0] 'ls': arg_patterns[1] '[a-' is not a valid regex");
+        .hasMessageContaining("entry 1 'ls': arg_patterns item 2 '[a-' is not a valid regex");
   }
 
   @Test
   void load_negativeMaxArgs_fails() throws IOException {
     assertLoadFails(entry("    max_args: -1\n"))
-        .hasMessageContaining("commands[0] 'ls': max_args must be >= 0, was -1");
+        .hasMessageContaining("entry 1 'ls': max_args must be >= 0, was -1");
   }
 
   @Test
@@ -258,7 +275,7 @@ class WhitelistTest {
   @Test
   void load_noUsersNoRoles_fails() throws IOException {
     assertLoadFails("commands:\n  - name: ls\n    path: /usr/bin/ls\n    users: []\n")
-        .hasMessageContaining("commands[0] 'ls': users and roles are both empty");
+        .hasMessageContaining("entry 1 'ls': users and roles are both empty");
   }
 
   @Test
@@ -281,7 +298,7 @@ class WhitelistTest {
 
   @Test
   void load_wrongType_failsNamingKey() throws IOException {
-    assertLoadFails(entry("    max_args: lots\n")).hasMessageContaining("commands[0].max_args");
+    assertLoadFails(entry("    max_args: lots\n")).hasMessageContaining("entry 1, max_args");
   }
 
   @Test
@@ -296,7 +313,7 @@ class WhitelistTest {
 
   @Test
   void load_nullEntry_fails() throws IOException {
-    assertLoadFails("commands:\n  -\n").hasMessageContaining("commands[0]: empty entry");
+    assertLoadFails("commands:\n  -\n").hasMessageContaining("entry 1: empty entry");
   }
 
   @Test
@@ -697,11 +714,11 @@ class WhitelistTest {
   @Test
   void load_positionalWithoutPatternOrWithUnknownKey_fails() throws IOException {
     assertLoadFails(entry("    positional: [{path: true}]\n"))
-        .hasMessageContaining("positional[0] needs a 'pattern'");
+        .hasMessageContaining("positional item 1 needs a 'pattern'");
     assertLoadFails(entry("    positional: [{pattern: a, paht: true}]\n"))
         .hasMessageContaining("paht");
     assertLoadFails(entry("    positional: [{pattern: '(a'}]\n"))
-        .hasMessageContaining("positional[0].pattern");
+        .hasMessageContaining("positional item 1, pattern");
   }
 
   @Test

@@ -97,7 +97,7 @@ class ReloadTest {
       assertThat(failed.path("policy").asText()).isEqualTo(second);
       assertThat(failed.path("reason").asText())
           .contains(commands.toString())
-          .contains("line 5")
+          .contains(commands + ":5: entry 2")
           .contains("'broken'")
           .contains("timeout 'banana'");
       assertThat(alice.exec("true")).isInstanceOf(Response.CommandOutput.class);
@@ -107,7 +107,7 @@ class ReloadTest {
       // settings that only a restart applies.
       Cli refused = cli("server", "reload", "--data-dir", data.toString());
       assertThat(refused.code()).isEqualTo(1);
-      assertThat(refused.err()).contains("line 5").contains("'broken'").contains(second);
+      assertThat(refused.err()).contains(":5: entry 2").contains("'broken'").contains(second);
 
       TestCommands.in(cmdDir)
           .command("echo", "/bin/echo", e -> e.maxArgs(4).patterns("[a-z]+"))
@@ -132,7 +132,7 @@ class ReloadTest {
       Cli badConfig = cli("server", "reload", "--data-dir", data.toString());
       assertThat(badConfig.code()).isEqualTo(1);
       assertThat(badConfig.err())
-          .contains(config.toString() + ", line 3: limits.idle_timeout: must be positive");
+          .contains(config.toString() + ":3: limits.idle_timeout: must be positive");
 
       // The session from the start still works after four reloads.
       assertThat(output(alice.exec("echo done"))).isEqualTo("done\n");

@@ -92,7 +92,7 @@ class ExecutablePinTest {
             .write();
     assertThatThrownBy(() -> Whitelist.load(yaml))
         .isInstanceOf(WhitelistException.class)
-        .hasMessageContaining("line 2")
+        .hasMessageContaining(":2: entry 1")
         .hasMessageContaining("'tool'")
         .hasMessageContaining("sha256 of '" + tool + "' is " + ExecutablePin.sha256(tool))
         .hasMessageContaining("not the pinned '" + wrong + "'");
