@@ -124,7 +124,8 @@ final class AuditCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       Path f = log();
       String key = keySource == null ? null : Keys.read(keySource, System.in);
-      FilesVerifyResult result = key != null ? AuditLog.verifyFiles(f, key) : AuditLog.verifyFiles(f);
+      FilesVerifyResult result =
+          key != null ? AuditLog.verifyFiles(f, key) : AuditLog.verifyFiles(f);
       Path where = f.getParent();
       return switch (result) {
         case FilesVerifyResult.Verified ok -> {
