@@ -2,6 +2,7 @@ package dev.rcx.audit;
 
 import dev.rcx.audit.AuditEvent.LogRecovered;
 import dev.rcx.audit.AuditEvent.Seal;
+import dev.rcx.files.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -361,7 +362,7 @@ public final class AuditLog implements AuditSink {
               Set.of(
                   StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
               LogFiles.privateFile());
-      LogFiles.fsyncDirectory(file.toAbsolutePath().getParent());
+      AtomicFiles.fsyncDirectory(file.toAbsolutePath().getParent());
       return ch;
     } catch (FileAlreadyExistsException e) {
       return FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -629,7 +630,7 @@ public final class AuditLog implements AuditSink {
       }
       out.force(true);
     }
-    LogFiles.fsyncDirectory(torn.toAbsolutePath().getParent());
+    AtomicFiles.fsyncDirectory(torn.toAbsolutePath().getParent());
     channel.truncate(keep);
     channel.force(true);
     return new LogRecovered(0, dropped, torn.getFileName().toString());
@@ -1091,7 +1092,7 @@ public final class AuditLog implements AuditSink {
             closed.toString(), null, "a closed audit file of that name exists; move it aside");
       }
       Files.move(file, closed); // no REPLACE_EXISTING: a closed file is never overwritten
-      LogFiles.fsyncDirectory(file.toAbsolutePath().getParent());
+      AtomicFiles.fsyncDirectory(file.toAbsolutePath().getParent());
     } catch (IOException | RuntimeException e) {
       beginOutage(e, 0, null);
       throw new AuditUnavailableException(
@@ -1129,7 +1130,7 @@ public final class AuditLog implements AuditSink {
         }
         next.truncate(0); // a partial first record of an earlier attempt, cut back then
       }
-      LogFiles.fsyncDirectory(file.toAbsolutePath().getParent());
+      AtomicFiles.fsyncDirectory(file.toAbsolutePath().getParent());
     } catch (IOException | RuntimeException e) {
       if (next != null) {
         closeQuietly(next, e);

@@ -1,17 +1,14 @@
 package dev.rcx.audit;
 
+import dev.rcx.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Set;
 
 /**
  * The evolving key state beside a sealed log, {@code <log>.key}, mode 600:
@@ -111,19 +108,8 @@ final class KeyFile {
     byte[] encoded = Base64.getUrlEncoder().withoutPadding().encode(key);
     ByteBuffer buf = ByteBuffer.allocate(head.length + encoded.length + 1);
     buf.put(head).put(encoded).put((byte) '\n').flip();
-    Path tmp = keyFile.resolveSibling(keyFile.getFileName() + ".tmp");
     try {
-      Files.deleteIfExists(tmp);
-      try (FileChannel ch =
-          FileChannel.open(
-              tmp,
-              Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-              LogFiles.privateFile())) {
-        LogFiles.writeFully(ch, buf, 0);
-        ch.force(true);
-      }
-      Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      LogFiles.fsyncDirectory(keyFile.toAbsolutePath().getParent());
+      AtomicFiles.replace(keyFile, buf.array());
     } finally {
       Arrays.fill(encoded, (byte) 0);
       Arrays.fill(buf.array(), (byte) 0);

@@ -80,13 +80,6 @@ final class LogFiles {
     }
   }
 
-  /** Makes a created, renamed or deleted entry of {@code dir} durable. */
-  static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    }
-  }
-
   /**
    * The last {@code n} complete lines, oldest first, reading only as much of the file's end as
    * needed.

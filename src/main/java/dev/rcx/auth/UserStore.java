@@ -1,5 +1,6 @@
 package dev.rcx.auth;
 
+import dev.rcx.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

@@ -23,7 +23,6 @@ import dev.rcx.tls.ServerIdentity;
 import dev.rcx.tls.ServerTls;
 import dev.rcx.tls.TlsPolicy;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -35,9 +34,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -649,22 +645,15 @@ public final class RcxServer implements AutoCloseable {
     }
   }
 
-  private static List<X509Certificate> clientCas(ServerConfig.Tls tls) throws IOException {
-    if (tls.clientCa() == null) {
+  private static List<X509Certificate> clientCas(ServerConfig.Tls tls) {
+    Path file = tls.clientCa();
+    if (file == null) {
       return List.of();
     }
-    try (InputStream in = Files.newInputStream(tls.clientCa())) {
-      List<X509Certificate> cas = new ArrayList<>();
-      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        cas.add((X509Certificate) c);
-      }
-      if (cas.isEmpty()) {
-        throw new ConfigException("tls.client_ca: " + tls.clientCa() + " holds no certificate");
-      }
-      return cas;
-    } catch (CertificateException e) {
-      throw new ConfigException(
-          "tls.client_ca: " + tls.clientCa() + ": not PEM certificates: " + e.getMessage());
+    try {
+      return ServerTls.loadClientCas(file);
+    } catch (IOException e) {
+      throw new ConfigException(e.getMessage(), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.rcx.tls;
 
+import dev.rcx.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ final class KnownHostsFile {
       content.append('\n');
     }
     content.append(hostPort).append(' ').append(fingerprint).append('\n');
-    AtomicFiles.write(file, content.toString().getBytes(StandardCharsets.UTF_8), permissions);
+    AtomicFiles.replace(file, content.toString().getBytes(StandardCharsets.UTF_8), permissions);
   }
 
   static List<Entry> read(Path file) throws IOException {

@@ -1,5 +1,6 @@
 package dev.rcx.tls;
 
+import dev.rcx.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -199,7 +200,7 @@ public final class ServerIdentity {
     byte[] der = key.getEncoded();
     byte[] pem = Pem.encode("PRIVATE KEY", der).getBytes(StandardCharsets.US_ASCII);
     try {
-      AtomicFiles.write(file, pem, AtomicFiles.OWNER_ONLY);
+      AtomicFiles.replace(file, pem, AtomicFiles.OWNER_ONLY);
     } finally {
       Arrays.fill(der, (byte) 0);
       Arrays.fill(pem, (byte) 0);
@@ -210,7 +211,7 @@ public final class ServerIdentity {
     try {
       byte[] pem =
           Pem.encode("CERTIFICATE", certificate.getEncoded()).getBytes(StandardCharsets.US_ASCII);
-      AtomicFiles.write(file, pem, CERT_PERMISSIONS);
+      AtomicFiles.replace(file, pem, CERT_PERMISSIONS);
     } catch (java.security.cert.CertificateEncodingException e) {
       throw new IOException("cannot encode certificate for " + file, e);
     }

@@ -1,5 +1,7 @@
 package dev.rcx.tls;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLContext;
@@ -28,6 +30,17 @@ public final class ServerTls {
   static final int SESSION_TICKET_SECONDS = 3600;
 
   private ServerTls() {}
+
+  /**
+   * Reads the CA certificates that client certificates must chain to (mutual TLS, {@code
+   * tls.client_ca}): every certificate of a PEM file, in file order.
+   *
+   * @throws IOException naming the file and what is wrong with it (missing, too large, not PEM, no
+   *     certificate in it, an invalid certificate)
+   */
+  public static List<X509Certificate> loadClientCas(Path file) throws IOException {
+    return Pem.readCertificates(file, "tls.client_ca");
+  }
 
   /**
    * Returns a context that presents {@code identity} and verifies client certificates against

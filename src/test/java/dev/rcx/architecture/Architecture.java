@@ -26,20 +26,22 @@ final class Architecture {
   static final Map<String, Set<String>> MAY_USE = new LinkedHashMap<>();
 
   static {
+    MAY_USE.put("files", Set.of());
     MAY_USE.put("protocol", Set.of());
     MAY_USE.put("config", Set.of());
-    MAY_USE.put("tls", Set.of());
-    MAY_USE.put("auth", Set.of());
+    MAY_USE.put("tls", Set.of("files"));
+    MAY_USE.put("auth", Set.of("files"));
     MAY_USE.put("exec", Set.of());
-    MAY_USE.put("audit", Set.of());
+    MAY_USE.put("audit", Set.of("files"));
     MAY_USE.put("metrics", Set.of());
     MAY_USE.put("server", Set.of("protocol", "config", "tls", "auth", "exec", "audit", "metrics"));
-    MAY_USE.put("client", Set.of("protocol", "config", "tls"));
+    MAY_USE.put("client", Set.of("files", "protocol", "config", "tls"));
     MAY_USE.put("fanout", Set.of("config"));
     MAY_USE.put("bench", Set.of("protocol", "config", "tls", "auth", "client", "server"));
     MAY_USE.put(
         "cli",
         Set.of(
+            "files",
             "protocol",
             "config",
             "tls",

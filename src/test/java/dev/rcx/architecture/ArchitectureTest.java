@@ -66,8 +66,9 @@ final class ArchitectureTest {
     JavaClasses planted = new ClassFileImporter().importPackages("dev.rcx.architecture.planted");
     assertThatThrownBy(
             () -> {
+              // The fixture has only protocol and server: rules about other packages match nothing.
               for (ArchRule rule : Architecture.rules("dev.rcx.architecture.planted")) {
-                rule.check(planted);
+                rule.allowEmptyShould(true).check(planted);
               }
             })
         .isInstanceOf(AssertionError.class)

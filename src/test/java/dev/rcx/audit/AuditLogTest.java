@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rcx.audit.AuditEvent.AuthFailed;
 import dev.rcx.audit.AuditEvent.LogRecovered;
 import dev.rcx.audit.VerifyResult.Intact;
+import dev.rcx.testing.TestClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ class AuditLogTest {
   void append_everyEventKind_roundTripsThroughTheFile() throws IOException {
     Path file = dir.resolve("audit.log");
     List<AuditEvent> written = new ArrayList<>();
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
+    try (AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.UNSEALED)) {
       for (AuditEvent e : Samples.oneOfEach()) {
         if (!(e instanceof LogRecovered)
             && !(e instanceof AuditEvent.Seal)
@@ -95,7 +96,7 @@ class AuditLogTest {
   @Test
   void append_manyRecords_chainsEachLineToThePreviousBytes() throws IOException {
     Path file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
+    try (AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.UNSEALED)) {
       for (int i = 0; i < 5; i++) {
         log.append(Samples.command("alice", i));
       }
@@ -112,7 +113,7 @@ class AuditLogTest {
   @Test
   void open_existingLog_continuesTheChain() throws IOException {
     Path file = dir.resolve("audit.log");
-    Samples.TickingClock clock = new Samples.TickingClock();
+    TestClock clock = TestClock.ticking();
     try (AuditLog log = AuditLog.open(file, clock, Samples.UNSEALED)) {
       log.append(Samples.command("alice", 1));
       log.append(Samples.command("alice", 2));
@@ -134,7 +135,7 @@ class AuditLogTest {
     Path file = dir.resolve("audit.log");
     AuthFailed event =
         new AuthFailed("127.0.0.1:1", "j\u00fcrgen \u2603 \uD83D\uDE00\u001b[2J", "bad password");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
+    try (AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.UNSEALED)) {
       log.append(event);
     }
     byte[] bytes = Files.readAllBytes(file);
@@ -148,7 +149,7 @@ class AuditLogTest {
   @Test
   void append_logRecovered_isRejected() {
     try (AuditLog log =
-        AuditLog.open(dir.resolve("audit.log"), new Samples.TickingClock(), Samples.UNSEALED)) {
+        AuditLog.open(dir.resolve("audit.log"), TestClock.ticking(), Samples.UNSEALED)) {
       assertThatThrownBy(() -> log.append(new LogRecovered(1, 1, "x")))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("log_recovered");
@@ -157,8 +158,7 @@ class AuditLogTest {
 
   @Test
   void append_afterClose_throwsAuditException() {
-    AuditLog log =
-        AuditLog.open(dir.resolve("audit.log"), new Samples.TickingClock(), Samples.UNSEALED);
+    AuditLog log = AuditLog.open(dir.resolve("audit.log"), TestClock.ticking(), Samples.UNSEALED);
     log.close();
     log.close();
     assertThatThrownBy(() -> log.append(Samples.command("alice", 1)))
@@ -169,19 +169,19 @@ class AuditLogTest {
   @Test
   void open_fileAlreadyOpen_isRefused() {
     Path file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
-      assertThatThrownBy(() -> AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED))
+    try (AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.UNSEALED)) {
+      assertThatThrownBy(() -> AuditLog.open(file, TestClock.ticking(), Samples.UNSEALED))
           .isInstanceOf(AuditException.class)
           .hasMessageContaining("already open");
       log.append(Samples.command("alice", 1)); // the refused open left the first one working
     }
-    AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED).close();
+    AuditLog.open(file, TestClock.ticking(), Samples.UNSEALED).close();
   }
 
   @Test
   void open_newFile_isReadableByOwnerOnly() throws IOException {
     Path file = dir.resolve("audit.log");
-    AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED).close();
+    AuditLog.open(file, TestClock.ticking(), Samples.UNSEALED).close();
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
         .isEqualTo("rw-------");
   }
@@ -190,7 +190,7 @@ class AuditLogTest {
   void open_lastLineIsNotARecord_isRefused() throws IOException {
     Path file = dir.resolve("audit.log");
     Files.writeString(file, "hello world\n");
-    assertThatThrownBy(() -> AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED))
+    assertThatThrownBy(() -> AuditLog.open(file, TestClock.ticking(), Samples.UNSEALED))
         .isInstanceOf(AuditException.class)
         .hasMessageContaining("not a valid record");
     assertThat(Files.readString(file)).isEqualTo("hello world\n");

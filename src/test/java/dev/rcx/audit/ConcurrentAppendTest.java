@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rcx.audit.VerifyResult.Intact;
+import dev.rcx.testing.TestClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ class ConcurrentAppendTest {
   @Test
   void append_manyThreadsAtOnce_keepTheChainValidAndLoseNothing() throws Exception {
     Path file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
+    try (AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.UNSEALED)) {
       appendConcurrently(log, file);
       assertThat(log.lastSeq()).isEqualTo(THREADS * PER_THREAD);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rcx.audit.KeyedVerifyResult.Authentic;
+import dev.rcx.testing.TestClock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,7 @@ class DurabilityTest {
     try (AuditLog log =
         AuditLog.open(
             file,
-            new Samples.TickingClock(),
+            TestClock.ticking(),
             AuditLog.Options.defaults()
                 .withDurability(Durability.FSYNC)
                 .withSealInterval(Duration.ZERO))) {

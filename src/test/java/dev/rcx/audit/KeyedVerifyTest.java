@@ -7,6 +7,7 @@ import dev.rcx.audit.KeyedVerifyResult.KeyFileState;
 import dev.rcx.audit.KeyedVerifyResult.Tampered;
 import dev.rcx.audit.KeyedVerifyResult.Truncated;
 import dev.rcx.audit.KeyedVerifyResult.WrongKey;
+import dev.rcx.testing.TestClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -115,7 +116,7 @@ class KeyedVerifyTest {
   void verify_attackerHoldingTheCurrentKey_canForgeOnlyTheUnprovenUnsealedTail()
       throws IOException {
     // Seal writes in the appending thread, so the key file is current when it is stolen.
-    AuditLog log = AuditLog.open(file(), new Samples.TickingClock(), Samples.SEALED, Runnable::run);
+    AuditLog log = AuditLog.open(file(), TestClock.ticking(), Samples.SEALED, Runnable::run);
     String key = log.takeVerificationKey().orElseThrow();
     for (int i = 1; i <= 6; i++) {
       log.append(Samples.command("alice", i)); // lines 1-4, seal at 5, lines 6-7 in epoch 1
@@ -265,7 +266,7 @@ class KeyedVerifyTest {
   void verify_unsealedLogWithAKey_saysTheLinesHaveNoMac() throws IOException {
     String key = closedLog();
     Path plain = dir.resolve("plain.log");
-    try (AuditLog log = AuditLog.open(plain, new Samples.TickingClock(), Samples.UNSEALED)) {
+    try (AuditLog log = AuditLog.open(plain, TestClock.ticking(), Samples.UNSEALED)) {
       log.append(Samples.command("alice", 1));
     }
     assertThat(AuditLog.verify(plain, key))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rcx.testing.Poll;
+import dev.rcx.testing.TestClock;
 import dev.rcx.testing.Tmpfs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ class RotationDiskFullTest {
       Path log = fs.dir().resolve("audit.log");
       AuditLog.Options options = Samples.SEALED.withEpochRecords(1000).withMaxFileBytes(MAX);
       String key;
-      try (AuditLog a = AuditLog.open(log, new Samples.TickingClock(), options)) {
+      try (AuditLog a = AuditLog.open(log, TestClock.ticking(), options)) {
         key = a.takeVerificationKey().orElseThrow();
         // Fill the first file up to the point where the next record rotates it; its last 4 KiB
         // page then still has room for the closing seal.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rcx.testing.TestClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ class RotationTest {
 
   /** Writes {@code n} command records into a rotating sealed log; returns its verification key. */
   private String history(Path log, int n) {
-    try (AuditLog a = AuditLog.open(log, new Samples.TickingClock(), sealedRotating())) {
+    try (AuditLog a = AuditLog.open(log, TestClock.ticking(), sealedRotating())) {
       String key = a.takeVerificationKey().orElseThrow();
       for (int i = 0; i < n; i++) {
         a.append(Samples.command("alice", i));
@@ -105,7 +106,7 @@ class RotationTest {
     // epochs: the background seal writer races it too.
     AuditLog.Options options =
         Samples.SEALED.withDurability(Durability.FSYNC).withMaxFileBytes(MAX).withEpochRecords(7);
-    try (AuditLog a = AuditLog.open(log, new Samples.TickingClock(), options)) {
+    try (AuditLog a = AuditLog.open(log, TestClock.ticking(), options)) {
       key = a.takeVerificationKey().orElseThrow();
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       CountDownLatch go = new CountDownLatch(1);
@@ -270,7 +271,7 @@ class RotationTest {
     Path log = dir.resolve("audit.log");
     String key = history(log, 60);
     long before = AuditFiles.list(log).size();
-    try (AuditLog a = AuditLog.open(log, new Samples.TickingClock(), sealedRotating())) {
+    try (AuditLog a = AuditLog.open(log, TestClock.ticking(), sealedRotating())) {
       assertThat(a.takeVerificationKey()).isEmpty();
       for (int i = 0; i < 60; i++) {
         a.append(Samples.command("bob", i));
@@ -292,7 +293,7 @@ class RotationTest {
     Files.move(log, closed);
     Files.write(log, "{\"seq\":".getBytes(StandardCharsets.US_ASCII)); // a torn first record
 
-    try (AuditLog a = AuditLog.open(log, new Samples.TickingClock(), sealedRotating())) {
+    try (AuditLog a = AuditLog.open(log, TestClock.ticking(), sealedRotating())) {
       a.append(Samples.command("carol", 1));
     }
     List<String> l = lines(log);
@@ -306,7 +307,7 @@ class RotationTest {
   @Test
   void rotate_closedNameTaken_refusesAndNeverOverwrites() throws IOException {
     Path log = dir.resolve("audit.log");
-    try (AuditLog a = AuditLog.open(log, new Samples.TickingClock(), Samples.SEALED)) {
+    try (AuditLog a = AuditLog.open(log, TestClock.ticking(), Samples.SEALED)) {
       a.append(Samples.command("alice", 1));
       Path taken = AuditFiles.closedName(log, 1);
       Files.writeString(taken, "precious\n");
@@ -324,7 +325,7 @@ class RotationTest {
   void scanAll_commandOpenAcrossRotations_isFoundWithItsPid() throws IOException {
     Path log = dir.resolve("audit.log");
     String client = Samples.CLIENT;
-    try (AuditLog a = AuditLog.open(log, new Samples.TickingClock(), sealedRotating())) {
+    try (AuditLog a = AuditLog.open(log, TestClock.ticking(), sealedRotating())) {
       a.append(
           new AuditEvent.CommandStarted(
               client, "alice", "s1", "00aa", "sleep", List.of("/bin/sleep", "60"), 30_000));
@@ -368,7 +369,7 @@ class RotationTest {
   @Test
   void tailFiles_justRotated_readsBackIntoTheClosedFile() throws IOException {
     Path log = dir.resolve("audit.log");
-    try (AuditLog a = AuditLog.open(log, new Samples.TickingClock(), Samples.UNSEALED)) {
+    try (AuditLog a = AuditLog.open(log, TestClock.ticking(), Samples.UNSEALED)) {
       for (int i = 0; i < 5; i++) {
         a.append(Samples.command("alice", i));
       }

@@ -17,13 +17,8 @@ import dev.rcx.audit.AuditEvent.ServerStopped;
 import dev.rcx.audit.AuditEvent.ServerStopping;
 import dev.rcx.audit.AuditEvent.TlsHandshakeFailed;
 import dev.rcx.audit.AuditEvent.TokenRejected;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** One event of every kind, and a clock tests can move. */
 final class Samples {
@@ -163,36 +158,5 @@ final class Samples {
         2,
         0,
         false);
-  }
-
-  /**
-   * A clock that starts at a fixed instant and advances 1 ms per reading, so timestamps are
-   * distinct.
-   */
-  static final class TickingClock extends Clock {
-    private final AtomicLong millis;
-
-    TickingClock(Instant start) {
-      this.millis = new AtomicLong(start.toEpochMilli());
-    }
-
-    TickingClock() {
-      this(Instant.parse("2026-11-27T10:00:00.123Z"));
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.getAndIncrement());
-    }
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rcx.audit.KeyedVerifyResult.Authentic;
 import dev.rcx.audit.KeyedVerifyResult.KeyFileState;
+import dev.rcx.testing.TestClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ class SealedLogTest {
    * verification key.
    */
   static String createSealed(Path file, int records, boolean close) {
-    AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED);
+    AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.SEALED);
     String key = log.takeVerificationKey().orElseThrow();
     for (int i = 1; i <= records; i++) {
       log.append(Samples.command("alice", i));
@@ -55,7 +56,7 @@ class SealedLogTest {
   @Test
   void open_newSealedLog_handsOutTheVerificationKeyOnce() throws IOException {
     Path file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED)) {
+    try (AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.SEALED)) {
       assertThat(log.takeVerificationKey())
           .get()
           .asString()
@@ -65,7 +66,7 @@ class SealedLogTest {
     Path keyFile = dir.resolve("audit.log.key");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
         .isEqualTo("rw-------");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED)) {
+    try (AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.SEALED)) {
       assertThat(log.takeVerificationKey()).isEmpty();
     }
   }
@@ -117,7 +118,7 @@ class SealedLogTest {
     Path file = dir.resolve("audit.log");
     // Seal writes run in the appending thread here (still outside the lock), so the key file is
     // current when verify reads it; with the log's own thread it may lag a moment (LAGGING).
-    AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED, Runnable::run);
+    AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.SEALED, Runnable::run);
     String key = log.takeVerificationKey().orElseThrow();
     for (int i = 1; i <= 6; i++) {
       log.append(Samples.command("alice", i));
@@ -142,7 +143,7 @@ class SealedLogTest {
   @Test
   void seal_requested_endsTheEpochEarly() {
     Path file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED)) {
+    try (AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.SEALED)) {
       log.append(Samples.command("alice", 1));
       log.seal();
       log.seal(); // empty epoch: nothing to seal
@@ -156,9 +157,7 @@ class SealedLogTest {
     Path file = dir.resolve("audit.log");
     try (AuditLog log =
         AuditLog.open(
-            file,
-            new Samples.TickingClock(),
-            Samples.SEALED.withSealInterval(Duration.ofMillis(20)))) {
+            file, TestClock.ticking(), Samples.SEALED.withSealInterval(Duration.ofMillis(20)))) {
       log.append(Samples.command("alice", 1));
       for (int i = 0; i < 500 && log.epoch() == 0; i++) {
         Thread.sleep(10);
@@ -171,7 +170,7 @@ class SealedLogTest {
   void open_existingSealedLog_continuesTheEpochCount() throws IOException {
     Path file = dir.resolve("audit.log");
     String key = createSealed(file, 2, true); // 2 records + close seal (epoch 0)
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED)) {
+    try (AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.SEALED)) {
       assertThat(log.epoch()).isEqualTo(1);
       for (int i = 0; i < 4; i++) {
         log.append(Samples.command("bob", i));
@@ -186,7 +185,7 @@ class SealedLogTest {
   void open_afterCrashInsideAnEpoch_countsTheUnsealedRecords() throws IOException {
     Path file = dir.resolve("audit.log");
     Path copy = dir.resolve("copy.log");
-    AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED);
+    AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.SEALED);
     String key = log.takeVerificationKey().orElseThrow();
     for (int i = 1; i <= 6; i++) {
       log.append(Samples.command("alice", i));
@@ -195,7 +194,7 @@ class SealedLogTest {
     Files.copy(file, copy);
     Files.copy(dir.resolve("audit.log.key"), dir.resolve("copy.log.key"));
     log.close();
-    try (AuditLog reopened = AuditLog.open(copy, new Samples.TickingClock(), Samples.SEALED)) {
+    try (AuditLog reopened = AuditLog.open(copy, TestClock.ticking(), Samples.SEALED)) {
       reopened.append(Samples.command("bob", 1));
       reopened.append(Samples.command("bob", 2)); // 2 before the crash + 2 now: epoch 1 is full
       assertThat(reopened.epoch()).isEqualTo(2);
@@ -207,7 +206,7 @@ class SealedLogTest {
   void open_crashBetweenSealAndKeyFileUpdate_finishesTheEvolution() throws IOException {
     Path file = dir.resolve("audit.log");
     Path copy = dir.resolve("copy.log");
-    AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED);
+    AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.SEALED);
     String key = log.takeVerificationKey().orElseThrow();
     for (int i = 1; i <= 3; i++) {
       log.append(Samples.command("alice", i));
@@ -217,7 +216,7 @@ class SealedLogTest {
         Samples.command("alice", 4)); // fills epoch 0: seal written, key file moves to epoch 1
     Files.copy(file, copy);
     log.close();
-    try (AuditLog reopened = AuditLog.open(copy, new Samples.TickingClock(), Samples.SEALED)) {
+    try (AuditLog reopened = AuditLog.open(copy, TestClock.ticking(), Samples.SEALED)) {
       assertThat(reopened.epoch()).isEqualTo(1);
       reopened.append(Samples.command("bob", 1));
     }
@@ -233,7 +232,7 @@ class SealedLogTest {
     Files.writeString(file, "{\"seq\":4,\"ts\":", java.nio.file.StandardOpenOption.APPEND);
     assertThat(AuditLog.verify(file, key))
         .isInstanceOfSatisfying(Authentic.class, a -> assertThat(a.tornTailBytes()).isEqualTo(14));
-    AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED).close();
+    AuditLog.open(file, TestClock.ticking(), Samples.SEALED).close();
     List<String> lines = lines(file);
     assertThat(json(lines.get(3)).get("event").asText()).isEqualTo("log_recovered");
     assertThat(AuditLog.verify(file, key))
@@ -251,7 +250,7 @@ class SealedLogTest {
     Path file = dir.resolve("audit.log");
     createSealed(file, 2, true);
     Files.delete(dir.resolve("audit.log.key"));
-    assertThatThrownBy(() -> AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED))
+    assertThatThrownBy(() -> AuditLog.open(file, TestClock.ticking(), Samples.SEALED))
         .isInstanceOf(AuditException.class)
         .hasMessageContaining("no key file");
   }
@@ -262,7 +261,7 @@ class SealedLogTest {
     createSealed(file, 8, true); // seals at lines 5 and 10
     List<String> lines = lines(file);
     Files.writeString(file, String.join("\n", lines.subList(0, 5)) + "\n");
-    assertThatThrownBy(() -> AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED))
+    assertThatThrownBy(() -> AuditLog.open(file, TestClock.ticking(), Samples.SEALED))
         .isInstanceOf(AuditException.class)
         .hasMessageContaining("holds 1 seals but its key file says 2");
   }
@@ -270,7 +269,7 @@ class SealedLogTest {
   @Test
   void open_keyFileRestoredFromAnOldCopy_isRefused() throws IOException {
     Path file = dir.resolve("audit.log");
-    AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED);
+    AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.SEALED);
     Path old = dir.resolve("old.key");
     Files.copy(dir.resolve("audit.log.key"), old);
     for (int i = 1; i <= 8; i++) {
@@ -278,7 +277,7 @@ class SealedLogTest {
     }
     log.close();
     Files.copy(old, dir.resolve("audit.log.key"), StandardCopyOption.REPLACE_EXISTING);
-    assertThatThrownBy(() -> AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED))
+    assertThatThrownBy(() -> AuditLog.open(file, TestClock.ticking(), Samples.SEALED))
         .isInstanceOf(AuditException.class)
         .hasMessageContaining("old copy");
   }
@@ -287,7 +286,7 @@ class SealedLogTest {
   void open_sealedLogWithUnsealedOptions_isRefused() {
     Path file = dir.resolve("audit.log");
     createSealed(file, 1, true);
-    assertThatThrownBy(() -> AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED))
+    assertThatThrownBy(() -> AuditLog.open(file, TestClock.ticking(), Samples.UNSEALED))
         .isInstanceOf(AuditException.class)
         .hasMessageContaining("is sealed");
   }
@@ -295,10 +294,10 @@ class SealedLogTest {
   @Test
   void open_unsealedLogWithSealedOptions_isRefused() {
     Path file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
+    try (AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.UNSEALED)) {
       log.append(Samples.command("alice", 1));
     }
-    assertThatThrownBy(() -> AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED))
+    assertThatThrownBy(() -> AuditLog.open(file, TestClock.ticking(), Samples.SEALED))
         .isInstanceOf(AuditException.class)
         .hasMessageContaining("no key file");
   }
@@ -306,7 +305,7 @@ class SealedLogTest {
   @Test
   void append_sealEvent_isRejected() {
     try (AuditLog log =
-        AuditLog.open(dir.resolve("audit.log"), new Samples.TickingClock(), Samples.SEALED)) {
+        AuditLog.open(dir.resolve("audit.log"), TestClock.ticking(), Samples.SEALED)) {
       assertThatThrownBy(
               () ->
                   log.append(new AuditEvent.Seal(0, 1, "0123456789abcdef", AuditEvent.Seal.CLOSE)))
@@ -325,7 +324,7 @@ class SealedLogTest {
   void append_epochFull_doesNotWaitForTheSealsForceAndKeyFile() throws IOException {
     Path file = dir.resolve("audit.log");
     List<Runnable> held = new ArrayList<>();
-    AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED, held::add);
+    AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.SEALED, held::add);
     String key = log.takeVerificationKey().orElseThrow();
     for (int i = 1; i <= 7; i++) {
       log.append(Samples.command("alice", i));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rcx.audit.VerifyResult.Intact;
 import dev.rcx.audit.VerifyResult.TornTail;
+import dev.rcx.testing.TestClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class TornTailTest {
   @Test
   void open_tornLastLine_copiesItCutsItAndRecordsTheRecovery() throws IOException {
     Path file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
+    try (AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.UNSEALED)) {
       for (int i = 1; i <= 3; i++) {
         log.append(Samples.command("alice", i));
       }
@@ -43,8 +44,7 @@ class TornTailTest {
     assertThat(AuditLog.verify(file)).isEqualTo(new TornTail(3, partial.length()));
 
     Instant reopenedAt = Instant.parse("2026-11-28T08:09:10.011Z");
-    try (AuditLog log =
-        AuditLog.open(file, new Samples.TickingClock(reopenedAt), Samples.UNSEALED)) {
+    try (AuditLog log = AuditLog.open(file, TestClock.ticking(reopenedAt), Samples.UNSEALED)) {
       assertThat(log.lastSeq()).isEqualTo(4);
       log.append(Samples.command("alice", 5));
     }
@@ -68,7 +68,7 @@ class TornTailTest {
   void open_fileIsOnlyATornLine_startsTheChainAfresh() throws IOException {
     Path file = dir.resolve("audit.log");
     Files.writeString(file, "{\"seq\":1,\"ts");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
+    try (AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.UNSEALED)) {
       assertThat(log.lastSeq()).isEqualTo(1);
     }
     List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
@@ -81,7 +81,7 @@ class TornTailTest {
   void open_twoCrashesInTheSameMillisecond_keepsBothTornCopies() throws IOException {
     Path file = dir.resolve("audit.log");
     Instant at = Instant.parse("2026-11-28T08:09:10.011Z");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
+    try (AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.UNSEALED)) {
       log.append(Samples.command("alice", 1));
     }
     Files.writeString(file, "first", StandardOpenOption.APPEND);
@@ -96,14 +96,14 @@ class TornTailTest {
   @Test
   void open_refusedLogWithATornTail_isLeftUntouched() throws IOException {
     Path file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
+    try (AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.UNSEALED)) {
       log.append(Samples.command("alice", 1));
     }
     Files.writeString(file, "{\"seq\":2,", StandardOpenOption.APPEND);
     byte[] before = Files.readAllBytes(file);
     // Sealing on, but the log has no key file: refused, and the torn tail must still be there for
     // the right open.
-    assertThatThrownBy(() -> AuditLog.open(file, new Samples.TickingClock(), Samples.SEALED))
+    assertThatThrownBy(() -> AuditLog.open(file, TestClock.ticking(), Samples.SEALED))
         .isInstanceOf(AuditException.class);
     assertThat(Files.readAllBytes(file)).isEqualTo(before);
     try (Stream<Path> files = Files.list(dir)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rcx.audit.VerifyResult.Intact;
 import dev.rcx.audit.VerifyResult.Tampered;
 import dev.rcx.audit.VerifyResult.TornTail;
+import dev.rcx.testing.TestClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ class VerifyTest {
   @BeforeEach
   void sixRecords() throws IOException {
     file = dir.resolve("audit.log");
-    try (AuditLog log = AuditLog.open(file, new Samples.TickingClock(), Samples.UNSEALED)) {
+    try (AuditLog log = AuditLog.open(file, TestClock.ticking(), Samples.UNSEALED)) {
       for (int i = 1; i <= 6; i++) {
         log.append(Samples.command("user" + i, i));
       }

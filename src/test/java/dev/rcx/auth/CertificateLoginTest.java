@@ -2,6 +2,7 @@ package dev.rcx.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rcx.testing.TestClock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;
@@ -14,7 +15,7 @@ class CertificateLoginTest {
 
   @TempDir Path dir;
 
-  private final TestClock clock = new TestClock();
+  private final TestClock clock = new TestClock(TestClock.FIXED_START);
   private final PasswordHasher hasher = Fixtures.cheapHasher();
   private final LoginThrottle throttle = new LoginThrottle(clock);
   private Authenticator auth;

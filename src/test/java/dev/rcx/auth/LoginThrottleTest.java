@@ -3,6 +3,7 @@ package dev.rcx.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rcx.testing.TestClock;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ class LoginThrottleTest {
   private static final String A = "192.0.2.1";
   private static final String B = "198.51.100.7";
 
-  private final TestClock clock = new TestClock();
+  private final TestClock clock = new TestClock(TestClock.FIXED_START);
   private final LoginThrottle throttle = new LoginThrottle(clock);
 
   private void fail(String user, String ip, int times) {

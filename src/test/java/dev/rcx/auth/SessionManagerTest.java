@@ -3,6 +3,7 @@ package dev.rcx.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rcx.testing.TestClock;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashSet;
@@ -15,7 +16,7 @@ class SessionManagerTest {
   private static final User ALICE = new User("alice", "$argon2id$unused", Set.of("ops"));
   private static final User BOB = new User("bob", "$argon2id$unused", Set.of());
 
-  private final TestClock clock = new TestClock();
+  private final TestClock clock = new TestClock(TestClock.FIXED_START);
 
   private SessionManager manager(int max, boolean bind) {
     return new SessionManager(

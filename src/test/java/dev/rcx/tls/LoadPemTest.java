@@ -36,6 +36,25 @@ class LoadPemTest {
   }
 
   @Test
+  void loadClientCas_everyCertificateInOrder_orAnErrorNamingTheSetting() throws IOException {
+    TestPki.Issued one = TestPki.ca("CA one");
+    TestPki.Issued two = TestPki.ca("CA two");
+    Path both =
+        TestPki.writeCertificates(dir.resolve("cas.pem"), one.certificate(), two.certificate());
+    assertThat(ServerTls.loadClientCas(both)).containsExactly(one.certificate(), two.certificate());
+
+    Path keyOnly = TestPki.writePkcs8(dir.resolve("key.pem"), one.keys().getPrivate());
+    assertThatThrownBy(() -> ServerTls.loadClientCas(keyOnly))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("tls.client_ca " + keyOnly)
+        .hasMessageContaining("no PEM block '-----BEGIN CERTIFICATE-----'");
+    Path garbage = Files.writeString(dir.resolve("garbage.pem"), "hello\n");
+    assertThatThrownBy(() -> ServerTls.loadClientCas(garbage))
+        .hasMessageContaining("tls.client_ca " + garbage)
+        .hasMessageContaining("not a PEM file");
+  }
+
+  @Test
   void loadPem_traditionalEcKey_loads() throws IOException {
     KeyPair keys = TestPki.ec();
     TestPki.Issued server = TestPki.selfSignedServer(keys, "ec", "localhost");

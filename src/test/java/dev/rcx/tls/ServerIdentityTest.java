@@ -3,6 +3,7 @@ package dev.rcx.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rcx.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,8 +132,8 @@ class ServerIdentityTest {
   @Test
   void atomicWrite_existingFile_isReplacedWholeWithExactMode() throws IOException {
     Path target = dir.resolve("sub/secret");
-    AtomicFiles.write(target, "one".getBytes(), AtomicFiles.OWNER_ONLY);
-    AtomicFiles.write(target, "two".getBytes(), AtomicFiles.OWNER_ONLY);
+    AtomicFiles.replace(target, "one".getBytes(), AtomicFiles.OWNER_ONLY);
+    AtomicFiles.replace(target, "two".getBytes(), AtomicFiles.OWNER_ONLY);
 
     assertThat(Files.readString(target)).isEqualTo("two");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
