@@ -783,7 +783,9 @@ public final class AuditLog implements AuditSink {
 
   private long usableSpace() {
     try {
-      return java.nio.file.Files.getFileStore(file).getUsableSpace();
+      // The directory, not the file: a rotation renames the file away for a moment, and this runs
+      // outside the lock.
+      return java.nio.file.Files.getFileStore(file.toAbsolutePath().getParent()).getUsableSpace();
     } catch (IOException e) {
       return 0; // cannot tell: treat as full, the safe side
     }

@@ -104,8 +104,14 @@ class RotationTest {
     String key;
     // fsync durability: group commit forces race the rotation's close of the old file; small
     // epochs: the background seal writer races it too.
+    // A free-space reserve: its check, made before the lock, must never see the moment between
+    // the rename and the new file as a full disk.
     AuditLog.Options options =
-        Samples.SEALED.withDurability(Durability.FSYNC).withMaxFileBytes(MAX).withEpochRecords(7);
+        Samples.SEALED
+            .withDurability(Durability.FSYNC)
+            .withMaxFileBytes(MAX)
+            .withEpochRecords(7)
+            .withMinFreeBytes(1);
     try (AuditLog a = AuditLog.open(log, TestClock.ticking(), options)) {
       key = a.takeVerificationKey().orElseThrow();
       ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -119,7 +125,7 @@ class RotationTest {
                   () -> {
                     go.await();
                     for (int i = 0; i < perThread; i++) {
-                      a.append(Samples.command(user, i));
+                      a.appendReserved(Samples.command(user, i));
                       if (i % 50 == 25 && user.equals("u0")) {
                         a.rotate(); // requested rotations among the size-triggered ones
                       }

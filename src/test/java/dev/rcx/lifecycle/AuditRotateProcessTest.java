@@ -73,6 +73,7 @@ class AuditRotateProcessTest {
       key = verificationKey(server.output());
       // 1. Several clients at once; the log rotates by size as they go.
       List<Future<Integer>> clients = new ArrayList<>();
+      List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
       try (var pool = Executors.newFixedThreadPool(3)) {
         for (int i = 0; i < 3; i++) {
           String user = "user" + i;
@@ -82,8 +83,11 @@ class AuditRotateProcessTest {
                     int ok = 0;
                     try (RcxClient c = server.loggedIn(user, "pw", WAIT)) {
                       for (int n = 0; n < 10; n++) {
-                        if (c.exec("echo " + user + "-" + n) instanceof Response.CommandOutput) {
+                        Response r = c.exec("echo " + user + "-" + n);
+                        if (r instanceof Response.CommandOutput) {
                           ok++;
+                        } else {
+                          failures.add(user + "-" + n + ": " + r);
                         }
                       }
                     }
@@ -91,7 +95,7 @@ class AuditRotateProcessTest {
                   }));
         }
         for (Future<Integer> f : clients) {
-          assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(10);
+          assertThat(f.get(120, TimeUnit.SECONDS)).as("failures: %s", failures).isEqualTo(10);
         }
       }
       assertThat(AuditFiles.inDataDir(data).size()).isGreaterThanOrEqualTo(3);
@@ -107,8 +111,8 @@ class AuditRotateProcessTest {
             }
           },
           Executors.newVirtualThreadPerTaskExecutor());
-      Poll.until("command_launched", WAIT, () -> !events(data, "command_launched").isEmpty());
-      JsonNode launched = events(data, "command_launched").getLast();
+      Poll.until("the sleep's command_launched", WAIT, () -> sleepLaunch(data) != null);
+      JsonNode launched = sleepLaunch(data);
       sleepPid = launched.path("pid").asLong();
       sleepId = launched.path("command_id").asText();
       int before = AuditFiles.inDataDir(data).size();
@@ -166,6 +170,21 @@ class AuditRotateProcessTest {
     assertThat(archived.out())
         .contains("starts at file " + files.get(2).name())
         .contains("earlier files archived");
+  }
+
+  /** The {@code command_launched} record of the {@code sleep 50}, or null while there is none. */
+  private static @org.jspecify.annotations.Nullable JsonNode sleepLaunch(Path data) {
+    for (JsonNode started : events(data, "command_started")) {
+      if (started.path("argv").path(1).asText().equals("50")) {
+        String id = started.path("command_id").asText();
+        for (JsonNode launched : events(data, "command_launched")) {
+          if (launched.path("command_id").asText().equals(id)) {
+            return launched;
+          }
+        }
+      }
+    }
+    return null;
   }
 
   private static @org.jspecify.annotations.Nullable String verificationKey(List<String> output) {
