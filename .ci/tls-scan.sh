@@ -173,7 +173,7 @@ scan() {
 if ! command -v sslscan >/dev/null; then
   echo "tls-scan: installing sslscan"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sslscan >/dev/null
+  timeout 600 $SUDO apt-get update -qq && timeout 600 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sslscan >/dev/null
 fi
 scan tls13-only 0
 scan tls12-allowed 1

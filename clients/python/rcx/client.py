@@ -3,8 +3,10 @@
 import base64
 import hashlib
 import json
+import select
 import socket
 import ssl
+import time
 from dataclasses import dataclass
 
 from .errors import ProtocolError, RcxConnectionError, RcxError, server_error
@@ -28,9 +30,9 @@ class Session:
 
 @dataclass(frozen=True)
 class CommandResult:
-    """The command ran. ``status`` is ``success`` (exit 0), ``failure`` (non-zero) or ``timed_out``
-    (killed at the whitelist's timeout; ``exit_code`` is None). ``stdout``/``stderr`` are the exact
-    bytes."""
+    """The command ran. ``status`` is ``success`` (exit 0), ``failure`` (non-zero), ``timed_out``
+    (killed at the whitelist's timeout; ``exit_code`` is None) or ``cancelled`` (killed on
+    :meth:`Client.cancel`; ``exit_code`` is None). ``stdout``/``stderr`` are the exact bytes."""
 
     status: str
     stdout: bytes
@@ -43,6 +45,10 @@ class CommandResult:
     @property
     def ok(self):
         return self.status == "success"
+
+    @property
+    def cancelled(self):
+        return self.status == "cancelled"
 
     @property
     def output(self):
@@ -95,6 +101,13 @@ class Client:
         self.token = None
         self._sock = None
         self._buf = bytearray()
+        # cancel() may come from another thread or a signal handler: it only writes a byte to the
+        # wake socket, and the thread reading the reply sends the request itself (an ssl socket
+        # must not be used by two threads at once). No lock: a signal handler runs on the main
+        # thread, possibly while that thread would hold it.
+        self._in_command = False
+        self._pending_cancels = 0
+        self._wake_r = self._wake_w = None
 
     @property
     def host_port(self):
@@ -122,6 +135,9 @@ class Client:
             tls.close()
             raise
         tls.settimeout(self.timeout)
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
         self._sock = tls
         return self
 
@@ -132,11 +148,20 @@ class Client:
         self.close()
 
     def close(self):
+        """Closes the connection (a command still running on it is killed by the server). The
+        client may connect again."""
         if self._sock is not None:
             try:
                 self._sock.close()
             finally:
                 self._sock = None
+                self._buf.clear()
+                self._pending_cancels = 0
+                wake = (self._wake_r, self._wake_w)
+                self._wake_r = self._wake_w = None
+                for w in wake:
+                    if w is not None:
+                        w.close()
 
     # -- requests ---------------------------------------------------------------------------------
 
@@ -158,7 +183,8 @@ class Client:
         """Runs a whitelisted command line (split by the server, never by a shell) with ``args``
         appended literally. With ``on_output(stream, data)`` the output is streamed: ``stream`` is
         ``"stdout"`` or ``"stderr"`` and ``data`` the bytes, in order, as the command writes them.
-        Returns a :class:`CommandResult`; refusals raise typed :class:`ServerError` subclasses."""
+        Returns a :class:`CommandResult` (status ``cancelled`` after :meth:`cancel`); refusals raise
+        typed :class:`ServerError` subclasses."""
         if self.token is None:
             raise RcxError("not logged in: call login() or use_token() first")
         request = {"type": "command", "session_token": self.token, "command": command}
@@ -166,7 +192,33 @@ class Client:
             request["args"] = list(args)
         if on_output is not None:
             request["stream"] = True
-        self._send(request)
+        self.connect()
+        self._take_wake()  # a cancel() that came too late for the previous command
+        # From here a cancel() is remembered; this thread sends it, always after the request.
+        self._in_command = True
+        try:
+            self._send(request)
+            return self._command_reply(on_output)
+        finally:
+            self._in_command = False
+
+    def cancel(self):
+        """Stops the command that :meth:`exec` is running on this connection: the server kills its
+        whole process tree, audits it, and :meth:`exec` returns its :class:`CommandResult` with
+        status ``cancelled`` (output streamed so far was delivered); the session and the connection
+        stay usable. Safe to call from another thread, from ``on_output``, or from a signal handler
+        (e.g. ``signal.signal(signal.SIGINT, lambda *_: client.cancel())`` for Ctrl-C). Returns
+        whether a command was running; with none, nothing is sent."""
+        wake = self._wake_w
+        if not self._in_command or wake is None:
+            return False
+        try:
+            wake.send(b"!")
+        except OSError:
+            pass  # closed meanwhile, or already woken with a full buffer
+        return True
+
+    def _command_reply(self, on_output):
         streamed = {"stdout": bytearray(), "stderr": bytearray()}
         while True:
             reply = self._read()
@@ -219,7 +271,22 @@ class Client:
             raise RcxConnectionError("connection to %s lost: %s" % (self.host_port, e)) from e
 
     def _read(self):
+        """The next reply, skipping the answers to cancels sent earlier. Fails when no bytes arrive
+        within ``timeout`` seconds. While a command runs, a :meth:`cancel` wakes the wait and its
+        request is sent from here."""
         while True:
+            message = self._next_message()
+            if message.get("type") == "cancel_response" and self._pending_cancels > 0:
+                self._pending_cancels -= 1
+                continue
+            return message
+
+    def _next_message(self):
+        deadline = time.monotonic() + self.timeout
+        while True:
+            if self._take_wake() and self._in_command:
+                self._pending_cancels += 1
+                self._send({"type": "cancel"})
             nl = self._buf.find(b"\n")
             if nl >= 0:
                 line = bytes(self._buf[:nl])
@@ -238,19 +305,41 @@ class Client:
             if len(self._buf) > MAX_REPLY_BYTES:
                 self.close()
                 raise ProtocolError("reply from %s longer than %d bytes" % (self.host_port, MAX_REPLY_BYTES))
+            if self._sock.pending() == 0:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self.close()
+                    raise RcxConnectionError(
+                        "no reply from %s within %s s" % (self.host_port, self.timeout))
+                ready, _, _ = select.select([self._sock, self._wake_r], [], [], left)
+                if self._sock not in ready:
+                    continue  # woken by cancel(), or the wait ended: look again
             try:
+                self._sock.settimeout(0)  # only what is there: a TLS record may be incomplete
                 chunk = self._sock.recv(65536)
-            except socket.timeout as e:
-                self.close()
-                raise RcxConnectionError(
-                    "no reply from %s within %s s" % (self.host_port, self.timeout)) from e
+            except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError):
+                continue
             except OSError as e:
                 self.close()
                 raise RcxConnectionError("connection to %s lost: %s" % (self.host_port, e)) from e
+            finally:
+                if self._sock is not None:
+                    self._sock.settimeout(self.timeout)
             if not chunk:
                 self.close()
                 raise RcxConnectionError("server %s closed the connection" % self.host_port)
             self._buf += chunk
+            deadline = time.monotonic() + self.timeout
+
+    def _take_wake(self):
+        """Whether cancel() was called since the last look (and forgets it)."""
+        woken = False
+        try:
+            while self._wake_r is not None and self._wake_r.recv(64):
+                woken = True
+        except OSError:
+            pass  # nothing (more) waiting
+        return woken
 
     @staticmethod
     def _failure(reply):

@@ -46,6 +46,7 @@ commands:
   - {name: both, path: %(dir)s/both.sh, users: ["*"]}
   - {name: binary, path: %(dir)s/binary.sh, users: ["*"]}
   - {name: ticks, path: %(dir)s/ticks.sh, users: ["*"], timeout: 20s}
+  - {name: pidsleep, path: %(dir)s/pidsleep.sh, users: ["*"], timeout: 60s}
 """
 
 SCRIPTS = {
@@ -53,6 +54,8 @@ SCRIPTS = {
     "both.sh": "echo out; echo err >&2\n",
     "binary.sh": "printf '\\377\\376\\000abc'\n",
     "ticks.sh": "for i in 1 2 3; do echo tick$i; sleep 0.3; done\n",
+    # Records its PID beside itself, says so, then becomes `sleep 60` (same PID).
+    "pidsleep.sh": 'echo $$ > "$(dirname "$0")/pidsleep.pid"; echo started; exec sleep 60\n',
 }
 
 
@@ -104,6 +107,11 @@ class Server:
             raise RuntimeError("rcx server did not start within 60 s: %s" % self.output)
 
     @property
+    def pidsleep_pid_file(self):
+        """Where the ``pidsleep`` command records its PID."""
+        return os.path.join(self.dir, "scripts", "pidsleep.pid")
+
+    @property
     def certificate(self):
         return os.path.join(self.data, "server.crt")
 
@@ -118,10 +126,10 @@ class Server:
                         events.append(e)
         return events
 
-    def wait_for_audit(self, name, count, timeout=10):
+    def wait_for_audit(self, name, count, timeout=10, match=None):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if len(self.audit_events(name)) >= count:
+            if len([e for e in self.audit_events(name) if match is None or match(e)]) >= count:
                 return
             time.sleep(0.05)
         raise AssertionError("audit never had %d %s events" % (count, name))

@@ -2,8 +2,11 @@
 bytes, streaming, logout and typed errors."""
 
 import os
+import signal
 import subprocess
 import tempfile
+import threading
+import time
 import unittest
 
 import rcx
@@ -20,6 +23,15 @@ def setUpModule():
 def tearDownModule():
     if server is not None:
         server.close()
+
+
+def process_alive(pid):
+    """Whether ``pid`` runs (a zombie counts as gone)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
 
 
 def pinned():
@@ -61,6 +73,66 @@ class ExecTest(unittest.TestCase):
         self.assertEqual(b"".join(d for s, d in chunks if s == "stdout"), b"tick1\ntick2\ntick3\n")
         self.assertEqual(r.stdout, b"tick1\ntick2\ntick3\n")
         self.assertGreaterEqual(len(chunks), 2, "output arrived in pieces as it was written")
+
+    def _run_pidsleep_and_cancel(self, c, cancel_when_started):
+        """Runs pidsleep streamed; ``cancel_when_started(c)`` is called once it said "started".
+        Returns the result, the remote PID and how long exec took."""
+        if os.path.exists(server.pidsleep_pid_file):
+            os.remove(server.pidsleep_pid_file)
+        seen = []
+
+        def on_output(stream, data):
+            seen.append(data)
+            if b"started" in b"".join(seen) and len(seen) == 1:
+                cancel_when_started(c)
+
+        start = time.monotonic()
+        r = c.exec("pidsleep", on_output=on_output)
+        took = time.monotonic() - start
+        with open(server.pidsleep_pid_file) as f:
+            pid = int(f.read().strip())
+        return r, pid, took, b"".join(seen)
+
+    def _assert_cancelled(self, r, pid, took, seen):
+        self.assertEqual(r.status, "cancelled")
+        self.assertTrue(r.cancelled)
+        self.assertIsNone(r.exit_code)
+        self.assertEqual(seen, b"started\n", "output streamed before the cancel was delivered")
+        self.assertLess(took, 45, "cancelled, not run to its 60 s end")
+        deadline = time.monotonic() + 20
+        while process_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertFalse(process_alive(pid), "the server killed the remote process %d" % pid)
+
+    def test_cancel_fromAnotherThread_killsTheCommand_sessionStays(self):
+        before = len(server.audit_events("cancel_requested"))
+        with pinned() as c:
+            c.login(USER, PASSWORD)
+            self.assertFalse(c.cancel(), "nothing runs yet: nothing to cancel")
+            r, pid, took, seen = self._run_pidsleep_and_cancel(
+                c, lambda c: threading.Thread(target=c.cancel, name="canceller").start())
+            self._assert_cancelled(r, pid, took, seen)
+            self.assertEqual(c.exec("echo still here").stdout, b"still here\n",
+                             "the cancel_response was consumed; the session stays usable")
+            self.assertFalse(c.cancel())
+        server.wait_for_audit("cancel_requested", before + 1, match=lambda e: e.get("running"))
+        server.wait_for_audit("command_run", 1,
+                              match=lambda e: e.get("command") == "pidsleep"
+                              and e.get("outcome") == "cancelled")
+
+    def test_cancel_fromSigintHandler_likeCtrlC(self):
+        with pinned() as c:
+            c.login(USER, PASSWORD)
+            previous = signal.signal(signal.SIGINT, lambda *_: c.cancel())
+            try:
+                # Delivered a little later, while exec waits in select(): as a person's Ctrl-C.
+                r, pid, took, seen = self._run_pidsleep_and_cancel(
+                    c, lambda c: threading.Timer(
+                        0.3, lambda: os.kill(os.getpid(), signal.SIGINT)).start())
+            finally:
+                signal.signal(signal.SIGINT, previous)
+            self._assert_cancelled(r, pid, took, seen)
+            self.assertEqual(c.exec("echo again").stdout, b"again\n")
 
     def test_tokenWorksOnAnotherConnection(self):
         with pinned() as c:

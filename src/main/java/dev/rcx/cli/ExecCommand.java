@@ -32,8 +32,8 @@ import picocli.CommandLine.Spec;
       "(unless --allow-truncated), 251 denied, 252 authentication failed, 253 server error,",
       "254 usage error, 255 connection or TLS failure.",
       "On many hosts: 0 the command exited 0 on every host, 1 it failed, timed out or was refused",
-      "on some host, 252 a login failed on some host, 255 some host was not reached in time",
-      "(the highest applies), 254 usage error."
+      "on some host, 130 Ctrl-C cancelled it, 252 a login failed on some host, 255 some host was",
+      "not reached in time (the highest applies), 254 usage error."
     })
 final class ExecCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -70,7 +70,7 @@ final class ExecCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (fleet.requested(command)) {
-      return new FleetExec(connection, fleet).run(command, args, System.in, out, err);
+      return new FleetExec(connection, fleet, !noStream).run(command, args, System.in, out, err);
     }
     SessionLogin login = new SessionLogin(connection, SessionLogin.defaultStore(), System.in, err);
     try (RcxClient client = login.open()) {

@@ -18,16 +18,24 @@ import java.util.List;
 /**
  * {@code rcx exec --hosts ... | --hosts-file FILE | @NAME COMMAND...}: one command on many hosts at
  * once. The password is asked once (or the client certificate is used); every host is then worked
- * on by its own {@link FleetTask} under {@link FanOut}, its output printed by {@link FleetPrinter},
- * and the exit status summarises all hosts ({@link #exitCode}).
+ * on by its own {@link FleetTask} under {@link FanOut}, its output streamed to {@link FleetPrinter}
+ * as it arrives, Ctrl-C handled by {@link FleetInterrupt}, and the exit status summarises all hosts
+ * ({@link #exitCode}).
  */
 final class FleetExec {
   private final ConnectionOptions connection;
   private final FleetOptions fleet;
 
-  FleetExec(ConnectionOptions connection, FleetOptions fleet) {
+  private final boolean stream;
+
+  /**
+   * @param stream whether to ask every server for streamed output ({@code command_chunk}); false
+   *     for {@code --no-stream}
+   */
+  FleetExec(ConnectionOptions connection, FleetOptions fleet, boolean stream) {
     this.connection = connection;
     this.fleet = fleet;
+    this.stream = stream;
   }
 
   int run(String command, List<String> args, InputStream stdin, PrintWriter out, PrintWriter err) {
@@ -86,17 +94,20 @@ final class FleetExec {
             ? FleetPrinter.Mode.JSON
             : fleet.group ? FleetPrinter.Mode.GROUPED : FleetPrinter.Mode.PREFIXED;
     FleetPrinter printer = new FleetPrinter(mode, targets, out, err);
-    FleetTask task =
-        new FleetTask(
-            connection,
-            fleet,
-            new FleetTask.Credentials(certificateOnly, password),
-            store,
-            identity,
-            remote,
-            remoteArgs,
-            err);
-    try {
+    try (FleetInterrupt interrupt = FleetInterrupt.install(err)) {
+      FleetTask task =
+          new FleetTask(
+              connection,
+              fleet,
+              new FleetTask.Credentials(certificateOnly, password),
+              store,
+              identity,
+              remote,
+              remoteArgs,
+              stream,
+              printer,
+              interrupt,
+              err);
       List<HostResult> results =
           FanOut.builder(task)
               .parallel(fleet.parallel)
@@ -117,8 +128,8 @@ final class FleetExec {
 
   /**
    * 0 when the command exited 0 on every host; else 255 when some host was not reached (connect,
-   * TLS, trust or no answer in time), else 252 when some host refused the login, else 1 (the
-   * command failed, timed out or was refused on some host).
+   * TLS, trust or no answer in time), else 252 when some host refused the login, else 130 when
+   * Ctrl-C cancelled some host, else 1 (the command failed, timed out or was refused on some host).
    */
   static int exitCode(List<HostResult> results) {
     int code = ExitCodes.OK;
@@ -128,6 +139,7 @@ final class FleetExec {
             case OK -> ExitCodes.OK;
             case FAILED, TIMED_OUT, DENIED, ERROR -> ExitCodes.FAILED;
             case AUTH_FAILED -> ExitCodes.AUTH_FAILED;
+            case CANCELLED -> ExitCodes.CANCELLED;
             case UNREACHABLE, NO_ANSWER -> ExitCodes.CONNECTION_FAILED;
           };
       code = Math.max(code, c);

@@ -26,10 +26,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One host of {@code rcx exec --hosts}: trust the server as a single {@code rcx exec} would (its
- * configured pin, else the command line's choice, else known hosts), log in, run the command, log
- * out, and turn every outcome into a {@link HostResult}. Never throws for a host's failure.
+ * configured pin, else the command line's choice, else known hosts), log in, run the command with
+ * its output streamed to the {@link FleetPrinter} as it arrives, log out, and turn every outcome
+ * into a {@link HostResult}. Ctrl-C reaches it through {@link FleetInterrupt}. Never throws for a
+ * host's failure.
  */
 final class FleetTask implements HostTask {
+  /** The {@code command_output} status of a command stopped by a {@code cancel} request. */
+  private static final String CANCELLED = "cancelled";
+
   private final ConnectionOptions connection;
   private final FleetOptions fleet;
   private final Credentials credentials;
@@ -38,6 +43,9 @@ final class FleetTask implements HostTask {
   private final PrintWriter err;
   private final @Nullable KeyMaterial identity;
   private final SessionStore store;
+  private final FleetPrinter printer;
+  private final FleetInterrupt interrupt;
+  private final boolean stream;
 
   /**
    * How this run logs in where no cached session serves: the client certificate alone, or a
@@ -57,6 +65,9 @@ final class FleetTask implements HostTask {
       @Nullable KeyMaterial identity,
       String command,
       List<String> args,
+      boolean stream,
+      FleetPrinter printer,
+      FleetInterrupt interrupt,
       PrintWriter err) {
     this.connection = connection;
     this.fleet = fleet;
@@ -65,12 +76,32 @@ final class FleetTask implements HostTask {
     this.identity = identity;
     this.command = command;
     this.args = List.copyOf(args);
+    this.stream = stream;
+    this.printer = printer;
+    this.interrupt = interrupt;
     this.err = err;
   }
 
   @Override
   public HostResult run(Target t, HostDeadline deadline) throws InterruptedIOException {
     long start = System.nanoTime();
+    if (!interrupt.begin()) {
+      return cancelled(t, start, "stopped before it started (Ctrl-C)");
+    }
+    try {
+      return connected(t, deadline, start);
+    } catch (InterruptedIOException e) {
+      if (interrupt.requested()) {
+        return cancelled(t, start, "stopped before its command started (Ctrl-C)");
+      }
+      throw e;
+    } finally {
+      interrupt.end();
+    }
+  }
+
+  private HostResult connected(Target t, HostDeadline deadline, long start)
+      throws InterruptedIOException {
     RcxClient.Endpoint endpoint;
     try {
       endpoint = endpoint(t);
@@ -83,6 +114,9 @@ final class FleetTask implements HostTask {
     } catch (InterruptedIOException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
+      if (interrupt.requested()) {
+        return cancelled(t, start, "stopped while connecting (Ctrl-C)");
+      }
       return HostResult.failed(t, HostStatus.UNREACHABLE, millisSince(start), connectError(t, e));
     }
     try (client) {
@@ -97,8 +131,11 @@ final class FleetTask implements HostTask {
           return HostResult.failed(t, HostStatus.AUTH_FAILED, millisSince(start), refused);
         }
       }
+      if (interrupt.requested()) {
+        return cancelled(t, start, "stopped before its command started (Ctrl-C)");
+      }
       deadline.next("command", connection.timeout);
-      Response r = client.exec(command, args);
+      Response r = exec(client, t);
       if (cached != null && r instanceof Response.Error e && RcxClient.needsLogin(e.code())) {
         // The server forgot or expired the cached session: log in again if we can, and retry
         // (the command did not run).
@@ -116,7 +153,7 @@ final class FleetTask implements HostTask {
           return HostResult.failed(t, HostStatus.AUTH_FAILED, millisSince(start), refused);
         }
         cached = null;
-        r = client.exec(command, args);
+        r = exec(client, t);
       }
       if (cached != null && !(r instanceof Response.Error)) {
         store.touch(cached);
@@ -128,12 +165,49 @@ final class FleetTask implements HostTask {
     } catch (InterruptedIOException e) {
       throw e;
     } catch (IOException e) {
+      if (interrupt.requested()) {
+        return cancelled(t, start, "stopped before its command started (Ctrl-C)");
+      }
       return HostResult.failed(
           t,
           HostStatus.UNREACHABLE,
           millisSince(start),
           "connection to " + t.hostPort() + " lost: " + ConnectionOptions.rootMessage(e));
     }
+  }
+
+  /**
+   * Runs the command, its output going to the printer as it arrives (or, with --no-stream, in one
+   * piece at the end).
+   */
+  private Response exec(RcxClient client, Target t) throws IOException {
+    if (!stream) {
+      Response r = client.exec(command, args, connection.timeout);
+      if (r instanceof Response.CommandOutput o) {
+        printer.output(t, /* isStderr= */ false, o.outputBytes());
+        printer.output(t, /* isStderr= */ true, o.stderrBytes());
+      }
+      return r;
+    }
+    return client.exec(
+        command,
+        args,
+        connection.timeout,
+        new RcxClient.OutputListener() {
+          @Override
+          public void output(boolean isStderr, byte[] bytes) {
+            printer.output(t, isStderr, bytes);
+          }
+
+          @Override
+          public void sent() throws IOException {
+            interrupt.sent(client);
+          }
+        });
+  }
+
+  private static HostResult cancelled(Target t, long start, String why) {
+    return HostResult.failed(t, HostStatus.CANCELLED, millisSince(start), why);
   }
 
   /**
@@ -165,23 +239,24 @@ final class FleetTask implements HostTask {
   static HostResult result(Target t, Response r, long ms) {
     return switch (r) {
       case Response.CommandOutput o -> {
+        boolean cancelled = o.status().equals(CANCELLED);
         HostStatus s =
-            o.timedOut()
-                ? HostStatus.TIMED_OUT
-                : o.exitCode() != null && o.exitCode() == 0 ? HostStatus.OK : HostStatus.FAILED;
+            cancelled
+                ? HostStatus.CANCELLED
+                : o.timedOut()
+                    ? HostStatus.TIMED_OUT
+                    : o.exitCode() != null && o.exitCode() == 0 ? HostStatus.OK : HostStatus.FAILED;
         String error =
-            o.timedOut()
-                ? "command timed out on the server after " + o.durationMs() + " ms and was killed"
-                : null;
-        yield new HostResult(
-            t,
-            s,
-            o.exitCode(),
-            ms,
-            o.outputData().text(),
-            o.stderrData().text(),
-            o.truncated(),
-            error);
+            cancelled
+                ? "cancelled (Ctrl-C): the server killed the command after "
+                    + o.durationMs()
+                    + " ms"
+                : o.timedOut()
+                    ? "command timed out on the server after "
+                        + o.durationMs()
+                        + " ms and was killed"
+                    : null;
+        yield new HostResult(t, s, o.exitCode(), ms, o.truncated(), error);
       }
       case Response.Error e -> {
         HostStatus s =

@@ -336,6 +336,13 @@ public final class RcxClient implements AutoCloseable {
      * @param bytes the exact bytes
      */
     void output(boolean stderr, byte[] bytes) throws IOException;
+
+    /**
+     * Called once, on the calling thread, right after the command request was written and before
+     * any output is read: from now on a {@link #cancel()} reaches this command (one written before
+     * the request would not).
+     */
+    default void sent() throws IOException {}
   }
 
   /**
@@ -365,6 +372,7 @@ public final class RcxClient implements AutoCloseable {
     }
     long deadlineNanos = deadlineAfter(timeout);
     write(new Request.Command(token, command, args, /* stream= */ true, null));
+    listener.sent();
     while (true) {
       Response r = readReply(deadlineNanos, timeout);
       switch (r) {

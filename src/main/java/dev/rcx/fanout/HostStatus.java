@@ -17,7 +17,12 @@ public enum HostStatus {
   /** The host did not answer within the client's connect or command timeout. */
   NO_ANSWER("no_answer"),
   /** The server refused or failed the request (busy, internal error, protocol error). */
-  ERROR("error");
+  ERROR("error"),
+  /**
+   * Ctrl-C: the command was cancelled on the server (its process tree killed), or the host was
+   * stopped before its command started.
+   */
+  CANCELLED("cancelled");
 
   private final String wireName;
 
@@ -34,7 +39,8 @@ public enum HostStatus {
   public boolean reached() {
     return switch (this) {
       case OK, FAILED, TIMED_OUT, DENIED, ERROR -> true;
-      case AUTH_FAILED, UNREACHABLE, NO_ANSWER -> false;
+      // A cancelled host may have been stopped before it was reached.
+      case AUTH_FAILED, UNREACHABLE, NO_ANSWER, CANCELLED -> false;
     };
   }
 }

@@ -62,6 +62,7 @@ final class Connection implements Runnable {
   private final ServerContext ctx;
   private final ConnectionState state;
   private final long id;
+  private final RequestHandler handler;
   private final String addressKey;
   private volatile Phase phase = Phase.HANDSHAKE;
   private final long openedNanos = System.nanoTime();
@@ -93,17 +94,25 @@ final class Connection implements Runnable {
   /**
    * @param socket what the protocol is spoken over: {@code tcp} itself, or TLS layered over it
    * @param tcp the accepted TCP socket, which {@link #abort} closes
+   * @param handler answers each request line (login, exec, ...) on the request thread
    */
-  Connection(Socket socket, Socket tcp, ServerContext ctx, long id) {
+  Connection(Socket socket, Socket tcp, ServerContext ctx, RequestHandler handler, long id) {
     this.socket = socket;
     this.tcp = tcp;
     this.ctx = ctx;
+    this.handler = handler;
     this.id = id;
     InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
     String ip = remote.getAddress().getHostAddress();
     this.state = new ConnectionState(clientAddress(remote), ip, this::setRunning);
     this.addressKey = Addresses.key(remote.getAddress());
     state.gone(() -> clientGone || phase == Phase.CLOSED);
+  }
+
+  /** "connection 12 from 127.0.0.1:5555", for logs. */
+  @Override
+  public String toString() {
+    return "connection " + id + " from " + state.client();
   }
 
   @Override
@@ -210,7 +219,7 @@ final class Connection implements Runnable {
           answering = true;
           RequestHandler.Outcome outcome;
           try {
-            outcome = ctx.handler().handle(line.bytes(), state);
+            outcome = handler.handle(line.bytes(), state);
             consecutiveErrors = outcome.protocolError() ? consecutiveErrors + 1 : 0;
             if (outcome.response() != null) {
               send(out, outcome.response());

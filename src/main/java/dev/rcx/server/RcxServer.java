@@ -77,6 +77,7 @@ public final class RcxServer implements AutoCloseable {
   private @Nullable String auditKey;
   private final Watchdog watchdog;
   private final ServerContext ctx;
+  private final RequestHandler handler;
   private final CommandExecutor executor;
   private final SessionManager sessions;
   private final Duration shutdownGrace;
@@ -204,7 +205,7 @@ public final class RcxServer implements AutoCloseable {
     MessageCodec codec = new MessageCodec(config.limits().maxLineBytes());
     metrics.sessionsLive(sessions::active);
     this.ctx = new ServerContext(config, codec, audit, this::connectionEnded, metrics);
-    ctx.handler(
+    this.handler =
         new RequestHandler(
             codec,
             authenticator,
@@ -213,7 +214,7 @@ public final class RcxServer implements AutoCloseable {
             policy::get,
             executor,
             ctx,
-            commandIds(b.random)));
+            commandIds(b.random));
     UserChangeAuditor userChanges = new UserChangeAuditor(users, ctx);
     this.watchdog =
         new Watchdog(Duration.ofMillis(200), new Housekeeping(sessions, userChanges, ctx)::run);
@@ -466,6 +467,8 @@ public final class RcxServer implements AutoCloseable {
         tcp.setTcpNoDelay(true);
         socket = secure(tcp);
       } catch (IOException e) {
+        // Nothing read yet: a client that vanished right after connecting.
+        ctx.log().debug("cannot set up a connection from {}: {}", tcp.getRemoteSocketAddress(), e);
         closeQuietly(tcp);
         continue;
       }
@@ -489,12 +492,14 @@ public final class RcxServer implements AutoCloseable {
                 + address);
         continue;
       }
-      Connection c = new Connection(socket, tcp, ctx, connectionIds.incrementAndGet());
+      Connection c = new Connection(socket, tcp, ctx, handler, connectionIds.incrementAndGet());
       watchdog.watch(c);
       metrics.connectionOpened();
       try {
         Thread.ofVirtual().name("rcx-conn-" + connectionIds.get()).start(c);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | OutOfMemoryError e) {
+        // No thread for it (out of memory for stacks): refuse this one, keep serving the others.
+        ctx.log().warn("cannot start a thread for a connection from {}; closed it", address, e);
         watchdog.forget(c);
         release(address);
         active.decrementAndGet();

@@ -11,7 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every connection of one server shares. The handler is set once, right after construction.
+ * What every connection of one server shares: configuration, codec, audit sink (with its
+ * per-address limiter), metrics and the draining flag. It knows nothing of request handling, so the
+ * handler can depend on it without a cycle; each {@link Connection} is given both.
  */
 final class ServerContext {
   private static final Logger LOG = LoggerFactory.getLogger("dev.rcx.server");
@@ -22,7 +24,6 @@ final class ServerContext {
   private final ConnectionEnded ended;
   private final AuditLimiter limiter;
   private final ServerMetrics metrics;
-  private RequestHandler handler;
   private volatile boolean draining;
 
   interface ConnectionEnded {
@@ -45,14 +46,6 @@ final class ServerContext {
 
   ServerMetrics metrics() {
     return metrics;
-  }
-
-  void handler(RequestHandler h) {
-    this.handler = h;
-  }
-
-  RequestHandler handler() {
-    return handler;
   }
 
   ServerConfig config() {

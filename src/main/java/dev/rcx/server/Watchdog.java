@@ -6,6 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Enforces the deadlines blocking I/O cannot: the TLS handshake timeout, the timeout for a line
@@ -15,9 +17,14 @@ import java.util.concurrent.TimeUnit;
  * thread then sees the failure and audits it.
  */
 final class Watchdog implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
+
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer;
   private final Runnable housekeeping;
+
+  /** Housekeeping failures in a row: the first is logged with its stack, the rest counted. */
+  private int housekeepingFailures;
 
   Watchdog(Duration tick, Runnable housekeeping) {
     this.housekeeping = housekeeping;
@@ -51,13 +58,21 @@ final class Watchdog implements AutoCloseable {
         c.enforceDeadlines(now);
       } catch (RuntimeException e) {
         // One connection's failure must not stop the watchdog for the others.
+        log.warn("deadline check failed for {}; closing it", c, e);
         c.abort("watchdog_error");
       }
     }
     try {
       housekeeping.run();
+      if (housekeepingFailures > 0) {
+        log.info("housekeeping works again after {} failed ticks", housekeepingFailures);
+        housekeepingFailures = 0;
+      }
     } catch (RuntimeException e) {
-      // Housekeeping is best effort; the next tick tries again.
+      // Best effort: the next tick tries again. Logged once per run of failures, not every tick.
+      if (housekeepingFailures++ == 0) {
+        log.warn("housekeeping failed (session expiry, user-change records); retrying", e);
+      }
     }
   }
 

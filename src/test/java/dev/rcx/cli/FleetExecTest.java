@@ -45,7 +45,17 @@ class FleetExecTest {
   @BeforeAll
   static void start() throws IOException {
     for (int i = 0; i < 3; i++) {
-      TestServer s = TestServer.start(shared.resolve("s" + i));
+      TestServer s =
+          TestServer.builder(shared.resolve("s" + i))
+              .commands(
+                  c ->
+                      c.script(
+                          "lines",
+                          "i=0; while [ $i -lt 3000 ]; do"
+                              + " echo \"line-$i-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\";"
+                              + " i=$((i+1)); done",
+                          e -> e.timeout("60s")))
+              .start();
       s.addUser("alice", PW);
       servers.add(s);
     }
@@ -334,6 +344,34 @@ class FleetExecTest {
     Cli.Result r = fleet("--hosts-file", hosts.toString(), "echo", "x");
     assertThat(r.code()).isEqualTo(254);
     assertThat(r.err()).contains(hosts + " line 2").contains("'not a host'");
+  }
+
+  @Test
+  void prefixed_threeHostsPrintingThousandsOfLinesAtOnce_everyLineWholeAndInOrder() {
+    Cli.Result r = fleet("--accept-new", "--hosts", liveHosts(), "lines");
+    assertThat(r.code()).as(r.err()).isZero();
+    java.util.Map<String, Integer> next = new java.util.HashMap<>();
+    java.util.regex.Pattern shape =
+        java.util.regex.Pattern.compile("(127\\.0\\.0\\.1:\\d+) *\\| line-(\\d+)-x{40}");
+    String body = r.out().substring(0, r.out().indexOf("\nHOST "));
+    for (String line : body.split("\n")) {
+      java.util.regex.Matcher m = shape.matcher(line);
+      assertThat(m.matches()).as("a whole line of one host: '%s'", line).isTrue();
+      int n = Integer.parseInt(m.group(2));
+      assertThat(n).as("next line of %s", m.group(1)).isEqualTo(next.getOrDefault(m.group(1), 0));
+      next.put(m.group(1), n + 1);
+    }
+    assertThat(next.values()).containsExactly(3000, 3000, 3000);
+  }
+
+  @Test
+  void noStream_outputOfEachHostPrintedWhenItEnds() {
+    Cli.Result r = fleet("--accept-new", "--no-stream", "--hosts", liveHosts(), "both");
+    assertThat(r.code()).as(r.toString()).isZero();
+    for (TestServer s : servers) {
+      assertThat(r.out()).containsPattern(addr(s.port()) + " +\\| out\n");
+      assertThat(r.err()).containsPattern(addr(s.port()) + " +\\| err\n");
+    }
   }
 
   @Test

@@ -22,7 +22,7 @@ class FanOutTest {
   }
 
   private static HostResult ok(Target t) {
-    return new HostResult(t, HostStatus.OK, 0, 1, "out " + t.label(), "", false, null);
+    return new HostResult(t, HostStatus.OK, 0, 1, false, null);
   }
 
   @Test
