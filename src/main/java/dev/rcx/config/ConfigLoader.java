@@ -57,7 +57,9 @@ public final class ConfigLoader {
               "max_sessions",
               "max_sessions_per_user"),
           "audit",
-          List.of("durability", "seal_epoch_records", "min_free_bytes", "max_file_bytes"),
+          List.of("durability", "seal_epoch_records", "min_free_bytes", "max_file_bytes", "syslog"),
+          "audit.syslog",
+          List.of("address", "tls", "ca", "cert", "key", "max_backoff"),
           "metrics",
           List.of("listen", "allow_remote"));
 
@@ -66,14 +68,20 @@ public final class ConfigLoader {
   /** Every setting a file may hold, as dotted paths ("limits.idle_timeout"). */
   static List<String> knownKeys() {
     List<String> keys = new ArrayList<>();
-    for (String key : KEYS.get("")) {
-      if (KEYS.containsKey(key)) {
-        KEYS.get(key).forEach(k -> keys.add(key + "." + k));
+    addKeys("", keys);
+    return keys;
+  }
+
+  /** The leaf keys below {@code section} ("" for the top), sections expanded. */
+  private static void addKeys(String section, List<String> out) {
+    for (String key : KEYS.get(section)) {
+      String path = section.isEmpty() ? key : section + "." + key;
+      if (KEYS.containsKey(path)) {
+        addKeys(path, out);
       } else {
-        keys.add(key);
+        out.add(path);
       }
     }
-    return keys;
   }
 
   public static ServerConfig load(Path file) {
@@ -163,7 +171,8 @@ public final class ConfigLoader {
                 a.choice("durability", "flush", Set.of("flush", "fsync")).toUpperCase(Locale.ROOT)),
             a.integer("seal_epoch_records", d.audit().sealEpochRecords()),
             a.longValue("min_free_bytes", d.audit().minFreeBytes()),
-            a.longValue("max_file_bytes", d.audit().maxFileBytes()));
+            a.longValue("max_file_bytes", d.audit().maxFileBytes()),
+            syslog(a.child("syslog"), base));
     Node m = root.child("metrics");
     m.allow(KEYS.get("metrics"));
     String listen = m.string("listen", null);
@@ -178,6 +187,18 @@ public final class ConfigLoader {
         root.path("commands", base),
         audit,
         metrics);
+  }
+
+  private static ServerConfig.Syslog syslog(Node y, Path base) {
+    y.allow(KEYS.get("audit.syslog"));
+    ServerConfig.Syslog off = ServerConfig.Syslog.off();
+    return new ServerConfig.Syslog(
+        y.string("address", null),
+        y.bool("tls", off.tls()),
+        y.path("ca", base),
+        y.path("cert", base),
+        y.path("key", base),
+        y.duration("max_backoff", off.maxBackoff()));
   }
 
   /** One mapping in the YAML tree, with typed, key-naming accessors. */

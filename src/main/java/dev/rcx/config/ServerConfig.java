@@ -419,9 +419,14 @@ public record ServerConfig(
    * @param minFreeBytes free space the audit log's file system must keep for a new command to start
    *     (0 = no reserve); what remains holds the records of commands already running
    * @param maxFileBytes rotate the audit log before its current file passes this size (0 = never)
+   * @param syslog where records are forwarded as they are written (off by default)
    */
   public record Audit(
-      Durability durability, int sealEpochRecords, long minFreeBytes, long maxFileBytes) {
+      Durability durability,
+      int sealEpochRecords,
+      long minFreeBytes,
+      long maxFileBytes,
+      Syslog syslog) {
     /** 16 MiB: room for tens of thousands of end, login and gap records. */
     public static final long DEFAULT_MIN_FREE_BYTES = 16L << 20;
 
@@ -430,6 +435,7 @@ public record ServerConfig(
 
     public Audit {
       Objects.requireNonNull(durability, "durability");
+      Objects.requireNonNull(syslog, "syslog");
       positive("audit.seal_epoch_records", sealEpochRecords);
       if (minFreeBytes < 0) {
         throw new ConfigException(
@@ -445,21 +451,36 @@ public record ServerConfig(
     }
 
     /** Without rotation by size. */
-    public Audit(Durability durability, int sealEpochRecords, long minFreeBytes) {
-      this(durability, sealEpochRecords, minFreeBytes, 0);
+    public Audit(Durability durability, int sealEpochRecords, long minFreeBytes, Syslog syslog) {
+      this(durability, sealEpochRecords, minFreeBytes, 0, syslog);
     }
 
-    /** With the default free-space reserve. */
+    /** Without forwarding to syslog. */
+    public Audit(
+        Durability durability, int sealEpochRecords, long minFreeBytes, long maxFileBytes) {
+      this(durability, sealEpochRecords, minFreeBytes, maxFileBytes, Syslog.off());
+    }
+
+    /** Without rotation by size or forwarding to syslog. */
+    public Audit(Durability durability, int sealEpochRecords, long minFreeBytes) {
+      this(durability, sealEpochRecords, minFreeBytes, 0, Syslog.off());
+    }
+
+    /** With the default free-space reserve, without forwarding to syslog. */
     public Audit(Durability durability, int sealEpochRecords) {
       this(durability, sealEpochRecords, DEFAULT_MIN_FREE_BYTES);
     }
 
     public Audit withMinFreeBytes(long value) {
-      return new Audit(durability, sealEpochRecords, value, maxFileBytes);
+      return new Audit(durability, sealEpochRecords, value, maxFileBytes, syslog);
     }
 
     public Audit withMaxFileBytes(long value) {
-      return new Audit(durability, sealEpochRecords, minFreeBytes, value);
+      return new Audit(durability, sealEpochRecords, minFreeBytes, value, syslog);
+    }
+
+    public Audit withSyslog(Syslog value) {
+      return new Audit(durability, sealEpochRecords, minFreeBytes, maxFileBytes, value);
     }
 
     public static Audit defaults() {
@@ -507,6 +528,129 @@ public record ServerConfig(
     /** The port part of {@link #listen}. */
     public int port() {
       return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+    }
+  }
+
+  /**
+   * Forwarding of every audit record to a syslog collector (RFC 5424 over TCP, RFC 5425 TLS by
+   * default); off unless {@code address} is set.
+   *
+   * @param address the collector's {@code host:port} ({@code [v6]:port} for an IPv6 literal), or
+   *     null for no forwarding (the default)
+   * @param tls TLS per RFC 5425 (the default); false (plaintext) is allowed only for a collector on
+   *     a loopback address, which the server checks when it starts
+   * @param ca PEM file of the CA certificate(s) that the collector's certificate must chain to;
+   *     required with TLS
+   * @param cert PEM certificate chain presented to a collector that asks for one (mutual TLS), or
+   *     null
+   * @param key PEM private key matching {@code cert}
+   * @param maxBackoff the longest wait between reconnection attempts (the wait doubles from 250 ms
+   *     up to this)
+   */
+  public record Syslog(
+      @Nullable String address,
+      boolean tls,
+      @Nullable Path ca,
+      @Nullable Path cert,
+      @Nullable Path key,
+      Duration maxBackoff) {
+    /** Default for {@link #maxBackoff}. */
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+
+    public Syslog {
+      Objects.requireNonNull(maxBackoff, "maxBackoff");
+      if (address != null) {
+        hostAndPort(address);
+        if (tls && ca == null) {
+          throw new ConfigException(
+              "audit.syslog.ca: TLS to the collector "
+                  + address
+                  + " needs the CA file that signed its certificate (a PEM file; the system"
+                  + " bundle /etc/ssl/certs/ca-certificates.crt for a public CA), or"
+                  + " audit.syslog.tls: false for a plaintext collector on loopback");
+        }
+      }
+      if ((cert == null) != (key == null)) {
+        throw new ConfigException("audit.syslog: 'cert' and 'key' must be given together");
+      }
+      if (maxBackoff.toMillis() < 10 || maxBackoff.compareTo(Duration.ofHours(1)) > 0) {
+        throw new ConfigException(
+            "audit.syslog.max_backoff: must be between 10ms and 1h, but was "
+                + Durations.format(maxBackoff));
+      }
+    }
+
+    /** No forwarding. */
+    public static Syslog off() {
+      return new Syslog(null, true, null, null, null, DEFAULT_MAX_BACKOFF);
+    }
+
+    /** Forwarding over TLS to {@code address}, trusting the CAs in {@code ca}. */
+    public static Syslog tls(String address, Path ca) {
+      return new Syslog(address, true, ca, null, null, DEFAULT_MAX_BACKOFF);
+    }
+
+    /** Plaintext forwarding to {@code address} (loopback only). */
+    public static Syslog plaintext(String address) {
+      return new Syslog(address, false, null, null, null, DEFAULT_MAX_BACKOFF);
+    }
+
+    public Syslog withMaxBackoff(Duration value) {
+      return new Syslog(address, tls, ca, cert, key, value);
+    }
+
+    public Syslog withClientCertificate(Path certFile, Path keyFile) {
+      return new Syslog(address, tls, ca, certFile, keyFile, maxBackoff);
+    }
+
+    /** Whether records are forwarded. */
+    public boolean enabled() {
+      return address != null;
+    }
+
+    /** The host part of {@link #address} (brackets of an IPv6 literal removed). */
+    public String host() {
+      return hostAndPort(Objects.requireNonNull(address, "address")).host();
+    }
+
+    /** The port part of {@link #address}. */
+    public int port() {
+      return hostAndPort(Objects.requireNonNull(address, "address")).port();
+    }
+
+    private record HostPort(String host, int port) {}
+
+    private static HostPort hostAndPort(String address) {
+      int colon = address.lastIndexOf(':');
+      String example = "expected host:port like logs.example.org:6514 or [2001:db8::1]:6514";
+      if (colon <= 0 || colon == address.length() - 1) {
+        throw new ConfigException(
+            "audit.syslog.address: " + example + ", but got '" + address + "'");
+      }
+      String host = address.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      } else if (host.contains(":")) {
+        throw new ConfigException(
+            "audit.syslog.address: an IPv6 address needs brackets ([2001:db8::1]:6514), but got '"
+                + address
+                + "'");
+      }
+      if (host.isEmpty() || host.chars().anyMatch(c -> c <= ' ' || c >= 127)) {
+        throw new ConfigException(
+            "audit.syslog.address: " + example + ", but the host in '" + address + "' is not");
+      }
+      int port;
+      try {
+        port = Integer.parseInt(address.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (port < 1 || port > 65535) {
+        throw new ConfigException(
+            "audit.syslog.address: the port must be between 1 and 65535, in '" + address + "'");
+      }
+      return new HostPort(host, port);
     }
   }
 

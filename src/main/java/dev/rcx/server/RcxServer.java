@@ -17,6 +17,7 @@ import dev.rcx.metrics.ServerMetrics;
 import dev.rcx.protocol.ErrorCode;
 import dev.rcx.protocol.MessageCodec;
 import dev.rcx.protocol.Response;
+import dev.rcx.syslog.SyslogForwarder;
 import dev.rcx.tls.ClientAuth;
 import dev.rcx.tls.KeyMaterial;
 import dev.rcx.tls.ServerIdentity;
@@ -95,6 +96,7 @@ public final class RcxServer implements AutoCloseable {
   private final PolicySource policySource;
   private final @Nullable ControlSocket control;
   private final ServerMetrics metrics;
+  private final @Nullable SyslogForwarder syslog;
   private volatile boolean closing;
 
   /**
@@ -116,6 +118,7 @@ public final class RcxServer implements AutoCloseable {
               + config.bind()
               + "; it exists for benchmarks only");
     }
+    SyslogForwarder.check(config.audit().syslog());
     KeyMaterial identity = null;
     SSLContext sslContext = null;
     List<String> missing = List.of();
@@ -240,6 +243,15 @@ public final class RcxServer implements AutoCloseable {
       throw e;
     }
     this.guard = startedGuard;
+    // Forwarding reads the log file from its cursor on, so starting it once the start can no longer
+    // fail loses nothing: server_started and everything before it are sent first.
+    this.syslog =
+        config.audit().syslog().enabled()
+            ? SyslogForwarder.start(config.audit().syslog(), b.dataDir, audit::lastSeq)
+            : null;
+    if (syslog != null) {
+      metrics.syslogBacklog(syslog::backlog);
+    }
     userChanges.drain(); // changes made while no server ran
     this.control = b.controlSocket ? ControlSocket.open(b.dataDir, this::control, ctx.log()) : null;
     this.acceptor = Thread.ofPlatform().name("rcx-accept").daemon(false).start(this::acceptLoop);
@@ -632,6 +644,14 @@ public final class RcxServer implements AutoCloseable {
     } catch (Exception e) {
       ctx.log().error("closing the audit log failed", e);
     }
+    if (syslog != null) {
+      syslog.close(); // sends what is left (the stop and the final seal) for a few seconds
+    }
+  }
+
+  /** The syslog forwarder, when {@code audit.syslog.address} is set. */
+  public Optional<SyslogForwarder> syslog() {
+    return Optional.ofNullable(syslog);
   }
 
   private static void sleep(long millis) {

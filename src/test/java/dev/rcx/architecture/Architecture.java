@@ -34,7 +34,10 @@ final class Architecture {
     MAY_USE.put("exec", Set.of());
     MAY_USE.put("audit", Set.of("files"));
     MAY_USE.put("metrics", Set.of());
-    MAY_USE.put("server", Set.of("protocol", "config", "tls", "auth", "exec", "audit", "metrics"));
+    MAY_USE.put("syslog", Set.of("files", "config", "tls", "audit"));
+    MAY_USE.put(
+        "server",
+        Set.of("protocol", "config", "tls", "auth", "exec", "audit", "metrics", "syslog"));
     MAY_USE.put("client", Set.of("files", "protocol", "config", "tls"));
     MAY_USE.put("fanout", Set.of("config"));
     MAY_USE.put("bench", Set.of("protocol", "config", "tls", "auth", "client", "server"));

@@ -311,4 +311,53 @@ class ConfigLoaderTest {
         .hasMessageContaining("k")
         .hasMessageContaining("1w");
   }
+
+  @Test
+  void auditSyslog_keysRead_pathsRelativeToTheFile() throws Exception {
+    ServerConfig c =
+        load(
+            """
+            audit:
+              syslog:
+                address: logs.example.org:6514
+                ca: tls/ca.pem
+                cert: tls/rcx.pem
+                key: tls/rcx.key
+                max_backoff: 10s
+            """);
+    ServerConfig.Syslog s = c.audit().syslog();
+    assertThat(s.enabled()).isTrue();
+    assertThat(s.tls()).isTrue();
+    assertThat(s.host()).isEqualTo("logs.example.org");
+    assertThat(s.port()).isEqualTo(6514);
+    assertThat(s.ca()).isEqualTo(dir.resolve("tls/ca.pem"));
+    assertThat(s.cert()).isEqualTo(dir.resolve("tls/rcx.pem"));
+    assertThat(s.key()).isEqualTo(dir.resolve("tls/rcx.key"));
+    assertThat(s.maxBackoff()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(
+            load("audit:\n  syslog:\n    address: \"[::1]:514\"\n    tls: false\n")
+                .audit()
+                .syslog()
+                .host())
+        .isEqualTo("::1");
+    assertThat(ServerConfig.defaults().audit().syslog().enabled()).isFalse();
+  }
+
+  @Test
+  void auditSyslog_badValues_namedWithTheKey() {
+    assertThatThrownBy(
+            () -> load("audit:\n  syslog:\n    address: logs.example.org\n    ca: ca.pem\n"))
+        .hasMessageContaining("rcx.yaml:3: audit.syslog.address: expected host:port");
+    assertThatThrownBy(() -> load("audit:\n  syslog:\n    address: h:99999\n    ca: ca.pem\n"))
+        .hasMessageContaining("audit.syslog.address: the port must be between 1 and 65535");
+    assertThatThrownBy(() -> load("audit:\n  syslog:\n    address: 2001:db8::1:514\n    ca: c\n"))
+        .hasMessageContaining("needs brackets");
+    assertThatThrownBy(() -> load("audit:\n  syslog:\n    address: h:6514\n"))
+        .hasMessageContaining("audit.syslog.ca: TLS to the collector h:6514 needs the CA file");
+    assertThatThrownBy(() -> load("audit:\n  syslog:\n    adress: h:6514\n"))
+        .hasMessageContaining("audit.syslog.adress: unknown setting");
+    assertThatThrownBy(
+            () -> load("audit:\n  syslog:\n    address: h:1\n    ca: c\n    cert: c.pem\n"))
+        .hasMessageContaining("audit.syslog: 'cert' and 'key' must be given together");
+  }
 }
