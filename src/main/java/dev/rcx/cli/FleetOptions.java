@@ -32,10 +32,16 @@ final class FleetOptions {
 
   @Option(
       names = "--group",
-      description = "Print each host's output together, hosts in the order given (no prefixes).")
+      description =
+          "Print each host's output together, byte for byte, hosts in the order given (no"
+              + " prefixes).")
   boolean group;
 
-  @Option(names = "--json", description = "Print one JSON object per host result, nothing else.")
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON object per host result, nothing else (output exact: text, or base64 with"
+              + " stdout_encoding/stderr_encoding \"base64\").")
   boolean json;
 
   @Option(

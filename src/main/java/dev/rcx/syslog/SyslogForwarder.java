@@ -326,59 +326,84 @@ public final class SyslogForwarder implements AutoCloseable {
   private void run() {
     try {
       while (!stopped) {
-        if (!started && !seek()) {
-          if (draining) {
-            return;
-          }
-          pause(Duration.ofSeconds(1));
-          continue;
-        }
-        if (connection == null && !connect()) {
-          if (draining) {
-            return;
-          }
-          pause(backoff.next());
-          continue;
-        }
-        Batch b;
         try {
-          b = reader.peek(MAX_BATCH);
-        } catch (IOException e) {
+          if (!step()) {
+            return;
+          }
+        } catch (RuntimeException e) {
+          // A bug or an unreadable directory must not end forwarding for the server's lifetime.
           problems.report(
-              "read",
+              "unexpected:" + e.getClass().getName(),
               Level.ERROR,
-              PREFIX + "cannot read the audit log " + reader.path() + ": " + e.getMessage());
+              PREFIX + "unexpected failure, retrying in 1 s: " + e);
+          dropConnection();
           if (draining) {
             return;
           }
           pause(Duration.ofSeconds(1));
-          continue;
-        }
-        if (b.records().isEmpty()) {
-          reader.commit(b); // lines that are not records, passed over
-          if (draining) {
-            return;
-          }
-          pause(options.idlePoll());
-          continue;
-        }
-        if (!deliver(b) && !draining) {
-          pause(backoff.next());
         }
       }
     } finally {
-      CollectorConnection c = connection;
-      connection = null;
-      connected = false;
-      if (c != null) {
-        c.close();
-      }
+      dropConnection();
       try {
         reader.close();
       } catch (IOException e) {
         // Read-only: nothing to lose.
       }
     }
+  }
+
+  private void dropConnection() {
+    CollectorConnection c = connection;
+    connection = null;
+    connected = false;
+    if (c != null) {
+      c.close();
+    }
+  }
+
+  /** One turn of the loop; false when a draining forwarder is done. */
+  private boolean step() {
+    if (!started && !seek()) {
+      if (draining) {
+        return false;
+      }
+      pause(Duration.ofSeconds(1));
+      return true;
+    }
+    if (connection == null && !connect()) {
+      if (draining) {
+        return false;
+      }
+      pause(backoff.next());
+      return true;
+    }
+    Batch b;
+    try {
+      b = reader.peek(MAX_BATCH);
+    } catch (IOException e) {
+      problems.report(
+          "read",
+          Level.ERROR,
+          PREFIX + "cannot read the audit log " + reader.path() + ": " + e.getMessage());
+      if (draining) {
+        return false;
+      }
+      pause(Duration.ofSeconds(1));
+      return true;
+    }
+    if (b.records().isEmpty()) {
+      reader.commit(b); // lines that are not records, passed over
+      if (draining) {
+        return false;
+      }
+      pause(options.idlePoll());
+      return true;
+    }
+    if (!deliver(b) && !draining) {
+      pause(backoff.next());
+    }
+    return true;
   }
 
   private boolean seek() {

@@ -136,6 +136,10 @@ class FleetProcessTest {
             dir.resolve("known_hosts").toString(),
             "--client-config",
             dir.resolve("no-config.yaml").toString()));
+    if (!List.of(rest).contains("--connect-timeout")) {
+      // Connect, TLS and an Argon2id login have taken several seconds on a loaded 2-core machine.
+      cmd.addAll(List.of("--connect-timeout", "60s"));
+    }
     cmd.addAll(List.of(rest));
     Path in = Files.writeString(dir.resolve("in.txt"), PW + "\n");
     ProcessBuilder pb =

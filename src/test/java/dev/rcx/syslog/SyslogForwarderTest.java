@@ -193,6 +193,29 @@ class SyslogForwarderTest {
   }
 
   @Test
+  void logFilesCannotBeListedForAWhile_forwardingGoesOnAfterwards() throws Exception {
+    FakeCollector c = collector();
+    java.util.concurrent.atomic.AtomicInteger failures =
+        new java.util.concurrent.atomic.AtomicInteger(3);
+    write(2);
+    SyslogForwarder f =
+        SyslogForwarder.start(
+            SyslogForwarder.Options.of(plain(c.address()), dir, log::lastSeq)
+                .withSink((level, message) -> logged.add(level + " " + message))
+                .withFiles(
+                    () -> {
+                      if (failures.getAndDecrement() > 0) {
+                        throw new IllegalStateException("cannot list " + dir);
+                      }
+                      return List.of(dir.resolve("audit.log"));
+                    }));
+    toClose.add(f);
+    awaitEverything(c);
+    assertThat(logged)
+        .anyMatch(m -> m.startsWith("ERROR audit syslog: unexpected failure, retrying in 1 s"));
+  }
+
+  @Test
   void forwarderRestarts_resumesAfterTheCursor() throws Exception {
     FakeCollector c = collector();
     SyslogForwarder first = forwarder(plain(c.address()));
