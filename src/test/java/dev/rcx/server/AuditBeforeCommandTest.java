@@ -70,7 +70,8 @@ class AuditBeforeCommandTest {
             assertThat(marker).exists();
           }
         }
-        // How many records the file's last page still takes varies (record sizes, seals): once it is
+        // How many records the file's last page still takes varies (record sizes, seals): once it
+        // is
         // full, every command is refused. 8 of 12 was seen on a loaded machine.
         assertThat(refused).as("commands refused on the full disk").isGreaterThanOrEqualTo(6);
         // Still answered, not dropped: the connection and its session stay usable.
