@@ -78,6 +78,14 @@ class SyslogServerTest {
         s.addUser("alice", "pw-alice-1");
         try (RcxClient c = s.loggedIn("alice", "pw-alice-1")) {
           assertThat(c.exec("echo before")).isInstanceOf(Response.CommandOutput.class);
+          // Stopped only once the forwarder has committed what the collector has: records in
+          // flight when a collector goes away can be lost to it (syslog over TCP has no
+          // acknowledgement; see SyslogForwarder), and this test is about the backlog.
+          SyslogForwarder f = s.server().syslog().orElseThrow();
+          Poll.until(
+              "the records so far at the collector, committed",
+              Duration.ofSeconds(30),
+              () -> collector.records().equals(s.auditLines()) && f.backlog() == 0);
           // The collector goes away while the log rotates several times: the backlog is in
           // closed files when it comes back.
           collector.stop();
