@@ -129,8 +129,12 @@ public sealed interface AuditEvent {
     public static final String CLOSE = "close";
     public static final String REQUESTED = "requested";
 
+    /** The file is closed by a rotation; the next file continues with the next epoch. */
+    public static final String ROTATE = "rotate";
+
     /** The values {@code reason} may take. */
-    public static final List<String> REASONS = List.of(EPOCH_FULL, INTERVAL, CLOSE, REQUESTED);
+    public static final List<String> REASONS =
+        List.of(EPOCH_FULL, INTERVAL, CLOSE, REQUESTED, ROTATE);
 
     public Seal {
       nonNegative(epoch, "seal", "epoch");
@@ -175,6 +179,56 @@ public sealed interface AuditEvent {
     @Override
     public String eventName() {
       return "audit_gap";
+    }
+  }
+
+  /**
+   * Written by {@link AuditLog} itself as the first record of every file after the first: the file
+   * before it, {@code previousFile} (a sibling's name), was closed at record {@code
+   * previousLastSeq} whose line hashes to {@code previousLastHash} (also this record's {@code
+   * prev}: the link that makes the files one chain). {@code epoch} and {@code keyId} are the
+   * sealing epoch and key chain this file continues (null in an unsealed log): a verifier whose
+   * earlier files were archived starts from them. {@code trigger} is one of {@link #TRIGGERS};
+   * {@code openCommands} are the {@code command_id}s started and not yet ended at the rotation,
+   * whose start records are in earlier files (so a restart reads back only as far as it must).
+   */
+  record AuditRotated(
+      String previousFile,
+      long previousLastSeq,
+      String previousLastHash,
+      @Nullable Long epoch,
+      @Nullable String keyId,
+      String trigger,
+      List<String> openCommands)
+      implements AuditEvent {
+    /** The file reached {@code audit.max_file_bytes}. */
+    public static final String SIZE = "size";
+
+    /** An operator asked ({@code rcx audit rotate}). */
+    public static final String REQUESTED = "requested";
+
+    /** A rotation interrupted by a crash was completed when the log was opened again. */
+    public static final String RESUMED = "resumed";
+
+    /** The values {@code trigger} may take. */
+    public static final List<String> TRIGGERS = List.of(SIZE, REQUESTED, RESUMED);
+
+    public AuditRotated {
+      previousFile = required(previousFile, "audit_rotated", "previous_file", MAX_NAME);
+      nonNegative(previousLastSeq, "audit_rotated", "previous_last_seq");
+      previousLastHash =
+          required(previousLastHash, "audit_rotated", "previous_last_hash", MAX_NAME);
+      if (epoch != null) {
+        nonNegative(epoch, "audit_rotated", "epoch");
+      }
+      keyId = optional(keyId, MAX_NAME);
+      oneOf(trigger, "audit_rotated", "trigger", TRIGGERS);
+      openCommands = List.copyOf(openCommands);
+    }
+
+    @Override
+    public String eventName() {
+      return "audit_rotated";
     }
   }
 

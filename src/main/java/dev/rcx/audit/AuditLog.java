@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -121,15 +122,21 @@ public final class AuditLog implements AuditSink {
    * @param sealInterval seal the current epoch at least this often while it has records; {@link
    *     Duration#ZERO} turns the timer off (then epochs end only when full, on {@link #seal()} or
    *     on close)
+   * @param minFreeBytes see {@link #withMinFreeBytes}
+   * @param maxFileBytes see {@link #withMaxFileBytes}
    */
   public record Options(
       Durability durability,
       boolean sealed,
       int epochRecords,
       Duration sealInterval,
-      long minFreeBytes) {
+      long minFreeBytes,
+      long maxFileBytes) {
     public static final int DEFAULT_EPOCH_RECORDS = 64;
     public static final Duration DEFAULT_SEAL_INTERVAL = Duration.ofMinutes(5);
+
+    /** The smallest {@code maxFileBytes} other than 0: room for a few records per file. */
+    public static final long MIN_FILE_BYTES = 4096;
 
     public Options {
       Objects.requireNonNull(durability, "durability");
@@ -145,11 +152,28 @@ public final class AuditLog implements AuditSink {
       if (minFreeBytes < 0) {
         throw new IllegalArgumentException("minFreeBytes must be >= 0, was " + minFreeBytes);
       }
+      if (maxFileBytes != 0 && maxFileBytes < MIN_FILE_BYTES) {
+        throw new IllegalArgumentException(
+            "maxFileBytes must be 0 (no rotation) or at least "
+                + MIN_FILE_BYTES
+                + ", was "
+                + maxFileBytes);
+      }
     }
 
-    /** Without a free-space reserve. */
+    /** Without rotation by size. */
+    public Options(
+        Durability durability,
+        boolean sealed,
+        int epochRecords,
+        Duration sealInterval,
+        long minFreeBytes) {
+      this(durability, sealed, epochRecords, sealInterval, minFreeBytes, 0);
+    }
+
+    /** Without a free-space reserve or rotation by size. */
     public Options(Durability durability, boolean sealed, int epochRecords, Duration sealInterval) {
-      this(durability, sealed, epochRecords, sealInterval, 0);
+      this(durability, sealed, epochRecords, sealInterval, 0, 0);
     }
 
     /** Sealed, {@link Durability#FLUSH}, 64 records per epoch, sealed at least every 5 minutes. */
@@ -163,15 +187,26 @@ public final class AuditLog implements AuditSink {
     }
 
     public Options withDurability(Durability value) {
-      return new Options(value, sealed, epochRecords, sealInterval, minFreeBytes);
+      return new Options(value, sealed, epochRecords, sealInterval, minFreeBytes, maxFileBytes);
     }
 
     public Options withEpochRecords(int value) {
-      return new Options(durability, sealed, value, sealInterval, minFreeBytes);
+      return new Options(durability, sealed, value, sealInterval, minFreeBytes, maxFileBytes);
     }
 
     public Options withSealInterval(Duration value) {
-      return new Options(durability, sealed, epochRecords, value, minFreeBytes);
+      return new Options(durability, sealed, epochRecords, value, minFreeBytes, maxFileBytes);
+    }
+
+    /**
+     * Rotate before a record would take the current file past {@code value} bytes (0 = never by
+     * size): the file is sealed, renamed as {@link AuditFiles#closedName} says, and the next one
+     * starts with an {@code audit_rotated} record. Records the log writes itself (the closing seal,
+     * gap and recovery records) may pass the limit by a few hundred bytes, and a file always takes
+     * at least one record after its first, however long.
+     */
+    public Options withMaxFileBytes(long value) {
+      return new Options(durability, sealed, epochRecords, sealInterval, minFreeBytes, value);
     }
 
     /**
@@ -179,7 +214,7 @@ public final class AuditLog implements AuditSink {
      * no reserve): records of work already under way still fit when new work is refused.
      */
     public Options withMinFreeBytes(long value) {
-      return new Options(durability, sealed, epochRecords, sealInterval, value);
+      return new Options(durability, sealed, epochRecords, sealInterval, value, maxFileBytes);
     }
   }
 
@@ -187,7 +222,13 @@ public final class AuditLog implements AuditSink {
   private final Path keyPath;
   private final Clock clock;
   private final Options options;
-  private final FileChannel channel;
+
+  /**
+   * The current file. Replaced only under the lock, by a rotation, after the old file was forced;
+   * read without the lock by group-commit forces (see {@link #forceCurrent}).
+   */
+  private volatile FileChannel channel;
+
   private final WriterLock writerLock;
   private final ReentrantLock lock = new ReentrantLock();
   private final @Nullable GroupCommit commit;
@@ -220,6 +261,10 @@ public final class AuditLog implements AuditSink {
   private @Nullable Gap reserveGap; // free space below the reserve: start records are refused
   private boolean keyFilePending; // a seal is on disk but the key file still holds the old key
   private @Nullable ScheduledExecutorService recovery;
+  private long fileFirstSeq; // seq of the current file's first record; 0 while it has none
+  private long firstLineEnd; // bytes of the current file's first record, newline included
+  private @Nullable Set<String> openCommands; // command ids started, not ended; null: not tracked
+  private @Nullable PendingRotation pendingRotation; // the file was renamed; its successor is due
 
   private AuditLog(
       Path file,
@@ -249,7 +294,7 @@ public final class AuditLog implements AuditSink {
     this.writerLock = writerLock;
     this.commit =
         options.durability() == Durability.FSYNC
-            ? new GroupCommit(() -> writtenSeq, () -> channel.force(true), 0)
+            ? new GroupCommit(() -> writtenSeq, this::forceCurrent, 0)
             : null;
   }
 
@@ -345,10 +390,91 @@ public final class AuditLog implements AuditSink {
     // open changes nothing.
     long fileSize = channel.size();
     size = LogFiles.lastNewlineBefore(channel, fileSize) + 1;
-    boolean lastHasMac = false;
+    AuditFiles.Segment continued = null; // the closed file this one continues, when it is empty
+    LastLine last = null;
     if (size > 0) {
-      long start = LogFiles.lastNewlineBefore(channel, size - 1) + 1;
-      byte[] line = LogFiles.read(channel, start, size - 1);
+      last = LastLine.of(channel, size, file);
+      readFirstLine();
+    } else {
+      List<AuditFiles.Segment> closed = AuditFiles.closed(file);
+      if (!closed.isEmpty()) {
+        // A rotation renamed the file and stopped (a crash, a full disk) before its successor
+        // held a record: this file continues the chain of the newest closed one.
+        continued = closed.getLast();
+      }
+    }
+    FileChannel scanned = channel;
+    long scannedSize = size;
+    FileChannel closedChannel = null;
+    try {
+      if (continued != null) {
+        closedChannel = FileChannel.open(continued.path(), StandardOpenOption.READ);
+        scannedSize = closedChannel.size();
+        if (LogFiles.lastNewlineBefore(closedChannel, scannedSize) + 1 != scannedSize
+            || scannedSize == 0) {
+          throw new AuditException(
+              "cannot continue audit log "
+                  + file
+                  + " from "
+                  + continued.path()
+                  + ": that closed file is empty or ends in an incomplete line, so it was damaged"
+                  + " after it was closed; run verify");
+        }
+        scanned = closedChannel;
+        last = LastLine.of(closedChannel, scannedSize, continued.path());
+      }
+      boolean hasRecords = last != null;
+      boolean lastHasMac = last != null && last.hasMac();
+      if (last != null) {
+        seq = last.seq();
+        lastHash = last.hash();
+      }
+      writtenSeq = seq;
+      if (options.sealed()) {
+        resumeKeys(hasRecords, lastHasMac, scanned, scannedSize);
+      } else if (lastHasMac || Files.exists(keyPath)) {
+        throw new AuditException(
+            "audit log "
+                + file
+                + " is sealed (it has MACs or a key file "
+                + keyPath.getFileName()
+                + "); open it with sealing on");
+      }
+    } finally {
+      if (closedChannel != null) {
+        closedChannel.close();
+      }
+    }
+    if (options.maxFileBytes() > 0) {
+      trackOpenCommands();
+    }
+    LogRecovered recovered = fileSize > size ? cutTornTail(size, fileSize) : null;
+    long lastGood = seq;
+    if (continued != null) {
+      pendingRotation = new PendingRotation(continued.name(), AuditEvent.AuditRotated.RESUMED);
+      startNextFile();
+    }
+    if (recovered != null) {
+      writeRecord(
+          RecordEncoder.body(
+              new LogRecovered(lastGood, recovered.droppedBytes(), recovered.tornFile())),
+          false,
+          null);
+      sealIfFull();
+    }
+    if (commit != null) {
+      channel.force(true);
+      commit.markDurable(seq);
+    }
+  }
+
+  /** The last complete line of a file: its seq, hash and whether it carries a MAC. */
+  @SuppressWarnings("ArrayRecordComponent") // private; the hash is never compared as a record
+  private record LastLine(long seq, byte[] hash, boolean hasMac) {
+    static LastLine of(FileChannel ch, long size, Path file) throws IOException {
+      long start = LogFiles.lastNewlineBefore(ch, size - 1) + 1;
+      byte[] line = LogFiles.read(ch, start, size - 1);
+      long seq;
       try {
         seq = ParsedLine.parse(line, line.length).seq();
       } catch (IllegalArgumentException e) {
@@ -361,38 +487,45 @@ public final class AuditLog implements AuditSink {
                 + e.getMessage()
                 + "); run verify and move the file aside");
       }
-      lastHash = Hashes.sha256(line, line.length);
-      lastHasMac = RecordEncoder.unsignedLength(line, line.length) >= 0;
-    }
-    writtenSeq = seq;
-    if (options.sealed()) {
-      resumeKeys(lastHasMac);
-    } else if (lastHasMac || Files.exists(keyPath)) {
-      throw new AuditException(
-          "audit log "
-              + file
-              + " is sealed (it has MACs or a key file "
-              + keyPath.getFileName()
-              + "); open it with sealing on");
-    }
-    if (fileSize > size) {
-      LogRecovered recovered = cutTornTail(size, fileSize);
-      writeRecord(
-          RecordEncoder.body(new LogRecovered(seq, recovered.droppedBytes(), recovered.tornFile())),
-          false,
-          null);
-      sealIfFull();
-    }
-    if (commit != null) {
-      channel.force(true);
-      commit.markDurable(seq);
+      return new LastLine(
+          seq,
+          Hashes.sha256(line, line.length),
+          RecordEncoder.unsignedLength(line, line.length) >= 0);
     }
   }
 
-  private void resumeKeys(boolean lastHasMac) throws IOException {
+  /** Caller holds the lock (or is opening). Notes where the current file's first record ends. */
+  private void readFirstLine() throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size, LineReader.MAX_LINE + 1L));
+    long pos = 0;
+    while (buf.hasRemaining()) {
+      int r = channel.read(buf, pos);
+      if (r < 0) {
+        break;
+      }
+      for (int i = (int) pos; i < buf.position(); i++) {
+        if (buf.get(i) == '\n') {
+          firstLineEnd = i + 1L;
+          byte[] line = java.util.Arrays.copyOf(buf.array(), i);
+          try {
+            fileFirstSeq = ParsedLine.parse(line, line.length).seq();
+          } catch (IllegalArgumentException e) {
+            fileFirstSeq = 0; // verify reports it; rotation then names the file by its last seq
+          }
+          return;
+        }
+      }
+      pos = buf.position();
+    }
+    firstLineEnd = size;
+  }
+
+  private void resumeKeys(
+      boolean hasRecords, boolean lastHasMac, FileChannel scanned, long scannedSize)
+      throws IOException {
     KeyFile.State state = KeyFile.read(keyPath);
     if (state == null) {
-      if (size > 0) {
+      if (hasRecords) {
         throw new AuditException(
             "audit log "
                 + file
@@ -406,7 +539,7 @@ public final class AuditLog implements AuditSink {
     keys = new EpochKeys(state.key(), state.epoch());
     keyId = state.keyId();
     epochRecords = state.epochRecords();
-    if (size > 0 && !lastHasMac) {
+    if (hasRecords && !lastHasMac) {
       throw new AuditException(
           "audit log "
               + file
@@ -415,7 +548,7 @@ public final class AuditLog implements AuditSink {
     }
     SealScan scan;
     try {
-      scan = SealScan.scan(channel, size);
+      scan = SealScan.scan(scanned, scannedSize);
     } catch (IOException e) {
       throw new AuditException(
           "cannot continue audit log " + file + ": " + e.getMessage() + "; run verify", e);
@@ -577,7 +710,8 @@ public final class AuditLog implements AuditSink {
     Objects.requireNonNull(event, "event");
     if (event instanceof LogRecovered
         || event instanceof Seal
-        || event instanceof AuditEvent.AuditGap) {
+        || event instanceof AuditEvent.AuditGap
+        || event instanceof AuditEvent.AuditRotated) {
       throw new IllegalArgumentException(
           event.eventName() + " records are written by AuditLog itself");
     }
@@ -585,7 +719,10 @@ public final class AuditLog implements AuditSink {
     long mine;
     lock.lock();
     try {
+      checkUsable(event.eventName());
+      rotateIfFull(body.length, event.eventName());
       mine = writeRecord(body, false, event.eventName());
+      noteCommand(event);
       try {
         sealIfFull();
       } catch (AuditException e) {
@@ -653,7 +790,9 @@ public final class AuditLog implements AuditSink {
 
   private long usableSpace() {
     try {
-      return java.nio.file.Files.getFileStore(file).getUsableSpace();
+      // The directory, not the file: a rotation renames the file away for a moment, and this runs
+      // outside the lock.
+      return java.nio.file.Files.getFileStore(file.toAbsolutePath().getParent()).getUsableSpace();
     } catch (IOException e) {
       return 0; // cannot tell: treat as full, the safe side
     }
@@ -756,6 +895,13 @@ public final class AuditLog implements AuditSink {
         return;
       }
     }
+    if (pendingRotation != null) {
+      try {
+        startNextFile();
+      } catch (AuditException e) {
+        return; // still in the outage
+      }
+    }
     if (outage != null) {
       long gapSeq;
       try {
@@ -788,7 +934,11 @@ public final class AuditLog implements AuditSink {
       }
       reserveGap = null;
     }
-    if (outage == null && reserveGap == null && !keyFilePending && recovery != null) {
+    if (outage == null
+        && reserveGap == null
+        && !keyFilePending
+        && pendingRotation == null
+        && recovery != null) {
       recovery.shutdown();
       recovery = null;
     }
@@ -862,6 +1012,274 @@ public final class AuditLog implements AuditSink {
     return id;
   }
 
+  /** What a rotation closed: the file's new name, and its last record's seq and hash. */
+  public record Rotation(Path closedFile, long lastSeq, String lastHash) {}
+
+  /** A rotation whose file was renamed to {@code closedFile} and whose successor is not started. */
+  private record PendingRotation(String closedFile, String trigger) {}
+
+  /** Upper bound of a record's frame around its body: seq, ts, prev, mac and the newline. */
+  private static final int FRAME_BYTES = 256;
+
+  /**
+   * Closes the current file now: seals it (in a sealed log; otherwise forces it), renames it as
+   * {@link AuditFiles#closedName} says, and starts a new current file whose first record, {@code
+   * audit_rotated}, links to the closed file's last record. Records appended concurrently go to one
+   * file or the other, never both, never neither.
+   *
+   * @throws AuditUnavailableException if the seal, the rename or the new file could not be written
+   *     (the log is then in an outage and completes the rotation when it recovers)
+   * @throws AuditException if the log is closed or failed, or holds no record yet
+   */
+  public Rotation rotate() {
+    lock.lock();
+    try {
+      checkUsable(null);
+      if (size == 0) {
+        throw new AuditException("audit log " + file + " holds no record yet: nothing to rotate");
+      }
+      rotateNow(AuditEvent.AuditRotated.REQUESTED, null);
+      Path closed = file.resolveSibling(lastClosedName);
+      return new Rotation(closed, lastClosedSeq, lastClosedHash);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // Guarded by lock: the last file a rotation closed, for rotate()'s answer.
+  private String lastClosedName = "";
+  private long lastClosedSeq;
+  private String lastClosedHash = "";
+
+  /**
+   * Rotates the log whose current file is {@code currentLog} while no server holds it: opens it
+   * under the writer lock (refused while a server or another tool writes it), rotates, and closes
+   * it (which seals the new file's first epoch). Sealed or not as the log was created; FSYNC.
+   *
+   * @throws AuditException if the log is held by another writer, cannot be opened, or the rotation
+   *     fails
+   */
+  public static Rotation rotateOffline(Path currentLog, Clock clock) {
+    boolean sealed = Files.exists(KeyFile.pathFor(currentLog));
+    Options options =
+        (sealed ? Options.defaults() : Options.unsealed())
+            .withDurability(Durability.FSYNC)
+            .withSealInterval(Duration.ZERO);
+    try (AuditLog log = open(currentLog, clock, options)) {
+      return log.rotate();
+    }
+  }
+
+  /** Caller holds the lock. Rotates first if {@code body} would take the file past the limit. */
+  private void rotateIfFull(int bodyLength, String event) {
+    long max = options.maxFileBytes();
+    if (max == 0 || size <= firstLineEnd || size + bodyLength + FRAME_BYTES <= max) {
+      return;
+    }
+    rotateNow(AuditEvent.AuditRotated.SIZE, event);
+  }
+
+  /**
+   * Caller holds the lock. Seals and forces the current file, renames it, starts the next; any step
+   * that fails starts an outage (counting {@code event} as refused) and is completed by the
+   * recovery thread.
+   */
+  private void rotateNow(String trigger, @Nullable String event) {
+    try {
+      if (pendingRotation == null) {
+        closeCurrentFile(trigger);
+      }
+      startNextFile();
+    } catch (AuditUnavailableException e) {
+      if (outage != null && event != null) {
+        outage.refuse(event);
+      }
+      throw e;
+    }
+  }
+
+  /** Caller holds the lock. Seal, force, rename: after this the successor is due. */
+  private void closeCurrentFile(String trigger) {
+    awaitSealWrites();
+    if (keys != null) {
+      seal(Seal.ROTATE);
+    }
+    try {
+      channel.force(true); // the closed file is complete on disk before its name says so
+    } catch (IOException | RuntimeException e) {
+      failure = e;
+      throw new AuditException(
+          "cannot force audit log " + file + " before rotating it: " + e.getMessage(), e);
+    }
+    if (commit != null) {
+      commit.markDurable(seq);
+    }
+    Path closed = AuditFiles.closedName(file, fileFirstSeq > 0 ? fileFirstSeq : seq);
+    try {
+      if (Files.exists(closed, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new FileAlreadyExistsException(
+            closed.toString(), null, "a closed audit file of that name exists; move it aside");
+      }
+      Files.move(file, closed); // no REPLACE_EXISTING: a closed file is never overwritten
+      AtomicFiles.fsyncDirectory(AtomicFiles.directoryOf(file));
+    } catch (IOException | RuntimeException e) {
+      beginOutage(e, 0, null);
+      throw new AuditUnavailableException(
+          "cannot rotate audit log " + file + " to " + closed + ": " + e.getMessage(), e);
+    }
+    lastClosedName = closed.getFileName().toString();
+    lastClosedSeq = seq;
+    lastClosedHash = Hashes.hex(lastHash);
+    pendingRotation = new PendingRotation(lastClosedName, trigger);
+  }
+
+  /**
+   * Caller holds the lock (or is opening). Creates the current file again and writes its {@code
+   * audit_rotated} record; on failure the old (renamed) file stays the channel and nothing of the
+   * new one holds a record.
+   */
+  @SuppressWarnings("ReferenceEquality") // the same channel object, not an equal one
+  private void startNextFile() {
+    PendingRotation p = pendingRotation;
+    if (p == null) {
+      throw new IllegalStateException("audit log " + file + ": no rotation is pending");
+    }
+    FileChannel next = null;
+    try {
+      next =
+          FileChannel.open(
+              file,
+              Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+              LogFiles.privateFile());
+      long leftover = next.size();
+      if (leftover > 0) {
+        if (LogFiles.lastNewlineBefore(next, leftover) >= 0) {
+          throw new AuditException(
+              "audit log "
+                  + file
+                  + " gained complete records while it was being rotated to "
+                  + p.closedFile()
+                  + ": another writer? Refusing to touch it");
+        }
+        next.truncate(0); // a partial first record of an earlier attempt, cut back then
+      }
+      AtomicFiles.fsyncDirectory(AtomicFiles.directoryOf(file));
+    } catch (IOException | RuntimeException e) {
+      if (next != null) {
+        closeQuietly(next, e);
+      }
+      if (e instanceof AuditException ae && !(e instanceof AuditUnavailableException)) {
+        failure = ae;
+        throw ae;
+      }
+      beginOutage(e, 0, null);
+      throw new AuditUnavailableException(
+          "cannot create audit log "
+              + file
+              + " after closing "
+              + p.closedFile()
+              + ": "
+              + e.getMessage()
+              + "; retrying every "
+              + RETRY_INTERVAL.toMillis()
+              + " ms",
+          e);
+    }
+    FileChannel old = channel;
+    long oldSize = size;
+    long oldFirstSeq = fileFirstSeq;
+    long oldFirstLineEnd = firstLineEnd;
+    channel = next;
+    size = 0;
+    fileFirstSeq = 0;
+    firstLineEnd = 0;
+    AuditEvent.AuditRotated record =
+        new AuditEvent.AuditRotated(
+            p.closedFile(),
+            seq,
+            Hashes.hex(lastHash),
+            keys == null ? null : keys.epoch(),
+            keys == null ? null : keyId,
+            p.trigger(),
+            openCommandIds());
+    try {
+      writeUnchecked(RecordEncoder.body(record), false, null);
+    } catch (AuditException e) {
+      channel = old;
+      size = oldSize;
+      fileFirstSeq = oldFirstSeq;
+      firstLineEnd = oldFirstLineEnd;
+      closeQuietly(next, e);
+      throw e;
+    }
+    pendingRotation = null;
+    if (old != next) {
+      try {
+        old.close(); // forced by closeCurrentFile; a group-commit force racing this retries
+      } catch (IOException e) {
+        // Nothing is lost: the file was forced and is complete.
+      }
+    }
+    try {
+      sealIfFull();
+    } catch (AuditException e) {
+      // As in append: the outage refuses the next records; the seal is made on recovery.
+    }
+  }
+
+  /**
+   * Forces the current file. A rotation may close the file a group-commit leader read from {@link
+   * #channel} after forcing it; then the successor is forced instead.
+   */
+  @SuppressWarnings("ReferenceEquality") // whether a rotation replaced this very channel
+  private void forceCurrent() throws IOException {
+    while (true) {
+      FileChannel ch = channel;
+      try {
+        ch.force(true);
+        return;
+      } catch (java.nio.channels.ClosedChannelException e) {
+        if (ch == channel) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Caller holds the lock (or is opening). Starts tracking from what the files record. */
+  private void trackOpenCommands() {
+    Set<String> ids = new java.util.LinkedHashSet<>();
+    for (CommandLedger.Open o : CommandLedger.scanAll(file)) {
+      ids.add(o.commandId());
+    }
+    openCommands = ids;
+  }
+
+  /** Caller holds the lock. The commands started and not ended, for an {@code audit_rotated}. */
+  private List<String> openCommandIds() {
+    if (openCommands == null) {
+      trackOpenCommands();
+    }
+    return List.copyOf(openCommands);
+  }
+
+  /** Caller holds the lock; {@code event} was just written. */
+  private void noteCommand(AuditEvent event) {
+    if (openCommands == null) {
+      return;
+    }
+    switch (event) {
+      case AuditEvent.CommandStarted e -> openCommands.add(e.commandId());
+      case AuditEvent.CommandRun e -> {
+        if (e.commandId() != null) {
+          openCommands.remove(e.commandId());
+        }
+      }
+      case AuditEvent.CommandAbandoned e -> openCommands.remove(e.commandId());
+      default -> {}
+    }
+  }
+
   private void sealIfFull() {
     if (keys != null && recordsInEpoch >= epochRecords) {
       sealInBackground(Seal.EPOCH_FULL);
@@ -887,17 +1305,20 @@ public final class AuditLog implements AuditSink {
     byte[] key = keys.keyCopy();
     String id = sealedKeyId();
     int perEpoch = epochRecords;
+    FileChannel sealedFile = channel; // a rotation waits for this before it closes the file
     sealWrites =
-        sealWrites.thenRunAsync(() -> persistSeal(sealSeq, id, perEpoch, epoch, key), sealWriter);
+        sealWrites.thenRunAsync(
+            () -> persistSeal(sealedFile, sealSeq, id, perEpoch, epoch, key), sealWriter);
   }
 
   /** Off the lock: forces the file (so the seal at {@code sealSeq} is on disk), then the key. */
-  private void persistSeal(long sealSeq, String id, int perEpoch, long epoch, byte[] key) {
+  private void persistSeal(
+      FileChannel sealedFile, long sealSeq, String id, int perEpoch, long epoch, byte[] key) {
     try {
       if (sealWriteFailure != null) {
         return;
       }
-      channel.force(true); // the seal must be on disk before the key file says it exists
+      sealedFile.force(true); // the seal must be on disk before the key file says it exists
       if (commit != null) {
         commit.markDurable(sealSeq);
       }
@@ -1053,6 +1474,10 @@ public final class AuditLog implements AuditSink {
     size += buf.limit();
     seq = next;
     writtenSeq = next;
+    if (firstLineEnd == 0) {
+      firstLineEnd = size;
+      fileFirstSeq = next;
+    }
     lastHash = Hashes.sha256(line, line.length);
     if (!isSeal && keys != null) {
       recordsInEpoch++;
@@ -1165,10 +1590,11 @@ public final class AuditLog implements AuditSink {
       if (keys != null) {
         keys.close();
       }
+      FileChannel last = channel;
       try (writerLock;
-          channel) {
+          last) {
         if (failure == null && outage == null) {
-          channel.force(true);
+          last.force(true);
         }
       } catch (IOException e) {
         error = new AuditException("cannot close audit log " + file + ": " + e.getMessage(), e);
@@ -1193,6 +1619,40 @@ public final class AuditLog implements AuditSink {
       return ChainVerifier.run(new LineReader(in));
     } catch (IOException e) {
       throw new AuditException("cannot read audit log " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Checks every file of the log whose current file is {@code currentLog} (see {@link AuditFiles})
+   * as one hash chain, without a key: within each file as {@link #verify(Path)} does, and across
+   * files that each later file's first record continues the previous file's last. Reports a missing
+   * middle file as {@link FilesVerifyResult.MissingFile}, and an oldest kept file that starts after
+   * a rotation as verified with {@code earlierArchived}.
+   *
+   * @throws AuditException if a file cannot be read, or there is no file at all
+   */
+  public static FilesVerifyResult verifyFiles(Path currentLog) {
+    try {
+      return FilesVerifier.run(currentLog);
+    } catch (IOException e) {
+      throw new AuditException("cannot read audit log " + currentLog + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@link #verifyFiles(Path)} with the operator's verification key, as {@link #verify(Path,
+   * String)} does for one file: MACs and seals are checked across files (a file after a rotation
+   * starts in the epoch its {@code audit_rotated} record names, which its MAC authenticates), and
+   * the key file shows whether sealed epochs were cut off the end of the newest file.
+   *
+   * @throws AuditException if a file cannot be read, or there is no file at all
+   */
+  public static FilesVerifyResult verifyFiles(Path currentLog, String verificationKey) {
+    Objects.requireNonNull(verificationKey, "verificationKey");
+    try {
+      return FilesVerifier.run(currentLog, verificationKey);
+    } catch (IOException e) {
+      throw new AuditException("cannot read audit log " + currentLog + ": " + e.getMessage(), e);
     }
   }
 
@@ -1247,6 +1707,30 @@ public final class AuditLog implements AuditSink {
     } catch (IOException e) {
       throw new AuditException("cannot read audit log " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * {@link #tail} across the files of the log whose current file is {@code currentLog}: when the
+   * current file holds fewer than {@code n} lines, the rest come from the closed files before it.
+   *
+   * @throws AuditException if a file cannot be read
+   */
+  public static List<String> tailFiles(Path currentLog, int n) {
+    List<AuditFiles.Segment> files = AuditFiles.list(currentLog);
+    List<String> out = new ArrayList<>();
+    for (int i = files.size() - 1; i >= 0 && out.size() < n; i--) {
+      List<String> part;
+      try {
+        part = LogFiles.tail(files.get(i).path(), n - out.size());
+      } catch (java.nio.file.NoSuchFileException e) {
+        continue; // rotated away while we read: its records are in the file we read next
+      } catch (IOException e) {
+        throw new AuditException(
+            "cannot read audit log " + files.get(i).path() + ": " + e.getMessage(), e);
+      }
+      out.addAll(0, part);
+    }
+    return List.copyOf(out);
   }
 
   /**

@@ -88,6 +88,21 @@ final class ChainVerifier {
       boolean prevOk,
       byte @Nullable [] beforeLast,
       @Nullable Boolean nextChains) {
+    return diagnose(i, 0, p, seqOk, prevOk, beforeLast, nextChains);
+  }
+
+  /**
+   * {@link #diagnose} for a file whose line {@code x} should hold seq {@code x + d} (a file after a
+   * rotation starts at a later seq).
+   */
+  static Tampered diagnose(
+      long i,
+      long d,
+      ParsedLine p,
+      boolean seqOk,
+      boolean prevOk,
+      byte @Nullable [] beforeLast,
+      @Nullable Boolean nextChains) {
     boolean nextFits = nextChains == null || nextChains;
     if (!prevOk && beforeLast != null && p.prev().equals(Hashes.hex(beforeLast))) {
       // Lines i-1 and i both claim line i-2 as predecessor; the genuine one is the one line i+1
@@ -95,7 +110,7 @@ final class ChainVerifier {
       if (Boolean.TRUE.equals(nextChains)) {
         return new Tampered(
             i - 1,
-            i - 1,
+            i - 1 + d,
             "line "
                 + (i - 1)
                 + " was inserted: line "
@@ -126,9 +141,9 @@ final class ChainVerifier {
       if (nextFits) {
         return new Tampered(
             i - 1,
-            i - 1,
+            i - 1 + d,
             "record seq "
-                + (i - 1)
+                + (i - 1 + d)
                 + " (line "
                 + (i - 1)
                 + ") was altered: line "
@@ -148,12 +163,12 @@ final class ChainVerifier {
               + (i + 1)
               + ": it was inserted or replaced");
     }
-    if (p.seq() > i && !prevOk && nextFits) {
+    if (p.seq() > i + d && !prevOk && nextFits) {
       String missing =
-          p.seq() == i + 1
-              ? "record seq " + i + " is"
-              : "records seq " + i + ".." + (p.seq() - 1) + " are";
-      return new Tampered(i, i, missing + " missing: line " + i + " holds seq " + p.seq());
+          p.seq() == i + d + 1
+              ? "record seq " + (i + d) + " is"
+              : "records seq " + (i + d) + ".." + (p.seq() - 1) + " are";
+      return new Tampered(i, i + d, missing + " missing: line " + i + " holds seq " + p.seq());
     }
     return new Tampered(
         i,
@@ -163,7 +178,7 @@ final class ChainVerifier {
             + " holds seq "
             + p.seq()
             + ", expected "
-            + i
+            + (i + d)
             + ": the record was renumbered, moved or inserted");
   }
 }

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CommandLedger {
   private static final byte[] MARKER = "\"command_id\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ROTATED =
+      "\"event\":\"audit_rotated\"".getBytes(StandardCharsets.US_ASCII);
 
   /**
    * A command without an end record. {@code pid}, {@code processGroup} and {@code startTime} come
@@ -61,12 +63,40 @@ public final class CommandLedger {
     Open launched(long newPid, @Nullable Long group, @Nullable Long start) {
       return new Open(seq, ts, commandId, client, user, command, argv, newPid, group, start);
     }
+
+    /** This launch's pid, group and start time on {@code started}'s start record. */
+    Open withStart(Open started) {
+      Long launchedPid = pid;
+      return launchedPid == null ? started : started.launched(launchedPid, processGroup, startTime);
+    }
   }
 
   private final Map<String, Open> open = new LinkedHashMap<>();
 
+  /** Ids ended in this ledger's lines whose start it did not see (started in an earlier file). */
+  private final java.util.Set<String> endedElsewhere = new java.util.HashSet<>();
+
+  /** Launches in this ledger's lines of commands it did not see start, by id. */
+  private final Map<String, Open> launchedElsewhere = new LinkedHashMap<>();
+
+  /** The {@code open_commands} of the {@code audit_rotated} record that began the file, if any. */
+  private @Nullable List<String> carried;
+
   /** Feeds one log line (without its newline); lines that are not command records are ignored. */
   void accept(byte[] line, int length) {
+    if (carried == null && contains(line, length, ROTATED)) {
+      try {
+        JsonNode r = Json.object(line, length);
+        if (r.path("event").asText("").equals("audit_rotated")) {
+          List<String> ids = new ArrayList<>();
+          r.path("open_commands").forEach(id -> ids.add(id.asText()));
+          carried = ids;
+          return;
+        }
+      } catch (IllegalArgumentException e) {
+        return;
+      }
+    }
     if (!contains(line, length, MARKER)) {
       return;
     }
@@ -98,15 +128,25 @@ public final class CommandLedger {
                 null,
                 null));
       }
-      case "command_launched" ->
-          open.computeIfPresent(
-              id,
-              (k, o) ->
-                  o.launched(
-                      n.path("pid").asLong(),
-                      nullableLong(n.get("process_group")),
-                      nullableLong(n.get("start_time"))));
-      case "command_run", "command_abandoned" -> open.remove(id);
+      case "command_launched" -> {
+        Open o = open.containsKey(id) ? open.get(id) : unknownStart(id);
+        Open launched =
+            o.launched(
+                n.path("pid").asLong(),
+                nullableLong(n.get("process_group")),
+                nullableLong(n.get("start_time")));
+        if (open.containsKey(id)) {
+          open.put(id, launched);
+        } else {
+          launchedElsewhere.put(id, launched);
+        }
+      }
+      case "command_run", "command_abandoned" -> {
+        if (open.remove(id) == null) {
+          endedElsewhere.add(id);
+          launchedElsewhere.remove(id);
+        }
+      }
       default -> {}
     }
   }
@@ -145,6 +185,84 @@ public final class CommandLedger {
       throw new AuditException("cannot read audit log " + file + ": " + e.getMessage(), e);
     }
     return ledger.open();
+  }
+
+  /**
+   * Like {@link #scan}, over every file of the log whose current file is {@code currentLog} (see
+   * {@link AuditFiles}), reading back from the newest only as far as needed: each file after a
+   * rotation begins with the ids of the commands open at that moment, so older files are read only
+   * while one of those has no end record yet. A command whose start record is in a file that was
+   * archived away is returned with what later files say of it ({@code seq} 0, empty texts, and its
+   * pid if its launch was recorded later).
+   *
+   * @throws AuditException if a file cannot be read
+   */
+  public static List<Open> scanAll(Path currentLog) {
+    List<AuditFiles.Segment> files = AuditFiles.list(currentLog);
+    List<Open> found = new ArrayList<>();
+    java.util.Set<String> endedLater = new java.util.HashSet<>();
+    Map<String, Open> launchedLater = new LinkedHashMap<>();
+    java.util.Set<String> needed = null; // ids whose start is in an earlier file
+    for (int i = files.size() - 1; i >= 0; i--) {
+      CommandLedger ledger = read(files.get(i).path());
+      List<Open> here = new ArrayList<>();
+      for (Open o : ledger.open()) {
+        if (endedLater.contains(o.commandId())) {
+          continue;
+        }
+        Open later = launchedLater.remove(o.commandId());
+        here.add(o.pid() == null && later != null ? later.withStart(o) : o);
+      }
+      found.addAll(0, here);
+      if (needed != null) {
+        needed.removeAll(ledger.open.keySet());
+      }
+      endedLater.addAll(ledger.endedElsewhere);
+      ledger.launchedElsewhere.forEach(launchedLater::putIfAbsent);
+      java.util.Set<String> stillNeeded = new java.util.LinkedHashSet<>();
+      if (needed != null) {
+        stillNeeded.addAll(needed);
+      }
+      if (ledger.carried != null) {
+        for (String id : ledger.carried) {
+          if (!endedLater.contains(id)) {
+            stillNeeded.add(id);
+          }
+        }
+      }
+      stillNeeded.removeAll(endedLater);
+      needed = stillNeeded;
+      if (ledger.carried == null || needed.isEmpty()) {
+        needed = java.util.Set.of();
+        break; // the chain starts here, or nothing older is still open
+      }
+    }
+    for (String id : needed == null ? java.util.Set.<String>of() : needed) {
+      Open later = launchedLater.get(id);
+      found.add(0, later != null ? later : unknownStart(id));
+    }
+    return List.copyOf(found);
+  }
+
+  private static Open unknownStart(String id) {
+    return new Open(0, "", id, "", "", "", List.of(), null, null, null);
+  }
+
+  private static CommandLedger read(Path file) {
+    CommandLedger ledger = new CommandLedger();
+    try (InputStream in = Files.newInputStream(file)) {
+      LineReader reader = new LineReader(in);
+      for (Line line = reader.next(); line != null; line = reader.next()) {
+        if (line.terminated() && !line.overlong()) {
+          ledger.accept(line.bytes(), line.length());
+        }
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      return ledger; // rotated away while we looked: it held nothing we still need
+    } catch (IOException e) {
+      throw new AuditException("cannot read audit log " + file + ": " + e.getMessage(), e);
+    }
+    return ledger;
   }
 
   private static @Nullable Long nullableLong(@Nullable JsonNode v) {

@@ -78,6 +78,19 @@ final class EventCodec {
         g.writeStringField("reason", e.reason());
         g.writeNumberField("cut_bytes", e.cutBytes());
       }
+      case AuditEvent.AuditRotated e -> {
+        g.writeStringField("previous_file", e.previousFile());
+        g.writeNumberField("previous_last_seq", e.previousLastSeq());
+        g.writeStringField("previous_last_hash", e.previousLastHash());
+        writeNullable("epoch", e.epoch(), g);
+        g.writeStringField("key_id", e.keyId());
+        g.writeStringField("trigger", e.trigger());
+        g.writeArrayFieldStart("open_commands");
+        for (String id : e.openCommands()) {
+          g.writeString(id);
+        }
+        g.writeEndArray();
+      }
       case ConnectionOpened e -> {}
       case ConnectionRejected e -> g.writeStringField("reason", e.reason());
       case ConnectionClosed e -> {
@@ -239,6 +252,15 @@ final class EventCodec {
               counts(n, "refused_events"),
               text(n, "reason"),
               num(n, "cut_bytes"));
+      case "audit_rotated" ->
+          new AuditEvent.AuditRotated(
+              text(n, "previous_file"),
+              num(n, "previous_last_seq"),
+              text(n, "previous_last_hash"),
+              nullableNum(n, "epoch"),
+              str(n, "key_id"),
+              text(n, "trigger"),
+              strings(n, "open_commands"));
       case "connection_opened" -> new ConnectionOpened(text(n, "client"));
       case "connection_rejected" -> new ConnectionRejected(text(n, "client"), text(n, "reason"));
       case "connection_closed" ->

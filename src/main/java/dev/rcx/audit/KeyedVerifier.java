@@ -139,7 +139,7 @@ final class KeyedVerifier {
     }
   }
 
-  private static @Nullable KeyedVerifyResult checkMac(
+  static @Nullable KeyedVerifyResult checkMac(
       Line line, ParsedLine p, long i, EpochKeys keys, boolean keyIdConfirmed) {
     int unsignedLength = RecordEncoder.unsignedLength(line.bytes(), line.length());
     if (unsignedLength < 0) {
@@ -175,7 +175,7 @@ final class KeyedVerifier {
             + ": it was altered or forged");
   }
 
-  private static @Nullable Tampered checkSeal(
+  static @Nullable Tampered checkSeal(
       ParsedLine p, long i, long epoch, long inEpoch, String keyId) {
     long claimedEpoch = p.node().path("epoch").asLong(-1);
     long claimedRecords = p.node().path("records").asLong(-1);
@@ -202,7 +202,7 @@ final class KeyedVerifier {
     return null;
   }
 
-  private static KeyedVerifyResult compareKeyFile(
+  static KeyedVerifyResult compareKeyFile(
       byte[] k0,
       KeyFile.State kf,
       long n,

@@ -1,9 +1,11 @@
 package dev.rcx.cli;
 
+import dev.rcx.audit.AuditException;
+import dev.rcx.audit.AuditFiles;
 import dev.rcx.audit.AuditLog;
 import dev.rcx.audit.CommandLedger;
-import dev.rcx.audit.KeyedVerifyResult;
-import dev.rcx.audit.VerifyResult;
+import dev.rcx.audit.FilesVerifyResult;
+import dev.rcx.server.ControlSocket;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
@@ -22,12 +25,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code rcx audit verify|tail}: checks and reads a server's audit log. */
+/** {@code rcx audit verify|tail|rotate}: checks, reads and rotates a server's audit log. */
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
-    description = "Verify or read the audit log.",
-    subcommands = {AuditCommand.Verify.class, AuditCommand.Tail.class})
+    description = "Verify, read or rotate the audit log.",
+    subcommands = {AuditCommand.Verify.class, AuditCommand.Tail.class, AuditCommand.Rotate.class})
 final class AuditCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -47,11 +50,18 @@ final class AuditCommand implements Callable<Integer> {
         description = "The server's data directory (default: ${DEFAULT-VALUE}).")
     Path dataDir = DataDirs.defaultServerDir();
 
-    @Option(names = "--file", description = "The audit log file (default: DATA_DIR/audit.log).")
+    @Option(
+        names = "--file",
+        description =
+            "The current audit log file (default: DATA_DIR/audit.log); its closed files are the"
+                + " NAME-<seq>.log files beside it.")
     @Nullable Path file;
 
     Path log() {
       Path f = (file != null ? file : dataDir.resolve("audit.log")).toAbsolutePath();
+      if (!Files.exists(f) && !AuditFiles.list(f).isEmpty()) {
+        return f; // closed files only: an archive, or a rotation a crash interrupted
+      }
       if (!Files.isRegularFile(f)) {
         throw new CliException(
             NO_LOG,
@@ -74,14 +84,18 @@ final class AuditCommand implements Callable<Integer> {
   @Command(
       name = "verify",
       mixinStandardHelpOptions = true,
-      description = "Check the hash chain; names the first edited, removed or reordered record.",
+      description =
+          "Check the hash chain across all files; names the first edited, removed or reordered"
+              + " record, or the missing file.",
       footer = {
         "",
+        "Checks every file of the log in order: closed files (audit-<first seq>.log), then audit.log.",
         "The verification key (given once when the log was created) proves sealed records authentic;",
         "give it with --key-file or --key-stdin (--key puts it where ps and shell history see it).",
         "",
-        "Exit status: 0 intact (or only a torn last line after a crash), 1 tampered, truncated or",
-        "wrong key, 2 no audit log there (or not readable), 254 usage error."
+        "Exit status: 0 intact (or only a torn last line after a crash, or earlier files archived),",
+        "1 tampered, a missing middle file, truncated or wrong key, 2 no audit log there (or not",
+        "readable), 254 usage error."
       })
   static final class Verify extends Base implements Callable<Integer> {
     @ArgGroup(exclusive = true)
@@ -111,49 +125,28 @@ final class AuditCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       Path f = log();
       String key = keySource == null ? null : Keys.read(keySource, System.in);
-      if (key != null) {
-        KeyedVerifyResult result = AuditLog.verify(f, key);
-        if (result instanceof KeyedVerifyResult.Authentic) {
-          out.println("OK: " + f + ": " + result.summary());
-          reportOpenCommands(f, out);
-          return ExitCodes.OK;
-        }
-        spec.commandLine().getErr().println("FAILED: " + f + ": " + result.summary());
-        return ExitCodes.FAILED;
-      }
-      return switch (AuditLog.verify(f)) {
-        case VerifyResult.Intact i -> {
-          out.println("OK: " + f + ": " + i.records() + " records, hash chain intact");
+      FilesVerifyResult result =
+          key != null ? AuditLog.verifyFiles(f, key) : AuditLog.verifyFiles(f);
+      Path where = dev.rcx.files.AtomicFiles.directoryOf(f);
+      return switch (result) {
+        case FilesVerifyResult.Verified ok -> {
+          out.println("OK: " + where + ": " + ok.summary());
           reportOpenCommands(f, out);
           yield ExitCodes.OK;
         }
-        case VerifyResult.TornTail t -> {
-          out.println(
-              "OK: "
-                  + f
-                  + ": "
-                  + t.records()
-                  + " records intact, followed by a torn last line of "
-                  + t.tailBytes()
-                  + " bytes (an interrupted write, e.g. after a crash; not tampering)");
-          reportOpenCommands(f, out);
-          yield ExitCodes.OK;
-        }
-        case VerifyResult.Tampered t -> {
-          spec.commandLine()
-              .getErr()
-              .println(
-                  "TAMPERED: "
-                      + f
-                      + ": line "
-                      + t.lineNumber()
-                      + " (record #"
-                      + t.seq()
-                      + "): "
-                      + t.reason());
-          yield ExitCodes.FAILED;
-        }
+        case FilesVerifyResult.MissingFile m -> fail(where, m, key != null);
+        case FilesVerifyResult.Tampered t -> fail(where, t, key != null);
+        case FilesVerifyResult.Truncated t -> fail(where, t, key != null);
+        case FilesVerifyResult.WrongKey w -> fail(where, w, key != null);
       };
+    }
+
+    /** Without the key, the verdict leads; with it, {@code FAILED:} as before, then the verdict. */
+    private int fail(Path where, FilesVerifyResult result, boolean keyed) {
+      spec.commandLine()
+          .getErr()
+          .println((keyed ? "FAILED: " : "") + result.summary() + " (in " + where + ")");
+      return ExitCodes.FAILED;
     }
   }
 
@@ -205,7 +198,7 @@ final class AuditCommand implements Callable<Integer> {
    * running, or their server died and has not restarted to record them abandoned).
    */
   static void reportOpenCommands(Path f, PrintWriter out) {
-    List<CommandLedger.Open> open = CommandLedger.scan(f);
+    List<CommandLedger.Open> open = CommandLedger.scanAll(f);
     if (open.isEmpty()) {
       return;
     }
@@ -241,11 +234,118 @@ final class AuditCommand implements Callable<Integer> {
         throw new CliException(ExitCodes.USAGE, "--lines must be positive, but was " + lines);
       }
       PrintWriter out = spec.commandLine().getOut();
-      List<String> tail = AuditLog.tail(log(), lines);
+      List<String> tail = AuditLog.tailFiles(log(), lines);
       for (String line : json ? tail : AuditLog.describeTail(tail)) {
         out.println(line);
       }
       return ExitCodes.OK;
+    }
+  }
+
+  /** {@code rcx audit rotate}: closes the current audit file now, for external schedulers. */
+  @Command(
+      name = "rotate",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Close the current audit file (sealed, renamed audit-<first seq>.log) and start the next,"
+            + " whose first record links to it.",
+        "Asks the server running with this data dir over DATA_DIR/control.sock (mode 0600: run it"
+            + " as the server's user or root). With no server running, rotates the files itself"
+            + " under the log's writer lock, as the owner of audit.log.",
+        "Exit status: 0 rotated, 1 the rotation failed or was refused, 255 the server did not"
+            + " answer."
+      })
+  static final class Rotate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--data-dir",
+        description = "The server's data directory (default: ${DEFAULT-VALUE}).")
+    Path dataDir = DataDirs.defaultServerDir();
+
+    @Option(
+        names = "--timeout",
+        description =
+            "How long to wait for the server's answer, like 30s (default: ${DEFAULT-VALUE}).")
+    String timeout = "30s";
+
+    @Override
+    public Integer call() {
+      Path dir = dataDir.toAbsolutePath();
+      Path socket = dir.resolve(ControlSocket.FILE);
+      String reply;
+      try {
+        reply =
+            Files.exists(socket)
+                ? ControlSocket.request(dir, "rotate", wait(timeout))
+                : offline(dir, "no server runs with this data dir (no " + socket + ")");
+      } catch (IOException e) {
+        if (!(e.getCause() instanceof java.net.ConnectException)) {
+          throw new CliException(
+              ExitCodes.CONNECTION_FAILED,
+              Objects.requireNonNullElse(e.getMessage(), e.toString()));
+        }
+        // A socket file left by a server that died: nobody listens.
+        reply = offline(dir, "no server answers on " + socket + " (left by a server that died)");
+      }
+      if (reply.startsWith("OK ")) {
+        spec.commandLine().getOut().println(reply.substring(3));
+        return ExitCodes.OK;
+      }
+      String message = reply.startsWith("FAILED ") ? reply.substring(7) : reply;
+      spec.commandLine().getErr().println("Error: " + message);
+      return ExitCodes.FAILED;
+    }
+
+    private String offline(Path dir, String why) {
+      Path log = AuditFiles.current(dir);
+      if (AuditFiles.list(log).isEmpty()) {
+        throw new CliException(ExitCodes.FAILED, "no audit log at " + log);
+      }
+      Path owned = Files.exists(log) ? log : dir;
+      try {
+        String owner = Files.getOwner(owned).getName();
+        String me = System.getProperty("user.name");
+        if (!owner.equals(me)) {
+          throw new CliException(
+              ExitCodes.FAILED,
+              why
+                  + "; rotating offline must run as "
+                  + owner
+                  + ", the owner of "
+                  + owned
+                  + " (not "
+                  + me
+                  + "), or the server could not write the new file: runuser -u "
+                  + owner
+                  + " -- rcx audit rotate --data-dir "
+                  + dir);
+        }
+      } catch (IOException | UnsupportedOperationException e) {
+        // No owners on this file system: nothing to check.
+      }
+      try {
+        AuditLog.Rotation r = AuditLog.rotateOffline(log, java.time.Clock.systemUTC());
+        return "OK "
+            + why
+            + "; rotated offline: closed "
+            + r.closedFile()
+            + " (last record seq "
+            + r.lastSeq()
+            + ", hash "
+            + r.lastHash()
+            + ")";
+      } catch (AuditException e) {
+        return "FAILED " + why + ", and rotating offline failed: " + e.getMessage();
+      }
+    }
+
+    private static java.time.Duration wait(String value) {
+      try {
+        return dev.rcx.config.Durations.parse("--timeout", value);
+      } catch (dev.rcx.config.ConfigException e) {
+        throw new CliException(ExitCodes.USAGE, e.getMessage());
+      }
     }
   }
 }

@@ -57,7 +57,7 @@ public final class ConfigLoader {
               "max_sessions",
               "max_sessions_per_user"),
           "audit",
-          List.of("durability", "seal_epoch_records", "min_free_bytes", "syslog"),
+          List.of("durability", "seal_epoch_records", "min_free_bytes", "max_file_bytes", "syslog"),
           "audit.syslog",
           List.of("address", "tls", "ca", "cert", "key", "max_backoff"),
           "metrics",
@@ -189,6 +189,7 @@ public final class ConfigLoader {
                 a.choice("durability", "flush", Set.of("flush", "fsync")).toUpperCase(Locale.ROOT)),
             a.integer("seal_epoch_records", d.audit().sealEpochRecords()),
             a.longValue("min_free_bytes", d.audit().minFreeBytes()),
+            a.longValue("max_file_bytes", d.audit().maxFileBytes()),
             syslog(a.child("syslog"), base));
     Node m = root.child("metrics");
     m.allow(keys("metrics"));

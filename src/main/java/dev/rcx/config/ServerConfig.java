@@ -416,11 +416,20 @@ public record ServerConfig(
    * @param sealEpochRecords records per forward-secure sealing epoch
    * @param minFreeBytes free space the audit log's file system must keep for a new command to start
    *     (0 = no reserve); what remains holds the records of commands already running
+   * @param maxFileBytes rotate the audit log before its current file passes this size (0 = never)
+   * @param syslog where records are forwarded as they are written (off by default)
    */
   public record Audit(
-      Durability durability, int sealEpochRecords, long minFreeBytes, Syslog syslog) {
+      Durability durability,
+      int sealEpochRecords,
+      long minFreeBytes,
+      long maxFileBytes,
+      Syslog syslog) {
     /** 16 MiB: room for tens of thousands of end, login and gap records. */
     public static final long DEFAULT_MIN_FREE_BYTES = 16L << 20;
+
+    /** The smallest {@code audit.max_file_bytes} other than 0. */
+    public static final long MIN_FILE_BYTES = 4096;
 
     public Audit {
       Objects.requireNonNull(durability, "durability");
@@ -430,11 +439,29 @@ public record ServerConfig(
         throw new ConfigException(
             "audit.min_free_bytes: must be 0 (no reserve) or more, but was " + minFreeBytes);
       }
+      if (maxFileBytes != 0 && maxFileBytes < MIN_FILE_BYTES) {
+        throw new ConfigException(
+            "audit.max_file_bytes: must be 0 (no rotation) or at least "
+                + MIN_FILE_BYTES
+                + " bytes, but was "
+                + maxFileBytes);
+      }
+    }
+
+    /** Without rotation by size. */
+    public Audit(Durability durability, int sealEpochRecords, long minFreeBytes, Syslog syslog) {
+      this(durability, sealEpochRecords, minFreeBytes, 0, syslog);
     }
 
     /** Without forwarding to syslog. */
+    public Audit(
+        Durability durability, int sealEpochRecords, long minFreeBytes, long maxFileBytes) {
+      this(durability, sealEpochRecords, minFreeBytes, maxFileBytes, Syslog.off());
+    }
+
+    /** Without rotation by size or forwarding to syslog. */
     public Audit(Durability durability, int sealEpochRecords, long minFreeBytes) {
-      this(durability, sealEpochRecords, minFreeBytes, Syslog.off());
+      this(durability, sealEpochRecords, minFreeBytes, 0, Syslog.off());
     }
 
     /** With the default free-space reserve, without forwarding to syslog. */
@@ -443,11 +470,15 @@ public record ServerConfig(
     }
 
     public Audit withMinFreeBytes(long value) {
-      return new Audit(durability, sealEpochRecords, value, syslog);
+      return new Audit(durability, sealEpochRecords, value, maxFileBytes, syslog);
+    }
+
+    public Audit withMaxFileBytes(long value) {
+      return new Audit(durability, sealEpochRecords, minFreeBytes, value, syslog);
     }
 
     public Audit withSyslog(Syslog value) {
-      return new Audit(durability, sealEpochRecords, minFreeBytes, value);
+      return new Audit(durability, sealEpochRecords, minFreeBytes, maxFileBytes, value);
     }
 
     public static Audit defaults() {

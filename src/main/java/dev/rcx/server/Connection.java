@@ -402,7 +402,10 @@ final class Connection implements Runnable {
         }
       }
       case OPEN -> {
+        // A login being checked (Argon2 under load can outlast the deadline) is not an idle
+        // stranger: the deadline applies only while no request is in hand.
         if (!authenticated()
+            && handling <= finished
             && nowNanos - openedNanos > ctx.config().limits().authTimeout().toNanos()) {
           abort("auth_timeout");
           return;

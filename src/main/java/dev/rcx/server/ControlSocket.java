@@ -19,9 +19,10 @@ import org.slf4j.Logger;
 
 /**
  * A local control channel: a Unix domain socket {@value #FILE} in the data directory, mode 0600, so
- * only the server's own user (and root) can use it. A client writes one verb line ({@code reload})
- * and reads one reply line; {@code rcx server reload --data-dir D} is that client, so an operator
- * sees whether the reload worked, which a bare SIGHUP cannot tell.
+ * only the server's own user (and root) can use it. A client writes one verb line ({@code reload}
+ * or {@code rotate}) and reads one reply line; {@code rcx server reload --data-dir D} and {@code
+ * rcx audit rotate --data-dir D} are its clients, so an operator sees whether it worked, which a
+ * bare signal cannot tell.
  *
  * <p>One platform thread accepts; each request is served on a virtual thread, at most {@value
  * #MAX_CLIENTS} at once, and a client that sends nothing within {@link #REQUEST_TIMEOUT} is cut
@@ -32,6 +33,7 @@ public final class ControlSocket implements AutoCloseable {
   public static final String FILE = "control.sock";
 
   static final String RELOAD = "reload";
+  static final String ROTATE = "rotate";
   private static final int MAX_CLIENTS = 4;
   private static final int MAX_REQUEST = 64;
   private static final int MAX_REPLY = 16 * 1024;

@@ -362,9 +362,39 @@ public final class RcxServer implements AutoCloseable {
         fresh.hash(), old.hash(), fresh.rules().size(), source, restartNeeded);
   }
 
+  /**
+   * Closes the current audit file now and starts the next (see {@link AuditLog#rotate}), for an
+   * external scheduler ({@code rcx audit rotate}).
+   *
+   * @throws dev.rcx.audit.AuditException if it could not be done; the log then completes the
+   *     rotation when it can write again, and refuses records meanwhile
+   */
+  public AuditLog.Rotation rotateAudit() {
+    return audit.rotate();
+  }
+
   private String control(String verb) {
+    if (verb.equals(ControlSocket.ROTATE)) {
+      try {
+        AuditLog.Rotation r = rotateAudit();
+        return "OK closed "
+            + r.closedFile()
+            + " (last record seq "
+            + r.lastSeq()
+            + ", hash "
+            + r.lastHash()
+            + "); "
+            + audit.file()
+            + " continues the chain at seq "
+            + (r.lastSeq() + 1);
+      } catch (RuntimeException e) {
+        return "FAILED cannot rotate the audit log: " + e.getMessage();
+      }
+    }
     if (!verb.equals(ControlSocket.RELOAD)) {
-      return "ERROR unknown request '" + verb.replaceAll("[^a-z_-]", "?") + "'; known: reload";
+      return "ERROR unknown request '"
+          + verb.replaceAll("[^a-z_-]", "?")
+          + "'; known: reload, rotate";
     }
     ReloadResult r = reload("control");
     String status =
@@ -677,7 +707,8 @@ public final class RcxServer implements AutoCloseable {
     return AuditLog.Options.defaults()
         .withDurability(durability)
         .withEpochRecords(a.sealEpochRecords())
-        .withMinFreeBytes(a.minFreeBytes());
+        .withMinFreeBytes(a.minFreeBytes())
+        .withMaxFileBytes(a.maxFileBytes());
   }
 
   /** The watcher that kills commands if this server dies; null (logged) if it cannot start. */

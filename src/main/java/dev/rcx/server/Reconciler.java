@@ -27,7 +27,7 @@ final class Reconciler {
   /** Returns the records written, one per abandoned command. */
   static List<CommandAbandoned> run(Path auditFile, AuditSink audit) {
     List<CommandAbandoned> written = new ArrayList<>();
-    for (CommandLedger.Open open : CommandLedger.scan(auditFile)) {
+    for (CommandLedger.Open open : CommandLedger.scanAll(auditFile)) {
       CommandAbandoned record = settle(open);
       audit.append(record);
       written.add(record);

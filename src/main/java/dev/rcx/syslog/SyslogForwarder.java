@@ -1,5 +1,6 @@
 package dev.rcx.syslog;
 
+import dev.rcx.audit.AuditFiles;
 import dev.rcx.config.ConfigException;
 import dev.rcx.config.Durations;
 import dev.rcx.config.ServerConfig;
@@ -109,7 +110,10 @@ public final class SyslogForwarder implements AutoCloseable {
       return new Options(
           settings,
           dataDir,
-          () -> List.of(dataDir.resolve("audit.log")),
+          () ->
+              AuditFiles.inDataDir(dataDir).stream()
+                  .map(AuditFiles.Segment::path)
+                  .toList(), // closed files by first seq, then audit.log
           lastWrittenSeq,
           Problems.slf4j(),
           Duration.ofMillis(50),

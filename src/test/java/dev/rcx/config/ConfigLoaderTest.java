@@ -167,6 +167,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void auditMaxFileBytes_loaded_zeroIsOff_belowTheMinimumRefused() throws Exception {
+    assertThat(ServerConfig.defaults().audit().maxFileBytes()).isZero();
+    assertThat(load("audit:\n  max_file_bytes: 10485760\n").audit().maxFileBytes())
+        .isEqualTo(10_485_760L);
+    assertThat(load("audit:\n  max_file_bytes: 0\n").audit().maxFileBytes()).isZero();
+    assertThatThrownBy(() -> load("audit:\n  max_file_bytes: 100\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("audit.max_file_bytes")
+        .hasMessageContaining("4096")
+        .hasMessageContaining("100");
+  }
+
+  @Test
   void zeroDuration_refusedWhereItMustBePositive() {
     assertThatThrownBy(() -> load("limits:\n  idle_timeout: 0s\n"))
         .isInstanceOf(ConfigException.class)

@@ -3,6 +3,8 @@ package dev.rcx.hostile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rcx.auth.PasswordHasher;
+import dev.rcx.auth.UserStore;
 import dev.rcx.config.ServerConfig;
 import dev.rcx.testing.TestServer;
 import dev.rcx.testing.Wire;
@@ -71,6 +73,40 @@ class DoorTest {
         assertThat(member.call(Hostile.ping("still")).path("type").asText()).isEqualTo("pong");
       }
       s.awaitAudit("connection_closed", e -> "auth_timeout".equals(e.path("reason").asText()));
+      arena.finish();
+    }
+  }
+
+  @Test
+  void loginStillBeingCheckedAtTheAuthDeadline_succeeds_connectionNotClosed() throws Exception {
+    try (Arena arena =
+        Arena.open(
+            TestServer.builder(dir).config(c -> fair(c, 64, 16, Duration.ofMillis(1000), 30)))) {
+      TestServer s = arena.server;
+      // A hash that costs seconds to check (64 passes over 64 MiB): the login is still being
+      // verified when the 1 s auth deadline passes, as a normal login is on a loaded machine.
+      PasswordHasher slow = new PasswordHasher(new PasswordHasher.Params(65_536, 64, 1), 1);
+      UserStore.open(s.dataDir().resolve(UserStore.DEFAULT_FILE_NAME), slow)
+          .add("slowhash", "correct horse battery".toCharArray(), java.util.Set.of());
+      try (Wire w = Hostile.wireFrom(s, "127.0.0.33")) {
+        long start = System.nanoTime();
+        JsonNode reply =
+            w.call(
+                Hostile.auth(
+                    "slowhash", PasswordHasher.sha256Hex("correct horse battery".toCharArray())));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(took)
+            .as("the login must outlast the deadline")
+            .isGreaterThan(Duration.ofSeconds(1));
+        assertThat(reply.path("status").asText()).as(reply.toString()).isEqualTo("success");
+        String token = reply.path("session_token").asText();
+        JsonNode ran = w.call(Hostile.command(token, "echo hi"));
+        assertThat(ran.path("type").asText()).as(ran.toString()).isEqualTo("command_output");
+      }
+      assertThat(
+              Hostile.count(
+                  s, "connection_closed", e -> "auth_timeout".equals(e.path("reason").asText())))
+          .isZero();
       arena.finish();
     }
   }

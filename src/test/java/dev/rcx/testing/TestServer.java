@@ -316,17 +316,30 @@ public final class TestServer implements AutoCloseable {
     return server.tls() ? new Wire(tlsOver(plain), plain) : new Wire(plain);
   }
 
-  /** The complete lines of the audit log, read now (a line being written is left out). */
+  /**
+   * The complete lines of the audit log, read now (a line being written is left out), across its
+   * files in order when it was rotated.
+   */
   public List<String> auditLines() {
-    String text;
-    try {
-      text = Files.readString(auditFile(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (int attempt = 0; ; attempt++) {
+      List<String> lines = new ArrayList<>();
+      try {
+        for (dev.rcx.audit.AuditFiles.Segment f : dev.rcx.audit.AuditFiles.list(auditFile())) {
+          String text = Files.readString(f.path(), StandardCharsets.UTF_8);
+          List<String> part = new ArrayList<>(List.of(text.split("\n", -1)));
+          part.removeLast(); // after the final newline: empty, or a record still being written
+          lines.addAll(part);
+        }
+        return lines;
+      } catch (java.nio.file.NoSuchFileException e) {
+        if (attempt >= 5) {
+          throw new UncheckedIOException(e);
+        }
+        // A rotation renamed a file since the listing: list again.
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
-    List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
-    lines.removeLast(); // after the final newline: empty, or a record still being written
-    return lines;
   }
 
   /** Every audit record, parsed. */

@@ -40,9 +40,10 @@ import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * Certificates made at test time with BouncyCastle directly (independently of the production
- * generator), and PEM files written the ways operators write them.
+ * generator), and PEM files written the ways operators write them. Public for the tests of other
+ * packages that need a CA of their own (the syslog collector's).
  */
-final class TestPki {
+public final class TestPki {
   private static final AtomicLong SERIAL = new AtomicLong(1000);
 
   enum Kind {
@@ -52,7 +53,7 @@ final class TestPki {
   }
 
   /** A key pair with its certificate. */
-  record Issued(KeyPair keys, X509Certificate certificate) {
+  public record Issued(KeyPair keys, X509Certificate certificate) {
     KeyMaterial material(X509Certificate... intermediates) {
       List<X509Certificate> chain = new java.util.ArrayList<>(List.of(certificate));
       chain.addAll(List.of(intermediates));
@@ -80,7 +81,7 @@ final class TestPki {
     return generate("Ed25519", null);
   }
 
-  static Issued ca(String cn) {
+  public static Issued ca(String cn) {
     KeyPair keys = ec();
     return new Issued(keys, issue(cn, keys, null, Kind.CA, List.of()));
   }
@@ -89,12 +90,12 @@ final class TestPki {
     return new Issued(keys, issue(cn, keys, null, Kind.SERVER, List.of(names)));
   }
 
-  static Issued server(Issued issuer, String cn, String... names) {
+  public static Issued server(Issued issuer, String cn, String... names) {
     KeyPair keys = ec();
     return new Issued(keys, issue(cn, keys, issuer, Kind.SERVER, List.of(names)));
   }
 
-  static Issued client(Issued issuer, String cn) {
+  public static Issued client(Issued issuer, String cn) {
     KeyPair keys = ec();
     return new Issued(keys, issue(cn, keys, issuer, Kind.CLIENT, List.of()));
   }
@@ -205,7 +206,8 @@ final class TestPki {
     }
   }
 
-  static Path writeCertificates(Path file, X509Certificate... certificates) throws IOException {
+  public static Path writeCertificates(Path file, X509Certificate... certificates)
+      throws IOException {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
       for (X509Certificate certificate : certificates) {
@@ -231,7 +233,7 @@ final class TestPki {
    * the public key. (BouncyCastle's own writer drops the curve for JDK keys, which no tool can read
    * back.)
    */
-  static Path writeTraditionalEc(Path file, KeyPair keys) throws IOException {
+  public static Path writeTraditionalEc(Path file, KeyPair keys) throws IOException {
     ECPrivateKey key = (ECPrivateKey) keys.getPrivate();
     PrivateKeyInfo pkcs8 = PrivateKeyInfo.getInstance(key.getEncoded());
     ASN1ObjectIdentifier curve =
