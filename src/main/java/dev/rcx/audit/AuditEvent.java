@@ -9,6 +9,7 @@ import static dev.rcx.audit.Text.optional;
 import static dev.rcx.audit.Text.required;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One thing worth auditing. Each event is a record with a stable snake_case {@link #eventName()}
@@ -30,17 +31,17 @@ public sealed interface AuditEvent {
    * The remote peer as {@code ip:port} ({@code [v6]:port} for IPv6), or null for events not tied to
    * a connection.
    */
-  default String client() {
+  default @Nullable String client() {
     return null;
   }
 
   /** The authenticated or claimed user name, or null when unknown. */
-  default String user() {
+  default @Nullable String user() {
     return null;
   }
 
   /** The session ID (never the token itself), or null when there is none. */
-  default String session() {
+  default @Nullable String session() {
     return null;
   }
 
@@ -49,7 +50,11 @@ public sealed interface AuditEvent {
    * without TLS; {@code policy} is the hash of the whitelist in force (null if not known).
    */
   record ServerStarted(
-      String listen, boolean tls, String fingerprint, String version, String policy)
+      String listen,
+      boolean tls,
+      @Nullable String fingerprint,
+      String version,
+      @Nullable String policy)
       implements AuditEvent {
     public ServerStarted {
       listen = required(listen, "server_started", "listen", MAX_ADDRESS);
@@ -59,7 +64,7 @@ public sealed interface AuditEvent {
     }
 
     /** A start record without a policy hash. */
-    public ServerStarted(String listen, boolean tls, String fingerprint, String version) {
+    public ServerStarted(String listen, boolean tls, @Nullable String fingerprint, String version) {
       this(listen, tls, fingerprint, version, null);
     }
 
@@ -191,8 +196,8 @@ public sealed interface AuditEvent {
       String previousFile,
       long previousLastSeq,
       String previousLastHash,
-      Long epoch,
-      String keyId,
+      @Nullable Long epoch,
+      @Nullable String keyId,
       String trigger,
       List<String> openCommands)
       implements AuditEvent {
@@ -253,7 +258,8 @@ public sealed interface AuditEvent {
   }
 
   /** A connection ended after serving {@code requests} requests. */
-  record ConnectionClosed(String client, String user, String session, String reason, long requests)
+  record ConnectionClosed(
+      String client, @Nullable String user, @Nullable String session, String reason, long requests)
       implements AuditEvent {
     public ConnectionClosed {
       client = required(client, "connection_closed", "client", MAX_ADDRESS);
@@ -318,7 +324,7 @@ public sealed interface AuditEvent {
    * A login failed. {@code user} is the name that was tried (it may not exist), or null if none was
    * given.
    */
-  record AuthFailed(String client, String user, String reason) implements AuditEvent {
+  record AuthFailed(String client, @Nullable String user, String reason) implements AuditEvent {
     public AuthFailed {
       client = required(client, "auth_failed", "client", MAX_ADDRESS);
       user = optional(user, MAX_NAME);
@@ -334,7 +340,8 @@ public sealed interface AuditEvent {
   /**
    * A request was refused by a rate limit; the client was told to retry after {@code retryAfterMs}.
    */
-  record RateLimited(String client, String user, long retryAfterMs) implements AuditEvent {
+  record RateLimited(String client, @Nullable String user, long retryAfterMs)
+      implements AuditEvent {
     public RateLimited {
       client = required(client, "rate_limited", "client", MAX_ADDRESS);
       user = optional(user, MAX_NAME);
@@ -391,8 +398,8 @@ public sealed interface AuditEvent {
       String session,
       String commandId,
       long pid,
-      Long processGroup,
-      Long startTime)
+      @Nullable Long processGroup,
+      @Nullable Long startTime)
       implements AuditEvent {
     public CommandLaunched {
       client = required(client, "command_launched", "client", MAX_ADDRESS);
@@ -415,7 +422,7 @@ public sealed interface AuditEvent {
    * recorded: the server died before or during the launch) or {@link #PID_REUSED} (the pid now
    * belongs to another process, which was left alone). {@code pid} is null when none was recorded.
    */
-  record CommandAbandoned(String commandId, Long pid, String outcome, String reason)
+  record CommandAbandoned(String commandId, @Nullable Long pid, String outcome, String reason)
       implements AuditEvent {
     public static final String KILLED = "killed";
     public static final String GONE = "gone";
@@ -450,16 +457,16 @@ public sealed interface AuditEvent {
       String client,
       String user,
       String session,
-      String commandId,
+      @Nullable String commandId,
       String command,
       List<String> argv,
-      Integer exitCode,
+      @Nullable Integer exitCode,
       String outcome,
       long durationMs,
       long stdoutBytes,
       long stderrBytes,
       boolean truncated,
-      String policy)
+      @Nullable String policy)
       implements AuditEvent {
     public static final String COMPLETED = "completed";
     public static final String TIMED_OUT = "timed_out";
@@ -495,10 +502,10 @@ public sealed interface AuditEvent {
         String client,
         String user,
         String session,
-        String commandId,
+        @Nullable String commandId,
         String command,
         List<String> argv,
-        Integer exitCode,
+        @Nullable Integer exitCode,
         String outcome,
         long durationMs,
         long stdoutBytes,
@@ -520,20 +527,20 @@ public sealed interface AuditEvent {
           null);
     }
 
-    /** A record without a start record to link to ({@code commandId} null). */
+    /** A record without a start record to link to (no command id). */
     public CommandRun(
         String client,
         String user,
         String session,
         String command,
         List<String> argv,
-        Integer exitCode,
+        @Nullable Integer exitCode,
         String outcome,
         long durationMs,
         long stdoutBytes,
         long stderrBytes,
         boolean truncated,
-        String policy) {
+        @Nullable String policy) {
       this(
           client,
           user,
@@ -557,7 +564,7 @@ public sealed interface AuditEvent {
         String session,
         String command,
         List<String> argv,
-        Integer exitCode,
+        @Nullable Integer exitCode,
         String outcome,
         long durationMs,
         long stdoutBytes,
@@ -591,12 +598,12 @@ public sealed interface AuditEvent {
    */
   record CommandDenied(
       String client,
-      String user,
-      String session,
+      @Nullable String user,
+      @Nullable String session,
       String command,
       String code,
       String reason,
-      String policy)
+      @Nullable String policy)
       implements AuditEvent {
     public CommandDenied {
       client = required(client, "command_denied", "client", MAX_ADDRESS);
@@ -610,7 +617,12 @@ public sealed interface AuditEvent {
 
     /** A record without the policy hash. */
     public CommandDenied(
-        String client, String user, String session, String command, String code, String reason) {
+        String client,
+        @Nullable String user,
+        @Nullable String session,
+        String command,
+        String code,
+        String reason) {
       this(client, user, session, command, code, reason, null);
     }
 
@@ -680,7 +692,7 @@ public sealed interface AuditEvent {
       String path,
       String expected,
       String actual,
-      String policy)
+      @Nullable String policy)
       implements AuditEvent {
     public ExecutableChanged {
       client = required(client, "executable_changed", "client", MAX_ADDRESS);
@@ -703,7 +715,7 @@ public sealed interface AuditEvent {
    * A request carried an expired or invalid token. {@code user} and {@code session} are set only if
    * known.
    */
-  record TokenRejected(String client, String code, String user, String session)
+  record TokenRejected(String client, String code, @Nullable String user, @Nullable String session)
       implements AuditEvent {
     public static final String TOKEN_EXPIRED = "TOKEN_EXPIRED";
     public static final String INVALID_TOKEN = "INVALID_TOKEN";
@@ -726,7 +738,8 @@ public sealed interface AuditEvent {
    * {@code running}: whether a command was running then (its {@code command_run} record follows,
    * with outcome {@code cancelled}).
    */
-  record CancelRequested(String client, String user, String session, boolean running)
+  record CancelRequested(
+      String client, @Nullable String user, @Nullable String session, boolean running)
       implements AuditEvent {
     public CancelRequested {
       client = required(client, "cancel_requested", "client", MAX_ADDRESS);
@@ -772,7 +785,8 @@ public sealed interface AuditEvent {
   }
 
   /** The client broke the protocol (malformed JSON, over-long line, unknown request type...). */
-  record ProtocolError(String client, String user, String session, String code, String detail)
+  record ProtocolError(
+      String client, @Nullable String user, @Nullable String session, String code, String detail)
       implements AuditEvent {
     public ProtocolError {
       client = required(client, "protocol_error", "client", MAX_ADDRESS);
@@ -820,7 +834,7 @@ public sealed interface AuditEvent {
       String change,
       String user,
       List<String> roles,
-      String by,
+      @Nullable String by,
       long pid,
       String requestedAt,
       String changeId)

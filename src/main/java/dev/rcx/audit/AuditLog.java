@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -143,7 +145,7 @@ public final class AuditLog implements AuditSink {
         throw new IllegalArgumentException(
             "epochRecords must be in 1..1000000, was " + epochRecords);
       }
-      if (sealInterval.isNegative() || !sealInterval.isZero() && sealInterval.toMillis() < 10) {
+      if (sealInterval.isNegative() || (!sealInterval.isZero() && sealInterval.toMillis() < 10)) {
         throw new IllegalArgumentException(
             "sealInterval must be zero (off) or at least 10 ms, was " + sealInterval);
       }
@@ -229,9 +231,9 @@ public final class AuditLog implements AuditSink {
 
   private final WriterLock writerLock;
   private final ReentrantLock lock = new ReentrantLock();
-  private final GroupCommit commit;
+  private final @Nullable GroupCommit commit;
   private volatile long writtenSeq;
-  private ScheduledExecutorService sealer;
+  private @Nullable ScheduledExecutorService sealer;
 
   /** Runs the force and key file update of asynchronous seals, one at a time, in order. */
   private final Executor sealWriter;
@@ -249,16 +251,16 @@ public final class AuditLog implements AuditSink {
   private byte[] lastHash = Hashes.ZERO;
   private long size;
   private boolean closed;
-  private Exception failure;
-  private EpochKeys keys;
-  private String keyId;
+  private @Nullable Exception failure;
+  private @Nullable EpochKeys keys;
+  private @Nullable String keyId;
   private int epochRecords;
   private long recordsInEpoch;
-  private String verificationKey;
-  private Gap outage; // writes fail: everything is refused
-  private Gap reserveGap; // free space below the reserve: start records are refused
+  private @Nullable String verificationKey;
+  private @Nullable Gap outage; // writes fail: everything is refused
+  private @Nullable Gap reserveGap; // free space below the reserve: start records are refused
   private boolean keyFilePending; // a seal is on disk but the key file still holds the old key
-  private ScheduledExecutorService recovery;
+  private @Nullable ScheduledExecutorService recovery;
   private long fileFirstSeq; // seq of the current file's first record; 0 while it has none
   private long firstLineEnd; // bytes of the current file's first record, newline included
   private @Nullable Set<String> openCommands; // command ids started, not ended; null: not tracked
@@ -362,14 +364,14 @@ public final class AuditLog implements AuditSink {
               Set.of(
                   StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
               LogFiles.privateFile());
-      AtomicFiles.fsyncDirectory(file.toAbsolutePath().getParent());
+      AtomicFiles.fsyncDirectory(AtomicFiles.directoryOf(file));
       return ch;
     } catch (FileAlreadyExistsException e) {
       return FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
   }
 
-  private static void closeQuietly(java.io.Closeable c, Exception primary) {
+  private static void closeQuietly(java.io.@Nullable Closeable c, Exception primary) {
     if (c != null) {
       try {
         c.close();
@@ -422,8 +424,8 @@ public final class AuditLog implements AuditSink {
         last = LastLine.of(closedChannel, scannedSize, continued.path());
       }
       boolean hasRecords = last != null;
-      boolean lastHasMac = hasRecords && last.hasMac();
-      if (hasRecords) {
+      boolean lastHasMac = last != null && last.hasMac();
+      if (last != null) {
         seq = last.seq();
         lastHash = last.hash();
       }
@@ -467,6 +469,7 @@ public final class AuditLog implements AuditSink {
   }
 
   /** The last complete line of a file: its seq, hash and whether it carries a MAC. */
+  @SuppressWarnings("ArrayRecordComponent") // private; the hash is never compared as a record
   private record LastLine(long seq, byte[] hash, boolean hasMac) {
     static LastLine of(FileChannel ch, long size, Path file) throws IOException {
       long start = LogFiles.lastNewlineBefore(ch, size - 1) + 1;
@@ -502,7 +505,7 @@ public final class AuditLog implements AuditSink {
       }
       for (int i = (int) pos; i < buf.position(); i++) {
         if (buf.get(i) == '\n') {
-          firstLineEnd = i + 1;
+          firstLineEnd = i + 1L;
           byte[] line = java.util.Arrays.copyOf(buf.array(), i);
           try {
             fileFirstSeq = ParsedLine.parse(line, line.length).seq();
@@ -572,7 +575,7 @@ public final class AuditLog implements AuditSink {
   private void reconcile(long f, long s) throws IOException {
     if (f == s - 1) {
       // The writer died between forcing a seal and replacing the key file: finish that step.
-      keys.evolve();
+      sealedKeys().evolve();
       writeKeyFile();
     } else if (f > s) {
       throw new AuditException(
@@ -608,9 +611,10 @@ public final class AuditLog implements AuditSink {
   }
 
   private void writeKeyFile() throws IOException {
-    byte[] key = keys.keyCopy();
+    EpochKeys k = sealedKeys();
+    byte[] key = k.keyCopy();
     try {
-      KeyFile.write(keyPath, keyId, epochRecords, keys.epoch(), key);
+      KeyFile.write(keyPath, sealedKeyId(), epochRecords, k.epoch(), key);
     } finally {
       Arrays.fill(key, (byte) 0);
     }
@@ -630,7 +634,7 @@ public final class AuditLog implements AuditSink {
       }
       out.force(true);
     }
-    AtomicFiles.fsyncDirectory(torn.toAbsolutePath().getParent());
+    AtomicFiles.fsyncDirectory(AtomicFiles.directoryOf(torn));
     channel.truncate(keep);
     channel.force(true);
     return new LogRecovered(0, dropped, torn.getFileName().toString());
@@ -661,7 +665,9 @@ public final class AuditLog implements AuditSink {
               return t;
             });
     long ms = options.sealInterval().toMillis();
-    sealer.scheduleWithFixedDelay(this::sealOnInterval, ms, ms, TimeUnit.MILLISECONDS);
+    // Runs until the executor is shut down; its failures are logged by sealOnInterval itself.
+    Future<?> unused =
+        sealer.scheduleWithFixedDelay(this::sealOnInterval, ms, ms, TimeUnit.MILLISECONDS);
   }
 
   private void sealOnInterval() {
@@ -726,14 +732,15 @@ public final class AuditLog implements AuditSink {
     } finally {
       lock.unlock();
     }
-    if (commit != null && force) {
-      awaitDurable(mine);
+    GroupCommit c = commit;
+    if (c != null && force) {
+      awaitDurable(c, mine);
     }
   }
 
-  private void awaitDurable(long mine) {
+  private void awaitDurable(GroupCommit c, long mine) {
     try {
-      commit.awaitDurable(mine);
+      c.awaitDurable(mine);
     } catch (IOException e) {
       lock.lock();
       try {
@@ -856,7 +863,9 @@ public final class AuditLog implements AuditSink {
               return t;
             });
     long ms = RETRY_INTERVAL.toMillis();
-    recovery.scheduleWithFixedDelay(this::recoverLocked, ms, ms, TimeUnit.MILLISECONDS);
+    // Runs until recovery succeeds and the executor is shut down.
+    Future<?> unused =
+        recovery.scheduleWithFixedDelay(this::recoverLocked, ms, ms, TimeUnit.MILLISECONDS);
   }
 
   private void recoverLocked() {
@@ -953,7 +962,7 @@ public final class AuditLog implements AuditSink {
   }
 
   /** Caller holds the lock. */
-  private void beginOutage(Throwable cause, long cut, String refusedEvent) {
+  private void beginOutage(Throwable cause, long cut, @Nullable String refusedEvent) {
     if (outage == null) {
       outage = new Gap(clock.instant(), "write failed: " + cause.getMessage());
       scheduleRetry();
@@ -983,6 +992,24 @@ public final class AuditLog implements AuditSink {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Caller holds the lock. A sealed log's keys, set as it opens. */
+  private EpochKeys sealedKeys() {
+    EpochKeys k = keys;
+    if (k == null) {
+      throw new IllegalStateException("audit log " + file + " is not sealed");
+    }
+    return k;
+  }
+
+  /** Caller holds the lock. A sealed log's key id, set with its keys. */
+  private String sealedKeyId() {
+    String id = keyId;
+    if (id == null) {
+      throw new IllegalStateException("audit log " + file + " is not sealed");
+    }
+    return id;
   }
 
   /** What a rotation closed: the file's new name, and its last record's seq and hash. */
@@ -1020,9 +1047,9 @@ public final class AuditLog implements AuditSink {
   }
 
   // Guarded by lock: the last file a rotation closed, for rotate()'s answer.
-  private String lastClosedName;
+  private String lastClosedName = "";
   private long lastClosedSeq;
-  private String lastClosedHash;
+  private String lastClosedHash = "";
 
   /**
    * Rotates the log whose current file is {@code currentLog} while no server holds it: opens it
@@ -1094,7 +1121,7 @@ public final class AuditLog implements AuditSink {
             closed.toString(), null, "a closed audit file of that name exists; move it aside");
       }
       Files.move(file, closed); // no REPLACE_EXISTING: a closed file is never overwritten
-      AtomicFiles.fsyncDirectory(file.toAbsolutePath().getParent());
+      AtomicFiles.fsyncDirectory(AtomicFiles.directoryOf(file));
     } catch (IOException | RuntimeException e) {
       beginOutage(e, 0, null);
       throw new AuditUnavailableException(
@@ -1111,8 +1138,12 @@ public final class AuditLog implements AuditSink {
    * audit_rotated} record; on failure the old (renamed) file stays the channel and nothing of the
    * new one holds a record.
    */
+  @SuppressWarnings("ReferenceEquality") // the same channel object, not an equal one
   private void startNextFile() {
     PendingRotation p = pendingRotation;
+    if (p == null) {
+      throw new IllegalStateException("audit log " + file + ": no rotation is pending");
+    }
     FileChannel next = null;
     try {
       next =
@@ -1132,7 +1163,7 @@ public final class AuditLog implements AuditSink {
         }
         next.truncate(0); // a partial first record of an earlier attempt, cut back then
       }
-      AtomicFiles.fsyncDirectory(file.toAbsolutePath().getParent());
+      AtomicFiles.fsyncDirectory(AtomicFiles.directoryOf(file));
     } catch (IOException | RuntimeException e) {
       if (next != null) {
         closeQuietly(next, e);
@@ -1200,6 +1231,7 @@ public final class AuditLog implements AuditSink {
    * Forces the current file. A rotation may close the file a group-commit leader read from {@link
    * #channel} after forcing it; then the successor is forced instead.
    */
+  @SuppressWarnings("ReferenceEquality") // whether a rotation replaced this very channel
   private void forceCurrent() throws IOException {
     while (true) {
       FileChannel ch = channel;
@@ -1264,12 +1296,14 @@ public final class AuditLog implements AuditSink {
     }
     long sealSeq =
         writeRecord(
-            RecordEncoder.body(new Seal(keys.epoch(), recordsInEpoch, keyId, reason)), true, null);
+            RecordEncoder.body(new Seal(keys.epoch(), recordsInEpoch, sealedKeyId(), reason)),
+            true,
+            null);
     keys.evolve();
     recordsInEpoch = 0;
     long epoch = keys.epoch();
     byte[] key = keys.keyCopy();
-    String id = keyId;
+    String id = sealedKeyId();
     int perEpoch = epochRecords;
     FileChannel sealedFile = channel; // a rotation waits for this before it closes the file
     sealWrites =
@@ -1314,7 +1348,9 @@ public final class AuditLog implements AuditSink {
     byte[] hashBefore = lastHash;
     long sealSeq =
         writeRecord(
-            RecordEncoder.body(new Seal(keys.epoch(), recordsInEpoch, keyId, reason)), true, null);
+            RecordEncoder.body(new Seal(keys.epoch(), recordsInEpoch, sealedKeyId(), reason)),
+            true,
+            null);
     try {
       channel.force(true); // the seal must be on disk before the key file says it exists
     } catch (IOException | RuntimeException e) {
@@ -1352,7 +1388,7 @@ public final class AuditLog implements AuditSink {
   /**
    * Caller holds the lock; {@code event} (null for the log's own records) is counted if refused.
    */
-  private void checkUsable(String event) {
+  private void checkUsable(@Nullable String event) {
     if (closed) {
       throw new AuditException("audit log " + file + " is closed");
     }
@@ -1392,7 +1428,7 @@ public final class AuditLog implements AuditSink {
    * Frames, MACs and writes one record; returns its seq. Caller holds the lock (or is still opening
    * the log).
    */
-  private long writeRecord(byte[] body, boolean isSeal, String event) {
+  private long writeRecord(byte[] body, boolean isSeal, @Nullable String event) {
     checkUsable(event);
     return writeUnchecked(body, isSeal, event);
   }
@@ -1401,7 +1437,7 @@ public final class AuditLog implements AuditSink {
    * {@link #writeRecord} without the usability check (for the gap record that ends an outage). A
    * failed write is cut back and starts (or continues) the outage.
    */
-  private long writeUnchecked(byte[] body, boolean isSeal, String event) {
+  private long writeUnchecked(byte[] body, boolean isSeal, @Nullable String event) {
     long next = seq + 1;
     byte[] line = RecordEncoder.line(next, clock.instant(), body, lastHash);
     if (keys != null) {
@@ -1525,7 +1561,8 @@ public final class AuditLog implements AuditSink {
       }
       try {
         sealWrites.join();
-        if (failure == null && sealWriteFailure == null && outage == null) {
+        Exception sealFailure = sealWriteFailure;
+        if (failure == null && sealFailure == null && outage == null) {
           seal(Seal.CLOSE);
         } else if (outage != null) {
           error =
@@ -1537,11 +1574,11 @@ public final class AuditLog implements AuditSink {
                       + "); "
                       + outage.total()
                       + " records were refused and are not recorded in it");
-        } else if (failure == null) {
-          failure = sealWriteFailure;
+        } else if (failure == null && sealFailure != null) {
+          failure = sealFailure;
           error =
               new AuditException(
-                  "audit log " + file + ": " + sealWriteFailure.getMessage(), sealWriteFailure);
+                  "audit log " + file + ": " + sealFailure.getMessage(), sealFailure);
         }
       } catch (AuditException e) {
         error = e;
@@ -1649,7 +1686,7 @@ public final class AuditLog implements AuditSink {
     return out;
   }
 
-  private static String commandIdOf(String line) {
+  private static @Nullable String commandIdOf(String line) {
     byte[] b = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     try {
       return Json.object(b, b.length).path("command_id").asText(null);
@@ -1680,7 +1717,7 @@ public final class AuditLog implements AuditSink {
    */
   public static List<String> tailFiles(Path currentLog, int n) {
     List<AuditFiles.Segment> files = AuditFiles.list(currentLog);
-    java.util.LinkedList<String> out = new java.util.LinkedList<>();
+    List<String> out = new ArrayList<>();
     for (int i = files.size() - 1; i >= 0 && out.size() < n; i--) {
       List<String> part;
       try {

@@ -5,6 +5,7 @@ import dev.rcx.audit.VerifyResult.Intact;
 import dev.rcx.audit.VerifyResult.Tampered;
 import dev.rcx.audit.VerifyResult.TornTail;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Walks the hash chain. In an untouched log, line i holds seq i and the SHA-256 of line i-1 (zeros
@@ -68,7 +69,7 @@ final class ChainVerifier {
    * Whether the following line's prev is {@code hash}; null when there is no following complete,
    * parseable line.
    */
-  static Boolean nextChainsTo(LineReader reader, byte[] hash) throws IOException {
+  static @Nullable Boolean nextChainsTo(LineReader reader, byte[] hash) throws IOException {
     Line next = reader.next();
     if (next == null || !next.terminated()) {
       return null;
@@ -81,7 +82,12 @@ final class ChainVerifier {
   }
 
   static Tampered diagnose(
-      long i, ParsedLine p, boolean seqOk, boolean prevOk, byte[] beforeLast, Boolean nextChains) {
+      long i,
+      ParsedLine p,
+      boolean seqOk,
+      boolean prevOk,
+      byte @Nullable [] beforeLast,
+      @Nullable Boolean nextChains) {
     return diagnose(i, 0, p, seqOk, prevOk, beforeLast, nextChains);
   }
 
@@ -95,8 +101,8 @@ final class ChainVerifier {
       ParsedLine p,
       boolean seqOk,
       boolean prevOk,
-      byte[] beforeLast,
-      Boolean nextChains) {
+      byte @Nullable [] beforeLast,
+      @Nullable Boolean nextChains) {
     boolean nextFits = nextChains == null || nextChains;
     if (!prevOk && beforeLast != null && p.prev().equals(Hashes.hex(beforeLast))) {
       // Lines i-1 and i both claim line i-2 as predecessor; the genuine one is the one line i+1

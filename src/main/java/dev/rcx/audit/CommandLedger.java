@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Pairs each {@code command_started} record with its end ({@code command_run} or {@code
@@ -36,9 +37,9 @@ public final class CommandLedger {
       String user,
       String command,
       List<String> argv,
-      Long pid,
-      Long processGroup,
-      Long startTime) {
+      @Nullable Long pid,
+      @Nullable Long processGroup,
+      @Nullable Long startTime) {
     public Open {
       argv = List.copyOf(argv);
     }
@@ -59,13 +60,14 @@ public final class CommandLedger {
           + (pid == null ? " (no pid recorded)" : " pid=" + pid);
     }
 
-    Open launched(long newPid, Long group, Long start) {
+    Open launched(long newPid, @Nullable Long group, @Nullable Long start) {
       return new Open(seq, ts, commandId, client, user, command, argv, newPid, group, start);
     }
 
     /** This launch's pid, group and start time on {@code started}'s start record. */
     Open withStart(Open started) {
-      return started.launched(pid, processGroup, startTime);
+      Long launchedPid = pid;
+      return launchedPid == null ? started : started.launched(launchedPid, processGroup, startTime);
     }
   }
 
@@ -78,7 +80,7 @@ public final class CommandLedger {
   private final Map<String, Open> launchedElsewhere = new LinkedHashMap<>();
 
   /** The {@code open_commands} of the {@code audit_rotated} record that began the file, if any. */
-  private List<String> carried;
+  private @Nullable List<String> carried;
 
   /** Feeds one log line (without its newline); lines that are not command records are ignored. */
   void accept(byte[] line, int length) {
@@ -235,7 +237,7 @@ public final class CommandLedger {
         break; // the chain starts here, or nothing older is still open
       }
     }
-    for (String id : needed) {
+    for (String id : needed == null ? java.util.Set.<String>of() : needed) {
       Open later = launchedLater.get(id);
       found.add(0, later != null ? later : unknownStart(id));
     }
@@ -263,7 +265,7 @@ public final class CommandLedger {
     return ledger;
   }
 
-  private static Long nullableLong(JsonNode v) {
+  private static @Nullable Long nullableLong(@Nullable JsonNode v) {
     return v == null || !v.isIntegralNumber() ? null : v.longValue();
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One-line human rendering of a log line for {@code rcx audit tail}. The line's layout never
@@ -61,8 +62,8 @@ final class Describer {
 
   /** {@code user@client}; each part is quoted whenever it holds more than name characters. */
   private static String who(JsonNode n) {
-    String client = text(n, "client", null);
-    String user = text(n, "user", null);
+    String client = optionalText(n, "client");
+    String user = optionalText(n, "user");
     if (user != null && client != null) {
       return user + "@" + client;
     }
@@ -70,7 +71,7 @@ final class Describer {
   }
 
   private static void commandId(JsonNode n, StringBuilder out) {
-    String id = text(n, "command_id", null);
+    String id = optionalText(n, "command_id");
     if (id != null) {
       out.append(" id=").append(id);
     }
@@ -112,8 +113,13 @@ final class Describer {
   }
 
   private static String text(JsonNode n, String field, String fallback) {
+    String v = optionalText(n, field);
+    return v == null ? fallback : v;
+  }
+
+  private static @Nullable String optionalText(JsonNode n, String field) {
     JsonNode v = n.get(field);
-    return v == null || v.isNull() ? fallback : show(v.asText());
+    return v == null || v.isNull() ? null : show(v.asText());
   }
 
   /**
@@ -128,9 +134,9 @@ final class Describer {
     for (int i = 0; i < v.length(); i++) {
       char c = v.charAt(i);
       boolean ok =
-          c >= 'a' && c <= 'z'
-              || c >= 'A' && c <= 'Z'
-              || c >= '0' && c <= '9'
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
               || c == '.'
               || c == '_'
               || c == '-'

@@ -30,6 +30,8 @@ import dev.rcx.audit.AuditEvent.TokenRejected;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps each event's own fields to JSON and back. The common fields (event, client, user, session)
@@ -184,7 +186,8 @@ final class EventCodec {
     g.writeEndArray();
   }
 
-  private static void writeNullable(String field, Long value, JsonGenerator g) throws IOException {
+  private static void writeNullable(String field, @Nullable Long value, JsonGenerator g)
+      throws IOException {
     if (value == null) {
       g.writeNullField(field);
     } else {
@@ -210,7 +213,8 @@ final class EventCodec {
   }
 
   /** Writes {@code value} only when present, so records without it keep their old shape. */
-  private static void optionalField(JsonGenerator g, String name, String value) throws IOException {
+  private static void optionalField(JsonGenerator g, String name, @Nullable String value)
+      throws IOException {
     if (value != null) {
       g.writeStringField(name, value);
     }
@@ -223,123 +227,129 @@ final class EventCodec {
    *     wrong type
    */
   static AuditEvent read(JsonNode n) {
-    String name = str(n, "event");
-    String client = str(n, "client");
+    String name = Objects.requireNonNullElse(str(n, "event"), "");
     String user = str(n, "user");
     String session = str(n, "session");
-    return switch (name == null ? "" : name) {
+    return switch (name) {
       case "server_started" ->
           new ServerStarted(
-              str(n, "listen"),
+              text(n, "listen"),
               bool(n, "tls"),
               str(n, "fingerprint"),
-              str(n, "version"),
+              text(n, "version"),
               str(n, "policy"));
-      case "server_stopping" -> new ServerStopping(str(n, "reason"), num(n, "open_connections"));
-      case "server_stopped" -> new ServerStopped(str(n, "reason"));
+      case "server_stopping" -> new ServerStopping(text(n, "reason"), num(n, "open_connections"));
+      case "server_stopped" -> new ServerStopped(text(n, "reason"));
       case "log_recovered" ->
-          new LogRecovered(num(n, "last_good_seq"), num(n, "dropped_bytes"), str(n, "torn_file"));
+          new LogRecovered(num(n, "last_good_seq"), num(n, "dropped_bytes"), text(n, "torn_file"));
       case "seal" ->
-          new Seal(num(n, "epoch"), num(n, "records"), str(n, "key_id"), str(n, "reason"));
+          new Seal(num(n, "epoch"), num(n, "records"), text(n, "key_id"), text(n, "reason"));
       case "audit_gap" ->
           new AuditEvent.AuditGap(
-              str(n, "began"),
-              str(n, "ended"),
+              text(n, "began"),
+              text(n, "ended"),
               num(n, "refused"),
               counts(n, "refused_events"),
-              str(n, "reason"),
+              text(n, "reason"),
               num(n, "cut_bytes"));
       case "audit_rotated" ->
           new AuditEvent.AuditRotated(
-              str(n, "previous_file"),
+              text(n, "previous_file"),
               num(n, "previous_last_seq"),
-              str(n, "previous_last_hash"),
+              text(n, "previous_last_hash"),
               nullableNum(n, "epoch"),
               str(n, "key_id"),
-              str(n, "trigger"),
+              text(n, "trigger"),
               strings(n, "open_commands"));
-      case "connection_opened" -> new ConnectionOpened(client);
-      case "connection_rejected" -> new ConnectionRejected(client, str(n, "reason"));
+      case "connection_opened" -> new ConnectionOpened(text(n, "client"));
+      case "connection_rejected" -> new ConnectionRejected(text(n, "client"), text(n, "reason"));
       case "connection_closed" ->
-          new ConnectionClosed(client, user, session, str(n, "reason"), num(n, "requests"));
-      case "tls_handshake_failed" -> new TlsHandshakeFailed(client, str(n, "reason"));
+          new ConnectionClosed(
+              text(n, "client"), user, session, text(n, "reason"), num(n, "requests"));
+      case "tls_handshake_failed" -> new TlsHandshakeFailed(text(n, "client"), text(n, "reason"));
       // Records written before logins had methods were all password logins.
       case "auth_succeeded" -> {
         String method = str(n, "method");
         yield new AuthSucceeded(
-            client, user, session, method == null ? AuthSucceeded.PASSWORD : method);
+            text(n, "client"),
+            text(n, "user"),
+            text(n, "session"),
+            method == null ? AuthSucceeded.PASSWORD : method);
       }
-      case "auth_failed" -> new AuthFailed(client, user, str(n, "reason"));
-      case "rate_limited" -> new RateLimited(client, user, num(n, "retry_after_ms"));
+      case "auth_failed" -> new AuthFailed(text(n, "client"), user, text(n, "reason"));
+      case "rate_limited" -> new RateLimited(text(n, "client"), user, num(n, "retry_after_ms"));
       case "command_started" ->
           new CommandStarted(
-              client,
-              user,
-              session,
-              str(n, "command_id"),
-              str(n, "command"),
+              text(n, "client"),
+              text(n, "user"),
+              text(n, "session"),
+              text(n, "command_id"),
+              text(n, "command"),
               argv(n, "command_started"),
               num(n, "timeout_ms"));
       case "command_launched" ->
           new CommandLaunched(
-              client,
-              user,
-              session,
-              str(n, "command_id"),
+              text(n, "client"),
+              text(n, "user"),
+              text(n, "session"),
+              text(n, "command_id"),
               num(n, "pid"),
               nullableNum(n, "process_group"),
               nullableNum(n, "start_time"));
       case "command_abandoned" ->
           new CommandAbandoned(
-              str(n, "command_id"), nullableNum(n, "pid"), str(n, "outcome"), str(n, "reason"));
-      case "command_run" -> readCommandRun(n, client, user, session);
+              text(n, "command_id"), nullableNum(n, "pid"), text(n, "outcome"), text(n, "reason"));
+      case "command_run" -> readCommandRun(n);
       case "command_denied" ->
           new CommandDenied(
-              client,
+              text(n, "client"),
               user,
               session,
-              str(n, "command"),
-              str(n, "code"),
-              str(n, "reason"),
+              text(n, "command"),
+              text(n, "code"),
+              text(n, "reason"),
               str(n, "policy"));
       case "policy_reloaded" ->
           new PolicyReloaded(
-              str(n, "policy"),
-              str(n, "previous"),
+              text(n, "policy"),
+              text(n, "previous"),
               num(n, "commands"),
-              str(n, "source"),
-              str(n, "trigger"),
+              text(n, "source"),
+              text(n, "trigger"),
               strings(n, "restart_needed"));
       case "policy_reload_failed" ->
-          new PolicyReloadFailed(str(n, "policy"), str(n, "trigger"), str(n, "reason"));
+          new PolicyReloadFailed(text(n, "policy"), text(n, "trigger"), text(n, "reason"));
       case "executable_changed" ->
           new ExecutableChanged(
-              client,
-              user,
-              session,
-              str(n, "command"),
-              str(n, "path"),
-              str(n, "expected"),
-              str(n, "actual"),
+              text(n, "client"),
+              text(n, "user"),
+              text(n, "session"),
+              text(n, "command"),
+              text(n, "path"),
+              text(n, "expected"),
+              text(n, "actual"),
               str(n, "policy"));
-      case "token_rejected" -> new TokenRejected(client, str(n, "code"), user, session);
-      case "logged_out" -> new LoggedOut(client, user, session);
-      case "commands_listed" -> new CommandsListed(client, user, session, num(n, "count"));
-      case "cancel_requested" -> new CancelRequested(client, user, session, bool(n, "running"));
+      case "token_rejected" -> new TokenRejected(text(n, "client"), text(n, "code"), user, session);
+      case "logged_out" -> new LoggedOut(text(n, "client"), text(n, "user"), text(n, "session"));
+      case "commands_listed" ->
+          new CommandsListed(
+              text(n, "client"), text(n, "user"), text(n, "session"), num(n, "count"));
+      case "cancel_requested" ->
+          new CancelRequested(text(n, "client"), user, session, bool(n, "running"));
       case "protocol_error" ->
-          new ProtocolError(client, user, session, str(n, "code"), str(n, "detail"));
+          new ProtocolError(text(n, "client"), user, session, text(n, "code"), text(n, "detail"));
       case "audit_suppressed" ->
           new AuditEvent.AuditSuppressed(
-              client, num(n, "suppressed"), num(n, "window_seconds"), str(n, "events"));
+              text(n, "client"), num(n, "suppressed"), num(n, "window_seconds"), text(n, "events"));
       case "user_changed" ->
           new AuditEvent.UserChanged(
-              str(n, "change"),
-              user,
+              text(n, "change"),
+              text(n, "user"),
               strings(n, "roles"),
               str(n, "by"),
               num(n, "pid"),
-              str(n, "requested_at"),
-              str(n, "change_id"));
+              text(n, "requested_at"),
+              text(n, "change_id"));
       default ->
           throw new IllegalArgumentException("unknown audit event '" + Text.clip(name, 64) + "'");
     };
@@ -372,12 +382,12 @@ final class EventCodec {
     return out;
   }
 
-  private static Long nullableNum(JsonNode n, String field) {
+  private static @Nullable Long nullableNum(JsonNode n, String field) {
     JsonNode v = n.get(field);
     return v == null || v.isNull() ? null : integral(v, field);
   }
 
-  private static CommandRun readCommandRun(JsonNode n, String client, String user, String session) {
+  private static CommandRun readCommandRun(JsonNode n) {
     List<String> args = argv(n, "command_run");
     JsonNode exit = n.get("exit_code");
     Integer exitCode = null;
@@ -388,14 +398,14 @@ final class EventCodec {
       exitCode = exit.intValue();
     }
     return new CommandRun(
-        client,
-        user,
-        session,
+        text(n, "client"),
+        text(n, "user"),
+        text(n, "session"),
         str(n, "command_id"),
-        str(n, "command"),
+        text(n, "command"),
         args,
         exitCode,
-        str(n, "outcome"),
+        text(n, "outcome"),
         num(n, "duration_ms"),
         num(n, "stdout_bytes"),
         num(n, "stderr_bytes"),
@@ -418,7 +428,17 @@ final class EventCodec {
     return out;
   }
 
-  static String str(JsonNode n, String field) {
+  /** A text field that must be present. */
+  private static String text(JsonNode n, String field) {
+    String v = str(n, field);
+    if (v == null) {
+      throw new IllegalArgumentException(field + " is missing");
+    }
+    return v;
+  }
+
+  /** A text field, or null when it is absent or null. */
+  static @Nullable String str(JsonNode n, String field) {
     JsonNode v = n.get(field);
     if (v == null || v.isNull()) {
       return null;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,7 +31,7 @@ final class FilesVerifier {
   private final List<String> names = new ArrayList<>();
   private long firstSeq;
   private long lastSeq;
-  private byte @Nullable [] lastHash;
+  private byte[] lastHash = Hashes.ZERO; // set again as each file's first record is read
   private boolean archived;
   private long records;
   private long sealedRecords;
@@ -64,7 +65,10 @@ final class FilesVerifier {
         kf = KeyFile.read(keyPath);
       } catch (IOException e) {
         return new FilesVerifyResult.Tampered(
-            keyPath.getFileName().toString(), 0, -1, e.getMessage());
+            keyPath.getFileName().toString(),
+            0,
+            -1,
+            Objects.requireNonNullElse(e.getMessage(), e.toString()));
       }
       if (kf != null && !kf.keyId().equals(id)) {
         return new FilesVerifyResult.WrongKey(
@@ -103,7 +107,8 @@ final class FilesVerifier {
   }
 
   private FilesVerifyResult keyFileVerdict(
-      byte[] k0, KeyFile.State kf, FilesVerifyResult.Verified ok, Path keyPath) {
+      byte[] k0, KeyFile.@Nullable State kf, FilesVerifyResult.Verified ok, Path keyPath) {
+    EpochKeys keys = keys();
     KeyedVerifyResult r;
     if (kf == null) {
       r =
@@ -319,13 +324,24 @@ final class FilesVerifier {
     return null;
   }
 
+  /** The epoch keys of a verification with the key; only called in that mode. */
+  private EpochKeys keys() {
+    EpochKeys k = keys;
+    if (k == null) {
+      throw new IllegalStateException("verifying without a key: no epoch keys");
+    }
+    return k;
+  }
+
   /** With the key: counts the record into its epoch, checks a seal and evolves past it. */
   private @Nullable FilesVerifyResult epochs(String name, ParsedLine p, long i) {
     if (!p.event().equals("seal")) {
       inEpoch++;
       return null;
     }
-    KeyedVerifyResult.Tampered bad = KeyedVerifier.checkSeal(p, i, keys.epoch(), inEpoch, keyId);
+    EpochKeys keys = keys();
+    KeyedVerifyResult.Tampered bad =
+        KeyedVerifier.checkSeal(p, i, keys.epoch(), inEpoch, Objects.requireNonNull(keyId));
     if (bad != null) {
       return new FilesVerifyResult.Tampered(name, bad.lineNumber(), bad.seq(), bad.reason());
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Leader/follower group commit. A thread that needs record {@code seq} durable either finds it
@@ -26,7 +27,7 @@ final class GroupCommit {
   // Guarded by lock.
   private long durable;
   private boolean forcing;
-  private IOException failure;
+  private @Nullable IOException failure;
   private long forces;
 
   GroupCommit(LongSupplier written, Force force, long alreadyDurable) {

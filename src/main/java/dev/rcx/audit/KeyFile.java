@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The evolving key state beside a sealed log, {@code <log>.key}, mode 600:
@@ -29,6 +30,8 @@ final class KeyFile {
   private static final String HEADER = "rcx-audit-keystate v1";
 
   /** Parsed contents; {@code key} belongs to the caller, who wipes it. */
+  // Internal; the caller zeroes the key once it has taken it over.
+  @SuppressWarnings("ArrayRecordComponent")
   record State(String keyId, int epochRecords, long epoch, byte[] key) {}
 
   private KeyFile() {}
@@ -38,7 +41,7 @@ final class KeyFile {
   }
 
   /** The state, or null if the file does not exist. */
-  static State read(Path keyFile) throws IOException {
+  static @Nullable State read(Path keyFile) throws IOException {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(keyFile);

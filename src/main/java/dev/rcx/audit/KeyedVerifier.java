@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies a sealed log from K_0. Each line must carry a valid MAC under its epoch's key, the
@@ -43,7 +45,7 @@ final class KeyedVerifier {
       try {
         kf = KeyFile.read(keyPath);
       } catch (IOException e) {
-        return new Tampered(0, -1, e.getMessage());
+        return new Tampered(0, -1, Objects.requireNonNullElse(e.getMessage(), e.toString()));
       }
       if (kf != null && !kf.keyId().equals(keyId)) {
         return new WrongKey(
@@ -74,8 +76,8 @@ final class KeyedVerifier {
     }
   }
 
-  private static KeyedVerifyResult walk(Path file, byte[] k0, String keyId, KeyFile.State kf)
-      throws IOException {
+  private static KeyedVerifyResult walk(
+      Path file, byte[] k0, String keyId, KeyFile.@Nullable State kf) throws IOException {
     long n = 0;
     long sealed = 0;
     long inEpoch = 0;
@@ -137,7 +139,7 @@ final class KeyedVerifier {
     }
   }
 
-  static KeyedVerifyResult checkMac(
+  static @Nullable KeyedVerifyResult checkMac(
       Line line, ParsedLine p, long i, EpochKeys keys, boolean keyIdConfirmed) {
     int unsignedLength = RecordEncoder.unsignedLength(line.bytes(), line.length());
     if (unsignedLength < 0) {
@@ -173,7 +175,8 @@ final class KeyedVerifier {
             + ": it was altered or forged");
   }
 
-  static Tampered checkSeal(ParsedLine p, long i, long epoch, long inEpoch, String keyId) {
+  static @Nullable Tampered checkSeal(
+      ParsedLine p, long i, long epoch, long inEpoch, String keyId) {
     long claimedEpoch = p.node().path("epoch").asLong(-1);
     long claimedRecords = p.node().path("records").asLong(-1);
     String claimedKey = EventCodec.str(p.node(), "key_id");
@@ -205,7 +208,7 @@ final class KeyedVerifier {
       long n,
       long sealed,
       long sealedEpochs,
-      String sealedThrough,
+      @Nullable String sealedThrough,
       long torn) {
     if (kf.epoch() - sealedEpochs <= MAX_EPOCHS_AHEAD) {
       try (EpochKeys expected = new EpochKeys(k0.clone(), 0)) {

@@ -1,5 +1,7 @@
 package dev.rcx.audit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The outcome of {@link AuditLog#verify(java.nio.file.Path, String)}: verification with the
  * operator's verification key. See {@code Authentic} for exactly what is proven.
@@ -43,7 +45,7 @@ public sealed interface KeyedVerifyResult {
       long records,
       long sealedEpochs,
       long sealedRecords,
-      String sealedThrough,
+      @Nullable String sealedThrough,
       long unsealedTail,
       long tornTailBytes,
       KeyFileState keyFile)

@@ -3,6 +3,7 @@ package dev.rcx.audit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a log as raw byte lines, so the hash chain sees exactly the bytes on disk. Not thread-safe.
@@ -19,6 +20,8 @@ final class LineReader {
    * length, which exceeds {@code length} only when the line is overlong and was not kept whole.
    * {@code terminated} is false only for the last, incomplete line of a file.
    */
+  // A view of the reader's buffer, valid until the next read: no copy per line.
+  @SuppressWarnings("ArrayRecordComponent")
   record Line(byte[] bytes, int length, long size, boolean terminated) {
     boolean overlong() {
       return size > MAX_LINE;
@@ -35,7 +38,7 @@ final class LineReader {
   }
 
   /** The next line, or null at the end of the input. */
-  Line next() throws IOException {
+  @Nullable Line next() throws IOException {
     byte[] line = new byte[256];
     int length = 0;
     long total = 0;

@@ -37,7 +37,7 @@ record ParsedLine(long seq, String prev, String event, JsonNode node) {
     }
     for (int i = 0; i < 64; i++) {
       char c = s.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
         return false;
       }
     }

@@ -2,13 +2,14 @@ package dev.rcx.audit;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the last seal of a log by reading lines backwards from its end (which ends with a newline),
  * stopping at the {@code audit_rotated} record that starts a file after a rotation: it names the
  * epoch the file began in.
  */
-record SealScan(long sealedEpochs, String keyId, long recordsAfter) {
+record SealScan(long sealedEpochs, @Nullable String keyId, long recordsAfter) {
 
   /**
    * Scans {@code ch[0..size)}; {@code sealedEpochs} is 0 and {@code keyId} null if there is no

@@ -3,6 +3,7 @@ package dev.rcx.audit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Validation and clipping for event fields. Audit text often comes from the network (user names,
@@ -24,7 +25,7 @@ final class Text {
     return clip(value, max);
   }
 
-  static String optional(String value, int max) {
+  static @Nullable String optional(@Nullable String value, int max) {
     return value == null ? null : clip(value, max);
   }
 

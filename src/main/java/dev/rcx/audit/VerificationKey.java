@@ -3,6 +3,7 @@ package dev.rcx.audit;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The operator's copy of K_0: {@code rcx-audit-key:v1:<epoch-records>:<base64url K_0, 43 chars>}.
@@ -22,7 +23,7 @@ final class VerificationKey {
    * The epoch length and K_0, or null if {@code text} is not a verification key. Never echoes the
    * input.
    */
-  static Parsed parse(String text) {
+  static @Nullable Parsed parse(String text) {
     Matcher m = FORMAT.matcher(text.strip());
     if (!m.matches()) {
       return null;
@@ -34,5 +35,7 @@ final class VerificationKey {
     return new Parsed(Integer.parseInt(m.group(1)), k0);
   }
 
+  // Internal; the caller zeroes k0 after use.
+  @SuppressWarnings("ArrayRecordComponent")
   record Parsed(int epochRecords, byte[] k0) {}
 }

@@ -1,5 +1,6 @@
 package dev.rcx.audit;
 
+import dev.rcx.files.AtomicFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -30,7 +31,7 @@ final class WriterLock implements Closeable {
   }
 
   static WriterLock acquire(Path log) throws IOException {
-    Path key = log.toAbsolutePath().getParent().toRealPath().resolve(log.getFileName());
+    Path key = AtomicFiles.directoryOf(log).toRealPath().resolve(log.getFileName());
     if (!HELD.add(key)) {
       throw new AuditException("audit log " + log + " is already open for writing in this process");
     }

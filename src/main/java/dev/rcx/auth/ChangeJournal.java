@@ -58,7 +58,7 @@ final class ChangeJournal {
         FileChannel.open(
             file,
             Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
-            AtomicFiles.ownerOnly(file.getParent()))) {
+            AtomicFiles.ownerOnly(file))) {
       ByteBuffer buf = ByteBuffer.wrap(line);
       while (buf.hasRemaining()) {
         ch.write(buf);
@@ -81,7 +81,7 @@ final class ChangeJournal {
     String text = new String(content, StandardCharsets.UTF_8);
     int end = text.lastIndexOf('\n') + 1; // a torn last line is dropped, see the class comment
     List<UserChange> changes = new ArrayList<>();
-    for (String line : text.substring(0, end).split("\n")) {
+    for (String line : text.substring(0, end).split("\n", 0)) {
       if (!line.isBlank()) {
         changes.add(parse(line));
       }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
  */
 public final class CorruptUserFileException extends IOException {
   private final Path file;
+  private final String problem;
 
   CorruptUserFileException(Path file, String problem) {
     super(
@@ -19,6 +20,12 @@ public final class CorruptUserFileException extends IOException {
             + problem
             + " (fix or restore it by hand; rcx will not overwrite it)");
     this.file = file;
+    this.problem = problem;
+  }
+
+  /** What is wrong with the file, without the file's name. */
+  String problem() {
+    return problem;
   }
 
   /** The file that could not be read. */

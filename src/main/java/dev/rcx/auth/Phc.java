@@ -1,6 +1,7 @@
 package dev.rcx.auth;
 
 import java.util.Base64;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -87,7 +88,7 @@ final class Phc {
           new PasswordHasher.Params(
               number(m.group(2), "m"), number(m.group(3), "t"), number(m.group(4), "p"));
     } catch (IllegalArgumentException e) {
-      throw invalid(e.getMessage());
+      throw invalid(Objects.requireNonNullElse(e.getMessage(), e.toString()));
     }
     byte[] salt = decode(m.group(5), "salt", MIN_SALT_BYTES, MAX_SALT_BYTES);
     byte[] hash = decode(m.group(6), "hash", MIN_HASH_BYTES, MAX_HASH_BYTES);

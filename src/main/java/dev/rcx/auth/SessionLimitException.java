@@ -1,5 +1,7 @@
 package dev.rcx.auth;
 
+import java.util.Objects;
+
 /**
  * {@link SessionManager#create} refused a new session because the live-session limit is reached.
  */
@@ -25,5 +27,11 @@ public final class SessionLimitException extends IllegalStateException {
   /** Whether the user's own limit was reached, rather than the server's. */
   public boolean perUser() {
     return perUser;
+  }
+
+  /** Never null: every constructor sets it. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
   }
 }

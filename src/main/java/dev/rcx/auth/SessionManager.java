@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Issues and checks session tokens. A token is 256 bits from {@link SecureRandom} in unpadded
@@ -117,7 +118,9 @@ public final class SessionManager {
     }
 
     Instant expiresAt() {
-      Instant idleDeadline = lastSeen.get().plus(options.idleTimeout());
+      // Set in the constructor and only ever moved forward, never cleared.
+      Instant seen = Objects.requireNonNull(lastSeen.get());
+      Instant idleDeadline = seen.plus(options.idleTimeout());
       return idleDeadline.isBefore(deadline) ? idleDeadline : deadline;
     }
 
@@ -281,7 +284,8 @@ public final class SessionManager {
     }
   }
 
-  private Entry lookup(String token) {
+  private @Nullable Entry lookup(String token) {
+
     return isWellFormed(token) ? byDigest.get(digest(token)) : null;
   }
 

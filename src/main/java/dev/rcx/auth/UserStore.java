@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +65,7 @@ public final class UserStore {
   private final PasswordHasher hasher;
   private final ChangeJournal journal;
   private final Clock clock = Clock.systemUTC();
-  private volatile Snapshot snapshot;
+  private volatile @Nullable Snapshot snapshot;
 
   /** Receives journaled changes; may throw to keep them in the journal. */
   @FunctionalInterface
@@ -76,7 +77,7 @@ public final class UserStore {
    * What was last read: the file's stamp and either its users or the reason it could not be used.
    */
   private record Snapshot(
-      Stamp stamp, SortedMap<String, User> users, CorruptUserFileException error) {}
+      Stamp stamp, SortedMap<String, User> users, @Nullable CorruptUserFileException error) {}
 
   /** Enough to notice a replaced (new inode) or edited (size or mtime) file without reading it. */
   private record Stamp(Object fileKey, FileTime modified, long size) {
@@ -294,7 +295,7 @@ public final class UserStore {
     return FileChannel.open(
         lockFile,
         Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-        AtomicFiles.ownerOnly(file.getParent()));
+        AtomicFiles.ownerOnly(file));
   }
 
   private SortedMap<String, User> current() throws CorruptUserFileException, IOException {
@@ -306,8 +307,10 @@ public final class UserStore {
       s = load();
       snapshot = s;
     }
-    if (s.error() != null) {
-      throw new CorruptUserFileException(file, s.error().getMessage());
+    CorruptUserFileException error = s.error();
+    if (error != null) {
+      // A fresh exception: the stored one's stack trace is that of the first read.
+      throw new CorruptUserFileException(file, error.problem());
     }
     return s.users();
   }

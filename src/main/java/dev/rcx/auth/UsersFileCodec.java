@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -91,7 +92,8 @@ final class UsersFileCodec {
     try {
       return Collections.unmodifiableSortedMap(users(root));
     } catch (IllegalArgumentException e) {
-      throw new CorruptUserFileException(file, e.getMessage());
+      throw new CorruptUserFileException(
+          file, Objects.requireNonNullElse(e.getMessage(), e.toString()));
     }
   }
 

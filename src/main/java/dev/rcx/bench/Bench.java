@@ -168,7 +168,7 @@ public final class Bench {
                 PointResult.FLOOR, Workload.SESSION, floor, c, s.warmup(), s.duration(), null));
       }
       for (Workload w : s.workloads()) {
-        if (s.clients().get(w).contains(c)) {
+        if (s.clients().getOrDefault(w, List.of()).contains(c)) {
           for (Target t : targets) {
             plan.add(new Point(w.label(), w, t, c, s.warmup(), s.duration(), s.rate()));
           }

@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -51,7 +53,10 @@ final class Charts {
 
   private static void save(Chart<?, ?> chart, Path dir, String name, List<String> files)
       throws IOException {
-    BitmapEncoder.saveBitmap(chart, dir.resolve(name).toString(), BitmapEncoder.BitmapFormat.PNG);
+    // XChart 4 deprecates every saveBitmap; this is what they do, without the deprecated call.
+    if (!ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", dir.resolve(name).toFile())) {
+      throw new IOException("no PNG writer in this runtime for " + dir.resolve(name));
+    }
     files.add(name);
   }
 
@@ -85,6 +90,11 @@ final class Charts {
     return chart;
   }
 
+  /** The latency of a point kept for a latency chart (points without one are left out). */
+  private static Latency measured(PointResult p) {
+    return Objects.requireNonNull(p.latency(), "a point without latency in a latency chart");
+  }
+
   static XYChart latency(BenchResults results, String workload) {
     XYChart chart =
         new XYChartBuilder()
@@ -104,17 +114,17 @@ final class Charts {
     byTransport.forEach(
         (transport, points) -> {
           boolean full = transport.equals("tls") || byTransport.size() == 1;
-          percentile(chart, transport, "p50", points, p -> p.latency().p50(), PERCENTILE_COLORS[0]);
+          percentile(chart, transport, "p50", points, p -> measured(p).p50(), PERCENTILE_COLORS[0]);
           if (full) {
             percentile(
-                chart, transport, "p90", points, p -> p.latency().p90(), PERCENTILE_COLORS[1]);
+                chart, transport, "p90", points, p -> measured(p).p90(), PERCENTILE_COLORS[1]);
           }
-          percentile(chart, transport, "p99", points, p -> p.latency().p99(), PERCENTILE_COLORS[2]);
+          percentile(chart, transport, "p99", points, p -> measured(p).p99(), PERCENTILE_COLORS[2]);
           if (full) {
             percentile(
-                chart, transport, "p99.9", points, p -> p.latency().p999(), PERCENTILE_COLORS[3]);
+                chart, transport, "p99.9", points, p -> measured(p).p999(), PERCENTILE_COLORS[3]);
           }
-          points.forEach(p -> all.addAll(List.of(p.latency().p50(), p.latency().p999())));
+          points.forEach(p -> all.addAll(List.of(measured(p).p50(), measured(p).p999())));
         });
     style(chart, all.stream().mapToDouble(Double::doubleValue).toArray(), maxClients(results));
     return chart;

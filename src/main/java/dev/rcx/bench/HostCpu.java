@@ -25,7 +25,7 @@ final class HostCpu {
 
   static @Nullable Snapshot read() {
     try {
-      String[] cpu = firstLine(Path.of("/proc/stat")).trim().split("\\s+");
+      String[] cpu = firstLine(Path.of("/proc/stat")).trim().split("\\s+", 0);
       // cpu user nice system idle iowait irq softirq steal ...
       long busy = 0;
       for (int i : new int[] {1, 2, 3, 6, 7}) {
@@ -33,7 +33,7 @@ final class HostCpu {
       }
       String stat = firstLine(Path.of("/proc/self/stat"));
       // Fields after "(comm) ": state is field 3, utime 14, stime 15, cutime 16, cstime 17.
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 0);
       long self =
           Long.parseLong(f[11])
               + Long.parseLong(f[12])

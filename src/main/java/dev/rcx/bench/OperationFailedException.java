@@ -1,5 +1,7 @@
 package dev.rcx.bench;
 
+import java.util.Objects;
+
 /**
  * The system under test answered, but not with success: an error code such as {@code AUTH_FAILED},
  * a non-zero exit ({@code EXIT_3}) or a timeout ({@code TIMED_OUT}). Results count failures by
@@ -19,5 +21,11 @@ public final class OperationFailedException extends Exception {
 
   public String code() {
     return code;
+  }
+
+  /** Never null: the constructor takes one. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
   }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -209,7 +210,8 @@ final class PointRunner {
         readied = true;
         ready.countDown();
         go.await();
-        Window w = window.get();
+        // Set by the coordinator before it releases go.
+        Window w = Objects.requireNonNull(window.get());
         new LoadLoop(clock, schedule(i, w), w, op, recorders).run();
       } catch (IOException | RuntimeException e) {
         recorders.failure("DRIVER_FAILED", e.toString(), new Sample(clock));

@@ -43,7 +43,7 @@ final class RcxDriver implements Driver {
   @Override
   public @Nullable Boolean lastHandshakeResumed() {
     RcxClient c = client;
-    return c == null || c.handshakeNanos() == 0 ? null : resumed;
+    return (c == null || c.handshakeNanos() == 0) ? null : resumed;
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ import java.util.stream.Stream;
  */
 public final class AotTraining {
   private static final String USER = "aot-trainer";
-  private static final Duration STEP_LIMIT = Duration.ofSeconds(120);
+  private static final Duration STEP_LIMIT = Duration.ofMinutes(2);
   private static final Pattern LISTENING = Pattern.compile("listening on tls://([^ ]+):(\\d+) ");
   private static final Pattern FINGERPRINT = Pattern.compile("fingerprint: ([0-9A-F:]+)");
 
@@ -103,7 +104,10 @@ public final class AotTraining {
     System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
     StringWriter err = new StringWriter();
     int code;
-    try (PrintWriter out = new PrintWriter(OutputStream.nullOutputStream(), true);
+    try (PrintWriter out =
+            new PrintWriter(
+                new OutputStreamWriter(OutputStream.nullOutputStream(), StandardCharsets.UTF_8),
+                true);
         PrintWriter e = new PrintWriter(err, true)) {
       code = Main.run(args, out, e);
     } finally {

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
@@ -54,7 +55,7 @@ final class AuditCommand implements Callable<Integer> {
         description =
             "The current audit log file (default: DATA_DIR/audit.log); its closed files are the"
                 + " NAME-<seq>.log files beside it.")
-    Path file;
+    @Nullable Path file;
 
     Path log() {
       Path f = (file != null ? file : dataDir.resolve("audit.log")).toAbsolutePath();
@@ -126,7 +127,7 @@ final class AuditCommand implements Callable<Integer> {
       String key = keySource == null ? null : Keys.read(keySource, System.in);
       FilesVerifyResult result =
           key != null ? AuditLog.verifyFiles(f, key) : AuditLog.verifyFiles(f);
-      Path where = f.getParent();
+      Path where = dev.rcx.files.AtomicFiles.directoryOf(f);
       return switch (result) {
         case FilesVerifyResult.Verified ok -> {
           out.println("OK: " + where + ": " + ok.summary());
@@ -280,7 +281,9 @@ final class AuditCommand implements Callable<Integer> {
                 : offline(dir, "no server runs with this data dir (no " + socket + ")");
       } catch (IOException e) {
         if (!(e.getCause() instanceof java.net.ConnectException)) {
-          throw new CliException(ExitCodes.CONNECTION_FAILED, e.getMessage());
+          throw new CliException(
+              ExitCodes.CONNECTION_FAILED,
+              Objects.requireNonNullElse(e.getMessage(), e.toString()));
         }
         // A socket file left by a server that died: nobody listens.
         reply = offline(dir, "no server answers on " + socket + " (left by a server that died)");

@@ -21,11 +21,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -72,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
       names = "--clients",
       paramLabel = "LIST",
       description = "Client counts for every workload, e.g. 1,5,10,20,50,100,500.")
-  String clients;
+  @Nullable String clients;
 
   @Option(
       names = "--workload",
@@ -103,13 +105,13 @@ final class BenchCommand implements Callable<Integer> {
       paramLabel = "N/s",
       description =
           "Open loop: N commands per second over all clients; latency from the intended send time.")
-  String rate;
+  @Nullable String rate;
 
   @Option(
       names = "--out",
       paramLabel = "DIR",
       description = "Where to write results (default: bench-out/<timestamp>).")
-  Path out;
+  @Nullable Path out;
 
   @Option(names = "--no-progress", description = "No progress bar.")
   boolean noProgress;
@@ -128,7 +130,7 @@ final class BenchCommand implements Callable<Integer> {
       paramLabel = "OPTS",
       description =
           "JVM options for the server processes, space-separated (e.g. -Xlog:gc:file=gc.log).")
-  String serverJavaOpts;
+  @Nullable String serverJavaOpts;
 
   @Option(
       names = "--full-handshakes",
@@ -139,19 +141,19 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--host",
       description = "Benchmark a running server on this host instead of in-process servers.")
-  String host;
+  @Nullable String host;
 
   @Option(
       names = "--port",
       description = "Port of the running server (default 7443 when --host is given).")
-  Integer port;
+  @Nullable Integer port;
 
   @Option(
       names = "--plain-port",
       paramLabel = "PORT",
       description =
           "Also benchmark a --no-tls server on this port of --host, for the TLS comparison.")
-  Integer plainPort;
+  @Nullable Integer plainPort;
 
   @Option(
       names = "--no-tls",
@@ -171,12 +173,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--fingerprint",
       description = "Trust only a server with this certificate SHA-256 fingerprint.")
-  String fingerprint;
+  @Nullable String fingerprint;
 
   @Option(
       names = "--cacert",
       description = "Trust servers whose certificate is signed by (or is) this PEM file.")
-  Path caCert;
+  @Nullable Path caCert;
 
   @Option(
       names = "--known-hosts",
@@ -194,7 +196,10 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     BenchSettings settings = settings();
-    Path dir = out != null ? out : Path.of("bench-out", LocalDateTime.now().format(TIMESTAMP));
+    Path dir =
+        out != null
+            ? out
+            : Path.of("bench-out", LocalDateTime.now(ZoneId.systemDefault()).format(TIMESTAMP));
     String commandLine =
         "rcx " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     PrintStream progress = new PrintStream(new WriterStream(stderr), true, StandardCharsets.UTF_8);
@@ -252,7 +257,7 @@ final class BenchCommand implements Callable<Integer> {
       return new BenchSettings(
           chosen, BenchOptions.clientsFor(chosen, counts), w, d, command, r, !noFloor, !noProgress);
     } catch (IllegalArgumentException e) {
-      throw new CliException(ExitCodes.USAGE, e.getMessage());
+      throw new CliException(ExitCodes.USAGE, Errors.message(e));
     }
   }
 
@@ -301,7 +306,7 @@ final class BenchCommand implements Callable<Integer> {
         targets.add(RcxTarget.plaintext(h, plainPort, user, hash, command));
       }
     } catch (IllegalArgumentException e) {
-      throw new CliException(ExitCodes.USAGE, e.getMessage());
+      throw new CliException(ExitCodes.USAGE, Errors.message(e));
     }
     String where = "running server at " + h + ":" + p;
     return new Targets(

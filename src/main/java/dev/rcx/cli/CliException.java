@@ -1,5 +1,7 @@
 package dev.rcx.cli;
 
+import java.util.Objects;
+
 /** A failure to report as "Error: message" with a specific exit code. */
 final class CliException extends RuntimeException {
   private final int exitCode;
@@ -12,6 +14,12 @@ final class CliException extends RuntimeException {
   CliException(int exitCode, String message, Throwable cause) {
     super(message, cause);
     this.exitCode = exitCode;
+  }
+
+  /** Never null: every constructor takes one. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
   }
 
   int exitCode() {

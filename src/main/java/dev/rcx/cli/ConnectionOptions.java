@@ -131,12 +131,12 @@ final class ConnectionOptions {
   @Option(
       names = "--cacert",
       description = "Trust servers whose certificate is signed by (or is) this PEM file.")
-  Path caCert;
+  @Nullable Path caCert;
 
   @Option(
       names = "--fingerprint",
       description = "Trust only a server with this certificate SHA-256 fingerprint.")
-  String fingerprint;
+  @Nullable String fingerprint;
 
   @Option(
       names = "--known-hosts",
@@ -168,10 +168,10 @@ final class ConnectionOptions {
       description =
           "Client certificate (PEM) for mutual TLS, with --key. Logs in as --user without a password"
               + " unless one is given by --password-stdin or RCX_PASSWORD (then both must be right).")
-  Path cert;
+  @Nullable Path cert;
 
   @Option(names = "--key", description = "Unencrypted private key (PEM) of --cert.")
-  Path key;
+  @Nullable Path key;
 
   @Option(
       names = "--connect-timeout",
@@ -241,7 +241,7 @@ final class ConnectionOptions {
     Duration loginReply =
         timeout.compareTo(LOGIN_REPLY_TIMEOUT) < 0 ? timeout : LOGIN_REPLY_TIMEOUT;
     if (noTls) {
-      return RcxClient.Endpoint.plaintext(host, port).withTimeouts(connectTimeout, loginReply);
+      return RcxClient.Endpoint.plaintext(host, port()).withTimeouts(connectTimeout, loginReply);
     }
     ClientTrust trust = trust(err);
     KeyMaterial identity = clientIdentity();
@@ -251,7 +251,7 @@ final class ConnectionOptions {
     } catch (IOException e) {
       throw new CliException(ExitCodes.USAGE, "cannot set up TLS trust: " + e.getMessage());
     }
-    return RcxClient.Endpoint.tls(host, port, ctx, ClientTls.rcxServerParameters(trust, tls12))
+    return RcxClient.Endpoint.tls(host, port(), ctx, ClientTls.rcxServerParameters(trust, tls12))
         .withTimeouts(connectTimeout, loginReply);
   }
 
@@ -263,7 +263,7 @@ final class ConnectionOptions {
     } catch (SSLException e) {
       ServerIdentityChangedException changed = cause(e, ServerIdentityChangedException.class);
       if (changed != null) {
-        throw new CliException(ExitCodes.CONNECTION_FAILED, changed.getMessage());
+        throw new CliException(ExitCodes.CONNECTION_FAILED, Errors.message(changed));
       }
       throw new CliException(
           ExitCodes.CONNECTION_FAILED,
@@ -322,7 +322,7 @@ final class ConnectionOptions {
         password = Passwords.read(passwordStdin, stdin, "Password for " + user + "@" + host + ": ");
       }
       Response.AuthResponse auth =
-          certificateOnly ? client.loginWithCertificate(user) : client.login(user, password);
+          certificateOnly ? client.loginWithCertificate(user()) : client.login(user(), password);
       if (!auth.succeeded()) {
         client.close();
         String msg = auth.message() == null ? "authentication failed" : auth.message();
@@ -353,7 +353,7 @@ final class ConnectionOptions {
   }
 
   private @Nullable KeyMaterial clientIdentity() {
-    if (cert == null) {
+    if (cert == null || key == null) { // given together (checked by connect)
       return null;
     }
     try {
@@ -459,7 +459,7 @@ final class ConnectionOptions {
     return a.equals("yes") || a.equals("y");
   }
 
-  private static <T extends Throwable> T cause(Throwable t, Class<T> type) {
+  private static <T extends Throwable> @Nullable T cause(Throwable t, Class<T> type) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (type.isInstance(c)) {
         return type.cast(c);
@@ -471,6 +471,8 @@ final class ConnectionOptions {
     return null;
   }
 
+  // Identity is meant: a cause chain may end in an exception that is its own cause.
+  @SuppressWarnings("ReferenceEquality")
   static String rootMessage(Throwable t) {
     Throwable c = t;
     while (c.getCause() != null && c.getCause() != c) {

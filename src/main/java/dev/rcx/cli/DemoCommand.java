@@ -18,9 +18,11 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
       List.of("cat /etc/shadow", "echo hi; id", "ls -la ../../etc");
 
   @Spec CommandSpec spec;
-  private String auditKey;
+  private @Nullable String auditKey;
 
   @Option(
       names = "--keep",
@@ -87,7 +89,9 @@ final class DemoCommand implements Callable<Integer> {
       out.println(
           "== 2. User 'demo' created (random password, stored as Argon2id over its SHA-256)");
 
-      ClientTrust pinned = new ClientTrust.PinnedFingerprint(server.fingerprint());
+      ClientTrust pinned =
+          new ClientTrust.PinnedFingerprint(
+              Objects.requireNonNull(server.fingerprint(), "the demo server runs with TLS"));
       RcxClient.Endpoint endpoint =
           RcxClient.Endpoint.tls(
               "127.0.0.1",
@@ -108,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
         for (String command : DENIED) {
           show(out, command, client.exec(command));
         }
-        String token = client.token();
+        String token = Objects.requireNonNull(client.token(), "the demo login failed");
         client.logout();
         client.useToken(token);
         out.println("== 6. Logged out; the old token is now refused:");
@@ -139,7 +143,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("   $ " + command);
     switch (r) {
       case Response.CommandOutput o -> {
-        for (String line : (o.output() + o.stderr()).strip().split("\n")) {
+        for (String line : (o.output() + o.stderr()).strip().split("\n", 0)) {
           out.println("     " + line);
         }
         out.println(

@@ -17,6 +17,12 @@ import org.jspecify.annotations.Nullable;
 final class Errors {
   private Errors() {}
 
+  /** {@code t}'s message, or its class name when it has none (a message is never null here). */
+  static String message(Throwable t) {
+    String m = t.getMessage();
+    return m == null ? t.toString() : m;
+  }
+
   static String describe(Throwable t) {
     FileSystemException fs = find(t, FileSystemException.class);
     if (fs != null) {
@@ -32,6 +38,8 @@ final class Errors {
   /**
    * "cannot start server: " when the file problem was wrapped by a caller that said what failed.
    */
+  // Identity is meant: is the file problem the exception itself, or wrapped in it?
+  @SuppressWarnings("ReferenceEquality")
   private static String prefix(Throwable outer, Throwable inner) {
     if (outer == inner || outer.getMessage() == null) {
       return "";
@@ -93,6 +101,8 @@ final class Errors {
     return "cannot listen on " + hostPort + ": " + reason;
   }
 
+  // Identity is meant: a cause chain may end in an exception that is its own cause.
+  @SuppressWarnings("ReferenceEquality")
   static <T extends Throwable> @Nullable T find(Throwable t, Class<T> type) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       if (type.isInstance(c)) {

@@ -12,8 +12,10 @@ import dev.rcx.tls.ServerIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code rcx exec --hosts ... | --hosts-file FILE | @NAME COMMAND...}: one command on many hosts at
@@ -98,7 +100,6 @@ final class FleetExec {
       FleetTask task =
           new FleetTask(
               connection,
-              fleet,
               new FleetTask.Credentials(certificateOnly, password),
               store,
               identity,
@@ -152,12 +153,14 @@ final class FleetExec {
     return users.size() == 1 ? users.getFirst() : String.join("/", users);
   }
 
-  private KeyMaterial identity() {
-    if (connection.cert == null) {
+  private @Nullable KeyMaterial identity() {
+    Path cert = connection.cert;
+    Path key = connection.key;
+    if (cert == null || key == null) { // given together (checked before any host is contacted)
       return null;
     }
     try {
-      return ServerIdentity.loadPem(connection.cert, connection.key);
+      return ServerIdentity.loadPem(cert, key);
     } catch (IOException e) {
       throw new CliException(
           ExitCodes.USAGE,

@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * Ctrl-C (SIGINT) during {@code rcx exec} on many hosts. The first press stops every host at once,
@@ -36,15 +34,13 @@ import sun.misc.SignalHandler;
  * "interrupt it" and "cancel it".
  */
 final class FleetInterrupt implements AutoCloseable {
-  private static final Signal INT = new Signal("INT");
-
   private final PrintWriter err;
   private final ReentrantLock lock = new ReentrantLock();
   private final Set<Thread> preparing = new HashSet<>();
   private final Map<Thread, RcxClient> running = new HashMap<>();
   private boolean requested;
   private int presses;
-  private @Nullable SignalHandler previous;
+  private @Nullable Object previous;
 
   FleetInterrupt(PrintWriter err) {
     this.err = err;
@@ -54,7 +50,7 @@ final class FleetInterrupt implements AutoCloseable {
   static FleetInterrupt install(PrintWriter err) {
     FleetInterrupt fi = new FleetInterrupt(err);
     try {
-      fi.previous = Signal.handle(INT, signal -> fi.press());
+      fi.previous = Signals.handle("INT", fi::press);
     } catch (IllegalArgumentException e) {
       // SIGINT is reserved here (java -Xrs): Ctrl-C keeps its default meaning.
     }
@@ -164,8 +160,9 @@ final class FleetInterrupt implements AutoCloseable {
 
   @Override
   public void close() {
-    if (previous != null) {
-      Signal.handle(INT, previous);
+    Object p = previous;
+    if (p != null) {
+      Signals.restore("INT", p);
     }
   }
 }

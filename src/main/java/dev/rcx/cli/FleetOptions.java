@@ -1,6 +1,7 @@
 package dev.rcx.cli;
 
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,7 +23,7 @@ final class FleetOptions {
       names = "--hosts-file",
       paramLabel = "FILE",
       description = "Run on the hosts listed in FILE, one HOST[:PORT] per line ('#' comments).")
-  Path hostsFile;
+  @Nullable Path hostsFile;
 
   @Option(
       names = "--parallel",
@@ -50,7 +51,7 @@ final class FleetOptions {
       description =
           "Client configuration with named hosts and groups (default: $RCX_CONFIG or"
               + " ~/.rcx/config.yaml).")
-  Path clientConfig;
+  @Nullable Path clientConfig;
 
   /** Whether this invocation runs on many hosts: {@code --hosts}, {@code --hosts-file} or @NAME. */
   boolean requested(String command) {

@@ -58,7 +58,7 @@ final class FleetPrinter {
   private final int width;
   private final int maxHeld;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Map<Target, Host> hosts = new IdentityHashMap<>();
+  private final IdentityHashMap<Target, Host> hosts = new IdentityHashMap<>();
   private int nextBlock;
 
   /** What one host has sent so far. */
@@ -165,6 +165,8 @@ final class FleetPrinter {
     return h;
   }
 
+  // Identity is meant: escape returns the very same array when nothing needed escaping.
+  @SuppressWarnings("ReferenceEquality")
   private void prefixed(Host h, byte[] line, ByteArrayOutputStream into) {
     byte[] shown = Utf8Escape.escape(line);
     if (shown != line) {

@@ -45,7 +45,7 @@ final class FleetTargets {
           out.add(fromEntry(e, null));
         }
       } catch (IllegalArgumentException e) {
-        throw new CliException(ExitCodes.USAGE, e.getMessage());
+        throw new CliException(ExitCodes.USAGE, Errors.message(e));
       }
     }
     for (String h : hosts) {

@@ -36,7 +36,6 @@ final class FleetTask implements HostTask {
   private static final String CANCELLED = "cancelled";
 
   private final ConnectionOptions connection;
-  private final FleetOptions fleet;
   private final Credentials credentials;
   private final String command;
   private final List<String> args;
@@ -51,6 +50,8 @@ final class FleetTask implements HostTask {
    * How this run logs in where no cached session serves: the client certificate alone, or a
    * password (null when every host had a cached session, so none was asked).
    */
+  // The password stays a char[] so it can be wiped; it is never compared or printed.
+  @SuppressWarnings("ArrayRecordComponent")
   record Credentials(boolean certificateOnly, char @Nullable [] password) {
     boolean canLogIn() {
       return certificateOnly || password != null;
@@ -59,7 +60,6 @@ final class FleetTask implements HostTask {
 
   FleetTask(
       ConnectionOptions connection,
-      FleetOptions fleet,
       Credentials credentials,
       SessionStore store,
       @Nullable KeyMaterial identity,
@@ -70,7 +70,6 @@ final class FleetTask implements HostTask {
       FleetInterrupt interrupt,
       PrintWriter err) {
     this.connection = connection;
-    this.fleet = fleet;
     this.credentials = credentials;
     this.store = store;
     this.identity = identity;
@@ -215,13 +214,15 @@ final class FleetTask implements HostTask {
    * login was refused, or null.
    */
   private @Nullable String logIn(RcxClient client, Target t, boolean keep) throws IOException {
-    if (!credentials.canLogIn()) {
+    char[] password = credentials.password();
+    Response.AuthResponse auth;
+    if (credentials.certificateOnly()) {
+      auth = client.loginWithCertificate(t.user());
+    } else if (password != null) {
+      auth = client.login(t.user(), password);
+    } else {
       return "no password was asked (every host had a cached session)";
     }
-    Response.AuthResponse auth =
-        credentials.certificateOnly()
-            ? client.loginWithCertificate(t.user())
-            : client.login(t.user(), credentials.password());
     if (!auth.succeeded()) {
       return auth.message() == null ? "authentication failed" : auth.message();
     }
@@ -229,7 +230,7 @@ final class FleetTask implements HostTask {
       store.save(
           t.hostPort(),
           t.user(),
-          auth.sessionToken(),
+          auth.successToken(),
           auth.expiresIn() == null ? 0 : auth.expiresIn(),
           auth.idleTimeout() == null ? 0 : auth.idleTimeout());
     }
@@ -334,10 +335,12 @@ final class FleetTask implements HostTask {
     return answer != null && answer.trim().equalsIgnoreCase("yes");
   }
 
+  // Identity is meant: a cause chain may end in an exception that is its own cause.
+  @SuppressWarnings("ReferenceEquality")
   private static String connectError(Target t, Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof ServerIdentityChangedException changed) {
-        return changed.getMessage();
+        return Errors.message(changed);
       }
       if (c instanceof CliException cli) {
         return cli.getMessage();

@@ -47,7 +47,7 @@ final class LoginCommand implements Callable<Integer> {
           store.save(
               server,
               connection.user(),
-              auth.sessionToken(),
+              auth.successToken(),
               auth.expiresIn() == null ? 0 : auth.expiresIn(),
               auth.idleTimeout() == null ? 0 : auth.idleTimeout());
       previous.ifPresent(p -> SessionLogin.revokeQuietly(client, p.token()));

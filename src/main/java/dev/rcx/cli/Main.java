@@ -88,14 +88,12 @@ public final class Main implements Callable<Integer> {
           return code;
         });
     // Everything after the remote command name belongs to the remote command, options included.
-    CommandLine exec = cl.getSubcommands().get("exec");
-    if (exec != null) {
-      exec.setStopAtPositional(true);
+    // (Only when this run has them: see subcommandsFor.)
+    if (cl.getSubcommands().containsKey("exec")) {
+      subcommand(cl, "exec").setStopAtPositional(true);
     }
-    CommandLine policy = cl.getSubcommands().get("policy");
-    if (policy != null) {
-      Objects.requireNonNull(policy.getSubcommands().get("check"), "policy check")
-          .setStopAtPositional(true);
+    if (cl.getSubcommands().containsKey("policy")) {
+      subcommand(subcommand(cl, "policy"), "check").setStopAtPositional(true);
     }
     return cl.execute(args);
   }
@@ -135,6 +133,16 @@ public final class Main implements Callable<Integer> {
       return message.replace("'" + o.longestName() + "'", "'" + o.names()[0] + "'");
     }
     return message;
+  }
+
+  /** A subcommand registered above. */
+  private static CommandLine subcommand(CommandLine parent, String name) {
+    CommandLine sub = parent.getSubcommands().get(name);
+    if (sub == null) {
+      throw new IllegalStateException(
+          "no subcommand '" + name + "' under " + parent.getCommandName());
+    }
+    return sub;
   }
 
   /** "Try 'rcx exec --help' for more." */

@@ -12,8 +12,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,12 +40,12 @@ final class PolicyCommand implements Runnable {
   /** Where the whitelist comes from: a file, a server config naming one, or the built-in one. */
   static final class Source {
     @Option(names = "--commands", description = "Whitelist file (YAML).")
-    Path commands;
+    @Nullable Path commands;
 
     @Option(
         names = "--config",
         description = "Server configuration file; its 'commands' whitelist is checked.")
-    Path config;
+    @Nullable Path config;
   }
 
   @Command(
@@ -63,7 +65,7 @@ final class PolicyCommand implements Runnable {
     Source source = new Source();
 
     @Option(names = "--user", required = true, description = "The user asking.")
-    String user;
+    @Nullable String user;
 
     @Option(
         names = "--roles",
@@ -90,7 +92,8 @@ final class PolicyCommand implements Runnable {
         return ExitCodes.DENIED;
       }
       words.addAll(args);
-      switch (whitelist.check(user, Set.copyOf(roles), words)) {
+      String asker = Objects.requireNonNull(user, "--user is required (picocli enforces it)");
+      switch (whitelist.check(asker, Set.copyOf(roles), words)) {
         case Decision.Allowed a -> {
           CommandRule r = a.rule();
           out.println("allowed by entry '" + r.name() + "' (" + whitelist.location(r.name()) + ")");
@@ -130,7 +133,7 @@ final class PolicyCommand implements Runnable {
         }
         return Whitelist.defaults();
       } catch (RuntimeException e) {
-        throw new CliException(ExitCodes.FAILED, e.getMessage());
+        throw new CliException(ExitCodes.FAILED, Errors.message(e));
       }
     }
   }
@@ -158,7 +161,7 @@ final class PolicyCommand implements Runnable {
       try {
         warnings = PolicyLint.lint(file.toAbsolutePath());
       } catch (RuntimeException e) {
-        throw new CliException(ExitCodes.FAILED, e.getMessage());
+        throw new CliException(ExitCodes.FAILED, Errors.message(e));
       }
       for (PolicyLint.Warning w : warnings) {
         out.println(file + ":" + w.line() + ": warning: entry '" + w.entry() + "': " + w.message());

@@ -15,11 +15,11 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 /**
  * {@code rcx server}: runs a server until SIGTERM or SIGINT, then shuts down gracefully and exits
@@ -45,22 +45,22 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--config",
       description = "YAML configuration file (optional; every key: docs/CONFIGURATION.md).")
-  Path config;
+  @Nullable Path config;
 
   @Option(
       names = "--bind",
       description = "Address to listen on (default 127.0.0.1, or the config file's).")
-  String bind;
+  @Nullable String bind;
 
   @Option(
       names = "--port",
       description = "TCP port (default 7443, or the config file's; 0 picks a free one).")
-  Integer port;
+  @Nullable Integer port;
 
   @Option(
       names = "--commands",
       description = "Whitelist file (YAML); default: the built-in read-only commands.")
-  Path commands;
+  @Nullable Path commands;
 
   @Option(
       names = "--key-out",
@@ -68,7 +68,7 @@ final class ServerCommand implements Callable<Integer> {
       description =
           "When this start creates the audit log, write its verification key here (a new file,"
               + " mode 600, or an open file descriptor such as fd:3) instead of printing it.")
-  String keyOut;
+  @Nullable String keyOut;
 
   @Option(
       names = "--regenerate-cert",
@@ -96,13 +96,13 @@ final class ServerCommand implements Callable<Integer> {
     // before the log (and its one-time key) exists.
     KeyOut keySink = keyOut == null ? null : KeyOut.open(keyOut, data.resolve("audit.log"), err);
     CountDownLatch stop = new CountDownLatch(1);
-    Signal.handle(new Signal("TERM"), s -> stop.countDown());
-    Signal.handle(new Signal("INT"), s -> stop.countDown());
+    Signals.handle("TERM", stop::countDown);
+    Signals.handle("INT", stop::countDown);
     // Replaces the JVM's default for HUP, which is to exit. Set before the server starts, so a HUP
     // that arrives during start-up is not fatal; one that arrives before the server exists is
     // ignored (the server reads the files as they are then anyway).
     AtomicReference<RcxServer> running = new AtomicReference<>();
-    Signal.handle(new Signal("HUP"), s -> reloadOnSignal(running.get(), out, err));
+    Signals.handle("HUP", () -> reloadOnSignal(running.get(), out, err));
     try (RcxServer server = start(cfg, data, keySink)) {
       running.set(server);
       out.printf(
@@ -130,7 +130,7 @@ final class ServerCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private RcxServer start(ServerConfig cfg, Path data, KeyOut keySink) {
+  private RcxServer start(ServerConfig cfg, Path data, @Nullable KeyOut keySink) {
     try {
       RcxServer.Builder builder = RcxServer.builder(cfg, data).policySource(this::effectiveConfig);
       if (regenerateCert) {
@@ -152,7 +152,7 @@ final class ServerCommand implements Callable<Integer> {
 
   /** The new log's key goes to --key-out, or else to stdout: never lost, and shown only once. */
   private static void showKey(
-      RcxServer server, String key, KeyOut keySink, PrintWriter out, PrintWriter err) {
+      RcxServer server, String key, @Nullable KeyOut keySink, PrintWriter out, PrintWriter err) {
     if (keySink != null) {
       try {
         keySink.write(key, server.auditLog());
@@ -202,7 +202,7 @@ final class ServerCommand implements Callable<Integer> {
   }
 
   /** Runs on the JVM's signal thread; the outcome is audited and printed for the journal. */
-  private static void reloadOnSignal(RcxServer server, PrintWriter out, PrintWriter err) {
+  private static void reloadOnSignal(@Nullable RcxServer server, PrintWriter out, PrintWriter err) {
     if (server == null) {
       return;
     }
@@ -247,7 +247,7 @@ final class ServerCommand implements Callable<Integer> {
       try {
         return Durations.parse("--timeout", value);
       } catch (ConfigException e) {
-        throw new CliException(ExitCodes.USAGE, e.getMessage());
+        throw new CliException(ExitCodes.USAGE, Errors.message(e));
       }
     }
 
@@ -257,7 +257,7 @@ final class ServerCommand implements Callable<Integer> {
       try {
         reply = ControlSocket.request(dataDir.toAbsolutePath(), "reload", wait(timeout));
       } catch (IOException e) {
-        throw new CliException(ExitCodes.CONNECTION_FAILED, e.getMessage());
+        throw new CliException(ExitCodes.CONNECTION_FAILED, Errors.message(e));
       }
       if (reply.startsWith("OK ")) {
         spec.commandLine().getOut().println(reply.substring(3));

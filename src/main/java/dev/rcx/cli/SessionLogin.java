@@ -143,7 +143,7 @@ final class SessionLogin {
           store.save(
               server,
               connection.user(),
-              auth.sessionToken(),
+              auth.successToken(),
               auth.expiresIn() == null ? 0 : auth.expiresIn(),
               auth.idleTimeout() == null ? 0 : auth.idleTimeout());
     } catch (IOException e) {
@@ -188,7 +188,7 @@ final class SessionLogin {
     try {
       return store.find(server, user);
     } catch (IOException e) {
-      throw new CliException(ExitCodes.FAILED, e.getMessage());
+      throw new CliException(ExitCodes.FAILED, Errors.message(e));
     }
   }
 

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,9 +76,18 @@ final class ShellCommand implements Callable<Integer> {
           help(out, commands);
           continue;
         }
-        Response r =
-            shell.exec(
-                line, (isStderr, bytes) -> BytePrintWriter.writeBytes(isStderr ? err : out, bytes));
+        Response r;
+        try {
+          r =
+              shell.exec(
+                  line,
+                  (isStderr, bytes) -> BytePrintWriter.writeBytes(isStderr ? err : out, bytes));
+        } catch (CancelOnInterrupt.NotSentException e) {
+          err.println("rcx: " + CancelOnInterrupt.NotSentException.MESSAGE);
+          err.flush();
+          last = ExitCodes.CANCELLED;
+          continue;
+        }
         last = Replies.print(r, out, err, /* allowTruncated= */ true);
         if (r instanceof Response.CommandOutput o
             && o.exitCode() != null
@@ -125,9 +135,11 @@ final class ShellCommand implements Callable<Integer> {
   }
 
   /** Lets the password reader take exactly one line from the shared reader. */
+  // Reads one short line (a password) per use: byte-at-a-time reads cost nothing here.
+  @SuppressWarnings("InputStreamSlowMultibyteRead")
   private static final class ReaderInputStream extends java.io.InputStream {
     private final BufferedReader reader;
-    private byte[] pending;
+    private byte @Nullable [] pending;
     private int pos;
 
     ReaderInputStream(BufferedReader reader) {

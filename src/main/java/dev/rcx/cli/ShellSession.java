@@ -49,7 +49,26 @@ final class ShellSession implements AutoCloseable {
   Response exec(String line, RcxClient.OutputListener output) throws IOException {
     ensureConnected();
     try (CancelOnInterrupt interrupts = CancelOnInterrupt.install(client, err)) {
-      return login.exec(client, c -> c.exec(line, List.of(), connection.timeout, output));
+      return login.exec(
+          client,
+          c ->
+              interrupts.send(
+                  sent ->
+                      c.exec(
+                          line,
+                          List.of(),
+                          connection.timeout,
+                          new RcxClient.OutputListener() {
+                            @Override
+                            public void output(boolean stderr, byte[] bytes) throws IOException {
+                              output.output(stderr, bytes);
+                            }
+
+                            @Override
+                            public void sent() {
+                              sent.run();
+                            }
+                          })));
     } finally {
       lastUseNanos = System.nanoTime();
     }

@@ -33,7 +33,7 @@ final class StatusCommand implements Callable<Integer> {
     try {
       sessions = store.list();
     } catch (IOException e) {
-      throw new CliException(ExitCodes.FAILED, e.getMessage());
+      throw new CliException(ExitCodes.FAILED, Errors.message(e));
     }
     if (sessions.isEmpty()) {
       out.println("No cached sessions in " + store.dir() + ". Use 'rcx login'.");

@@ -111,6 +111,9 @@ final class TerminalInput implements ShellInput {
   /** Creates the history file (and its directory, mode 700) owner-only, or makes it so. */
   private static void ownerOnly(Path file) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
+    if (dir == null) {
+      throw new IOException("not a file path (it has no parent directory): " + file);
+    }
     if (!Files.isDirectory(dir)) {
       Files.createDirectories(
           dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

@@ -217,7 +217,7 @@ public final class RcxClient implements AutoCloseable {
   }
 
   private static int millis(Duration d) {
-    return (int) Math.clamp(d.toMillis(), 1, Integer.MAX_VALUE);
+    return Math.clamp(d.toMillis(), 1, Integer.MAX_VALUE);
   }
 
   /** Nanoseconds the TLS handshake took, 0 for plaintext. */
@@ -607,7 +607,7 @@ public final class RcxClient implements AutoCloseable {
       if (left <= 0) {
         throw new SocketTimeoutException("reply deadline passed");
       }
-      tcp.setSoTimeout((int) Math.clamp(Math.ceilDiv(left, 1_000_000L), 1, Integer.MAX_VALUE));
+      tcp.setSoTimeout(Math.clamp(Math.ceilDiv(left, 1_000_000L), 1, Integer.MAX_VALUE));
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -61,7 +62,8 @@ public final class ClientConfigLoader {
     try {
       return bind(root);
     } catch (ConfigException | IllegalArgumentException e) {
-      throw new ConfigException(lines.located(file, e.getMessage()), e);
+      throw new ConfigException(
+          lines.located(file, Objects.requireNonNullElse(e.getMessage(), e.toString())), e);
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.rcx.config;
 
+import java.util.Objects;
+
 /**
  * A configuration value is missing, malformed or out of range; the message names the key and the
  * bad value.
@@ -11,5 +13,11 @@ public final class ConfigException extends RuntimeException {
 
   public ConfigException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  /** Never null: every constructor takes one. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
   }
 }

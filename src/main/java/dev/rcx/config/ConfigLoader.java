@@ -65,6 +65,15 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
+  /** The keys of one section of {@link #KEYS}. */
+  private static List<String> keys(String section) {
+    List<String> keys = KEYS.get(section);
+    if (keys == null) {
+      throw new IllegalStateException("no key list for section '" + section + "'");
+    }
+    return keys;
+  }
+
   /** Every setting a file may hold, as dotted paths ("limits.idle_timeout"). */
   static List<String> knownKeys() {
     List<String> keys = new ArrayList<>();
@@ -74,7 +83,7 @@ public final class ConfigLoader {
 
   /** The leaf keys below {@code section} ("" for the top), sections expanded. */
   private static void addKeys(String section, List<String> out) {
-    for (String key : KEYS.get(section)) {
+    for (String key : keys(section)) {
       String path = section.isEmpty() ? key : section + "." + key;
       if (KEYS.containsKey(path)) {
         addKeys(path, out);
@@ -107,18 +116,27 @@ public final class ConfigLoader {
       return ServerConfig.defaults();
     }
     try {
-      return bind(new Node(file, "", root), file.toAbsolutePath().getParent());
+      return bind(new Node(file, "", root), directoryOf(file));
     } catch (ConfigException e) {
       throw new ConfigException(lines.located(file, e.getMessage()), e);
     }
   }
 
+  /** Relative paths in a config file are resolved against the file's own directory. */
+  private static Path directoryOf(Path file) {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir == null) {
+      throw new ConfigException(file + ": not a file path (it has no parent directory)");
+    }
+    return dir;
+  }
+
   private static ServerConfig bind(Node root, Path base) {
-    root.allow(KEYS.get(""));
+    root.allow(keys(""));
     ServerConfig d = ServerConfig.defaults();
     ServerConfig.Tls dt = d.tls();
     Node t = root.child("tls");
-    t.allow(KEYS.get("tls"));
+    t.allow(keys("tls"));
     ServerConfig.Tls tls =
         new ServerConfig.Tls(
             t.bool("enabled", dt.enabled()),
@@ -132,7 +150,7 @@ public final class ConfigLoader {
             t.strings("names"));
     ServerConfig.Limits dl = d.limits();
     Node l = root.child("limits");
-    l.allow(KEYS.get("limits"));
+    l.allow(keys("limits"));
     int maxConnections = l.integer("max_connections", dl.maxConnections());
     int maxCommands = l.integer("max_concurrent_commands", dl.maxConcurrentCommands());
     ServerConfig.Limits limits =
@@ -154,7 +172,7 @@ public final class ConfigLoader {
             l.integer("audit_records_per_address", dl.auditRecordsPerAddress()));
     ServerConfig.Sessions ds = d.sessions();
     Node s = root.child("sessions");
-    s.allow(KEYS.get("sessions"));
+    s.allow(keys("sessions"));
     int maxSessions = s.integer("max_sessions", ds.maxSessions());
     ServerConfig.Sessions sessions =
         new ServerConfig.Sessions(
@@ -164,7 +182,7 @@ public final class ConfigLoader {
             maxSessions,
             s.integer("max_sessions_per_user", ServerConfig.Sessions.defaultPerUser(maxSessions)));
     Node a = root.child("audit");
-    a.allow(KEYS.get("audit"));
+    a.allow(keys("audit"));
     ServerConfig.Audit audit =
         new ServerConfig.Audit(
             ServerConfig.Durability.valueOf(
@@ -174,8 +192,8 @@ public final class ConfigLoader {
             a.longValue("max_file_bytes", d.audit().maxFileBytes()),
             syslog(a.child("syslog"), base));
     Node m = root.child("metrics");
-    m.allow(KEYS.get("metrics"));
-    String listen = m.string("listen", null);
+    m.allow(keys("metrics"));
+    String listen = m.optionalString("listen");
     ServerConfig.Metrics metrics =
         new ServerConfig.Metrics(listen, m.bool("allow_remote", d.metrics().allowRemote()));
     return new ServerConfig(
@@ -190,10 +208,10 @@ public final class ConfigLoader {
   }
 
   private static ServerConfig.Syslog syslog(Node y, Path base) {
-    y.allow(KEYS.get("audit.syslog"));
+    y.allow(keys("audit.syslog"));
     ServerConfig.Syslog off = ServerConfig.Syslog.off();
     return new ServerConfig.Syslog(
-        y.string("address", null),
+        y.optionalString("address"),
         y.bool("tls", off.tls()),
         y.path("ca", base),
         y.path("cert", base),
@@ -233,9 +251,14 @@ public final class ConfigLoader {
     }
 
     String string(String key, String fallback) {
+      String v = optionalString(key);
+      return v == null ? fallback : v;
+    }
+
+    @Nullable String optionalString(String key) {
       JsonNode v = value(key);
       if (v == null) {
-        return fallback;
+        return null;
       }
       if (!v.isTextual()) {
         throw new ConfigException(prefix + key + ": expected text, but got " + v);

@@ -115,8 +115,6 @@ public record ServerConfig(
    * @param key PEM private key matching {@code certificate}
    * @param clientAuth whether clients must present certificates
    * @param clientCa PEM file of CAs trusted for client certificates
-   */
-  /**
    * @param names extra DNS names or IP addresses for the generated self-signed certificate ({@code
    *     tls.names}), beside the host's own names and the bound addresses; ignored with {@code
    *     certificate}
@@ -521,13 +519,22 @@ public record ServerConfig(
 
     /** The host part of {@link #listen} (brackets of an IPv6 literal removed). */
     public String host() {
+      String listen = listenOrThrow();
       String h = listen.substring(0, listen.lastIndexOf(':'));
       return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
     }
 
     /** The port part of {@link #listen}. */
     public int port() {
+      String listen = listenOrThrow();
       return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+    }
+
+    private String listenOrThrow() {
+      if (listen == null) {
+        throw new IllegalStateException("metrics are off: metrics.listen is not set");
+      }
+      return listen;
     }
   }
 

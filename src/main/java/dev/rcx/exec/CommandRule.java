@@ -209,6 +209,8 @@ public record CommandRule(
         || userRoles.stream().anyMatch(roles::contains);
   }
 
+  // Private, and every caller passes a literal format.
+  @SuppressWarnings("AnnotateFormatMethod")
   private static void require(boolean ok, String format, Object... values) {
     if (!ok) {
       throw new IllegalArgumentException(String.format(format, values));

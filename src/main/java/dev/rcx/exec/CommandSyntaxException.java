@@ -1,5 +1,7 @@
 package dev.rcx.exec;
 
+import java.util.Objects;
+
 /**
  * A command line that {@link CommandWords#split} refuses: an unquoted shell operator, a control
  * character, an unterminated quote, or a line over the size limits. The message is meant for the
@@ -18,5 +20,11 @@ public final class CommandSyntaxException extends Exception {
    */
   public int column() {
     return column;
+  }
+
+  /** Never null: every constructor sets it. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
   }
 }

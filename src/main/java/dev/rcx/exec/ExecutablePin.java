@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks that a pinned executable ({@code sha256:} in its whitelist entry) still has the pinned
@@ -40,7 +41,7 @@ public final class ExecutablePin {
    *
    * @throws UncheckedIOException if the file cannot be read (treat as a mismatch)
    */
-  public static String mismatch(CommandRule rule) {
+  public static @Nullable String mismatch(CommandRule rule) {
     String want = rule.sha256();
     if (want == null) {
       return null;

@@ -5,9 +5,11 @@ import dev.rcx.exec.ExecResult.Completed;
 import dev.rcx.exec.ExecResult.Output;
 import dev.rcx.exec.ExecResult.TimedOut;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,13 +48,14 @@ public final class Execution {
 
   private final CompletableFuture<ExecResult> result = new CompletableFuture<>();
   private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
-  private final Child child;
-  private final CommandRule rule;
+
+  /** What only a launched execution has; null for one that ended before it started. */
+  private final @Nullable Launch launch;
+
   private final long startNanos;
-  private final Long startTime;
+  private final @Nullable Long startTime;
   private final Runnable onDone;
-  private final ScheduledExecutorService timers;
-  private volatile ScheduledFuture<?> deadline;
+  private volatile @Nullable ScheduledFuture<?> deadline;
 
   // The one streaming consumer's position (nextChunk): the run it is taking and what it took.
   private final long[] taken = new long[2];
@@ -62,24 +65,20 @@ public final class Execution {
   /** Whether a consumer streams the output, so the result need not carry it again. */
   private volatile boolean streaming;
 
+  /** The process, its rule and the timer thread that watches it. */
+  private record Launch(Child child, CommandRule rule, ScheduledExecutorService timers) {}
+
   private Execution(
-      Child child,
-      CommandRule rule,
-      long startNanos,
-      Long startTime,
-      Runnable onDone,
-      ScheduledExecutorService timers) {
-    this.child = child;
-    this.rule = rule;
+      @Nullable Launch launch, long startNanos, @Nullable Long startTime, Runnable onDone) {
+    this.launch = launch;
     this.startNanos = startNanos;
     this.startTime = startTime;
     this.onDone = onDone;
-    this.timers = timers;
   }
 
   /** An execution that ended before it started (busy, launch failure). */
   static Execution finished(ExecResult outcome) {
-    Execution execution = new Execution(null, null, 0, null, () -> {}, null);
+    Execution execution = new Execution(null, 0, null, () -> {});
     execution.state.set(State.COMPLETED);
     execution.result.complete(outcome);
     return execution;
@@ -90,13 +89,19 @@ public final class Execution {
       Child child,
       CommandRule rule,
       long startNanos,
-      Long startTime,
+      @Nullable Long startTime,
       Runnable onDone,
       ScheduledExecutorService timers) {
-    Execution execution = new Execution(child, rule, startNanos, startTime, onDone, timers);
+    Launch launch = new Launch(child, rule, timers);
+    Execution execution = new Execution(launch, startNanos, startTime, onDone);
     execution.deadline =
-        timers.schedule(execution::onDeadline, rule.timeout().toNanos(), TimeUnit.NANOSECONDS);
-    child.exited().whenComplete(execution::onExit);
+        timers.schedule(
+            () -> execution.onDeadline(launch), rule.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    // onExit handles a failed exit itself; the returned stage adds nothing.
+    Future<?> unused =
+        child
+            .exited()
+            .whenComplete((exitCode, failure) -> execution.onExit(launch, exitCode, failure));
     return execution;
   }
 
@@ -129,8 +134,9 @@ public final class Execution {
    * #await()} then returns {@link Cancelled}. Safe to call from any thread, any number of times.
    */
   public void cancel() {
-    if (child != null && state.compareAndSet(State.RUNNING, State.CANCELLED)) {
-      killTree();
+    Launch l = launch;
+    if (l != null && state.compareAndSet(State.RUNNING, State.CANCELLED)) {
+      killTree(l);
     }
   }
 
@@ -148,9 +154,11 @@ public final class Execution {
     if (maxBytes < 1) {
       throw new IllegalArgumentException("maxBytes must be at least 1 but was " + maxBytes);
     }
-    if (child == null) {
+    Launch l = launch;
+    if (l == null) {
       return null;
     }
+    Child child = l.child();
     streaming = true;
     boolean interrupted = false;
     try {
@@ -192,7 +200,8 @@ public final class Execution {
 
   /** The operating-system process id, if a process was started. */
   public OptionalLong pid() {
-    return child == null ? OptionalLong.empty() : OptionalLong.of(child.pid());
+    Launch l = launch;
+    return l == null ? OptionalLong.empty() : OptionalLong.of(l.child().pid());
   }
 
   /**
@@ -200,7 +209,10 @@ public final class Execution {
    * of that group reaches everything the command started that did not leave the group.
    */
   public OptionalLong processGroup() {
-    return child != null && child.ownGroup() ? OptionalLong.of(child.pid()) : OptionalLong.empty();
+    Launch l = launch;
+    return l != null && l.child().ownGroup()
+        ? OptionalLong.of(l.child().pid())
+        : OptionalLong.empty();
   }
 
   /**
@@ -212,33 +224,44 @@ public final class Execution {
     return startTime == null ? OptionalLong.empty() : OptionalLong.of(startTime);
   }
 
-  private void onDeadline() {
+  private void onDeadline(Launch l) {
     if (state.compareAndSet(State.RUNNING, State.TIMED_OUT)) {
-      killTree();
+      killTree(l);
     }
   }
 
-  private void killTree() {
-    child.kill();
-    timers.schedule(this::killAgainIfAlive, KILL_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+  private void killTree(Launch l) {
+    l.child().kill();
+    Future<?> unused =
+        l.timers().schedule(() -> killAgainIfAlive(l), KILL_WAIT.toNanos(), TimeUnit.NANOSECONDS);
   }
 
-  private void killAgainIfAlive() {
-    if (!child.exited().isDone()) {
+  private void killAgainIfAlive(Launch l) {
+    if (!l.child().exited().isDone()) {
       LOG.warn(
           "pid {} ({}) still alive {} after SIGKILL; killing again",
-          child.pid(),
-          rule.name(),
+          l.child().pid(),
+          l.rule().name(),
           KILL_WAIT);
-      killTree();
+      killTree(l);
     }
   }
 
-  /** On the launcher's thread: must not block. */
-  private void onExit(Integer exitCode, Throwable failure) {
-    deadline.cancel(/* mayInterruptIfRunning= */ false);
-    if (failure != null) {
-      LOG.error("watching pid {} ({}) failed; killing it", child.pid(), rule.name(), failure);
+  /**
+   * On the launcher's thread: must not block. Exactly one of {@code exitCode} and {@code failure}
+   * is null.
+   */
+  private void onExit(Launch l, @Nullable Integer exitCode, @Nullable Throwable failure) {
+    ScheduledFuture<?> d = deadline;
+    if (d != null) { // set right after scheduling, before the exit can be observed
+      d.cancel(/* mayInterruptIfRunning= */ false);
+    }
+    Child child = l.child();
+    if (failure != null || exitCode == null) {
+      if (failure == null) {
+        failure = new IllegalStateException("process exited without an exit code");
+      }
+      LOG.error("watching pid {} ({}) failed; killing it", child.pid(), l.rule().name(), failure);
       child.kill();
       child.abandonOutput();
       child.stdout().journal().close();
@@ -249,29 +272,31 @@ public final class Execution {
     Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
     state.compareAndSet(State.RUNNING, State.COMPLETED);
     CompletableFuture<Void> drained = child.drained();
+    int code = exitCode;
     if (drained.isDone()) {
-      publish(exitCode, duration);
+      publish(child, code, duration);
       return;
     }
     ScheduledFuture<?> grace =
-        timers.schedule(this::abandonOutput, DRAIN_GRACE.toNanos(), TimeUnit.NANOSECONDS);
-    drained.whenComplete(
-        (ignored, error) -> {
-          grace.cancel(/* mayInterruptIfRunning= */ false);
-          publish(exitCode, duration);
-        });
+        l.timers().schedule(() -> abandonOutput(l), DRAIN_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+    Future<?> unused =
+        drained.whenComplete(
+            (ignored, error) -> {
+              grace.cancel(/* mayInterruptIfRunning= */ false);
+              publish(child, code, duration);
+            });
   }
 
-  private void abandonOutput() {
+  private void abandonOutput(Launch l) {
     LOG.warn(
         "output pipes of pid {} ({}) still open {} after it exited; something it started holds them",
-        child.pid(),
-        rule.name(),
+        l.child().pid(),
+        l.rule().name(),
         DRAIN_GRACE);
-    child.abandonOutput();
+    l.child().abandonOutput();
   }
 
-  private void publish(int exitCode, Duration duration) {
+  private void publish(Child child, int exitCode, Duration duration) {
     OutputCapture stdout = child.stdout();
     OutputCapture stderr = child.stderr();
     Output output =
@@ -282,7 +307,7 @@ public final class Execution {
             stderr.total(),
             stdout.truncated() || stderr.truncated());
     ExecResult outcome =
-        switch (state.get()) {
+        switch (Objects.requireNonNull(state.get())) {
           case COMPLETED -> new Completed(exitCode, output, duration);
           case TIMED_OUT -> new TimedOut(output, duration);
           case CANCELLED -> new Cancelled(output, duration);

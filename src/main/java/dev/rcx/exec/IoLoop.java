@@ -41,13 +41,14 @@ final class IoLoop {
     final int fd;
     final long token;
     final OutputCapture capture;
-    NativeChild child;
+    final NativeChild child;
     boolean open = true;
 
-    Pipe(int fd, long token, int cap, OutputJournal journal, int stream) {
+    Pipe(int fd, long token, OutputCapture capture, NativeChild child) {
       this.fd = fd;
       this.token = token;
-      this.capture = new OutputCapture(cap, journal, stream);
+      this.capture = capture;
+      this.child = child;
     }
   }
 
@@ -133,16 +134,18 @@ final class IoLoop {
   NativeChild register(
       int pid, int stdoutFd, int stderrFd, int cap, long errnoBuffer, long eventBuffer)
       throws IOException {
-    OutputJournal journal = new OutputJournal();
-    Pipe out = new Pipe(stdoutFd, tokens.incrementAndGet(), cap, journal, OutputJournal.STDOUT);
-    Pipe err = new Pipe(stderrFd, tokens.incrementAndGet(), cap, journal, OutputJournal.STDERR);
+    long stdoutToken = tokens.incrementAndGet();
+    long stderrToken = tokens.incrementAndGet();
     long pidToken = tokens.incrementAndGet();
+    NativeChild child =
+        new NativeChild(this, c, pid, pidToken, stdoutFd, stdoutToken, stderrFd, stderrToken, cap);
+    Pipe out = child.stdoutPipe();
+    Pipe err = child.stderrPipe();
     int pidfd = -1;
     try {
       nonBlocking(stdoutFd, errnoBuffer);
       nonBlocking(stderrFd, errnoBuffer);
       pidfd = pidfdOpen(pid, errnoBuffer);
-      NativeChild child = new NativeChild(this, c, pid, pidToken, out, err);
       watch(out.token, stdoutFd, out, errnoBuffer, eventBuffer);
       watch(err.token, stderrFd, err, errnoBuffer, eventBuffer);
       watch(pidToken, pidfd, child, errnoBuffer, eventBuffer);

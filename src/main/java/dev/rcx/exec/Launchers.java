@@ -1,6 +1,7 @@
 package dev.rcx.exec;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +20,9 @@ final class Launchers {
   static final String PROPERTY = "rcx.exec.launcher";
   private static final Logger LOG = LoggerFactory.getLogger(Launchers.class);
 
-  private static Launcher configured;
-  private static Launcher nativeLauncher;
-  private static String nativeUnsupported;
+  private static @Nullable Launcher configured;
+  private static @Nullable Launcher nativeLauncher;
+  private static @Nullable String nativeUnsupported;
 
   private Launchers() {}
 

@@ -23,15 +23,28 @@ final class NativeChild implements Child, IoLoop.Watched {
   private int openPipes = 2; // loop thread only
   private boolean reaped; // guarded by this
 
-  NativeChild(IoLoop loop, Libc c, int pid, long pidToken, IoLoop.Pipe stdout, IoLoop.Pipe stderr) {
+  /** Owns the read ends {@code stdoutFd} and {@code stderrFd}, each capped at {@code cap} bytes. */
+  NativeChild(
+      IoLoop loop,
+      Libc c,
+      int pid,
+      long pidToken,
+      int stdoutFd,
+      long stdoutToken,
+      int stderrFd,
+      long stderrToken,
+      int cap) {
     this.loop = loop;
     this.c = c;
     this.pid = pid;
     this.pidToken = pidToken;
-    this.stdout = stdout;
-    this.stderr = stderr;
-    stdout.child = this;
-    stderr.child = this;
+    OutputJournal journal = new OutputJournal();
+    this.stdout =
+        new IoLoop.Pipe(
+            stdoutFd, stdoutToken, new OutputCapture(cap, journal, OutputJournal.STDOUT), this);
+    this.stderr =
+        new IoLoop.Pipe(
+            stderrFd, stderrToken, new OutputCapture(cap, journal, OutputJournal.STDERR), this);
   }
 
   @Override

@@ -41,12 +41,13 @@ public final class OrphanGuard implements ProcessGuard {
   private final LinkedBlockingQueue<String> outbox = new LinkedBlockingQueue<>();
   private final Map<Long, String> registered = new LinkedHashMap<>();
   private final Thread writer;
-  private Process watcher; // only the writer thread touches the process and the pipe after start
-  private OutputStream pipe;
+  // Replaced only by the writer thread (after start, only it writes to the process's stdin pipe).
+  private volatile Process watcher;
   private volatile boolean closed;
 
-  private OrphanGuard(List<String> command) {
+  private OrphanGuard(List<String> command) throws IOException {
     this.command = List.copyOf(command);
+    this.watcher = launch(this.command, List.of());
     this.writer = Thread.ofPlatform().daemon().name("rcx-orphan-guard").unstarted(this::writeLoop);
   }
 
@@ -75,31 +76,30 @@ public final class OrphanGuard implements ProcessGuard {
                 "-cp",
                 System.getProperty("java.class.path"),
                 OrphanGuardMain.class.getName()));
-    guard.launch(List.of());
     guard.writer.start();
     return guard;
   }
 
-  private void launch(List<String> replay) throws IOException {
+  private static Process launch(List<String> command, List<String> replay) throws IOException {
     Process p =
         new ProcessBuilder(command)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             // Not the server's stderr: whoever reads that to its end must not wait for the watcher.
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
-    watcher = p;
-    pipe = p.getOutputStream();
+    OutputStream pipe = p.getOutputStream();
     LOG.debug("orphan guard watcher is pid {}", p.pid());
     for (String line : replay) {
       pipe.write(line.getBytes(StandardCharsets.US_ASCII));
     }
     pipe.flush();
+    return p;
   }
 
   /** The watcher's pid, for tests and diagnostics; -1 when none runs. */
   public long watcherPid() {
     Process p = watcher;
-    return p == null || !p.isAlive() ? -1 : p.pid();
+    return !p.isAlive() ? -1 : p.pid();
   }
 
   @Override
@@ -146,20 +146,22 @@ public final class OrphanGuard implements ProcessGuard {
       return;
     }
     try {
-      if (!watcher.isAlive()) {
+      Process p = watcher;
+      if (!p.isAlive()) {
         LOG.warn(
             "orphan guard watcher (pid {}) died with status {}; starting a new one",
-            watcher.pid(),
-            watcher.exitValue());
+            p.pid(),
+            p.exitValue());
         List<String> replay;
         synchronized (registered) {
           replay = List.copyOf(registered.values());
         }
-        launch(replay);
+        watcher = launch(command, replay);
         return; // the replay holds everything still registered
       }
       StringBuilder text = new StringBuilder();
       lines.forEach(text::append);
+      OutputStream pipe = p.getOutputStream();
       pipe.write(text.toString().getBytes(StandardCharsets.US_ASCII));
       pipe.flush();
     } catch (IOException e) {
@@ -172,7 +174,7 @@ public final class OrphanGuard implements ProcessGuard {
 
   private void closePipe() {
     try {
-      pipe.close();
+      watcher.getOutputStream().close();
     } catch (IOException e) {
       // The watcher is gone already; nothing is left to tell it.
     }

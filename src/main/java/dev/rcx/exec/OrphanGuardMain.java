@@ -3,6 +3,8 @@ package dev.rcx.exec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +26,7 @@ public final class OrphanGuardMain {
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII))) {
       String line;
       while ((line = in.readLine()) != null) {
-        String[] f = line.split(" ");
+        String[] f = line.split(" ", 0);
         try {
           if (f.length == 4 && f[0].equals("+")) {
             long pid = Long.parseLong(f[1]);
@@ -69,13 +71,26 @@ public final class OrphanGuardMain {
   }
 
   /** A Ctrl-C in the server's terminal must not kill the guard before the server is gone. */
-  @SuppressWarnings("removal")
+  // sun.misc.Signal (jdk.unsupported) by reflection: a compile-time reference draws javac's
+  // "internal proprietary API" warning, which nothing silences, and warnings are errors here.
   private static void ignoreTerminalSignals() {
+    Method handle;
+    Constructor<?> newSignal;
+    Object ignore;
+    try {
+      Class<?> signal = Class.forName("sun.misc.Signal");
+      Class<?> handler = Class.forName("sun.misc.SignalHandler");
+      handle = signal.getMethod("handle", signal, handler);
+      newSignal = signal.getConstructor(String.class);
+      ignore = handler.getField("SIG_IGN").get(null);
+    } catch (ReflectiveOperationException e) {
+      return; // no sun.misc.Signal in this runtime: the default actions apply
+    }
     for (String name : new String[] {"INT", "TERM", "HUP"}) {
       try {
-        sun.misc.Signal.handle(new sun.misc.Signal(name), sun.misc.SignalHandler.SIG_IGN);
-      } catch (IllegalArgumentException | UnsupportedOperationException e) {
-        // Not available on this platform; the default action applies.
+        handle.invoke(null, newSignal.newInstance(name), ignore);
+      } catch (ReflectiveOperationException | IllegalArgumentException e) {
+        // Not available on this platform (or reserved); the default action applies.
       }
     }
   }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Warnings about whitelist entries that are valid but risky: what {@code rcx policy lint} prints. A
@@ -160,7 +161,7 @@ public final class PolicyLint {
     }
   }
 
-  private static String shebang(Path file) {
+  private static @Nullable String shebang(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] head = in.readNBytes(128);
       String text = new String(head, StandardCharsets.ISO_8859_1);

@@ -45,7 +45,7 @@ public record ProcStat(long pid, char state, long processGroup, long startTime) 
     if (close < 0 || close + 2 >= text.length()) {
       return Optional.empty();
     }
-    String[] f = text.substring(close + 2).strip().split(" ");
+    String[] f = text.substring(close + 2).strip().split(" ", 0);
     if (f.length < 20 || f[0].length() != 1) {
       return Optional.empty();
     }

@@ -10,7 +10,7 @@ final class Values {
   static int controlChar(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c < 0x20 || c >= 0x7f && c <= 0x9f) {
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
         return i;
       }
     }
@@ -23,7 +23,7 @@ final class Values {
     int end = Math.min(s.length(), SHOWN_CHARS);
     for (int i = 0; i < end; i++) {
       char c = s.charAt(i);
-      if (c < 0x20 || c >= 0x7f && c <= 0x9f) {
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
         b.append(String.format("\\u%04X", (int) c));
       } else {
         b.append(c);

@@ -197,7 +197,7 @@ public final class Whitelist {
   public static final String END_OF_OPTIONS = "--";
 
   /** Why caller word number {@code index} (from 0) may not be passed, or null if it may. */
-  private static String argumentProblem(CommandRule rule, int index, String word) {
+  private static @Nullable String argumentProblem(CommandRule rule, int index, String word) {
     int control = Values.controlChar(word);
     if (control >= 0) {
       return String.format("contains control character U+%04X", (int) word.charAt(control));

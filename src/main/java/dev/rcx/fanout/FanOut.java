@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a {@link HostTask} on every target, at most {@code parallel} at once, each bounded by its
@@ -109,7 +110,7 @@ public final class FanOut {
     volatile String phase;
     volatile Duration budget;
     volatile long deadlineNanos;
-    volatile Thread thread;
+    volatile @Nullable Thread thread; // null until started
 
     Slot(Target target) {
       this.target = target;

@@ -38,7 +38,7 @@ public final class AtomicFiles {
    */
   public static BasicFileAttributes replace(
       Path target, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
+    Path dir = directoryOf(target);
     Files.createDirectories(dir);
     Path temp =
         Files.createTempFile(
@@ -77,6 +77,15 @@ public final class AtomicFiles {
   /** Atomically replaces {@code target} with {@code content}, mode 600. */
   public static BasicFileAttributes replace(Path target, byte[] content) throws IOException {
     return replace(target, content, OWNER_ONLY);
+  }
+
+  /** The directory that holds {@code file} (its absolute path's parent). */
+  public static Path directoryOf(Path file) {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir == null) {
+      throw new IllegalArgumentException("not a file path (it has no parent directory): " + file);
+    }
+    return dir;
   }
 
   /** Makes renames, creations and deletions in {@code dir} durable. */

@@ -2,6 +2,7 @@ package dev.rcx.metrics;
 
 import java.time.Duration;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /** {@link ServerMetrics#none()}. */
 enum NoMetrics implements ServerMetrics {
@@ -23,7 +24,7 @@ enum NoMetrics implements ServerMetrics {
   public void login(String outcome) {}
 
   @Override
-  public void command(String entry, String outcome, Duration duration) {}
+  public void command(String entry, String outcome, @Nullable Duration duration) {}
 
   @Override
   public void auditWrite(long nanos) {}

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link ServerMetrics} with the official Prometheus Java client (1.x): one registry per server, an
@@ -44,10 +45,12 @@ final class PrometheusMetrics implements ServerMetrics {
   private final Histogram auditWrite;
   private final Counter reloads;
   private final ExecutorService threads;
-  private HTTPServer http;
-  private InetSocketAddress bound;
+  private final HTTPServer http;
+  private final InetSocketAddress bound;
 
-  private PrometheusMetrics() {
+  /** Registers every metric, then serves them on {@code address}. */
+  private PrometheusMetrics(InetSocketAddress address, Supplier<Optional<String>> health)
+      throws IOException {
     connectionsOpen =
         Gauge.builder()
             .name("rcx_connections_open")
@@ -117,27 +120,26 @@ final class PrometheusMetrics implements ServerMetrics {
               t.setDaemon(true);
               return t;
             });
-  }
-
-  static PrometheusMetrics start(InetSocketAddress address, Supplier<Optional<String>> health)
-      throws IOException {
-    PrometheusMetrics m = new PrometheusMetrics();
-    m.bound = address;
+    bound = address;
     try {
-      m.http =
+      http =
           HTTPServer.builder()
               .inetAddress(address.getAddress())
               .port(address.getPort())
-              .registry(m.registry)
-              .executorService(m.threads)
+              .registry(registry)
+              .executorService(threads)
               .registerHealthHandler(true)
               .defaultHandler(exchange -> serveDefault(exchange, health))
               .buildAndStart();
     } catch (IOException | RuntimeException e) {
-      m.threads.shutdownNow();
+      threads.shutdownNow();
       throw new IOException("cannot serve metrics on " + address + ": " + e.getMessage(), e);
     }
-    return m;
+  }
+
+  static PrometheusMetrics start(InetSocketAddress address, Supplier<Optional<String>> health)
+      throws IOException {
+    return new PrometheusMetrics(address, health);
   }
 
   /** {@code /health}; anything else but the exporter's own paths is 404. */
@@ -199,7 +201,7 @@ final class PrometheusMetrics implements ServerMetrics {
   }
 
   @Override
-  public void command(String entry, String outcome, Duration duration) {
+  public void command(String entry, String outcome, @Nullable Duration duration) {
     commands.labelValues(entry, outcome).inc();
     if (duration != null) {
       commandDuration.labelValues(entry).observe(duration.toNanos() / 1e9);
@@ -221,7 +223,7 @@ final class PrometheusMetrics implements ServerMetrics {
     GaugeWithCallback.builder()
         .name("rcx_sessions_live")
         .help("Live (logged-in, unexpired) sessions")
-        .callback(cb -> cb.call(live.getAsLong()))
+        .callback(cb -> cb.call((double) live.getAsLong()))
         .register(registry);
   }
 
@@ -230,15 +232,13 @@ final class PrometheusMetrics implements ServerMetrics {
     GaugeWithCallback.builder()
         .name("rcx_audit_syslog_backlog_records")
         .help("Audit records written locally but not yet delivered to the syslog collector")
-        .callback(cb -> cb.call(backlog.getAsLong()))
+        .callback(cb -> cb.call((double) backlog.getAsLong()))
         .register(registry);
   }
 
   @Override
   public void close() {
-    if (http != null) {
-      http.close();
-    }
+    http.close();
     threads.shutdownNow();
   }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the server reports about itself. The server calls only this interface; {@link #none()}
@@ -41,7 +42,7 @@ public interface ServerMetrics extends AutoCloseable {
    * cancelled}, {@code launch_failed}, {@code busy}, {@code denied}, {@code executable_changed}.
    * {@code duration} is the run time of a command that ran, else null.
    */
-  void command(String entry, String outcome, Duration duration);
+  void command(String entry, String outcome, @Nullable Duration duration);
 
   /** One audit record was written (and flushed or synced) in {@code nanos}. */
   void auditWrite(long nanos);

@@ -1,5 +1,6 @@
 package dev.rcx.protocol;
 
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,6 +23,12 @@ public final class ProtocolException extends Exception {
 
   public @Nullable String requestId() {
     return requestId;
+  }
+
+  /** Never null: the constructor takes one. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
   }
 
   /** The error reply for this failure. */

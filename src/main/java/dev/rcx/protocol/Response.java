@@ -43,6 +43,14 @@ public sealed interface Response {
       return "success".equals(status);
     }
 
+    /** The token of a successful login. */
+    public String successToken() {
+      if (!succeeded() || sessionToken == null) {
+        throw new IllegalStateException("a login that did not succeed has no session token");
+      }
+      return sessionToken;
+    }
+
     @Override
     public String toString() {
       return "AuthResponse[status="
@@ -214,6 +222,8 @@ public sealed interface Response {
   record Pong(@Nullable String id) implements Response {}
 
   /** {@code error}: the request was not carried out; {@code code} says why. */
+  // Named after the wire message; always used qualified (Response.Error), never imported.
+  @SuppressWarnings("AvoidCommonTypeNames")
   record Error(ErrorCode code, String message, @Nullable Long retryAfterMs, @Nullable String id)
       implements Response {
     public Error {

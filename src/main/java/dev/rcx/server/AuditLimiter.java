@@ -72,6 +72,8 @@ final class AuditLimiter {
    * Ends every window older than {@link #WINDOW} (or every window, if {@code all}) and returns a
    * summary for each that suppressed something.
    */
+  // windows is a ConcurrentHashMap: its iterators tolerate removal during the loop.
+  @SuppressWarnings("ModifyCollectionInEnhancedForLoop")
   List<AuditEvent.AuditSuppressed> drain(boolean all) {
     long now = nanos.getAsLong();
     List<AuditEvent.AuditSuppressed> out = new ArrayList<>();

@@ -56,7 +56,8 @@ final class ConfigDiff {
       return "allow_tls12";
     }
     StringBuilder b = new StringBuilder();
-    for (char ch : component.toCharArray()) {
+    for (int i = 0; i < component.length(); i++) {
+      char ch = component.charAt(i);
       if (Character.isUpperCase(ch)) {
         b.append('_').append(Character.toLowerCase(ch));
       } else {

@@ -149,7 +149,9 @@ public final class ControlSocket implements AutoCloseable {
         }
       }
     }
-    return buf.position() > max ? null : new String(buf.array(), 0, buf.position()).strip();
+    return buf.position() > max
+        ? null
+        : new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8).strip();
   }
 
   private static String oneLine(String s) {

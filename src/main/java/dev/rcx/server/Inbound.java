@@ -5,6 +5,8 @@ import org.jspecify.annotations.Nullable;
 /** What a connection's reader thread hands to its request loop: a line, or how the stream ended. */
 sealed interface Inbound {
   /** One complete request line, without its newline; {@code index} counts lines from 0. */
+  // Handed from the reader thread to the request thread once, never shared further: no copy.
+  @SuppressWarnings("ArrayRecordComponent")
   record Line(byte[] bytes, long index) implements Inbound {}
 
   /**

@@ -40,6 +40,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -123,8 +124,10 @@ public final class RcxServer implements AutoCloseable {
     SSLContext sslContext = null;
     List<String> missing = List.of();
     if (tls) {
-      if (config.tls().certificate() != null) {
-        identity = ServerIdentity.loadPem(config.tls().certificate(), config.tls().key());
+      Path certificate = config.tls().certificate();
+      Path key = config.tls().key();
+      if (certificate != null && key != null) { // given together (ServerConfig.Tls)
+        identity = ServerIdentity.loadPem(certificate, key);
       } else {
         List<String> required = CertificateNames.required(config, bindAddress);
         boolean generate =
@@ -148,7 +151,7 @@ public final class RcxServer implements AutoCloseable {
     // socket: closing an SSLSocket from another thread mid-handshake can block on its read lock
     // (see Connection#abort).
     this.listener = new ServerSocket();
-    this.tlsLayer = tls ? sslContext.getSocketFactory() : null;
+    this.tlsLayer = sslContext == null ? null : sslContext.getSocketFactory();
     this.tlsParameters =
         tls
             ? ServerTls.parameters(
@@ -231,7 +234,7 @@ public final class RcxServer implements AutoCloseable {
       }
       audit.append(
           new AuditEvent.ServerStarted(
-              listenAddress(), tls, fingerprint, version(), policy.get().hash()));
+              listenAddress(), tls, fingerprint, version(), currentPolicy().hash()));
     } catch (RuntimeException e) {
       watchdog.close();
       if (startedGuard != null) {
@@ -309,7 +312,12 @@ public final class RcxServer implements AutoCloseable {
 
   /** The hash of the policy (whitelist) in force; see {@link Whitelist#hash()}. */
   public String policyHash() {
-    return policy.get().hash();
+    return currentPolicy().hash();
+  }
+
+  /** Set in the constructor and only ever replaced by another policy, never cleared. */
+  private Whitelist currentPolicy() {
+    return Objects.requireNonNull(policy.get());
   }
 
   /**
@@ -325,7 +333,7 @@ public final class RcxServer implements AutoCloseable {
    *     control})
    */
   public synchronized ReloadResult reload(String trigger) {
-    Whitelist old = policy.get();
+    Whitelist old = currentPolicy();
     Whitelist fresh;
     List<String> restartNeeded;
     try {
@@ -678,7 +686,7 @@ public final class RcxServer implements AutoCloseable {
     try {
       return ServerTls.loadClientCas(file);
     } catch (IOException e) {
-      throw new ConfigException(e.getMessage(), e);
+      throw new ConfigException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
     }
   }
 

@@ -32,6 +32,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -131,7 +132,11 @@ final class RequestHandler {
     try {
       outcome =
           certificateUser == null
-              ? authenticator.authenticate(a.username(), a.passwordHash(), st.clientIp())
+              ? authenticator.authenticate(
+                  a.username(),
+                  // Checked above: only a connection with a client certificate may omit it.
+                  Objects.requireNonNull(a.passwordHash()),
+                  st.clientIp())
               : authenticator.authenticateWithCertificate(
                   a.username(), a.passwordHash(), certificateUser, st.clientIp());
     } catch (IOException e) {
@@ -350,6 +355,10 @@ final class RequestHandler {
       @Nullable String id,
       String policy) {
     CommandRule rule = allowed.rule();
+    String expected = rule.sha256();
+    if (expected == null) {
+      return null; // nothing pinned
+    }
     String actual;
     try {
       actual = ExecutablePin.mismatch(rule);
@@ -366,7 +375,7 @@ final class RequestHandler {
             session.id(),
             rule.name(),
             rule.executable().toString(),
-            rule.sha256(),
+            expected,
             actual,
             policy));
     ctx.metrics().command(rule.name(), "executable_changed", null);

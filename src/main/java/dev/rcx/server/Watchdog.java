@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -35,8 +36,10 @@ final class Watchdog implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    timer.scheduleWithFixedDelay(
-        this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+    // Runs until close() shuts the timer down.
+    Future<?> unused =
+        timer.scheduleWithFixedDelay(
+            this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   void watch(Connection c) {

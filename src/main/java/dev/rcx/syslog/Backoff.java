@@ -29,7 +29,8 @@ final class Backoff {
   Duration next() {
     long base = nextNanos;
     nextNanos = Math.min(maxNanos, base * 2);
-    return Duration.ofNanos(base / 2 + (long) (base / 2 * random.getAsDouble()));
+    long half = base / 2;
+    return Duration.ofNanos(half + (long) ((double) half * random.getAsDouble()));
   }
 
   /** After a success: the next wait is the first one again. */

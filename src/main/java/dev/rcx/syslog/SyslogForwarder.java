@@ -251,7 +251,7 @@ public final class SyslogForwarder implements AutoCloseable {
     try {
       tlsContext(settings);
     } catch (IOException e) {
-      throw new ConfigException(e.getMessage(), e);
+      throw new ConfigException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
     }
   }
 
@@ -310,6 +310,8 @@ public final class SyslogForwarder implements AutoCloseable {
     }
   }
 
+  // An early (or spurious) wake-up only shortens this backoff pause; the caller retries either way.
+  @SuppressWarnings("WaitNotInLoop")
   private void pause(Duration d) {
     synchronized (signal) {
       if (stopped || draining) {

@@ -9,10 +9,11 @@ import java.util.Objects;
  * A private key with its certificate chain, leaf first: a server's identity, or a client's for
  * mutual TLS.
  *
+ * <p>Construction fails with {@link IllegalArgumentException} if the chain is empty or the key does
+ * not belong to the leaf's public key.
+ *
  * @param key the private key of the leaf certificate
  * @param chain the leaf certificate followed by any intermediates, never empty
- * @throws IllegalArgumentException if the chain is empty or the key does not belong to the leaf's
- *     public key
  */
 public record KeyMaterial(PrivateKey key, List<X509Certificate> chain) {
   public KeyMaterial {

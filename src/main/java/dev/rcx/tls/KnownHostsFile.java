@@ -75,7 +75,7 @@ final class KnownHostsFile {
   }
 
   private static Entry parse(Path file, int lineNumber, String line) throws IOException {
-    String[] fields = line.split("\\s+");
+    String[] fields = line.split("\\s+", 0);
     if (fields.length != 2) {
       throw new IOException(
           "known hosts file "
