@@ -171,7 +171,7 @@ final class ServerProcess implements AutoCloseable {
   RcxClient loggedIn(String user, String password, Duration readTimeout) throws IOException {
     RcxClient c = client(readTimeout);
     Response.AuthResponse auth = c.login(user, password.toCharArray());
-    if (!auth.succeeded()) {
+    if (!(auth instanceof Response.AuthResponse.Success)) {
       c.close();
       throw new AssertionError("login of " + user + " refused: " + auth);
     }
