@@ -29,7 +29,7 @@ final class ServerProcess implements AutoCloseable {
       Pattern.compile("rcx server listening on tls://[^:]+:(\\d+) .*");
   private static final Pattern FINGERPRINT =
       Pattern.compile("certificate SHA-256 fingerprint: (\\S+)");
-  private static final Duration STARTUP = Duration.ofSeconds(30);
+  private static final Duration STARTUP = Duration.ofSeconds(90); // a JVM start at load 12+
 
   private final Process process;
   private final List<String> output = new ArrayList<>();
