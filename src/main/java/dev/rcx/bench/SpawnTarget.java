@@ -17,7 +17,7 @@ import java.util.Optional;
  * stdout is read to the end, stderr is discarded, and the exit status is awaited.
  */
 final class SpawnTarget implements Target {
-  /** The environment the server gives commands (see {@code CommandExecutor.ENVIRONMENT}). */
+  /** The environment the server gives commands (see {@code spawn.Launcher.ENVIRONMENT}). */
   static final Map<String, String> ENVIRONMENT =
       Map.of("PATH", "/usr/bin:/bin", "LANG", "C.UTF-8", "LC_ALL", "C.UTF-8", "HOME", "/");
 

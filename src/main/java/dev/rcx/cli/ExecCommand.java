@@ -66,8 +66,6 @@ final class ExecCommand implements Callable<Integer> {
   List<String> args = List.of();
 
   @Override
-  // The CancelOnInterrupt resource only scopes a signal handler; the body never names it.
-  @SuppressWarnings("try")
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -83,14 +81,19 @@ final class ExecCommand implements Callable<Integer> {
             login.exec(
                 client,
                 c ->
-                    noStream
-                        ? c.exec(command, args, connection.timeout)
-                        : c.exec(
-                            command,
-                            args,
-                            connection.timeout,
-                            (isStderr, bytes) ->
-                                BytePrintWriter.writeBytes(isStderr ? err : out, bytes)));
+                    interrupts.send(
+                        sent -> {
+                          if (noStream) {
+                            // No hook after the write here: a Ctrl-C in the instant between this
+                            // and the write sends its cancel before the command.
+                            sent.run();
+                            return c.exec(command, args, connection.timeout);
+                          }
+                          return c.exec(
+                              command, args, connection.timeout, streamTo(out, err, sent));
+                        }));
+      } catch (CancelOnInterrupt.NotSentException e) {
+        throw new CliException(ExitCodes.CANCELLED, CancelOnInterrupt.NotSentException.MESSAGE);
       }
       // A streamed reply's output is empty: the chunks carried it.
       int code = Replies.print(r, out, err, allowTruncated);
@@ -104,6 +107,21 @@ final class ExecCommand implements Callable<Integer> {
       throw new CliException(
           ExitCodes.CONNECTION_FAILED, "connection lost: " + ConnectionOptions.rootMessage(e));
     }
+  }
+
+  /** Writes streamed output to {@code out} and {@code err}; runs {@code sent} after the request. */
+  static RcxClient.OutputListener streamTo(PrintWriter out, PrintWriter err, Runnable sent) {
+    return new RcxClient.OutputListener() {
+      @Override
+      public void output(boolean stderr, byte[] bytes) {
+        BytePrintWriter.writeBytes(stderr ? err : out, bytes);
+      }
+
+      @Override
+      public void sent() {
+        sent.run();
+      }
+    };
   }
 
   /**

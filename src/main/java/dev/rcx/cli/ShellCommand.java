@@ -76,9 +76,18 @@ final class ShellCommand implements Callable<Integer> {
           help(out, commands);
           continue;
         }
-        Response r =
-            shell.exec(
-                line, (isStderr, bytes) -> BytePrintWriter.writeBytes(isStderr ? err : out, bytes));
+        Response r;
+        try {
+          r =
+              shell.exec(
+                  line,
+                  (isStderr, bytes) -> BytePrintWriter.writeBytes(isStderr ? err : out, bytes));
+        } catch (CancelOnInterrupt.NotSentException e) {
+          err.println("rcx: " + CancelOnInterrupt.NotSentException.MESSAGE);
+          err.flush();
+          last = ExitCodes.CANCELLED;
+          continue;
+        }
         last = Replies.print(r, out, err, /* allowTruncated= */ true);
         if (r instanceof Response.CommandOutput o
             && o.exitCode() != null

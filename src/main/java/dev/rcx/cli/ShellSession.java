@@ -46,12 +46,29 @@ final class ShellSession implements AutoCloseable {
    * Runs one command line with its output streamed to {@code output}; Ctrl-C meanwhile cancels it
    * on the server and keeps the shell. See {@link SessionLogin#exec}.
    */
-  // The CancelOnInterrupt resource only scopes a signal handler; the body never names it.
-  @SuppressWarnings("try")
   Response exec(String line, RcxClient.OutputListener output) throws IOException {
     ensureConnected();
     try (CancelOnInterrupt interrupts = CancelOnInterrupt.install(client, err)) {
-      return login.exec(client, c -> c.exec(line, List.of(), connection.timeout, output));
+      return login.exec(
+          client,
+          c ->
+              interrupts.send(
+                  sent ->
+                      c.exec(
+                          line,
+                          List.of(),
+                          connection.timeout,
+                          new RcxClient.OutputListener() {
+                            @Override
+                            public void output(boolean stderr, byte[] bytes) throws IOException {
+                              output.output(stderr, bytes);
+                            }
+
+                            @Override
+                            public void sent() {
+                              sent.run();
+                            }
+                          })));
     } finally {
       lastUseNanos = System.nanoTime();
     }

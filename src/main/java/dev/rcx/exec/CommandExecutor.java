@@ -4,10 +4,11 @@ import dev.rcx.exec.ExecResult.Busy;
 import dev.rcx.exec.ExecResult.Cancelled;
 import dev.rcx.exec.ExecResult.LaunchFailed;
 import dev.rcx.exec.ExecResult.Output;
+import dev.rcx.spawn.Child;
+import dev.rcx.spawn.Launcher;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -19,10 +20,10 @@ import org.slf4j.LoggerFactory;
  * Runs whitelisted commands as child processes, never through a shell.
  *
  * <p>Each process gets the absolute executable path and the argv from {@link Decision.Allowed}, a
- * fixed minimal environment ({@link #ENVIRONMENT}, nothing inherited), stdin from {@code /dev/null}
- * and the rule's working directory. Standard output and error are read concurrently and capped at
- * the rule's {@code max_output}; at the rule's timeout, or on {@link Execution#cancel()}, the whole
- * process tree is killed.
+ * fixed minimal environment ({@link Launcher#ENVIRONMENT}, nothing inherited), stdin from {@code
+ * /dev/null} and the rule's working directory. Standard output and error are read concurrently and
+ * capped at the rule's {@code max_output}; at the rule's timeout, or on {@link Execution#cancel()},
+ * the whole process tree is killed.
  *
  * <p>At most {@code maxConcurrent} commands run at once, and at most {@code maxPerUser} for one
  * user; a caller waits for a slot for at most {@code queueWait} and otherwise gets {@link Busy}.
@@ -38,14 +39,6 @@ import org.slf4j.LoggerFactory;
 public final class CommandExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(CommandExecutor.class);
 
-  /** The complete environment of every child process. */
-  public static final Map<String, String> ENVIRONMENT =
-      Map.of(
-          "PATH", "/usr/bin:/bin",
-          "LANG", "C.UTF-8",
-          "LC_ALL", "C.UTF-8",
-          "HOME", "/");
-
   private final FairSlots slots;
   private final Duration queueWait;
   private final AtomicInteger running = new AtomicInteger();
@@ -58,7 +51,7 @@ public final class CommandExecutor {
    *     zero or more
    */
   public CommandExecutor(int maxConcurrent, Duration queueWait) {
-    this(maxConcurrent, maxConcurrent, queueWait, Launchers.configured());
+    this(maxConcurrent, maxConcurrent, queueWait, Launcher.configured());
   }
 
   /**
@@ -67,7 +60,7 @@ public final class CommandExecutor {
    * @param queueWait how long {@link #start} waits for a free slot before returning {@link Busy}
    */
   public CommandExecutor(int maxConcurrent, int maxPerUser, Duration queueWait) {
-    this(maxConcurrent, maxPerUser, queueWait, Launchers.configured());
+    this(maxConcurrent, maxPerUser, queueWait, Launcher.configured());
   }
 
   CommandExecutor(int maxConcurrent, Duration queueWait, Launcher launcher) {

@@ -2,7 +2,6 @@ package dev.rcx.server;
 
 import dev.rcx.audit.AuditEvent;
 import dev.rcx.audit.AuditException;
-import dev.rcx.exec.Execution;
 import dev.rcx.protocol.ErrorCode;
 import dev.rcx.protocol.LineReader;
 import dev.rcx.protocol.LineTooLongException;
@@ -61,6 +60,7 @@ final class Connection implements Runnable {
   private final Socket tcp;
   private final ServerContext ctx;
   private final ConnectionState state;
+  private final RunningCommand command;
   private final long id;
   private final RequestHandler handler;
   private final String addressKey;
@@ -68,25 +68,7 @@ final class Connection implements Runnable {
   private final long openedNanos = System.nanoTime();
   private volatile @Nullable LineReader reader;
   private volatile @Nullable String abortReason;
-  private volatile @Nullable Execution running;
   private volatile boolean answering;
-
-  /**
-   * Set by the reader when the client's stream ended or broke: a command registered afterwards is
-   * cancelled.
-   */
-  private volatile boolean clientGone;
-
-  /**
-   * Commands from lines before this index are cancelled (set by a {@code cancel} request); the line
-   * the request thread is handling now.
-   */
-  private volatile long cancelBefore = -1;
-
-  private volatile long handling = -1;
-
-  /** The last line the request thread is done with. */
-  private volatile long finished = -1;
 
   /** When the write in progress began ({@link System#nanoTime()}), or 0 when not writing. */
   private volatile long writeStartedNanos;
@@ -104,9 +86,9 @@ final class Connection implements Runnable {
     this.id = id;
     InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
     String ip = remote.getAddress().getHostAddress();
-    this.state = new ConnectionState(clientAddress(remote), ip, this::setRunning);
+    this.state = new ConnectionState(clientAddress(remote), ip);
+    this.command = state.command();
     this.addressKey = Addresses.key(remote.getAddress());
-    state.gone(() -> clientGone || phase == Phase.CLOSED);
   }
 
   /** "connection 12 from 127.0.0.1:5555", for logs. */
@@ -153,7 +135,7 @@ final class Connection implements Runnable {
       ctx.log().error("connection {} failed", state.client(), e);
     } finally {
       phase = Phase.CLOSED;
-      cancelRunning();
+      command.clientGone();
       // Closing TLS writes close_notify, which a client that stopped reading could block: keep the
       // write deadline.
       writeStartedNanos = System.nanoTime();
@@ -211,11 +193,11 @@ final class Connection implements Runnable {
             return new Served("audit_failed", requests);
           }
           send(out, new Response.CancelResponse("success", cancel.id()));
-          finished = cancel.index();
+          command.finished(cancel.index());
         }
         case Inbound.Line line -> {
           requests++;
-          handling = line.index();
+          command.handling(line.index());
           answering = true;
           RequestHandler.Outcome outcome;
           try {
@@ -227,7 +209,7 @@ final class Connection implements Runnable {
           } finally {
             answering = false;
           }
-          finished = line.index();
+          command.finished(line.index());
           if (outcome.close() != null) {
             return new Served(abortReasonOr(outcome.close()), requests);
           }
@@ -310,8 +292,7 @@ final class Connection implements Runnable {
     }
     // The client is gone or done: a command still running for it is killed, not left to finish.
     if (!(last instanceof Inbound.TooLong)) {
-      clientGone = true;
-      cancelRunning();
+      command.clientGone();
     }
     queue.clear();
     queue.offer(last);
@@ -350,40 +331,21 @@ final class Connection implements Runnable {
    * it cannot be written nothing is cancelled.
    */
   private Inbound cancel(Request.Cancel cancel, long index) {
-    boolean running = this.running != null;
-    if (!running && finished >= index - 1) {
+    if (!command.cancelWouldStop(index)) {
       // Every earlier line is done: nothing to stop, nothing to record (no log spam from idle
       // cancels, which need no login).
       return new Inbound.Cancel(cancel.id(), index, /* auditFailed= */ false);
     }
     try {
       ctx.audit(
-          new AuditEvent.CancelRequested(state.client(), state.user(), state.session(), running));
+          new AuditEvent.CancelRequested(
+              state.client(), state.user(), state.session(), command.running()));
     } catch (AuditException e) {
       ctx.log().error("audit log write failed; cancel refused", e);
       return new Inbound.Cancel(cancel.id(), index, /* auditFailed= */ true);
     }
-    cancelBefore = index;
-    cancelRunning();
+    command.cancelBefore(index);
     return new Inbound.Cancel(cancel.id(), index, /* auditFailed= */ false);
-  }
-
-  private void setRunning(@Nullable Execution execution) {
-    running = execution;
-    // A client that vanished while the command was starting (or queued for a slot) is caught here
-    // too. The reader
-    // sets clientGone before reading running, and this writes running before reading clientGone, so
-    // one sees the other.
-    if (execution != null && (clientGone || phase == Phase.CLOSED || handling < cancelBefore)) {
-      execution.cancel();
-    }
-  }
-
-  private void cancelRunning() {
-    Execution e = running;
-    if (e != null) {
-      e.cancel();
-    }
   }
 
   /**
@@ -405,7 +367,7 @@ final class Connection implements Runnable {
         // A login being checked (Argon2 under load can outlast the deadline) is not an idle
         // stranger: the deadline applies only while no request is in hand.
         if (!authenticated()
-            && handling <= finished
+            && command.idle()
             && nowNanos - openedNanos > ctx.config().limits().authTimeout().toNanos()) {
           abort("auth_timeout");
           return;
@@ -443,13 +405,7 @@ final class Connection implements Runnable {
    * thread then answers {@code SERVER_SHUTDOWN} and closes. Returns whether a command was running.
    */
   boolean killForShutdown() {
-    Execution e = running;
-    if (e == null) {
-      return false;
-    }
-    state.markShutdownKill();
-    e.cancel();
-    return true;
+    return command.killForShutdown();
   }
 
   /** Whether this connection has ended (its close is audited). */
@@ -468,11 +424,6 @@ final class Connection implements Runnable {
   /** The per-address limits' key for this connection's client. */
   String addressKey() {
     return addressKey;
-  }
-
-  /** Whether a command is running for this connection. */
-  boolean busy() {
-    return running != null;
   }
 
   /**

@@ -1,41 +1,40 @@
 package dev.rcx.server;
 
-import dev.rcx.exec.Execution;
 import dev.rcx.protocol.Response;
 import java.io.IOException;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the request handler knows about one connection: who is at the other end (for audit records)
- * and a way to register the running command so the connection can cancel it if the client
- * disappears. Used by one request thread at a time; fields are volatile because the closing path
- * reads them from another.
+ * What the request handler knows about one connection: who is at the other end (for audit records),
+ * how to send ahead of the final reply, and the connection's {@link RunningCommand}, with which it
+ * registers the command it runs. Used by one request thread at a time; fields are volatile because
+ * the closing path reads them from another.
  */
 final class ConnectionState {
   private final String client;
   private final String clientIp;
-  private final Consumer<@Nullable Execution> runningSink;
+  private final RunningCommand command = new RunningCommand();
   private volatile @Nullable String user;
   private volatile @Nullable String session;
   private volatile @Nullable String certificateUser;
-  private volatile boolean shutdownKilled;
   private volatile Sender sender =
       r -> {
         throw new IOException("connection cannot send yet");
       };
-  private volatile BooleanSupplier gone = () -> false;
 
   /** Writes one message to the client now, ahead of the request's final reply. */
   interface Sender {
     void send(Response response) throws IOException;
   }
 
-  ConnectionState(String client, String clientIp, Consumer<@Nullable Execution> runningSink) {
+  ConnectionState(String client, String clientIp) {
     this.client = client;
     this.clientIp = clientIp;
-    this.runningSink = runningSink;
+  }
+
+  /** The command running on this connection. */
+  RunningCommand command() {
+    return command;
   }
 
   /** Remote "ip:port". */
@@ -73,20 +72,6 @@ final class ConnectionState {
     this.certificateUser = user;
   }
 
-  /** Marks that the server, shutting down, is about to kill this connection's command. */
-  void markShutdownKill() {
-    shutdownKilled = true;
-  }
-
-  /** Whether a cancelled command was killed by the shutdown rather than by the client leaving. */
-  boolean shutdownKilled() {
-    return shutdownKilled;
-  }
-
-  void running(@Nullable Execution execution) {
-    runningSink.accept(execution);
-  }
-
   /** Sends {@code response} before the final reply (a streamed command's chunks). */
   void send(Response response) throws IOException {
     sender.send(response);
@@ -94,17 +79,5 @@ final class ConnectionState {
 
   void sender(Sender sender) {
     this.sender = sender;
-  }
-
-  /**
-   * Whether the client went away or the connection is closing, so a cancelled command's cancel was
-   * not asked for and nobody is left to answer.
-   */
-  boolean clientGone() {
-    return gone.getAsBoolean();
-  }
-
-  void gone(BooleanSupplier gone) {
-    this.gone = gone;
   }
 }

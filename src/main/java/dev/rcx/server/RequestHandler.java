@@ -469,7 +469,8 @@ final class RequestHandler {
     }
     ExecResult result;
     String writeFailed = null;
-    st.running(execution);
+    RunningCommand running = st.command();
+    running.started(execution);
     try {
       if (c.stream()) {
         try {
@@ -482,7 +483,7 @@ final class RequestHandler {
       }
       result = execution.await();
     } finally {
-      st.running(null);
+      running.ended();
     }
     ctx.metrics()
         .command(
@@ -557,7 +558,7 @@ final class RequestHandler {
                 id));
       }
       case ExecResult.Cancelled k -> {
-        if (st.shutdownKilled()) {
+        if (running.shutdownKilled()) {
           ctx.auditQuietly(
               ran(
                   st,
@@ -592,7 +593,7 @@ final class RequestHandler {
                 k.duration().toMillis(),
                 k.output(),
                 policy));
-        if (closeReason == null && st.clientGone()) {
+        if (closeReason == null && running.isClientGone()) {
           closeReason = "client_disconnected_mid_command";
         }
         // Otherwise a cancel request stopped it: answer, and the session goes on.

@@ -41,7 +41,8 @@ final class Architecture {
     MAY_USE.put("config", Set.of());
     MAY_USE.put("tls", Set.of("files"));
     MAY_USE.put("auth", Set.of("files"));
-    MAY_USE.put("exec", Set.of());
+    MAY_USE.put("spawn", Set.of());
+    MAY_USE.put("exec", Set.of("spawn"));
     MAY_USE.put("audit", Set.of("files"));
     MAY_USE.put("metrics", Set.of());
     MAY_USE.put("syslog", Set.of("files", "config", "tls", "audit"));

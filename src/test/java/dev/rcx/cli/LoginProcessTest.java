@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rcx.protocol.ErrorCode;
 import dev.rcx.protocol.Response;
+import dev.rcx.testing.Poll;
 import dev.rcx.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,6 +168,67 @@ class LoginProcessTest {
       }
       assertThat(inProcess(home, "status").out()).contains("No cached sessions");
       assertThat(inProcess(home, with(s, "logout")).code()).isEqualTo(1);
+    }
+  }
+
+  /**
+   * Ctrl-C while a refused cached session is renewed (the password prompt) must keep the command
+   * from being sent: a cancel then would reach the server before the command and stop nothing.
+   */
+  @Test
+  void ctrlC_whileLoggingInAgain_commandIsNeverSent_exit130() throws Exception {
+    Path home = dir.resolve("home3");
+    try (TestServer s = TestServer.start(dir.resolve("srv3"))) {
+      s.addUser("alice", PW);
+      assertThat(rcx(home, PW, with(s, "login")).code()).isZero();
+      s.clock().advance(s.config().sessions().idleTimeout().plus(Duration.ofMinutes(1)));
+
+      List<String> cmd = new ArrayList<>();
+      cmd.add(ProcessHandle.current().info().command().orElse("java"));
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1"));
+      cmd.add("dev.rcx.cli.Main");
+      cmd.addAll(List.of(with(s, "exec", "--password-stdin", "echo", "never")));
+      ProcessBuilder pb = new ProcessBuilder(cmd);
+      pb.environment().remove("RCX_PASSWORD");
+      pb.environment().remove("RCX_CONFIG");
+      pb.environment().put("RCX_HOME", home.toString());
+      Path out = Files.createTempFile(dir, "out", ".txt");
+      Path err = Files.createTempFile(dir, "err", ".txt");
+      Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      try {
+        // The cached token is refused; rcx now waits for the password on stdin.
+        Poll.until(
+            "rcx asks to log in again",
+            Duration.ofSeconds(60),
+            () -> textOf(err).contains("log in again"));
+        Process kill =
+            new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        Poll.until(
+            "rcx saw the Ctrl-C", Duration.ofSeconds(30), () -> textOf(err).contains("will not"));
+        assertThat(textOf(err)).doesNotContain("cancelling");
+        try (var stdin = p.getOutputStream()) {
+          stdin.write((PW + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("rcx exited").isTrue();
+        String errText = textOf(err);
+        assertThat(p.exitValue()).as(errText).isEqualTo(ExitCodes.CANCELLED);
+        assertThat(errText).contains("before the command was sent: it did not run");
+        assertThat(textOf(out)).isEmpty();
+      } finally {
+        p.destroyForcibly();
+      }
+      assertThat(s.auditEvents("auth_succeeded")).hasSize(2); // the login, then the renewal
+      assertThat(s.auditEvents("command_started")).isEmpty();
+      assertThat(s.auditEvents("command_run")).isEmpty();
+    }
+  }
+
+  private static String textOf(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

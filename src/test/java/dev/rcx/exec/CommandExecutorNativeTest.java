@@ -3,18 +3,17 @@ package dev.rcx.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rcx.exec.ExecResult.Completed;
+import dev.rcx.spawn.Launcher;
 import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/**
- * The shared contract against {@link NativeLauncher}, plus what only it promises: process groups.
- */
+/** The shared contract against the native launcher, plus what only it promises: process groups. */
 class CommandExecutorNativeTest extends CommandExecutorTest {
   @Override
   Launcher launcher() {
-    return Launchers.nativeLauncher();
+    return Launcher.nativeLauncher();
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.rcx.exec.ExecResult.Cancelled;
 import dev.rcx.exec.ExecResult.Completed;
 import dev.rcx.exec.ExecResult.LaunchFailed;
 import dev.rcx.exec.ExecResult.TimedOut;
+import dev.rcx.spawn.Launcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -267,7 +268,7 @@ abstract class CommandExecutorTest {
             .lines()
             .map(line -> line.split("=", 2))
             .collect(Collectors.toMap(kv -> kv[0], kv -> kv[1]));
-    assertThat(env).isEqualTo(CommandExecutor.ENVIRONMENT).containsEntry("PATH", "/usr/bin:/bin");
+    assertThat(env).isEqualTo(Launcher.ENVIRONMENT).containsEntry("PATH", "/usr/bin:/bin");
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.rcx.exec;
 
 import dev.rcx.exec.ExecResult.Completed;
+import dev.rcx.spawn.Child;
+import dev.rcx.spawn.Launcher;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -169,12 +171,12 @@ public final class SpawnBench {
             false);
     return switch (mode) {
       case "pb" -> SpawnBench::processBuilder;
-      case "launch-jdk" -> launch(Launchers.jdk());
-      case "launch-native" -> launch(Launchers.nativeLauncher());
+      case "launch-jdk" -> launch(Launcher.jdk());
+      case "launch-native" -> launch(Launcher.nativeLauncher());
       case "exec-jdk" ->
-          exec(new CommandExecutor(64, Duration.ofSeconds(30), Launchers.jdk()), rule);
+          exec(new CommandExecutor(64, Duration.ofSeconds(30), Launcher.jdk()), rule);
       case "exec-native" ->
-          exec(new CommandExecutor(64, Duration.ofSeconds(30), Launchers.nativeLauncher()), rule);
+          exec(new CommandExecutor(64, Duration.ofSeconds(30), Launcher.nativeLauncher()), rule);
       default ->
           throw new IllegalArgumentException("unknown mode '" + mode + "'; modes: " + ALL_MODES);
     };
@@ -186,7 +188,7 @@ public final class SpawnBench {
             .directory(new File("/"))
             .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
     builder.environment().clear();
-    builder.environment().putAll(CommandExecutor.ENVIRONMENT);
+    builder.environment().putAll(Launcher.ENVIRONMENT);
     Process process = builder.start();
     byte[] out = process.getInputStream().readAllBytes();
     process.getErrorStream().readAllBytes();

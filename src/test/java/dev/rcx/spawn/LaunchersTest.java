@@ -1,4 +1,4 @@
-package dev.rcx.exec;
+package dev.rcx.spawn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,11 +30,5 @@ class LaunchersTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("rcx.exec.launcher")
         .hasMessageContaining("'vfork'");
-  }
-
-  @Test
-  void executor_default_namesItsLauncher() {
-    assertThat(new CommandExecutor(1, java.time.Duration.ZERO).launcherName())
-        .isIn("jdk", "native");
   }
 }

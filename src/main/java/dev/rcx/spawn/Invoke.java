@@ -1,4 +1,4 @@
-package dev.rcx.exec;
+package dev.rcx.spawn;
 
 /**
  * Turns what {@code MethodHandle.invokeExact} declares ({@link Throwable}) back into what a C call

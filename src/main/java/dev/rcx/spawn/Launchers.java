@@ -1,4 +1,4 @@
-package dev.rcx.exec;
+package dev.rcx.spawn;
 
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Picks the {@link Launcher} named by the system property {@value #PROPERTY}: {@code auto} (the
- * default), {@code native} or {@code jdk}.
+ * Behind {@link Launcher#configured()}: picks the launcher named by the system property {@value
+ * #PROPERTY}: {@code auto} (the default), {@code native} or {@code jdk}.
  *
  * <p>{@code auto} takes the native launcher when it works here (Linux on amd64/aarch64, glibc
  * 2.34+, JDK 22+) and this code may call native functions without the JDK printing a warning
@@ -42,7 +42,7 @@ final class Launchers {
         throw new UnsupportedOperationException(nativeUnsupported);
       }
       try {
-        nativeLauncher = NativeLauncher.create(CommandExecutor.ENVIRONMENT);
+        nativeLauncher = NativeLauncher.create(Launcher.ENVIRONMENT);
       } catch (RuntimeException e) {
         // Whatever went wrong binding or probing the C library, the answer is the same: not here.
         nativeUnsupported = String.valueOf(e.getMessage());
@@ -55,7 +55,7 @@ final class Launchers {
   }
 
   static Launcher jdk() {
-    return new JdkLauncher(CommandExecutor.ENVIRONMENT);
+    return new JdkLauncher(Launcher.ENVIRONMENT);
   }
 
   static Launcher choose(String value) {

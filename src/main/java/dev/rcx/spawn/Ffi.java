@@ -1,4 +1,4 @@
-package dev.rcx.exec;
+package dev.rcx.spawn;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

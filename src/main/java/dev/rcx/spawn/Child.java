@@ -1,4 +1,4 @@
-package dev.rcx.exec;
+package dev.rcx.spawn;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
  * A process started by a {@link Launcher}. Thread-safe. Callbacks on the futures run on the
  * launcher's own threads and must not block.
  */
-interface Child {
+public interface Child {
   long pid();
 
   /** Whether the process leads its own process group (id = pid), which a kill can target whole. */

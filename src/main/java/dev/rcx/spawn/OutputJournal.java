@@ -1,4 +1,4 @@
-package dev.rcx.exec;
+package dev.rcx.spawn;
 
 import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The order in which a child's two output streams produced their kept bytes, for one consumer that
- * streams them as they arrive ({@link Execution#nextChunk}).
+ * streams them as they arrive (the executor's {@code Execution.nextChunk}).
  *
  * <p>Entries are runs of one stream; a run grows while the same stream keeps producing. Finished
  * runs are stored as varints of {@code length << 1 | stream}, so each costs at most one byte per
@@ -16,9 +16,9 @@ import org.jspecify.annotations.Nullable;
  * consumer has taken is forgotten as soon as it catches up. Writers (the launcher's reader threads,
  * the native I/O loop) never block beyond a short critical section.
  */
-final class OutputJournal {
-  static final int STDOUT = 0;
-  static final int STDERR = 1;
+public final class OutputJournal {
+  public static final int STDOUT = 0;
+  public static final int STDERR = 1;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -31,7 +31,7 @@ final class OutputJournal {
   private boolean closed;
 
   /** A run of {@code length} bytes of {@code stream} not yet taken. */
-  record Run(int stream, long length) {}
+  public record Run(int stream, long length) {}
 
   /** Records that {@code stream} produced {@code kept} more kept bytes. */
   void kept(int stream, int kept) {
@@ -59,7 +59,7 @@ final class OutputJournal {
   /**
    * No more bytes will be recorded; a waiting consumer takes what is left and then sees the end.
    */
-  void close() {
+  public void close() {
     lock.lock();
     try {
       closed = true;
@@ -75,7 +75,7 @@ final class OutputJournal {
    * @return the run; or null if the journal is closed and everything was taken, or on timeout (tell
    *     them apart with {@link #finished()})
    */
-  @Nullable Run take(long timeoutNanos) throws InterruptedException {
+  public @Nullable Run take(long timeoutNanos) throws InterruptedException {
     lock.lock();
     try {
       long wait = timeoutNanos;
@@ -92,7 +92,7 @@ final class OutputJournal {
   }
 
   /** Whether the journal is closed and every run has been taken. */
-  boolean finished() {
+  public boolean finished() {
     lock.lock();
     try {
       return closed && readPosition == logLength && openTaken == openLength;

@@ -1,6 +1,6 @@
-package dev.rcx.exec;
+package dev.rcx.spawn;
 
-import dev.rcx.exec.Ffi.C;
+import dev.rcx.spawn.Ffi.C;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 

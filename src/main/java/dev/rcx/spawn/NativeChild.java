@@ -1,4 +1,4 @@
-package dev.rcx.exec;
+package dev.rcx.spawn;
 
 import java.util.concurrent.CompletableFuture;
 

@@ -1,4 +1,4 @@
-package dev.rcx.exec;
+package dev.rcx.spawn;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -8,7 +8,7 @@ import java.util.Arrays;
  * tells the child's {@link OutputJournal} how many it kept, so a consumer can stream them in
  * arrival order. Written by one reader, read from any thread at any time.
  */
-final class OutputCapture {
+public final class OutputCapture {
   private final int cap;
   private final OutputJournal journal;
   private final int stream;
@@ -25,12 +25,7 @@ final class OutputCapture {
     this.stream = stream;
   }
 
-  /** A capture with a journal of its own, for tests and tools that do not stream. */
-  OutputCapture(int cap) {
-    this(cap, new OutputJournal(), OutputJournal.STDOUT);
-  }
-
-  OutputJournal journal() {
+  public OutputJournal journal() {
     return journal;
   }
 
@@ -62,25 +57,25 @@ final class OutputCapture {
   }
 
   /** A copy of {@code length} kept bytes from {@code offset}. */
-  synchronized byte[] copy(long offset, int length) {
+  public synchronized byte[] copy(long offset, int length) {
     return Arrays.copyOfRange(kept, (int) offset, (int) offset + length);
   }
 
   /** The kept bytes decoded as UTF-8, malformed sequences replaced (for logs and tests). */
-  synchronized String text() {
+  public synchronized String text() {
     return new String(kept, 0, size, StandardCharsets.UTF_8);
   }
 
   /** A copy of the kept bytes, exactly as the process wrote them. */
-  synchronized byte[] bytes() {
+  public synchronized byte[] bytes() {
     return Arrays.copyOf(kept, size);
   }
 
-  synchronized long total() {
+  public synchronized long total() {
     return total;
   }
 
-  synchronized boolean truncated() {
+  public synchronized boolean truncated() {
     return total > size;
   }
 }
