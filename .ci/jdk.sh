@@ -1,20 +1,35 @@
 # Sourced by ./mvnw, ./rcx and .ci/run (POSIX sh: mvnw runs under /bin/sh): sets JAVA_HOME to a JDK >= 21.
 # JAVA_HOME when it is new enough, else the JDK whose javac is first on PATH when it is new enough, else the newest
 # JDK (with javac) under /usr/lib/jvm (or $RCX_JVM_ROOT), else a clear error.
+rcx_jdk_feature() {
+  # Sets rcx_jdk_v to the feature version (17, 21, 25, ...) of the JDK at $1, or to "". Reads the release file in
+  # the shell itself: ./rcx calls this on every run, and a fork of sed costs more than the rest of the picker.
+  rcx_jdk_v=""
+  [ -r "$1/release" ] || return 0
+  while IFS= read -r rcx_line || [ -n "$rcx_line" ]; do
+    case $rcx_line in
+      JAVA_VERSION=\"*\"*)
+        rcx_line=${rcx_line#JAVA_VERSION=\"}
+        rcx_line=${rcx_line%%\"*}
+        rcx_line=${rcx_line#1.}
+        rcx_jdk_v=${rcx_line%%[.+-]*}
+        return 0
+        ;;
+    esac
+  done < "$1/release"
+}
+
 rcx_jdk_version() {
   # Prints the feature version (17, 21, 25, ...) of the JDK at $1, or nothing.
-  rcx_release="$1/release"
-  [ -r "$rcx_release" ] || return 0
-  rcx_v=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$rcx_release")
-  rcx_v=${rcx_v#1.}
-  echo "${rcx_v%%[.+-]*}"
+  rcx_jdk_feature "$1"
+  echo "$rcx_jdk_v"
 }
 
 rcx_jdk_ok() {
-  # True when $1 is a JDK (java and javac) of version 21 or newer.
+  # True when $1 is a JDK (java and javac) of version 21 or newer; leaves its version in rcx_jdk_v.
   [ -n "$1" ] && [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 1
-  rcx_ok_v=$(rcx_jdk_version "$1")
-  [ -n "$rcx_ok_v" ] && [ "$rcx_ok_v" -ge 21 ]
+  rcx_jdk_feature "$1"
+  [ -n "$rcx_jdk_v" ] && [ "$rcx_jdk_v" -ge 21 ] 2>/dev/null
 }
 
 rcx_pick_jdk() {
@@ -36,7 +51,8 @@ rcx_pick_jdk() {
   for rcx_dir in "${RCX_JVM_ROOT:-/usr/lib/jvm}"/*/; do
     rcx_dir=${rcx_dir%/}
     [ -x "$rcx_dir/bin/javac" ] || continue
-    rcx_v=$(rcx_jdk_version "$rcx_dir")
+    rcx_jdk_feature "$rcx_dir"
+    rcx_v=$rcx_jdk_v
     [ -n "$rcx_v" ] || continue
     if [ "$rcx_v" -gt "$rcx_best_v" ]; then rcx_best_v=$rcx_v; rcx_best=$rcx_dir; fi
   done

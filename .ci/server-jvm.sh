@@ -25,3 +25,21 @@ rcx_server_jvm_opts() {
   export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
   read -r -a RCX_JVM_ARGS <<< "$opts"
 }
+
+# rcx_client_jvm_opts SUBCOMMAND: appends to RCX_JVM_ARGS the JVM flags of a short-lived client run (exec, login,
+# logout, status, shell, completion, help, --version and --help): C1 only (-XX:TieredStopAtLevel=1; C2 compiled
+# for ~1 s of CPU in a one-shot `rcx exec` whose whole run is shorter than that), the serial GC (no GC threads to
+# start for a heap of a few MiB) and no hsperfdata file. RCX_CLIENT_JVM_OPTS replaces them (empty: the JVM's own
+# defaults). Other subcommands (server, bench, demo, user, audit, policy) keep the JVM's defaults: they run long
+# or hash (Argon2id, HMAC chains), where C2 pays off.
+rcx_client_jvm_opts() {
+  case "${1:-}" in
+    exec | login | logout | status | shell | completion | help | --version | -V | --help | -h | "") ;;
+    *) return 0 ;;
+  esac
+  local opts extra
+  opts="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData"
+  [ -z "${RCX_CLIENT_JVM_OPTS+set}" ] || opts="$RCX_CLIENT_JVM_OPTS"
+  read -r -a extra <<< "$opts"
+  RCX_JVM_ARGS+=(${extra[@]+"${extra[@]}"})
+}

@@ -122,6 +122,11 @@ public final class RcxTarget implements Target {
   private RcxClient.Endpoint tlsEndpoint(ClientTrust t) throws IOException {
     SSLContext context = ClientTls.context(t);
     return new RcxClient.Endpoint(
-        host, port, context, ClientTls.parameters(t, false), CONNECT_TIMEOUT, READ_TIMEOUT);
+        host,
+        port,
+        context,
+        ClientTls.rcxServerParameters(t, false),
+        CONNECT_TIMEOUT,
+        READ_TIMEOUT);
   }
 }

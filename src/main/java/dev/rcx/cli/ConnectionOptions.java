@@ -251,7 +251,7 @@ final class ConnectionOptions {
     } catch (IOException e) {
       throw new CliException(ExitCodes.USAGE, "cannot set up TLS trust: " + e.getMessage());
     }
-    return RcxClient.Endpoint.tls(host, port(), ctx, ClientTls.parameters(trust, tls12))
+    return RcxClient.Endpoint.tls(host, port(), ctx, ClientTls.rcxServerParameters(trust, tls12))
         .withTimeouts(connectTimeout, loginReply);
   }
 

@@ -97,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
               "127.0.0.1",
               server.port(),
               ClientTls.context(pinned),
-              ClientTls.parameters(pinned, false));
+              ClientTls.rcxServerParameters(pinned, false));
       try (RcxClient client = RcxClient.connect(endpoint)) {
         Response.AuthResponse auth = client.login("demo", password);
         java.util.Arrays.fill(password, '\0');

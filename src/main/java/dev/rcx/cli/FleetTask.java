@@ -286,7 +286,12 @@ final class FleetTask implements HostTask {
       throw new CliException(ExitCodes.USAGE, "cannot set up TLS trust: " + e.getMessage());
     }
     return new RcxClient.Endpoint(
-        t.host(), t.port(), ctx, ClientTls.parameters(trust, connection.tls12), connect, read);
+        t.host(),
+        t.port(),
+        ctx,
+        ClientTls.rcxServerParameters(trust, connection.tls12),
+        connect,
+        read);
   }
 
   /** A pin configured for this host wins unless the command line chose a trust explicitly. */

@@ -2,7 +2,13 @@ package dev.rcx.cli;
 
 import dev.rcx.server.BuildInfo;
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,24 +22,35 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description =
-        "Secure remote command execution: TLS, whitelisted commands, tamper-evident audit log.",
-    subcommands = {
-      ServerCommand.class,
-      DemoCommand.class,
-      ExecCommand.class,
-      ShellCommand.class,
-      LoginCommand.class,
-      LogoutCommand.class,
-      StatusCommand.class,
-      CompletionCommand.class,
-      UserCommand.class,
-      AuditCommand.class,
-      PolicyCommand.class,
-      BenchCommand.class,
-      CommandLine.HelpCommand.class
-    })
+        "Secure remote command execution: TLS, whitelisted commands, tamper-evident audit log.")
 public final class Main implements Callable<Integer> {
+  /**
+   * The subcommands in the order the help lists them. Picocli reads a command's annotations by
+   * reflection when it is added, which cost more than half of a one-shot {@code rcx exec}'s CPU for
+   * the whole tree; so only the one named by the first argument is added when that is all the run
+   * needs (see {@link #subcommandsFor}).
+   */
+  static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
   @CommandLine.Spec CommandSpec spec;
+
+  private static Map<String, Supplier<Object>> subcommands() {
+    Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+    m.put("server", ServerCommand::new);
+    m.put("demo", DemoCommand::new);
+    m.put("exec", ExecCommand::new);
+    m.put("shell", ShellCommand::new);
+    m.put("login", LoginCommand::new);
+    m.put("logout", LogoutCommand::new);
+    m.put("status", StatusCommand::new);
+    m.put("completion", CompletionCommand::new);
+    m.put("user", UserCommand::new);
+    m.put("audit", AuditCommand::new);
+    m.put("policy", PolicyCommand::new);
+    m.put("bench", BenchCommand::new);
+    m.put("help", CommandLine.HelpCommand::new);
+    return Collections.unmodifiableMap(m);
+  }
 
   public static void main(String[] args) {
     // Byte-capable writers: a remote command's output is passed through exactly, not re-encoded.
@@ -48,6 +65,9 @@ public final class Main implements Callable<Integer> {
   /** Runs rcx with {@code args}, writing to {@code out} and {@code err}; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Main());
+    for (String name : subcommandsFor(args)) {
+      cl.addSubcommand(name, Objects.requireNonNull(SUBCOMMANDS.get(name), name).get());
+    }
     cl.setOut(out);
     cl.setErr(err);
     cl.setExitCodeExceptionMapper(e -> ExitCodes.FAILED);
@@ -68,9 +88,34 @@ public final class Main implements Callable<Integer> {
           return code;
         });
     // Everything after the remote command name belongs to the remote command, options included.
-    subcommand(cl, "exec").setStopAtPositional(true);
-    subcommand(subcommand(cl, "policy"), "check").setStopAtPositional(true);
+    // (Only when this run has them: see subcommandsFor.)
+    if (cl.getSubcommands().containsKey("exec")) {
+      subcommand(cl, "exec").setStopAtPositional(true);
+    }
+    if (cl.getSubcommands().containsKey("policy")) {
+      subcommand(subcommand(cl, "policy"), "check").setStopAtPositional(true);
+    }
     return cl.execute(args);
+  }
+
+  /**
+   * The subcommands a run of {@code args} needs: none for the version alone, only the one named
+   * first, or all of them when none is named first (rcx's own options, a usage error, a typo for
+   * which picocli suggests the nearest names) or the one named reads the whole tree ({@code help},
+   * {@code completion}). Parsing, help and errors are the same either way: a subcommand never sees
+   * its siblings.
+   */
+  static List<String> subcommandsFor(String[] args) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      return List.of();
+    }
+    if (args.length > 0
+        && SUBCOMMANDS.containsKey(args[0])
+        && !args[0].equals("help")
+        && !args[0].equals("completion")) {
+      return List.of(args[0]);
+    }
+    return List.copyOf(SUBCOMMANDS.keySet());
   }
 
   @Override
@@ -90,7 +135,7 @@ public final class Main implements Callable<Integer> {
     return message;
   }
 
-  /** A subcommand registered in the annotations above. */
+  /** A subcommand registered above. */
   private static CommandLine subcommand(CommandLine parent, String name) {
     CommandLine sub = parent.getSubcommands().get(name);
     if (sub == null) {

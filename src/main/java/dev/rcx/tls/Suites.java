@@ -30,6 +30,11 @@ final class Suites {
 
   static final List<String> NAMED_GROUPS = List.of("x25519", "secp256r1", "secp384r1");
 
+  /**
+   * What a client offers an rcx server: the group it prefers (see ClientTls#rcxServerParameters).
+   */
+  static final List<String> RCX_CLIENT_NAMED_GROUPS = List.of("x25519");
+
   private Suites() {}
 
   /** Parameters with protocols, suites and groups set; everything else is left to the caller. */

@@ -12,6 +12,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
@@ -59,11 +60,17 @@ class LauncherAotTest {
   }
 
   private String run(String... args) throws Exception {
+    return run(Map.of(), args);
+  }
+
+  private String run(Map<String, String> env, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(root.resolve("rcx").toString()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false);
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     pb.environment().remove("RCX_NO_AOT");
+    pb.environment().remove("RCX_CLIENT_JVM_OPTS");
+    pb.environment().putAll(env);
     Process p = pb.start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -82,6 +89,30 @@ class LauncherAotTest {
         aot, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
 
     assertThat(run("--version")).startsWith("rcx ").hasLineCount(1);
+  }
+
+  @Test
+  void launcher_trainingThatFails_leavesAMarkerAndIsNotRetriedForThisJar() throws Exception {
+    layout();
+    Path target = root.resolve("target");
+    Path failed = target.resolve("rcx.aot.failed");
+    Path lock = target.resolve("rcx.aot.lock");
+    // The training runs with the client's JVM flags; `rcx user` does not, so only the training
+    // fails (the JVM refuses to start).
+    Map<String, String> env = Map.of("RCX_CLIENT_JVM_OPTS", "-XX:+RcxNoSuchFlag");
+
+    assertThat(run(env, "user", "--help")).contains("Usage: rcx user");
+    for (int i = 0; i < 600 && !(Files.exists(failed) && !Files.exists(lock)); i++) {
+      Thread.sleep(100);
+    }
+    assertThat(failed).exists();
+    assertThat(lock).doesNotExist();
+    assertThat(target.resolve("rcx.aot")).doesNotExist();
+    FileTime marked = Files.getLastModifiedTime(failed);
+
+    assertThat(run(env, "user", "--help")).contains("Usage: rcx user");
+    assertThat(lock).as("no second training for this jar").doesNotExist();
+    assertThat(Files.getLastModifiedTime(failed)).isEqualTo(marked);
   }
 
   @Test

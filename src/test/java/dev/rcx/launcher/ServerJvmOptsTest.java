@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The small-daemon JVM defaults that ./rcx gives {@code rcx server} (from .ci/server-jvm.sh): only
  * for the server, replaceable with RCX_SERVER_JVM_OPTS, a heap cap that grows with the cores
- * (Argon2id hashes one per core at once), and flags the JDK really accepts and applies.
+ * (Argon2id hashes one per core at once), and flags the JDK really accepts and applies; and the
+ * one-shot client flags (C1 only, serial GC) for client subcommands only, replaceable with
+ * RCX_CLIENT_JVM_OPTS.
  */
 @Timeout(60)
 class ServerJvmOptsTest {
@@ -77,6 +79,58 @@ class ServerJvmOptsTest {
         .containsExactly("-Xmx64m", "-XX:+UseSerialGC", "arena=2");
     assertThat(opts("server", Map.of("RCX_SERVER_JVM_OPTS", ""))).containsExactly("arena=2");
     assertThat(opts("server", Map.of("MALLOC_ARENA_MAX", "8"))).contains("arena=8");
+  }
+
+  /** Both functions as ./rcx calls them: server flags, then client flags. */
+  private static List<String> launcherOpts(String subcommand, Map<String, String> env)
+      throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                ". .ci/server-jvm.sh; rcx_server_jvm_opts \"$1\"; rcx_client_jvm_opts \"$1\";"
+                    + " printf '%s\\n' ${RCX_JVM_ARGS[@]+\"${RCX_JVM_ARGS[@]}\"}",
+                "sh",
+                subcommand)
+            .directory(REPO.toFile());
+    pb.environment().remove("RCX_SERVER_JVM_OPTS");
+    pb.environment().remove("RCX_CLIENT_JVM_OPTS");
+    pb.environment().putAll(env);
+    return run(pb).stream().filter(l -> !l.isBlank()).toList();
+  }
+
+  @Test
+  void clientRuns_getC1SerialGcNoPerfData_othersKeepTheirs() throws Exception {
+    List<String> client =
+        List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData");
+    for (String sub : List.of("exec", "login", "logout", "status", "shell", "--version", "")) {
+      assertThat(launcherOpts(sub, Map.of())).as(sub).containsExactlyElementsOf(client);
+    }
+    for (String sub : List.of("bench", "demo", "user", "audit", "policy")) {
+      assertThat(launcherOpts(sub, Map.of())).as(sub).isEmpty();
+    }
+    assertThat(launcherOpts("server", Map.of()))
+        .contains("-XX:+UseG1GC")
+        .doesNotContainAnyElementsOf(client);
+  }
+
+  @Test
+  void clientOverride_replacesOrEmptiesThem() throws Exception {
+    assertThat(launcherOpts("exec", Map.of("RCX_CLIENT_JVM_OPTS", "-Xint -Xmx32m")))
+        .containsExactly("-Xint", "-Xmx32m");
+    assertThat(launcherOpts("exec", Map.of("RCX_CLIENT_JVM_OPTS", ""))).isEmpty();
+  }
+
+  @Test
+  void clientDefaults_acceptedAndAppliedByTheJdk() throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(launcherOpts("exec", Map.of()));
+    cmd.addAll(Arrays.asList("-XX:+PrintFlagsFinal", "-version"));
+    List<String> printed = run(new ProcessBuilder(cmd));
+    assertThat(flag(printed, "TieredStopAtLevel")).isEqualTo("1");
+    assertThat(flag(printed, "UseSerialGC")).isEqualTo("true");
+    assertThat(flag(printed, "UsePerfData")).isEqualTo("false");
   }
 
   @Test

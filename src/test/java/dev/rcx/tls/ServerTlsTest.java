@@ -96,6 +96,25 @@ class ServerTlsTest {
   }
 
   @Test
+  void rcxServerParameters_tls13_offerOnlyX25519_whichAnRcxServerAccepts() throws Exception {
+    SSLParameters tls13 = ClientTls.rcxServerParameters(pinned(), /* allowTls12= */ false);
+    SSLParameters tls12 = ClientTls.rcxServerParameters(pinned(), /* allowTls12= */ true);
+    tls12.setProtocols(new String[] {"TLSv1.2"});
+
+    assertThat(tls13.getNamedGroups()).containsExactly("x25519");
+    // TLS 1.2 needs the NIST curves listed for the server's ECDSA certificate.
+    assertThat(tls12.getNamedGroups()).containsExactly("x25519", "secp256r1", "secp384r1");
+    assertThat(tls13.getProtocols()).containsExactly("TLSv1.3");
+    assertThat(tls13.getCipherSuites()).containsExactlyElementsOf(Suites.TLS13_SUITES);
+    try (LoopbackServer server = server(ecIdentity, TlsPolicy.DEFAULT)) {
+      assertThat(pinnedExchange(server, tls13).protocol()).isEqualTo("TLSv1.3");
+    }
+    try (LoopbackServer server = server(ecIdentity, new TlsPolicy(true, ClientAuth.NONE))) {
+      assertThat(pinnedExchange(server, tls12).protocol()).isEqualTo("TLSv1.2");
+    }
+  }
+
+  @Test
   void connect_tls12OnlyClient_isRefusedByDefault() throws Exception {
     try (LoopbackServer server = server(ecIdentity, TlsPolicy.DEFAULT)) {
       assertThatThrownBy(
