@@ -98,8 +98,7 @@ final class Architecture {
   static final Map<String, String> PUBLIC_FOR_OUTSIDE =
       Map.of(
           "bench.Latency", "bench/openssh (a separate Maven project on the rcx jar)",
-          "bench.Machine", "bench/openssh (a separate Maven project on the rcx jar)",
-          "exec.OrphanGuardMain", "the JVM launcher: the orphan guard's watcher process runs it");
+          "bench.Machine", "bench/openssh (a separate Maven project on the rcx jar)");
 
   /** Packages that must not touch a logging framework, so a one-shot client starts lean. */
   static final Set<String> NO_LOGGING = Set.of("protocol", "client", "fanout");
@@ -246,9 +245,10 @@ final class Architecture {
 
   /**
    * Public only where needed: a public top-level type of an internal package is used from another
-   * rcx package (main or test code), or listed in {@link #PUBLIC_FOR_OUTSIDE}; otherwise it should
-   * be package-private. Checked over the classes that {@code checked} selects (main classes, when
-   * tests are imported too only to count as users).
+   * rcx package (main or test code), appears in a public signature of a type that is, is an entry
+   * point ({@code main}) that a launcher starts by name, or is listed in {@link
+   * #PUBLIC_FOR_OUTSIDE}; otherwise it should be package-private. Checked over the classes that
+   * {@code checked} selects (main classes, when tests are imported too only to count as users).
    */
   static ArchRule publicOnlyWhereUsed(String root, DescribedPredicate<JavaClass> checked) {
     Set<String> internal = new TreeSet<>(MAY_USE.keySet());
@@ -271,6 +271,7 @@ final class Architecture {
               public void check(JavaClass c, ConditionEvents events) {
                 String below = c.getName().substring(root.length() + 1);
                 if (PUBLIC_FOR_OUTSIDE.containsKey(below)
+                    || isEntryPoint(c)
                     || usedFromAnotherPackage(root, c)
                     || inSignatureOfUsedType(root, c)) {
                   return;
@@ -285,6 +286,18 @@ final class Architecture {
               }
             })
         .allowEmptyShould(true);
+  }
+
+  /** A class with {@code public static void main(String[])}: started by name by a launcher. */
+  private static boolean isEntryPoint(JavaClass c) {
+    return c.getMethods().stream()
+        .anyMatch(
+            m ->
+                m.getName().equals("main")
+                    && m.getModifiers()
+                        .containsAll(Set.of(JavaModifier.PUBLIC, JavaModifier.STATIC))
+                    && m.getRawParameterTypes().size() == 1
+                    && m.getRawParameterTypes().get(0).getName().equals("[Ljava.lang.String;"));
   }
 
   /**
