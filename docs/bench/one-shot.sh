@@ -18,9 +18,18 @@ import rcx,sys
 with rcx.Client('127.0.0.1', $port, trust=rcx.Pinned('$fp')) as c:
     c.login('alice','correct horse battery'); r=c.exec('echo hi'); assert r.output=='hi\n', r
 "; }
-./rcx exec --host 127.0.0.1:$port --fingerprint "$fp" -u alice echo hi >/dev/null  # warm-up (AOT cache training)
+./rcx exec --host 127.0.0.1:$port --fingerprint "$fp" -u alice echo hi >/dev/null  # warm-up (starts AOT cache training)
+# The AOT cache is made in the background (about 10 s of CPU) the first time a new jar runs: wait for it (bounded).
+if [ -z "${RCX_NO_AOT:-}" ]; then
+  for i in $(seq 1 600); do
+    { [ target/rcx.aot -nt target/rcx.jar ] || [ target/rcx.aot.failed -nt target/rcx.jar ]; } && [ ! -d target/rcx.aot.lock ] && break
+    sleep 0.5
+  done
+  [ target/rcx.aot -nt target/rcx.jar ] && echo "AOT cache: target/rcx.aot" || echo "AOT cache: none (training failed or JDK < 25)"
+fi
 sleep 3
 a=(); b=(); p=()
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 for i in $(seq 1 "$N"); do
   a+=($(ms ./rcx exec --host 127.0.0.1:$port --fingerprint "$fp" -u alice echo hi))
   p+=($(ms py))
@@ -29,7 +38,7 @@ printf 'correct horse battery\n' | ./rcx login --host 127.0.0.1:$port --fingerpr
 unset RCX_PASSWORD
 for i in $(seq 1 "$N"); do b+=($(ms ./rcx exec --host 127.0.0.1:$port --fingerprint "$fp" -u alice echo hi)); done
 med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-echo "load: $(cut -d' ' -f1-3 /proc/loadavg)  commit: $(git rev-parse --short HEAD)  N=$N"
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (at the start: $load0)  commit: $(git rev-parse --short HEAD)  N=$N"
 echo "rcx exec (password login + echo hi): median $(med "${a[@]}") ms  [${a[*]}]"
 echo "python stdlib client (login + echo hi): median $(med "${p[@]}") ms  [${p[*]}]"
 echo "rcx exec (cached token from rcx login): median $(med "${b[@]}") ms  [${b[*]}]"

@@ -48,13 +48,14 @@ final class RcxDriver implements Driver {
 
   @Override
   public void login() throws IOException, OperationFailedException {
-    Response.AuthResponse auth = open().loginWithHash(user, passwordSha256Hex);
-    if (!auth.succeeded()) {
-      token = null;
-      String code = auth.code() == null ? "AUTH_FAILED" : auth.code().name();
-      throw new OperationFailedException(code, "login as '" + user + "' failed: " + auth.message());
+    switch (open().loginWithHash(user, passwordSha256Hex)) {
+      case Response.AuthResponse.Success s -> token = s.sessionToken();
+      case Response.AuthResponse.Failure f -> {
+        token = null;
+        throw new OperationFailedException(
+            f.code().name(), "login as '" + user + "' failed: " + f.message());
+      }
     }
-    token = auth.sessionToken();
   }
 
   @Override

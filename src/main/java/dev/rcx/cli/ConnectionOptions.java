@@ -323,10 +323,9 @@ final class ConnectionOptions {
       }
       Response.AuthResponse auth =
           certificateOnly ? client.loginWithCertificate(user()) : client.login(user(), password);
-      if (!auth.succeeded()) {
+      if (auth instanceof Response.AuthResponse.Failure f) {
         client.close();
-        String msg = auth.message() == null ? "authentication failed" : auth.message();
-        throw new CliException(ExitCodes.AUTH_FAILED, msg);
+        throw new CliException(ExitCodes.AUTH_FAILED, f.message());
       }
       return client;
     } catch (RcxClient.TimedOutException e) {

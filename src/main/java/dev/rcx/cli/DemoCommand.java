@@ -99,11 +99,14 @@ final class DemoCommand implements Callable<Integer> {
               ClientTls.context(pinned),
               ClientTls.rcxServerParameters(pinned, false));
       try (RcxClient client = RcxClient.connect(endpoint)) {
-        Response.AuthResponse auth = client.login("demo", password);
+        Response.AuthResponse login = client.login("demo", password);
         java.util.Arrays.fill(password, '\0');
+        if (!(login instanceof Response.AuthResponse.Success auth)) {
+          throw new IllegalStateException("the demo user's login was refused: " + login);
+        }
         out.printf(
-            "== 3. Client: connected over %s, server pinned by fingerprint; login %s (token valid %ds, idle %ds)%n",
-            client.transport(), auth.status(), auth.expiresIn(), auth.idleTimeout());
+            "== 3. Client: connected over %s, server pinned by fingerprint; login success (token valid %ds, idle %ds)%n",
+            client.transport(), auth.expiresIn(), auth.idleTimeout());
         out.println("== 4. Whitelisted commands (run without a shell):");
         for (String command : ALLOWED) {
           show(out, command, client.exec(command));
@@ -147,7 +150,13 @@ final class DemoCommand implements Callable<Integer> {
           out.println("     " + line);
         }
         out.println(
-            "     [" + o.status() + ", exit " + o.exitCode() + ", " + o.durationMs() + " ms]");
+            "     ["
+                + o.status().wireName()
+                + ", exit "
+                + o.exitCode()
+                + ", "
+                + o.durationMs()
+                + " ms]");
       }
       case Response.Error e -> out.println("     refused: " + e.code() + ": " + e.message());
       default -> out.println("     " + r);

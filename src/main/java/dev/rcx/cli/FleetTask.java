@@ -33,9 +33,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class FleetTask implements HostTask {
   /** The {@code command_output} status of a command stopped by a {@code cancel} request. */
-  private static final String CANCELLED = "cancelled";
-
   private final ConnectionOptions connection;
+
   private final Credentials credentials;
   private final String command;
   private final List<String> args;
@@ -223,24 +222,21 @@ final class FleetTask implements HostTask {
     } else {
       return "no password was asked (every host had a cached session)";
     }
-    if (!auth.succeeded()) {
-      return auth.message() == null ? "authentication failed" : auth.message();
-    }
-    if (keep) {
-      store.save(
-          t.hostPort(),
-          t.user(),
-          auth.successToken(),
-          auth.expiresIn() == null ? 0 : auth.expiresIn(),
-          auth.idleTimeout() == null ? 0 : auth.idleTimeout());
-    }
-    return null;
+    return switch (auth) {
+      case Response.AuthResponse.Failure f -> f.message();
+      case Response.AuthResponse.Success s -> {
+        if (keep) {
+          store.save(t.hostPort(), t.user(), s.sessionToken(), s.expiresIn(), s.idleTimeout());
+        }
+        yield null;
+      }
+    };
   }
 
   static HostResult result(Target t, Response r, long ms) {
     return switch (r) {
       case Response.CommandOutput o -> {
-        boolean cancelled = o.status().equals(CANCELLED);
+        boolean cancelled = o.status() == Response.CommandOutput.Status.CANCELLED;
         HostStatus s =
             cancelled
                 ? HostStatus.CANCELLED

@@ -37,19 +37,15 @@ final class LoginCommand implements Callable<Integer> {
     String server = SessionLogin.server(connection.host(), connection.port());
     Optional<CachedSession> previous = SessionLogin.find(store, server, connection.user());
     try (RcxClient client = connection.connect(err)) {
-      Response.AuthResponse auth = SessionLogin.authenticate(client, connection, System.in);
-      if (!auth.succeeded()) {
-        throw new CliException(
-            ExitCodes.AUTH_FAILED,
-            auth.message() == null ? "authentication failed" : auth.message());
-      }
+      Response.AuthResponse.Success auth =
+          switch (SessionLogin.authenticate(client, connection, System.in)) {
+            case Response.AuthResponse.Success ok -> ok;
+            case Response.AuthResponse.Failure f ->
+                throw new CliException(ExitCodes.AUTH_FAILED, f.message());
+          };
       CachedSession s =
           store.save(
-              server,
-              connection.user(),
-              auth.successToken(),
-              auth.expiresIn() == null ? 0 : auth.expiresIn(),
-              auth.idleTimeout() == null ? 0 : auth.idleTimeout());
+              server, connection.user(), auth.sessionToken(), auth.expiresIn(), auth.idleTimeout());
       previous.ifPresent(p -> SessionLogin.revokeQuietly(client, p.token()));
       out.println(
           "Logged in to "

@@ -46,12 +46,13 @@ final class Replies {
         err.println("rcx: command timed out after " + o.durationMs() + " ms and was killed");
         return ExitCodes.TIMED_OUT;
       }
-      if ("cancelled".equals(o.status())) {
+      if (o.status() == Response.CommandOutput.Status.CANCELLED) {
         err.println("rcx: command cancelled after " + o.durationMs() + " ms and was killed");
         return ExitCodes.CANCELLED;
       }
       if (o.exitCode() == null) {
-        err.println("rcx: the server reported no exit code (status '" + o.status() + "')");
+        err.println(
+            "rcx: the server reported no exit code (status '" + o.status().wireName() + "')");
         return ExitCodes.SERVER_ERROR;
       }
       if (o.truncated()) {

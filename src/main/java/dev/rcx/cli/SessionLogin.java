@@ -132,20 +132,18 @@ final class SessionLogin {
 
   /** Logs in on {@code client} with the password (or certificate) and caches the new session. */
   private RcxClient relogin(RcxClient client) {
-    Response.AuthResponse auth = authenticate(client, connection, stdin);
-    if (!auth.succeeded()) {
-      closeQuietly(client);
-      throw new CliException(
-          ExitCodes.AUTH_FAILED, auth.message() == null ? "authentication failed" : auth.message());
-    }
+    Response.AuthResponse.Success auth =
+        switch (authenticate(client, connection, stdin)) {
+          case Response.AuthResponse.Success s -> s;
+          case Response.AuthResponse.Failure f -> {
+            closeQuietly(client);
+            throw new CliException(ExitCodes.AUTH_FAILED, f.message());
+          }
+        };
     try {
       cached =
           store.save(
-              server,
-              connection.user(),
-              auth.successToken(),
-              auth.expiresIn() == null ? 0 : auth.expiresIn(),
-              auth.idleTimeout() == null ? 0 : auth.idleTimeout());
+              server, connection.user(), auth.sessionToken(), auth.expiresIn(), auth.idleTimeout());
     } catch (IOException e) {
       err.println("rcx: warning: cannot store the session: " + e.getMessage());
     }

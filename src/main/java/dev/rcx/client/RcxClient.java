@@ -273,12 +273,11 @@ public final class RcxClient implements AutoCloseable {
   private Response.AuthResponse authenticate(Request.Auth request) throws IOException {
     Response r = send(request);
     return switch (r) {
-      case Response.AuthResponse a -> {
-        if (a.succeeded()) {
-          token = a.sessionToken();
-        }
-        yield a;
+      case Response.AuthResponse.Success s -> {
+        token = s.sessionToken();
+        yield s;
       }
+      case Response.AuthResponse.Failure f -> f;
       case Response.Error e ->
           Response.AuthResponse.failure(e.code(), e.message(), e.retryAfterMs(), e.id());
       default -> throw unexpected(r);

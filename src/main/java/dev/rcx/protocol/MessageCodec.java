@@ -180,19 +180,10 @@ public final class MessageCodec {
     return write(
         g -> {
           switch (response) {
-            case Response.AuthResponse a -> {
-              g.writeStringField("type", "auth_response");
-              g.writeStringField("status", a.status());
-              optional(g, "session_token", a.sessionToken());
-              optional(g, "expires_in", a.expiresIn());
-              optional(g, "idle_timeout", a.idleTimeout());
-              optional(g, "code", a.code() == null ? null : a.code().name());
-              optional(g, "message", a.message());
-              optional(g, "retry_after_ms", a.retryAfterMs());
-            }
+            case Response.AuthResponse a -> encodeAuth(g, a);
             case Response.CommandOutput c -> {
               g.writeStringField("type", "command_output");
-              g.writeStringField("status", c.status());
+              g.writeStringField("status", c.status().wireName());
               g.writeStringField("output", c.output());
               optional(g, "output_encoding", c.outputEncoding());
               g.writeStringField("stderr", c.stderr());
@@ -257,21 +248,21 @@ public final class MessageCodec {
       throw new ProtocolException(ErrorCode.INVALID_REQUEST, "response without a 'type'", id);
     }
     return switch (type) {
-      case "auth_response" ->
-          new Response.AuthResponse(
-              orEmpty(text(root, "status")),
-              text(root, "session_token"),
-              number(root, "expires_in"),
-              number(root, "idle_timeout"),
-              code(root),
-              text(root, "message"),
-              number(root, "retry_after_ms"),
-              id);
+      case "auth_response" -> decodeAuth(root, id);
       case "command_output" -> {
         Long exit = number(root, "exit_code");
         Long duration = number(root, "duration_ms");
+        String status = text(root, "status");
+        Response.CommandOutput.Status known = Response.CommandOutput.Status.fromWire(status);
+        if (known == null) {
+          throw new ProtocolException(
+              ErrorCode.INVALID_REQUEST,
+              "command_output field 'status' must be success, failure, timed_out or cancelled, not "
+                  + (status == null ? "missing" : "'" + clip(status) + "'"),
+              id);
+        }
         yield Response.CommandOutput.of(
-            orEmpty(text(root, "status")),
+            known,
             data(root, "output", id),
             data(root, "stderr", id),
             exit == null ? null : exit.intValue(),
@@ -323,6 +314,58 @@ public final class MessageCodec {
               ErrorCode.UNKNOWN_TYPE, "unknown response type '" + clip(type) + "'", id);
     };
   }
+
+  /**
+   * The one wire object of both outcomes: {@code status} {@code "success"} with the token and its
+   * lifetimes, or {@code "failure"} with a code, a message and perhaps {@code retry_after_ms}.
+   */
+  private static void encodeAuth(JsonGenerator g, Response.AuthResponse a) throws IOException {
+    g.writeStringField("type", "auth_response");
+    switch (a) {
+      case Response.AuthResponse.Success s -> {
+        g.writeStringField("status", AUTH_SUCCESS);
+        g.writeStringField("session_token", s.sessionToken());
+        g.writeNumberField("expires_in", s.expiresIn());
+        g.writeNumberField("idle_timeout", s.idleTimeout());
+      }
+      case Response.AuthResponse.Failure f -> {
+        g.writeStringField("status", AUTH_FAILURE);
+        g.writeStringField("code", f.code().name());
+        g.writeStringField("message", f.message());
+        optional(g, "retry_after_ms", f.retryAfterMs());
+      }
+    }
+  }
+
+  /**
+   * Leniently, as every response: a {@code "success"} needs its token (missing lifetimes read as
+   * 0); any other status is a failure, its code {@code AUTH_FAILED} and its message "authentication
+   * failed" where the server gave none.
+   */
+  private static Response.AuthResponse decodeAuth(JsonNode root, @Nullable String id)
+      throws ProtocolException {
+    if (AUTH_SUCCESS.equals(text(root, "status"))) {
+      String token = text(root, "session_token");
+      if (token == null) {
+        throw new ProtocolException(
+            ErrorCode.INVALID_REQUEST, "auth_response 'success' without a 'session_token'", id);
+      }
+      Long expiresIn = number(root, "expires_in");
+      Long idleTimeout = number(root, "idle_timeout");
+      return new Response.AuthResponse.Success(
+          token, expiresIn == null ? 0 : expiresIn, idleTimeout == null ? 0 : idleTimeout, id);
+    }
+    ErrorCode code = code(root);
+    String message = text(root, "message");
+    return new Response.AuthResponse.Failure(
+        code == null ? ErrorCode.AUTH_FAILED : code,
+        message == null ? "authentication failed" : message,
+        number(root, "retry_after_ms"),
+        id);
+  }
+
+  private static final String AUTH_SUCCESS = "success";
+  private static final String AUTH_FAILURE = "failure";
 
   // ----------------------------------------------------------------- helpers
 

@@ -11,72 +11,60 @@ public sealed interface Response {
   @Nullable String id();
 
   /**
-   * {@code auth_response}. On success {@code status} is {@code "success"} with a token; on failure
-   * it is {@code "failure"} with a {@code code} ({@link ErrorCode#AUTH_FAILED} or {@link
-   * ErrorCode#RATE_LIMITED}).
+   * {@code auth_response}: a {@link Success} (status {@code "success"}, with the session token) or
+   * a {@link Failure} (status {@code "failure"}, with a {@code code}: {@link
+   * ErrorCode#AUTH_FAILED}, {@link ErrorCode#RATE_LIMITED}, {@link ErrorCode#SERVER_BUSY} or {@link
+   * ErrorCode#INTERNAL}). {@link MessageCodec} maps each to and from the one wire object.
    */
-  record AuthResponse(
-      String status,
-      @Nullable String sessionToken,
-      @Nullable Long expiresIn,
-      @Nullable Long idleTimeout,
-      @Nullable ErrorCode code,
-      @Nullable String message,
-      @Nullable Long retryAfterMs,
-      @Nullable String id)
-      implements Response {
-    public AuthResponse {
-      Objects.requireNonNull(status, "status");
-    }
-
-    public static AuthResponse success(
-        String token, long expiresIn, long idleTimeout, @Nullable String id) {
-      return new AuthResponse("success", token, expiresIn, idleTimeout, null, null, null, id);
-    }
-
-    public static AuthResponse failure(
-        ErrorCode code, String message, @Nullable Long retryAfterMs, @Nullable String id) {
-      return new AuthResponse("failure", null, null, null, code, message, retryAfterMs, id);
-    }
-
-    public boolean succeeded() {
-      return "success".equals(status);
-    }
-
-    /** The token of a successful login. */
-    public String successToken() {
-      if (!succeeded() || sessionToken == null) {
-        throw new IllegalStateException("a login that did not succeed has no session token");
+  sealed interface AuthResponse extends Response {
+    /** The login succeeded; {@code expiresIn} and {@code idleTimeout} are seconds. */
+    record Success(String sessionToken, long expiresIn, long idleTimeout, @Nullable String id)
+        implements AuthResponse {
+      public Success {
+        Objects.requireNonNull(sessionToken, "sessionToken");
       }
-      return sessionToken;
+
+      /** Never shows the token. */
+      @Override
+      public String toString() {
+        return "AuthResponse.Success[expiresIn="
+            + expiresIn
+            + ", idleTimeout="
+            + idleTimeout
+            + ", id="
+            + id
+            + "]";
+      }
     }
 
-    @Override
-    public String toString() {
-      return "AuthResponse[status="
-          + status
-          + ", code="
-          + code
-          + ", message="
-          + message
-          + ", id="
-          + id
-          + "]";
+    /** The login failed; {@code retryAfterMs} only with {@link ErrorCode#RATE_LIMITED}. */
+    record Failure(ErrorCode code, String message, @Nullable Long retryAfterMs, @Nullable String id)
+        implements AuthResponse {
+      public Failure {
+        Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(message, "message");
+      }
+    }
+
+    static Success success(String token, long expiresIn, long idleTimeout, @Nullable String id) {
+      return new Success(token, expiresIn, idleTimeout, id);
+    }
+
+    static Failure failure(
+        ErrorCode code, String message, @Nullable Long retryAfterMs, @Nullable String id) {
+      return new Failure(code, message, retryAfterMs, id);
     }
   }
 
   /**
-   * {@code command_output}: the command ran. {@code status} is {@code "success"} (exit code 0),
-   * {@code "failure"} (non-zero exit code), {@code "timed_out"} (killed at its timeout; {@code
-   * exit_code} is null) or {@code "cancelled"} (killed on a {@code cancel} request; {@code
-   * exit_code} is null).
+   * {@code command_output}: the command ran; {@code status} says how it ended ({@link Status}).
    *
    * <p>{@code output} and {@code stderr} are the wire values: the text when the bytes were valid
    * UTF-8, else base64 with {@code outputEncoding}/{@code stderrEncoding} {@value
    * OutputData#BASE64}. {@link #outputBytes()} and {@link #stderrBytes()} give the exact bytes.
    */
   record CommandOutput(
-      String status,
+      Status status,
       String output,
       @Nullable String outputEncoding,
       String stderr,
@@ -87,6 +75,44 @@ public sealed interface Response {
       boolean timedOut,
       @Nullable String id)
       implements Response {
+    /** How the command ended, by its wire name in the {@code status} field. */
+    public enum Status {
+      /** Exit code 0. */
+      SUCCESS("success"),
+      /** A non-zero exit code. */
+      FAILURE("failure"),
+      /** Killed at its timeout; {@code exit_code} is null. */
+      TIMED_OUT("timed_out"),
+      /** Killed on a {@code cancel} request; {@code exit_code} is null. */
+      CANCELLED("cancelled");
+
+      private final String wireName;
+
+      Status(String wireName) {
+        this.wireName = wireName;
+      }
+
+      /** The value of the {@code status} field. */
+      public String wireName() {
+        return wireName;
+      }
+
+      /** The status a {@code status} field names, or null for any other value. */
+      public static @Nullable Status fromWire(@Nullable String value) {
+        for (Status s : values()) {
+          if (s.wireName.equals(value)) {
+            return s;
+          }
+        }
+        return null;
+      }
+
+      /** The status of a command that exited with {@code exitCode}. */
+      public static Status ofExitCode(int exitCode) {
+        return exitCode == 0 ? SUCCESS : FAILURE;
+      }
+    }
+
     public CommandOutput {
       Objects.requireNonNull(status, "status");
       Objects.requireNonNull(output, "output");
@@ -97,7 +123,7 @@ public sealed interface Response {
 
     /** Output given as text (valid UTF-8 by construction). */
     public CommandOutput(
-        String status,
+        Status status,
         String output,
         String stderr,
         @Nullable Integer exitCode,
@@ -110,7 +136,7 @@ public sealed interface Response {
 
     /** Output given as data, each stream text or base64 as its bytes require. */
     public static CommandOutput of(
-        String status,
+        Status status,
         OutputData stdout,
         OutputData stderr,
         @Nullable Integer exitCode,

@@ -241,27 +241,58 @@ final class RequestHandler {
   private Checked session(String token, ConnectionState st, @Nullable String id) {
     return switch (sessions.check(token, st.clientIp())) {
       case TokenCheck.Valid v -> new Checked.Ok(v.session());
-      case TokenCheck.Expired e -> {
-        ctx.audit(
-            new AuditEvent.TokenRejected(
-                st.client(), "TOKEN_EXPIRED", e.session().user(), e.session().id()));
-        yield new Checked.Rejected(
-            new Response.Error(ErrorCode.TOKEN_EXPIRED, "session token expired; log in again", id));
-      }
-      case TokenCheck.WrongAddress w -> {
-        ctx.audit(
-            new AuditEvent.TokenRejected(
-                st.client(), "INVALID_TOKEN", w.session().user(), w.session().id()));
-        yield new Checked.Rejected(
-            new Response.Error(
-                ErrorCode.INVALID_TOKEN, "session token is bound to another client address", id));
-      }
-      case TokenCheck.Unknown u -> {
-        ctx.audit(new AuditEvent.TokenRejected(st.client(), "INVALID_TOKEN", null, null));
-        yield new Checked.Rejected(
-            new Response.Error(ErrorCode.INVALID_TOKEN, "unknown or revoked session token", id));
-      }
+      case TokenCheck.Expired e ->
+          new Checked.Rejected(
+              rejectToken(
+                  st,
+                  TokenRejection.EXPIRED,
+                  e.session(),
+                  "session token expired; log in again",
+                  id));
+      case TokenCheck.WrongAddress w ->
+          new Checked.Rejected(
+              rejectToken(
+                  st,
+                  TokenRejection.INVALID,
+                  w.session(),
+                  "session token is bound to another client address",
+                  id));
+      case TokenCheck.Unknown u ->
+          new Checked.Rejected(
+              rejectToken(
+                  st, TokenRejection.INVALID, null, "unknown or revoked session token", id));
     };
+  }
+
+  /**
+   * Why a token was refused: the one type behind both the reply's code and the {@code
+   * token_rejected} record's.
+   */
+  enum TokenRejection {
+    EXPIRED(ErrorCode.TOKEN_EXPIRED),
+    INVALID(ErrorCode.INVALID_TOKEN);
+
+    final ErrorCode code;
+
+    TokenRejection(ErrorCode code) {
+      this.code = code;
+    }
+  }
+
+  /** Audits a refused token ({@code token_rejected}) and returns the error to answer. */
+  private Response.Error rejectToken(
+      ConnectionState st,
+      TokenRejection why,
+      @Nullable Session session,
+      String message,
+      @Nullable String id) {
+    ctx.audit(
+        new AuditEvent.TokenRejected(
+            st.client(),
+            why.code.name(),
+            session == null ? null : session.user(),
+            session == null ? null : session.id()));
+    return new Response.Error(why.code, message, id);
   }
 
   private Outcome command(Request.Command c, ConnectionState st) {
@@ -290,10 +321,8 @@ final class RequestHandler {
     }
     if (user.isEmpty()) {
       sessions.revokeUser(session.user());
-      ctx.audit(
-          new AuditEvent.TokenRejected(st.client(), "INVALID_TOKEN", session.user(), session.id()));
       return Outcome.reply(
-          new Response.Error(ErrorCode.INVALID_TOKEN, "user no longer exists", c.id()));
+          rejectToken(st, TokenRejection.INVALID, session, "user no longer exists", c.id()));
     }
     Set<String> roles = user.get().roles();
     // One policy for the whole request: a reload in the middle never mixes two.
@@ -457,7 +486,7 @@ final class RequestHandler {
                 name,
                 argv,
                 null,
-                "cancelled",
+                AuditEvent.CommandRun.CANCELLED,
                 0,
                 ExecResult.Output.EMPTY,
                 policy));
@@ -489,11 +518,11 @@ final class RequestHandler {
         .command(
             name,
             switch (result) {
-              case ExecResult.Completed done -> "completed";
-              case ExecResult.TimedOut t -> "timed_out";
-              case ExecResult.Cancelled k -> "cancelled";
-              case ExecResult.LaunchFailed f -> "launch_failed";
-              case ExecResult.Busy b -> "busy";
+              case ExecResult.Completed done -> AuditEvent.CommandRun.COMPLETED;
+              case ExecResult.TimedOut t -> AuditEvent.CommandRun.TIMED_OUT;
+              case ExecResult.Cancelled k -> AuditEvent.CommandRun.CANCELLED;
+              case ExecResult.LaunchFailed f -> AuditEvent.CommandRun.LAUNCH_FAILED;
+              case ExecResult.Busy b -> AuditEvent.CommandRun.BUSY;
             },
             switch (result) {
               case ExecResult.Completed done -> done.duration();
@@ -516,14 +545,14 @@ final class RequestHandler {
                 name,
                 argv,
                 done.exitCode(),
-                "completed",
+                AuditEvent.CommandRun.COMPLETED,
                 done.duration().toMillis(),
                 done.output(),
                 policy));
         yield answer(
             closeReason,
             Response.CommandOutput.of(
-                done.exitCode() == 0 ? "success" : "failure",
+                Response.CommandOutput.Status.ofExitCode(done.exitCode()),
                 stdout(done.output(), streamed),
                 stderr(done.output(), streamed),
                 done.exitCode(),
@@ -541,14 +570,14 @@ final class RequestHandler {
                 name,
                 argv,
                 null,
-                "timed_out",
+                AuditEvent.CommandRun.TIMED_OUT,
                 t.duration().toMillis(),
                 t.output(),
                 policy));
         yield answer(
             closeReason,
             Response.CommandOutput.of(
-                "timed_out",
+                Response.CommandOutput.Status.TIMED_OUT,
                 stdout(t.output(), streamed),
                 stderr(t.output(), streamed),
                 null,
@@ -589,7 +618,7 @@ final class RequestHandler {
                 name,
                 argv,
                 null,
-                "cancelled",
+                AuditEvent.CommandRun.CANCELLED,
                 k.duration().toMillis(),
                 k.output(),
                 policy));
@@ -600,7 +629,7 @@ final class RequestHandler {
         yield answer(
             closeReason,
             Response.CommandOutput.of(
-                "cancelled",
+                Response.CommandOutput.Status.CANCELLED,
                 stdout(k.output(), streamed),
                 stderr(k.output(), streamed),
                 null,
@@ -618,7 +647,7 @@ final class RequestHandler {
                 name,
                 argv,
                 null,
-                "launch_failed",
+                AuditEvent.CommandRun.LAUNCH_FAILED,
                 0,
                 ExecResult.Output.EMPTY,
                 policy));
@@ -629,7 +658,17 @@ final class RequestHandler {
       case ExecResult.Busy b -> {
         // No slot, so the gate never ran: nothing was started, and there is no start to link.
         ctx.audit(
-            ran(st, session, null, name, argv, null, "busy", 0, ExecResult.Output.EMPTY, policy));
+            ran(
+                st,
+                session,
+                null,
+                name,
+                argv,
+                null,
+                AuditEvent.CommandRun.BUSY,
+                0,
+                ExecResult.Output.EMPTY,
+                policy));
         yield Outcome.reply(
             new Response.Error(
                 ErrorCode.SERVER_BUSY,
@@ -777,9 +816,7 @@ final class RequestHandler {
     }
     if (user.isEmpty()) {
       sessions.revokeUser(session.user());
-      ctx.audit(
-          new AuditEvent.TokenRejected(st.client(), "INVALID_TOKEN", session.user(), session.id()));
-      return new Response.Error(ErrorCode.INVALID_TOKEN, "user no longer exists", l.id());
+      return rejectToken(st, TokenRejection.INVALID, session, "user no longer exists", l.id());
     }
     List<Response.CommandInfo> allowed = new ArrayList<>();
     for (CommandRule rule : whitelist.get().rules()) {

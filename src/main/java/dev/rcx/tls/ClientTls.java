@@ -68,11 +68,10 @@ public final class ClientTls {
    * {@link #parameters} for a connection to an rcx server: the same, but with TLS 1.3 only x25519
    * is offered for the key exchange, the group every rcx server accepts and prefers ({@link
    * ServerTls#parameters}). JSSE sends a key share for the first group of each kind offered (one
-   * x25519, one NIST curve), so with secp256r1 offered too a client made a P-256 key pair the
-   * server never used; in a fresh JVM that one key pair (the JDK's P-256 table set-up) was about a
-   * quarter of a one-shot {@code rcx exec}'s CPU. With TLS 1.2 allowed all groups stay offered:
-   * there the list also names the curves a server's ECDSA certificate may use. Servers of other
-   * makes (syslog collectors) get {@link #parameters}.
+   * x25519, one NIST curve), so with secp256r1 offered too every handshake made a P-256 key pair
+   * that the server never used. With TLS 1.2 allowed all groups stay offered: there the list also
+   * names the curves a server's ECDSA certificate may use. Servers of other makes (syslog
+   * collectors) get {@link #parameters}.
    */
   public static SSLParameters rcxServerParameters(ClientTrust trust, boolean allowTls12) {
     SSLParameters parameters = parameters(trust, allowTls12);

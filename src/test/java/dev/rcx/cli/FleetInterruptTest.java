@@ -80,7 +80,8 @@ class FleetInterruptTest {
               });
       interrupt.end();
       assertThat(r).isInstanceOf(Response.CommandOutput.class);
-      assertThat(((Response.CommandOutput) r).status()).isEqualTo("cancelled");
+      assertThat(((Response.CommandOutput) r).status())
+          .isEqualTo(Response.CommandOutput.Status.CANCELLED);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(45));
       assertThat(client.exec("echo", List.of("still", "usable")))
           .isInstanceOf(Response.CommandOutput.class);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rcx.auth.UserStore;
 import dev.rcx.client.RcxClient;
+import dev.rcx.protocol.Response;
 import dev.rcx.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,7 +140,7 @@ class UserCliTest {
 
   private static boolean canLogin(TestServer s, String user, String pw) throws Exception {
     try (RcxClient c = s.client()) {
-      return c.login(user, pw.toCharArray()).succeeded();
+      return c.login(user, pw.toCharArray()) instanceof Response.AuthResponse.Success;
     }
   }
 

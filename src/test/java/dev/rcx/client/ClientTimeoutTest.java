@@ -3,6 +3,7 @@ package dev.rcx.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rcx.protocol.Response;
 import dev.rcx.testing.UnresponsiveServer;
 import dev.rcx.testing.UnresponsiveServer.Behaviour;
 import dev.rcx.tls.ClientTls;
@@ -71,7 +72,8 @@ class ClientTimeoutTest {
   void exec_ownReplyTimeout_boundsTheCommandWaitNotTheEndpointDefault() throws Exception {
     try (UnresponsiveServer s = UnresponsiveServer.start(Behaviour.TLS_LOGIN_THEN_SILENT, dir)) {
       RcxClient c = RcxClient.connect(endpoint(s, Duration.ofSeconds(5), Duration.ofMinutes(10)));
-      assertThat(c.login("alice", "pw".toCharArray()).succeeded()).isTrue();
+      assertThat(c.login("alice", "pw".toCharArray()))
+          .isInstanceOf(Response.AuthResponse.Success.class);
       long start = System.nanoTime();
       assertThatThrownBy(() -> c.exec("uptime", List.of(), Duration.ofSeconds(1)))
           .isInstanceOfSatisfying(

@@ -110,7 +110,7 @@ final class HonestClient implements AutoCloseable {
       }
       long took = System.nanoTime() - start;
       if (r instanceof Response.CommandOutput o
-          && o.status().equals("success")
+          && o.status() == Response.CommandOutput.Status.SUCCESS
           && o.output().equals(word + "\n")) {
         latenciesNanos.add(took);
       } else {
@@ -139,7 +139,7 @@ final class HonestClient implements AutoCloseable {
 
   private void relogin() throws IOException {
     Response.AuthResponse auth = client.login(USER, PASSWORD.toCharArray());
-    if (!auth.succeeded()) {
+    if (!(auth instanceof Response.AuthResponse.Success)) {
       throw new IOException("re-login refused: " + auth);
     }
     relogins.incrementAndGet();

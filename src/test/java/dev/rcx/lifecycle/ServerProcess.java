@@ -29,7 +29,7 @@ final class ServerProcess implements AutoCloseable {
       Pattern.compile("rcx server listening on tls://[^:]+:(\\d+) .*");
   private static final Pattern FINGERPRINT =
       Pattern.compile("certificate SHA-256 fingerprint: (\\S+)");
-  private static final Duration STARTUP = Duration.ofSeconds(30);
+  private static final Duration STARTUP = Duration.ofSeconds(90); // a JVM start at load 12+
 
   private final Process process;
   private final List<String> output = new ArrayList<>();
@@ -171,7 +171,7 @@ final class ServerProcess implements AutoCloseable {
   RcxClient loggedIn(String user, String password, Duration readTimeout) throws IOException {
     RcxClient c = client(readTimeout);
     Response.AuthResponse auth = c.login(user, password.toCharArray());
-    if (!auth.succeeded()) {
+    if (!(auth instanceof Response.AuthResponse.Success)) {
       c.close();
       throw new AssertionError("login of " + user + " refused: " + auth);
     }

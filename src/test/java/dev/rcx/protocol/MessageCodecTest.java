@@ -133,10 +133,19 @@ class MessageCodecTest {
         List.of(
             Response.AuthResponse.success("tok", 28800, 900, "1"),
             Response.AuthResponse.failure(ErrorCode.RATE_LIMITED, "slow down", 2000L, null),
-            new Response.CommandOutput("failure", "out\n", "err\u0001", 3, 12, true, false, "9"),
-            new Response.CommandOutput("timed_out", "", "", null, 10_000, false, true, null),
+            new Response.CommandOutput(
+                Response.CommandOutput.Status.FAILURE,
+                "out\n",
+                "err\u0001",
+                3,
+                12,
+                true,
+                false,
+                "9"),
+            new Response.CommandOutput(
+                Response.CommandOutput.Status.TIMED_OUT, "", "", null, 10_000, false, true, null),
             Response.CommandOutput.of(
-                "success",
+                Response.CommandOutput.Status.SUCCESS,
                 OutputData.of(new byte[] {(byte) 0xff, (byte) 0xfe, 0, 'a'}),
                 OutputData.of(new byte[] {(byte) 0xc3}),
                 0,
@@ -207,7 +216,14 @@ class MessageCodecTest {
         new String(
             codec.encode(
                 new Response.CommandOutput(
-                    "success", "file1\nfile2", "", 0, 5, false, false, null)),
+                    Response.CommandOutput.Status.SUCCESS,
+                    "file1\nfile2",
+                    "",
+                    0,
+                    5,
+                    false,
+                    false,
+                    null)),
             StandardCharsets.UTF_8);
     assertThat(json)
         .startsWith(
@@ -230,5 +246,72 @@ class MessageCodecTest {
       byte[] line = codec.encode(r);
       assertThat(codec.decodeRequest(java.util.Arrays.copyOf(line, line.length - 1))).isEqualTo(r);
     }
+  }
+
+  private Response decodeResponse(String json) throws ProtocolException {
+    return codec.decodeResponse(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private String encoded(Response r) {
+    return new String(codec.encode(r), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void encode_authResponse_sameWireObjectForEachOutcome() {
+    assertThat(encoded(Response.AuthResponse.success("tok", 28800, 900, "1")))
+        .isEqualTo(
+            "{\"type\":\"auth_response\",\"status\":\"success\",\"session_token\":\"tok\","
+                + "\"expires_in\":28800,\"idle_timeout\":900,\"id\":\"1\"}\n");
+    assertThat(
+            encoded(
+                Response.AuthResponse.failure(
+                    ErrorCode.RATE_LIMITED, "too many failed logins", 2000L, null)))
+        .isEqualTo(
+            "{\"type\":\"auth_response\",\"status\":\"failure\",\"code\":\"RATE_LIMITED\","
+                + "\"message\":\"too many failed logins\",\"retry_after_ms\":2000}\n");
+  }
+
+  @Test
+  void decodeResponse_authSuccessWithoutToken_refused() {
+    assertThatThrownBy(() -> decodeResponse("{\"type\":\"auth_response\",\"status\":\"success\"}"))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("session_token");
+  }
+
+  @Test
+  void decodeResponse_authFailureWithoutCodeOrMessage_isAuthFailed() throws Exception {
+    assertThat(decodeResponse("{\"type\":\"auth_response\",\"status\":\"failure\"}"))
+        .isEqualTo(
+            Response.AuthResponse.failure(
+                ErrorCode.AUTH_FAILED, "authentication failed", null, null));
+  }
+
+  @Test
+  void authSuccess_toString_neverShowsToken() {
+    assertThat(Response.AuthResponse.success("secret-token-value", 1, 1, null).toString())
+        .doesNotContain("secret-token-value");
+  }
+
+  @Test
+  void decodeResponse_commandOutputUnknownStatus_refusedNamingField() {
+    assertThatThrownBy(
+            () ->
+                decodeResponse(
+                    "{\"type\":\"command_output\",\"status\":\"exploded\",\"output\":\"\","
+                        + "\"stderr\":\"\",\"exit_code\":0}"))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("'status'")
+        .hasMessageContaining("'exploded'");
+  }
+
+  @Test
+  void commandStatus_wireNames_areTheDocumentedOnes() {
+    assertThat(Response.CommandOutput.Status.values())
+        .extracting(Response.CommandOutput.Status::wireName)
+        .containsExactly("success", "failure", "timed_out", "cancelled");
+    for (Response.CommandOutput.Status s : Response.CommandOutput.Status.values()) {
+      assertThat(Response.CommandOutput.Status.fromWire(s.wireName())).isSameAs(s);
+    }
+    assertThat(Response.CommandOutput.Status.fromWire("SUCCESS")).isNull();
   }
 }

@@ -59,8 +59,9 @@ class AuditDiskFullTest {
         // A new connection is served and its login answered with the typed error, not dropped.
         try (RcxClient other = s.client()) {
           Response.AuthResponse login = other.login("alice", "pw".toCharArray());
-          assertThat(login.succeeded()).isFalse();
-          assertThat(login.code()).isEqualTo(ErrorCode.AUDIT_UNAVAILABLE);
+          assertThat(login).isInstanceOf(Response.AuthResponse.Failure.class);
+          assertThat(((Response.AuthResponse.Failure) login).code())
+              .isEqualTo(ErrorCode.AUDIT_UNAVAILABLE);
           assertThat(other.ping()).isInstanceOf(Response.Pong.class);
         }
 

@@ -67,9 +67,11 @@ class AuditIntegrationTest {
     try (TestServer s = TestServer.start(dir)) {
       s.addUser("alice", PW);
       try (RcxClient c = s.client()) {
-        assertThat(c.login("alice", "bad".toCharArray()).succeeded()).isFalse();
+        assertThat(c.login("alice", "bad".toCharArray()))
+            .isInstanceOf(Response.AuthResponse.Failure.class);
         assertThat(s.auditEvents("auth_failed")).hasSize(1);
-        assertThat(c.login("alice", PW.toCharArray()).succeeded()).isTrue();
+        assertThat(c.login("alice", PW.toCharArray()))
+            .isInstanceOf(Response.AuthResponse.Success.class);
         assertThat(s.auditEvents("auth_succeeded")).hasSize(1);
         c.logout();
         assertThat(s.auditEvents("logged_out")).hasSize(1);

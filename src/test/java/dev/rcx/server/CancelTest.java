@@ -83,7 +83,7 @@ class CancelTest {
       Response r = running.get(15, TimeUnit.SECONDS);
       assertThat(r).isInstanceOf(Response.CommandOutput.class);
       Response.CommandOutput o = (Response.CommandOutput) r;
-      assertThat(o.status()).isEqualTo("cancelled");
+      assertThat(o.status()).isEqualTo(Response.CommandOutput.Status.CANCELLED);
       assertThat(o.exitCode()).isNull();
       assertThat(o.timedOut()).isFalse();
       assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start))

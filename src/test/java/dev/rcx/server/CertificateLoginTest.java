@@ -62,7 +62,7 @@ class CertificateLoginTest {
     try (TestServer s = server(ServerConfig.ClientAuth.OPTIONAL);
         RcxClient c = client(s, alice)) {
       s.addUser("alice", "pw");
-      assertThat(c.loginWithCertificate("alice").succeeded()).isTrue();
+      assertThat(c.loginWithCertificate("alice")).isInstanceOf(Response.AuthResponse.Success.class);
       assertThat(c.exec("echo", List.of("hi")))
           .isInstanceOfSatisfying(
               Response.CommandOutput.class, o -> assertThat(o.output()).isEqualTo("hi\n"));
@@ -78,8 +78,10 @@ class CertificateLoginTest {
     try (TestServer s = server(ServerConfig.ClientAuth.OPTIONAL);
         RcxClient c = client(s, alice)) {
       s.addUser("alice", "pw").addUser("bob", "bobs-pw");
-      assertThat(c.loginWithCertificate("bob").code()).isEqualTo(ErrorCode.AUTH_FAILED);
-      assertThat(c.login("bob", "bobs-pw".toCharArray()).code()).isEqualTo(ErrorCode.AUTH_FAILED);
+      assertThat(((Response.AuthResponse.Failure) c.loginWithCertificate("bob")).code())
+          .isEqualTo(ErrorCode.AUTH_FAILED);
+      assertThat(((Response.AuthResponse.Failure) c.login("bob", "bobs-pw".toCharArray())).code())
+          .isEqualTo(ErrorCode.AUTH_FAILED);
       assertThat(s.auditEvents("auth_failed"))
           .extracting(e -> e.path("reason").asText())
           .allMatch(r -> r.startsWith("certificate_user_mismatch") && r.contains("alice"))
@@ -93,8 +95,10 @@ class CertificateLoginTest {
     try (TestServer s = server(ServerConfig.ClientAuth.OPTIONAL);
         RcxClient c = client(s, alice)) {
       s.addUser("alice", "pw");
-      assertThat(c.login("alice", "wrong".toCharArray()).code()).isEqualTo(ErrorCode.AUTH_FAILED);
-      assertThat(c.login("alice", "pw".toCharArray()).succeeded()).isTrue();
+      assertThat(((Response.AuthResponse.Failure) c.login("alice", "wrong".toCharArray())).code())
+          .isEqualTo(ErrorCode.AUTH_FAILED);
+      assertThat(c.login("alice", "pw".toCharArray()))
+          .isInstanceOf(Response.AuthResponse.Success.class);
       assertThat(s.auditEvents("auth_succeeded"))
           .extracting(e -> e.path("method").asText())
           .containsExactly("certificate+password");
@@ -106,7 +110,8 @@ class CertificateLoginTest {
     try (TestServer s = server(ServerConfig.ClientAuth.OPTIONAL);
         RcxClient c = client(s, alice)) {
       s.addUser("bob", "bobs-pw");
-      assertThat(c.loginWithCertificate("alice").code()).isEqualTo(ErrorCode.AUTH_FAILED);
+      assertThat(((Response.AuthResponse.Failure) c.loginWithCertificate("alice")).code())
+          .isEqualTo(ErrorCode.AUTH_FAILED);
     }
   }
 
@@ -115,8 +120,10 @@ class CertificateLoginTest {
     try (TestServer s = server(ServerConfig.ClientAuth.OPTIONAL);
         RcxClient c = client(s, null)) {
       s.addUser("alice", "pw");
-      assertThat(c.loginWithCertificate("alice").code()).isEqualTo(ErrorCode.INVALID_REQUEST);
-      assertThat(c.login("alice", "pw".toCharArray()).succeeded()).isTrue();
+      assertThat(((Response.AuthResponse.Failure) c.loginWithCertificate("alice")).code())
+          .isEqualTo(ErrorCode.INVALID_REQUEST);
+      assertThat(c.login("alice", "pw".toCharArray()))
+          .isInstanceOf(Response.AuthResponse.Success.class);
       assertThat(s.auditEvents("auth_succeeded"))
           .extracting(e -> e.path("method").asText())
           .containsExactly("password");
@@ -130,7 +137,8 @@ class CertificateLoginTest {
     try (TestServer s = server(ServerConfig.ClientAuth.OPTIONAL);
         RcxClient c = client(s, strangerAlice)) {
       s.addUser("alice", "pw");
-      assertThat(c.loginWithCertificate("alice").code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+      assertThat(((Response.AuthResponse.Failure) c.loginWithCertificate("alice")).code())
+          .isEqualTo(ErrorCode.INVALID_REQUEST);
       assertThat(s.auditEvents("auth_succeeded")).isEmpty();
     }
   }
@@ -140,7 +148,8 @@ class CertificateLoginTest {
     try (TestServer s = server(ServerConfig.ClientAuth.NONE);
         RcxClient c = client(s, alice)) {
       s.addUser("alice", "pw");
-      assertThat(c.loginWithCertificate("alice").code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+      assertThat(((Response.AuthResponse.Failure) c.loginWithCertificate("alice")).code())
+          .isEqualTo(ErrorCode.INVALID_REQUEST);
     }
   }
 
@@ -158,7 +167,8 @@ class CertificateLoginTest {
               })
           .isInstanceOf(IOException.class);
       try (RcxClient c = client(s, alice)) {
-        assertThat(c.loginWithCertificate("alice").succeeded()).isTrue();
+        assertThat(c.loginWithCertificate("alice"))
+            .isInstanceOf(Response.AuthResponse.Success.class);
       }
     }
   }

@@ -124,7 +124,7 @@ class CommandResultTest {
     try (RcxClient c = server.client()) {
       c.useToken(token);
       Response.CommandOutput fail = (Response.CommandOutput) c.exec("exit", List.of("7"));
-      assertThat(fail.status()).isEqualTo("failure");
+      assertThat(fail.status()).isEqualTo(Response.CommandOutput.Status.FAILURE);
       assertThat(fail.exitCode()).isEqualTo(7);
       Response.CommandOutput timeout = (Response.CommandOutput) c.exec("nap");
       assertThat(timeout.timedOut()).isTrue();

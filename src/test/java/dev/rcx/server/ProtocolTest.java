@@ -319,18 +319,20 @@ class ProtocolTest {
     try (TestServer s = TestServer.start(dir)) {
       s.addUser("alice", PW);
       try (RcxClient c = s.client()) {
-        Response.AuthResponse last = null;
+        Response.AuthResponse.Failure last = null;
         for (int i = 0; i < 10 && (last == null || last.code() != ErrorCode.RATE_LIMITED); i++) {
-          last = c.login("alice", "wrong".toCharArray());
+          last = (Response.AuthResponse.Failure) c.login("alice", "wrong".toCharArray());
         }
         assertThat(last.code()).isEqualTo(ErrorCode.RATE_LIMITED);
         SEEN.add(ErrorCode.RATE_LIMITED);
         assertThat(last.retryAfterMs()).isPositive();
         // While blocked, even the right password is refused without being checked.
-        Response.AuthResponse blocked = c.login("alice", PW.toCharArray());
+        Response.AuthResponse.Failure blocked =
+            (Response.AuthResponse.Failure) c.login("alice", PW.toCharArray());
         assertThat(blocked.code()).isEqualTo(ErrorCode.RATE_LIMITED);
         s.clock().advance(Duration.ofMillis(blocked.retryAfterMs() + 1));
-        assertThat(c.login("alice", PW.toCharArray()).succeeded()).isTrue();
+        assertThat(c.login("alice", PW.toCharArray()))
+            .isInstanceOf(Response.AuthResponse.Success.class);
       }
       JsonNode limited = s.awaitAudit("rate_limited", e -> true);
       assertThat(limited.path("user").asText()).isEqualTo("alice");

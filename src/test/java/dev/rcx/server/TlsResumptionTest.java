@@ -58,7 +58,8 @@ class TlsResumptionTest {
       assertThat(roundTrip(server.port(), context, trust)).as("second connection").isTrue();
       try (RcxClient c = connect(server.port(), context, trust)) {
         assertThat(c.resumed()).isTrue();
-        assertThat(c.login("alice", "alice-password-1".toCharArray()).succeeded()).isTrue();
+        assertThat(c.login("alice", "alice-password-1".toCharArray()))
+            .isInstanceOf(Response.AuthResponse.Success.class);
         assertThat(c.exec("echo resumed")).isInstanceOf(Response.CommandOutput.class);
       }
     }

@@ -250,7 +250,7 @@ public final class TestServer implements AutoCloseable {
   public RcxClient loggedIn(String user, String password) throws IOException {
     RcxClient c = client();
     Response.AuthResponse auth = c.login(user, password.toCharArray());
-    if (!auth.succeeded()) {
+    if (!(auth instanceof Response.AuthResponse.Success)) {
       c.close();
       throw new AssertionError("login of " + user + " refused: " + auth);
     }
@@ -409,7 +409,7 @@ public final class TestServer implements AutoCloseable {
         throw new AssertionError("server no longer answers ping: " + pong);
       }
       Response.AuthResponse auth = c.login(PROBE_USER, PROBE_PASSWORD.toCharArray());
-      if (!auth.succeeded()) {
+      if (!(auth instanceof Response.AuthResponse.Success)) {
         throw new AssertionError("server no longer accepts a valid login: " + auth);
       }
       Response r = c.exec("echo", List.of("still-serving"));
