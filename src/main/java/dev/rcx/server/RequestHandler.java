@@ -30,6 +30,7 @@ import dev.rcx.protocol.Request;
 import dev.rcx.protocol.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -440,6 +441,7 @@ final class RequestHandler {
     String name = allowed.rule().name();
     List<String> argv = allowed.argv();
     String commandId = commandIds.get();
+    Ran ran = new Ran(st, session, commandId, name, argv, policy);
     Execution execution;
     try {
       execution =
@@ -479,17 +481,8 @@ final class RequestHandler {
         ctx.log()
             .warn("command {} killed: audit log failed after launch: {}", name, e.getMessage());
         ctx.auditQuietly(
-            ran(
-                st,
-                session,
-                commandId,
-                name,
-                argv,
-                null,
-                AuditEvent.CommandRun.CANCELLED,
-                0,
-                ExecResult.Output.EMPTY,
-                policy));
+            ran.record(
+                AuditEvent.CommandRun.CANCELLED, null, Duration.ZERO, ExecResult.Output.EMPTY));
         return Outcome.reply(
             auditUnavailable(
                 id,
@@ -538,68 +531,35 @@ final class RequestHandler {
         // The start is on record, so the client gets the truth even if the end record fails: a
         // refusal here would invite a retry of something that already ran.
         ctx.auditQuietly(
-            ran(
-                st,
-                session,
-                commandId,
-                name,
-                argv,
-                done.exitCode(),
-                AuditEvent.CommandRun.COMPLETED,
-                done.duration().toMillis(),
-                done.output(),
-                policy));
+            ran.record(
+                AuditEvent.CommandRun.COMPLETED, done.exitCode(), done.duration(), done.output()));
         yield answer(
             closeReason,
-            Response.CommandOutput.of(
+            reply(
                 Response.CommandOutput.Status.ofExitCode(done.exitCode()),
-                stdout(done.output(), streamed),
-                stderr(done.output(), streamed),
                 done.exitCode(),
-                done.duration().toMillis(),
-                done.output().truncated(),
-                /* timedOut= */ false,
+                done.duration(),
+                done.output(),
+                streamed,
                 id));
       }
       case ExecResult.TimedOut t -> {
         ctx.auditQuietly(
-            ran(
-                st,
-                session,
-                commandId,
-                name,
-                argv,
-                null,
-                AuditEvent.CommandRun.TIMED_OUT,
-                t.duration().toMillis(),
-                t.output(),
-                policy));
+            ran.record(AuditEvent.CommandRun.TIMED_OUT, null, t.duration(), t.output()));
         yield answer(
             closeReason,
-            Response.CommandOutput.of(
+            reply(
                 Response.CommandOutput.Status.TIMED_OUT,
-                stdout(t.output(), streamed),
-                stderr(t.output(), streamed),
                 null,
-                t.duration().toMillis(),
-                t.output().truncated(),
-                /* timedOut= */ true,
+                t.duration(),
+                t.output(),
+                streamed,
                 id));
       }
       case ExecResult.Cancelled k -> {
         if (running.shutdownKilled()) {
           ctx.auditQuietly(
-              ran(
-                  st,
-                  session,
-                  commandId,
-                  name,
-                  argv,
-                  null,
-                  AuditEvent.CommandRun.SERVER_SHUTDOWN,
-                  k.duration().toMillis(),
-                  k.output(),
-                  policy));
+              ran.record(AuditEvent.CommandRun.SERVER_SHUTDOWN, null, k.duration(), k.output()));
           yield new Outcome(
               new Response.Error(
                   ErrorCode.SERVER_SHUTDOWN,
@@ -611,46 +571,25 @@ final class RequestHandler {
               "server_shutdown");
         }
         ctx.auditQuietly(
-            ran(
-                st,
-                session,
-                commandId,
-                name,
-                argv,
-                null,
-                AuditEvent.CommandRun.CANCELLED,
-                k.duration().toMillis(),
-                k.output(),
-                policy));
+            ran.record(AuditEvent.CommandRun.CANCELLED, null, k.duration(), k.output()));
         if (closeReason == null && running.isClientGone()) {
           closeReason = "client_disconnected_mid_command";
         }
         // Otherwise a cancel request stopped it: answer, and the session goes on.
         yield answer(
             closeReason,
-            Response.CommandOutput.of(
+            reply(
                 Response.CommandOutput.Status.CANCELLED,
-                stdout(k.output(), streamed),
-                stderr(k.output(), streamed),
                 null,
-                k.duration().toMillis(),
-                k.output().truncated(),
-                /* timedOut= */ false,
+                k.duration(),
+                k.output(),
+                streamed,
                 id));
       }
       case ExecResult.LaunchFailed f -> {
         ctx.audit(
-            ran(
-                st,
-                session,
-                commandId,
-                name,
-                argv,
-                null,
-                AuditEvent.CommandRun.LAUNCH_FAILED,
-                0,
-                ExecResult.Output.EMPTY,
-                policy));
+            ran.record(
+                AuditEvent.CommandRun.LAUNCH_FAILED, null, Duration.ZERO, ExecResult.Output.EMPTY));
         ctx.log().warn("command {} could not be started: {}", name, f.reason());
         yield Outcome.reply(
             new Response.Error(ErrorCode.INTERNAL, "command could not be started", id));
@@ -658,17 +597,8 @@ final class RequestHandler {
       case ExecResult.Busy b -> {
         // No slot, so the gate never ran: nothing was started, and there is no start to link.
         ctx.audit(
-            ran(
-                st,
-                session,
-                null,
-                name,
-                argv,
-                null,
-                AuditEvent.CommandRun.BUSY,
-                0,
-                ExecResult.Output.EMPTY,
-                policy));
+            ran.withoutStart()
+                .record(AuditEvent.CommandRun.BUSY, null, Duration.ZERO, ExecResult.Output.EMPTY));
         yield Outcome.reply(
             new Response.Error(
                 ErrorCode.SERVER_BUSY,
@@ -726,6 +656,28 @@ final class RequestHandler {
     return closeReason == null ? Outcome.reply(reply) : new Outcome(null, false, closeReason);
   }
 
+  /**
+   * The {@code command_output} of a command that ran; its output only if no chunks carried it.
+   * {@code timed_out} is true exactly for {@link Response.CommandOutput.Status#TIMED_OUT}.
+   */
+  private static Response.CommandOutput reply(
+      Response.CommandOutput.Status status,
+      @Nullable Integer exitCode,
+      Duration took,
+      ExecResult.Output output,
+      boolean streamed,
+      @Nullable String id) {
+    return Response.CommandOutput.of(
+        status,
+        stdout(output, streamed),
+        stderr(output, streamed),
+        exitCode,
+        took.toMillis(),
+        output.truncated(),
+        /* timedOut= */ status == Response.CommandOutput.Status.TIMED_OUT,
+        id);
+  }
+
   /** What the final reply carries of standard output: nothing if the chunks carried it. */
   private static OutputData stdout(ExecResult.Output output, boolean streamed) {
     return streamed ? OutputData.EMPTY : OutputData.of(output.stdoutData());
@@ -735,31 +687,36 @@ final class RequestHandler {
     return streamed ? OutputData.EMPTY : OutputData.of(output.stderrData());
   }
 
-  private static AuditEvent.CommandRun ran(
+  /** What every {@code command_run} record of one command shares. */
+  private record Ran(
       ConnectionState st,
       Session session,
       @Nullable String commandId,
       String name,
       List<String> argv,
-      @Nullable Integer exitCode,
-      String outcome,
-      long durationMs,
-      ExecResult.Output output,
       String policy) {
-    return new AuditEvent.CommandRun(
-        st.client(),
-        session.user(),
-        session.id(),
-        commandId,
-        name,
-        argv,
-        exitCode,
-        outcome,
-        durationMs,
-        output.stdoutBytes(),
-        output.stderrBytes(),
-        output.truncated(),
-        policy);
+    /** The same command before a slot was taken, so with no start record to link to. */
+    Ran withoutStart() {
+      return new Ran(st, session, null, name, argv, policy);
+    }
+
+    AuditEvent.CommandRun record(
+        String outcome, @Nullable Integer exitCode, Duration took, ExecResult.Output output) {
+      return new AuditEvent.CommandRun(
+          st.client(),
+          session.user(),
+          session.id(),
+          commandId,
+          name,
+          argv,
+          exitCode,
+          outcome,
+          took.toMillis(),
+          output.stdoutBytes(),
+          output.stderrBytes(),
+          output.truncated(),
+          policy);
+    }
   }
 
   private Outcome deny(
