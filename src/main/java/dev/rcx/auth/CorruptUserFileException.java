@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * hash, a duplicate user. rcx never overwrites such a file; a person must fix or restore it. The
  * message names the file and the problem, never a password hash.
  */
-public final class CorruptUserFileException extends IOException {
+final class CorruptUserFileException extends IOException {
   private final Path file;
   private final String problem;
 
@@ -29,7 +29,7 @@ public final class CorruptUserFileException extends IOException {
   }
 
   /** The file that could not be read. */
-  public Path file() {
+  Path file() {
     return file;
   }
 }

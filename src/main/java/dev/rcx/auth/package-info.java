@@ -1,6 +1,6 @@
 /**
- * Authentication: password storage, the users file, login throttling and session tokens. A leaf
- * package: it depends on nothing else in rcx.
+ * Authentication: password storage, the users file, login throttling and session tokens. Uses only
+ * {@code files} (to replace the users file atomically) of rcx.
  *
  * <p>Credentials. The client sends the lowercase hex SHA-256 of the password, never the password.
  * That hex string is as good as the password to whoever captures it, so the server stores Argon2id

@@ -5,7 +5,12 @@
  * and the fix, and returns a documented exit code ({@link dev.rcx.cli.ExitCodes}). Nothing imports
  * this package.
  *
- * <p>Concurrency. Runs on the main thread, apart from the server it starts and fan-out tasks.
+ * <p>Concurrency. A command runs on the main thread and owns its stdout and stderr. Other threads:
+ * the server that {@code rcx server} starts (its own threads, docs/ARCHITECTURE.md); the JVM's
+ * signal thread, which runs the SIGINT handler installed only while a command runs (it sends {@code
+ * cancel} through {@code RcxClient.cancel()}, the one client method safe from another thread) and
+ * the server's SIGHUP and SIGTERM handlers; and for {@code exec} on many hosts the fan-out's
+ * virtual threads, whose output reaches the printer through one lock so lines never interleave.
  */
 @NullMarked
 package dev.rcx.cli;

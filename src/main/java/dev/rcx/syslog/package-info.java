@@ -5,8 +5,8 @@
  * from the log file(s), keeps the seq of the last record delivered in a cursor file in the data
  * directory, and after an outage of the collector sends the backlog in order.
  *
- * <p>Concurrency. One platform thread per server, {@code rcx-syslog}, reads the log, connects,
- * sends and writes the cursor; the audit write path never waits for it. A daemon timer, {@code
+ * <p>Concurrency. One virtual thread per server, {@code rcx-syslog}, reads the log, connects, sends
+ * and writes the cursor; the audit write path never waits for it. A daemon timer, {@code
  * rcx-syslog-deadline}, closes a connection whose write outlives its deadline. Uses {@code config}
  * (settings), {@code tls} (the collector's TLS context) and {@code files} (the cursor).
  */

@@ -10,7 +10,7 @@ import java.util.Locale;
 /**
  * SHA-256 certificate fingerprints in the form {@code openssl x509 -fingerprint -sha256} prints.
  */
-public final class Fingerprints {
+final class Fingerprints {
   private static final HexFormat COLON_HEX = HexFormat.ofDelimiter(":").withUpperCase();
   private static final int SHA256_HEX_DIGITS = 64;
 
@@ -20,7 +20,7 @@ public final class Fingerprints {
    * Returns the SHA-256 of the certificate's DER encoding as uppercase hex bytes joined by colons,
    * e.g. {@code "AB:01:...:FF"} (95 characters).
    */
-  public static String sha256(X509Certificate certificate) {
+  static String sha256(X509Certificate certificate) {
     try {
       return COLON_HEX.formatHex(sha256(certificate.getEncoded()));
     } catch (CertificateEncodingException e) {
@@ -38,7 +38,7 @@ public final class Fingerprints {
    *
    * @throws IllegalArgumentException if what remains is not exactly 64 hex digits
    */
-  public static String normalize(String fingerprint) {
+  static String normalize(String fingerprint) {
     String digits = stripPrefix(fingerprint.strip()).replace(":", "").replace(" ", "");
     if (digits.length() != SHA256_HEX_DIGITS || !isHex(digits)) {
       throw new IllegalArgumentException(

@@ -22,6 +22,13 @@
  *   <li>Files holding secrets are written atomically (temporary file, fsync, rename, fsync of the
  *       directory) with mode 600, so a crash never leaves a half-written key.
  * </ul>
+ *
+ * <p>Concurrency. Contexts, parameters, identities and trust settings are immutable once built and
+ * shared by every connection; trust managers run on the handshaking thread and keep no state
+ * between handshakes. The known-hosts trust manager re-reads the file on every handshake and runs
+ * lookup, prompt and append under one JVM-wide lock, so parallel first connections ask once and
+ * write one line; the file is replaced atomically, so a reader never sees half of it. Loading or
+ * generating keys happens on the caller's thread. Uses only {@code files} of rcx.
  */
 @NullMarked
 package dev.rcx.tls;

@@ -3,6 +3,8 @@ package dev.rcx.architecture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaPackage;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -26,6 +28,16 @@ import org.junit.jupiter.api.Test;
 /** The package structure of docs/ARCHITECTURE.md, checked against the compiled main classes. */
 final class ArchitectureTest {
   private static JavaClasses main;
+  private static JavaClasses mainAndTests;
+
+  /** Classes compiled from src/main (tests are imported beside them only to count as users). */
+  private static final DescribedPredicate<JavaClass> MAIN_CLASSES =
+      DescribedPredicate.describe(
+          "are main classes",
+          c ->
+              c.getSource()
+                  .map(s -> !s.getUri().toString().contains("/test-classes/"))
+                  .orElse(true));
 
   @BeforeAll
   static void importMainClasses() {
@@ -34,6 +46,47 @@ final class ArchitectureTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
             .importPackages("dev.rcx");
+    mainAndTests =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+            .importPackages("dev.rcx");
+  }
+
+  @Test
+  void publicApi_exposesOnlyJdkAndApiTypes() {
+    Architecture.apiExposesOnlyApiTypes("dev.rcx").check(main);
+  }
+
+  @Test
+  void internalPackages_publicOnlyWhereAnotherPackageUsesIt() {
+    assertThat(mainAndTests.size()).isGreaterThan(main.size());
+    Architecture.publicOnlyWhereUsed("dev.rcx", MAIN_CLASSES).check(mainAndTests);
+  }
+
+  @Test
+  void plantedApiLeak_failsTheApiRule() {
+    JavaClasses planted = new ClassFileImporter().importPackages("dev.rcx.architecture.planted");
+    assertThatThrownBy(
+            () ->
+                Architecture.apiExposesOnlyApiTypes("dev.rcx.architecture.planted").check(planted))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("PlantedApi.server()")
+        .hasMessageContaining("exposes the internal type")
+        .hasMessageContaining("PlantedServer");
+  }
+
+  @Test
+  void plantedUnusedPublicType_failsThePublicOnlyWhereUsedRule() {
+    JavaClasses planted = new ClassFileImporter().importPackages("dev.rcx.architecture.planted");
+    assertThatThrownBy(
+            () ->
+                Architecture.publicOnlyWhereUsed(
+                        "dev.rcx.architecture.planted",
+                        DescribedPredicate.describe("are any class", c -> true))
+                    .check(planted))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("PlantedStray is public but no class outside")
+        .hasMessageNotContaining("PlantedServer is public");
   }
 
   @Test

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
  * The compiler checks of pom.xml are live. Each test copies the real pom.xml and .mvn/jvm.config
  * into a scratch project, plants one source file in it and compiles it with the real {@code ./mvnw}
  * (offline: the build that runs this test has already fetched every plugin). The compilation must
- * fail for the planted reason, so taking Error Prone, NullAway or {@code -Werror} out of the pom
- * fails these tests. Each costs a Maven start and a two-file compile (10 to 30 s).
+ * fail for the planted reason, so taking Error Prone, NullAway or {@code -Werror} (for main or test
+ * code) out of the pom fails these tests. Each costs a Maven start and a two-file compile (10 to 30
+ * s).
  */
 final class CompilerChecksTest {
   private static final Path ROOT = Path.of(System.getProperty("rcx.test.root", "target"));
@@ -65,13 +66,63 @@ final class CompilerChecksTest {
     assertThat(c.output()).contains("PlantedWarning.java: warnings found and -Werror specified");
   }
 
+  @Test
+  void werror_warningInTestCode_failsTestCompilation() throws Exception {
+    // Test code is held to the same bar: an Error Prone warning (DefaultCharset) in a test source.
+    String planted =
+        """
+        package dev.rcx.planted;
+
+        final class PlantedTestWarning {
+          static byte[] bytes() {
+            return "rcx".getBytes();
+          }
+        }
+        """;
+    Compilation c = compile("werror-test", "PlantedTestWarning", planted, SourceSet.TEST);
+
+    assertThat(c.exitCode())
+        .as("exit code of ./mvnw test-compile; output:%n%s", c.output())
+        .isNotZero();
+    assertThat(c.output())
+        .contains("PlantedTestWarning.java:[5,")
+        .contains("[DefaultCharset]")
+        .contains("warnings found and -Werror specified");
+  }
+
   private record Compilation(int exitCode, String output) {}
+
+  /**
+   * Where the planted file goes, the goal that compiles it, and Maven's output level: test-compile
+   * runs without -q, because only then does Error Prone's warning (which -Werror turns into the
+   * failure) reach the output.
+   */
+  private enum SourceSet {
+    MAIN("src/main/java", "compile", "-q"),
+    TEST("src/test/java", "test-compile", "-B");
+
+    final String dir;
+    final String goal;
+    final String outputFlag;
+
+    SourceSet(String dir, String goal, String outputFlag) {
+      this.dir = dir;
+      this.goal = goal;
+      this.outputFlag = outputFlag;
+    }
+  }
 
   private static Compilation compile(String name, String className, String source)
       throws IOException, InterruptedException {
+    return compile(name, className, source, SourceSet.MAIN);
+  }
+
+  private static Compilation compile(
+      String name, String className, String source, SourceSet sourceSet)
+      throws IOException, InterruptedException {
     Path project = ROOT.resolve("compiler-checks").resolve(name).toAbsolutePath();
     deleteTree(project);
-    Path pkg = Files.createDirectories(project.resolve("src/main/java/dev/rcx/planted"));
+    Path pkg = Files.createDirectories(project.resolve(sourceSet.dir).resolve("dev/rcx/planted"));
     Files.copy(Path.of("pom.xml"), project.resolve("pom.xml"));
     Files.createDirectories(project.resolve(".mvn"));
     Files.copy(Path.of(".mvn/jvm.config"), project.resolve(".mvn/jvm.config"));
@@ -87,10 +138,10 @@ final class CompilerChecksTest {
                     Path.of("mvnw").toAbsolutePath().toString(),
                     "-B",
                     "-o",
-                    "-q",
+                    sourceSet.outputFlag,
                     "-f",
                     project.resolve("pom.xml").toString(),
-                    "compile"))
+                    sourceSet.goal))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     // The JDK running this test (>= 21, with javac): the one the build itself runs on.
@@ -99,7 +150,9 @@ final class CompilerChecksTest {
     if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       throw new AssertionError(
-          "./mvnw compile of the planted project took over "
+          "./mvnw "
+              + sourceSet.goal
+              + " of the planted project took over "
               + TIMEOUT_SECONDS
               + " s; output so far:\n"
               + Files.readString(log, StandardCharsets.UTF_8));

@@ -6,6 +6,7 @@ import dev.rcx.testing.TestClock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class AuthenticatorTest {
   void authenticate_proofNotSha256Hex_malformedHash() throws IOException {
     assertThat(auth.authenticate("alice", "right", A))
         .isEqualTo(new AuthOutcome.Failure("malformed_hash"));
-    assertThat(auth.authenticate("alice", Fixtures.proof("right").toUpperCase(), A))
+    assertThat(auth.authenticate("alice", Fixtures.proof("right").toUpperCase(Locale.ROOT), A))
         .isEqualTo(new AuthOutcome.Failure("malformed_hash"));
   }
 

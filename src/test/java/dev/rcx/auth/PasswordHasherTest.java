@@ -64,7 +64,7 @@ class PasswordHasherTest {
     String phc = hasher.hash(Fixtures.proof("correct horse"));
 
     assertThat(phc).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
-    String[] parts = phc.split("\\$");
+    String[] parts = phc.split("\\$", -1);
     assertThat(Base64.getDecoder().decode(parts[4])).hasSize(16);
     assertThat(Base64.getDecoder().decode(parts[5])).hasSize(32);
     assertThat(parts[4] + parts[5]).doesNotContain("=");

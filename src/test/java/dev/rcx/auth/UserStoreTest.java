@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rcx.files.AtomicFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -261,7 +262,7 @@ class UserStoreTest {
   void write_onCorruptFile_refusedAndFileUntouched() throws IOException {
     UserStore store = open();
     store.addWithSha256("alice", Fixtures.proof("a"), Set.of());
-    byte[] corrupt = "{\"version\": 1, \"users\": [".getBytes();
+    byte[] corrupt = "{\"version\": 1, \"users\": [".getBytes(StandardCharsets.UTF_8);
     Files.write(file(), corrupt);
 
     assertThatThrownBy(() -> store.addWithSha256("bob", Fixtures.proof("b"), Set.of()))
@@ -336,7 +337,7 @@ class UserStoreTest {
     Files.createDirectory(target);
     Files.writeString(target.resolve("keep"), "x");
 
-    assertThatThrownBy(() -> AtomicFiles.replace(target, "new".getBytes()))
+    assertThatThrownBy(() -> AtomicFiles.replace(target, "new".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(IOException.class);
     assertThat(dirListing()).containsExactly("target");
     assertThat(Files.readString(target.resolve("keep"))).isEqualTo("x");

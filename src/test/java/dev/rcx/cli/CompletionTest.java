@@ -2,6 +2,7 @@ package dev.rcx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,7 @@ class CompletionTest {
             + "'\nCOMP_POINT=${#COMP_LINE}\n_complete_rcx\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n";
     Process p = new ProcessBuilder("bash", "-c", driver).redirectErrorStream(true).start();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return new String(p.getInputStream().readAllBytes());
+    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
   }
 
   @Test

@@ -77,6 +77,7 @@ class FirstContactTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the server only has to be running; the check is on its data dir
   void server_newDataDir_isCreatedOwnerOnly() throws Exception {
     Path data = dir.resolve("srv/data");
     try (RcxProcess.Server s =

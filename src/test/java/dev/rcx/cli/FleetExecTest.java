@@ -156,7 +156,7 @@ class FleetExecTest {
             "0");
     assertThat(r.code()).as(r.toString()).isEqualTo(255);
     List<JsonNode> lines = new ArrayList<>();
-    for (String line : r.out().strip().split("\n")) {
+    for (String line : r.out().strip().lines().toList()) {
       lines.add(JSON.readTree(line));
     }
     assertThat(lines).hasSize(5);
@@ -354,7 +354,7 @@ class FleetExecTest {
     java.util.regex.Pattern shape =
         java.util.regex.Pattern.compile("(127\\.0\\.0\\.1:\\d+) *\\| line-(\\d+)-x{40}");
     String body = r.out().substring(0, r.out().indexOf("\nHOST "));
-    for (String line : body.split("\n")) {
+    for (String line : body.lines().toList()) {
       java.util.regex.Matcher m = shape.matcher(line);
       assertThat(m.matches()).as("a whole line of one host: '%s'", line).isTrue();
       int n = Integer.parseInt(m.group(2));

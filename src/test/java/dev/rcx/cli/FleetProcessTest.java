@@ -152,7 +152,30 @@ class FleetProcessTest {
     return pb.start();
   }
 
-  private record Ran(int code, byte[] out, byte[] err) {
+  /** A finished run: a class, not a record, since its outputs are raw bytes (no value equality). */
+  private static final class Ran {
+    private final int code;
+    private final byte[] out;
+    private final byte[] err;
+
+    Ran(int code, byte[] out, byte[] err) {
+      this.code = code;
+      this.out = out;
+      this.err = err;
+    }
+
+    int code() {
+      return code;
+    }
+
+    byte[] out() {
+      return out;
+    }
+
+    byte[] err() {
+      return err;
+    }
+
     String outText() {
       return new String(out, StandardCharsets.UTF_8);
     }
@@ -226,15 +249,19 @@ class FleetProcessTest {
     assertThat(r.code()).as(r.toString()).isZero();
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     for (TestServer s : List.of(slow, fast)) {
-      int at = indexOf(r.out(), ("== " + addr(s.port()) + " (ok, exit 0, ").getBytes());
+      int at =
+          indexOf(
+              r.out(),
+              ("== " + addr(s.port()) + " (ok, exit 0, ").getBytes(StandardCharsets.UTF_8));
       assertThat(at).as(r.toString()).isGreaterThanOrEqualTo(0);
-      int body = indexOf(r.out(), " ms) ==\n".getBytes(), at) + " ms) ==\n".length();
+      int body =
+          indexOf(r.out(), " ms) ==\n".getBytes(StandardCharsets.UTF_8), at) + " ms) ==\n".length();
       byte[] got = java.util.Arrays.copyOfRange(r.out(), body, body + BIN_OUT.length);
       assertThat(got).as("the bytes of %s", addr(s.port())).isEqualTo(BIN_OUT);
       expected.writeBytes(BIN_ERR);
     }
-    assertThat(indexOf(r.out(), ("== " + addr(slow.port())).getBytes()))
-        .isLessThan(indexOf(r.out(), ("== " + addr(fast.port())).getBytes()));
+    assertThat(indexOf(r.out(), ("== " + addr(slow.port())).getBytes(StandardCharsets.UTF_8)))
+        .isLessThan(indexOf(r.out(), ("== " + addr(fast.port())).getBytes(StandardCharsets.UTF_8)));
     assertThat(r.err()).isEqualTo(expected.toByteArray());
   }
 

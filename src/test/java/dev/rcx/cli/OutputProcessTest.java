@@ -60,7 +60,30 @@ class OutputProcessTest {
     server.close();
   }
 
-  private record Ran(int code, byte[] out, byte[] err) {
+  /** A finished run: a class, not a record, since its outputs are raw bytes (no value equality). */
+  private static final class Ran {
+    private final int code;
+    private final byte[] out;
+    private final byte[] err;
+
+    Ran(int code, byte[] out, byte[] err) {
+      this.code = code;
+      this.out = out;
+      this.err = err;
+    }
+
+    int code() {
+      return code;
+    }
+
+    byte[] out() {
+      return out;
+    }
+
+    byte[] err() {
+      return err;
+    }
+
     String errText() {
       return new String(err, java.nio.charset.StandardCharsets.UTF_8);
     }

@@ -3,6 +3,7 @@ package dev.rcx.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,9 +135,17 @@ final class RcxProcess {
 
     /** SIGTERM, then the exit status. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedIOException {
       process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      boolean exited;
+      try {
+        exited = process.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting for rcx server to exit");
+      }
+      if (!exited) {
         process.destroyForcibly();
         throw new AssertionError("rcx server still running 30 s after SIGTERM");
       }

@@ -45,7 +45,7 @@ class SubcommandTreeTest {
             .lines()
             .dropWhile(l -> !l.startsWith("Commands:"))
             .map(String::strip)
-            .map(l -> l.split("\\s+")[0])
+            .map(l -> l.split("\\s+", -1)[0])
             .filter(Main.SUBCOMMANDS::containsKey)
             .toList();
     assertThat(listed).containsExactlyElementsOf(Main.SUBCOMMANDS.keySet());

@@ -25,7 +25,7 @@ class TerminalInputTest {
         .system(false)
         .streams(new ByteArrayInputStream(keys.getBytes(StandardCharsets.UTF_8)), screen)
         .type("xterm")
-        .size(new org.jline.terminal.Size(120, 40))
+        .size(org.jline.terminal.Size.of(120, 40))
         .build();
   }
 

@@ -33,7 +33,7 @@ class CommandExecutorNativeTest extends CommandExecutorTest {
   void run_command_leadsItsOwnSessionAndGroup() {
     Completed c = as(run(LONG, MIB, "/bin/cat", "/proc/self/stat"), Completed.class);
     String stat = c.output().stdout();
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
     long pid = Long.parseLong(stat.substring(0, stat.indexOf(' ')));
     // After the command name: state, ppid, pgrp, session.
     assertThat(Long.parseLong(fields[2])).as("pgrp").isEqualTo(pid);

@@ -20,8 +20,14 @@ class PolicyHashTest {
     Whitelist a = load("commands:\n  - name: t\n    path: /bin/true\n    users: ['*']\n");
     Whitelist b =
         load(
-            "# the same policy, written differently\ncommands:\n  - users: [\"*\"]   # everyone\n"
-                + "    path: /bin/true\n    name: t\n    timeout: 10s\n");
+            """
+            # the same policy, written differently
+            commands:
+              - users: ["*"]   # everyone
+                path: /bin/true
+                name: t
+                timeout: 10s
+            """);
     Whitelist c = load("commands:\n  - name: t\n    path: /bin/true\n    users: ['bob']\n");
     Whitelist d =
         load("commands:\n  - name: t\n    path: /bin/true\n    users: ['*']\n    timeout: 11s\n");

@@ -149,7 +149,7 @@ public final class SpawnBench {
     }
     String child = CHILD_JVM.get(mode);
     if (child != null) {
-      String[] parts = child.split(":");
+      String[] parts = child.split(":", -1);
       return inChildJvm(parts[0], parts[1], clients, warmup, duration);
     }
     return measure(op(mode), clients, warmup, duration);
@@ -273,7 +273,7 @@ public final class SpawnBench {
   private static long[] cpuTicks() {
     try {
       String stat = java.nio.file.Files.readString(Path.of("/proc/self/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
       // Fields after the command: state is index 0, so utime (field 14) is index 11.
       return new long[] {
         Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14])
@@ -313,7 +313,7 @@ public final class SpawnBench {
       String[] f =
           new String(loop.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
               .strip()
-              .split(" ");
+              .split(" ", -1);
       loop.waitFor();
       runs += Long.parseLong(f[0]);
       total += Long.parseLong(f[0]) / (Double.parseDouble(f[2]) - Double.parseDouble(f[1]));
@@ -355,7 +355,7 @@ public final class SpawnBench {
     jvm.waitFor();
     for (String line : output.lines().toList()) {
       if (line.startsWith("POINT ")) {
-        String[] f = line.split(" ");
+        String[] f = line.split(" ", -1);
         return new Point(
             Double.parseDouble(f[1]),
             Double.parseDouble(f[2]),

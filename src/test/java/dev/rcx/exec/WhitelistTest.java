@@ -141,14 +141,16 @@ class WhitelistTest {
   @Test
   void load_errors_numberEntriesFromOneAndGiveTheirLine() throws IOException {
     String two =
-        "commands:\n"
-            + "  - name: ls\n"
-            + "    path: /usr/bin/ls\n"
-            + "    users: [alice]\n"
-            + "  # the second entry\n"
-            + "  - name: restart-web\n"
-            + "    path: bin/restart\n"
-            + "    users: [alice]\n";
+        """
+        commands:
+          - name: ls
+            path: /usr/bin/ls
+            users: [alice]
+          # the second entry
+          - name: restart-web
+            path: bin/restart
+            users: [alice]
+        """;
     assertLoadFails(two)
         .hasMessageContaining(
             ".yaml:6: entry 2 'restart-web': path 'bin/restart' must be absolute");

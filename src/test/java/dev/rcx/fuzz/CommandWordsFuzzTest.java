@@ -122,7 +122,7 @@ class CommandWordsFuzzTest {
 
   private static List<String> fields(String line) {
     List<String> out = new ArrayList<>();
-    for (String f : line.split("[ \t]+")) {
+    for (String f : line.split("[ \t]+", -1)) {
       if (!f.isEmpty()) {
         out.add(f);
       }

@@ -21,6 +21,7 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
@@ -177,12 +178,14 @@ class GarbageTest {
       long growth = during - before;
       System.out.printf(
           "LONG-LINES: %d clients x 10 MB line: heap %+d KiB while held mid-line; at most %d KiB sent%n",
-          clients, growth / 1024, lines.stream().mapToLong(l -> l.written).max().orElse(0) / 1024);
+          clients,
+          growth / 1024,
+          lines.stream().mapToLong(l -> l.written.get()).max().orElse(0) / 1024);
       for (LongLine l : lines) {
         assertThat(l.reply).as("reply to a 10 MB line").isNotNull();
         assertThat(Hostile.JSON.readTree(l.reply).path("code").asText()).isEqualTo("LINE_TOO_LONG");
         assertThat(l.closed).as("connection closed after LINE_TOO_LONG").isTrue();
-        assertThat(l.written).as("bytes the server let the client send").isLessThan(total);
+        assertThat(l.written.get()).as("bytes the server let the client send").isLessThan(total);
       }
       assertThat(growth)
           .as("heap growth with %d 10 MB lines in flight", clients)
@@ -218,7 +221,7 @@ class GarbageTest {
     private final AtomicBoolean pauseCounted = new AtomicBoolean();
     volatile String reply;
     volatile boolean closed;
-    volatile long written;
+    final AtomicLong written = new AtomicLong();
 
     LongLine(Hostile.Tls conn, int total, CountDownLatch paused, CountDownLatch resume) {
       this.conn = conn;
@@ -249,15 +252,15 @@ class GarbageTest {
       java.util.Arrays.fill(piece, (byte) 'a');
       try {
         OutputStream out = conn.ssl().getOutputStream();
-        while (written < total) {
-          if (written > 70 * 1024 && replied.getCount() > 0) {
+        while (written.get() < total) {
+          if (written.get() > 70 * 1024 && replied.getCount() > 0) {
             replied.await(5, TimeUnit.SECONDS);
           }
-          if (written > total - 200 * 1024) {
+          if (written.get() > total - 200 * 1024) {
             pauseOnce();
           }
           out.write(piece);
-          written += piece.length;
+          written.addAndGet(piece.length);
         }
         out.write('\n');
       } catch (IOException e) {

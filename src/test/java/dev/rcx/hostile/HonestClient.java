@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A well-behaved client that keeps running {@code echo ok-N} on a live server in a background
@@ -59,7 +60,7 @@ final class HonestClient implements AutoCloseable {
   private final List<Long> latenciesNanos = Collections.synchronizedList(new ArrayList<>());
   private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
   private volatile boolean stop;
-  private volatile int relogins;
+  private final AtomicInteger relogins = new AtomicInteger();
   private volatile RcxClient client;
 
   private HonestClient(TestServer server, Options options) throws IOException {
@@ -141,7 +142,7 @@ final class HonestClient implements AutoCloseable {
     if (!(auth instanceof Response.AuthResponse.Success)) {
       throw new IOException("re-login refused: " + auth);
     }
-    relogins++;
+    relogins.incrementAndGet();
   }
 
   /** Commands completed successfully so far. */
@@ -150,7 +151,7 @@ final class HonestClient implements AutoCloseable {
   }
 
   int relogins() {
-    return relogins;
+    return relogins.get();
   }
 
   /**

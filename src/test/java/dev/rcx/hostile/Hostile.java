@@ -9,6 +9,7 @@ import dev.rcx.config.ServerConfig;
 import dev.rcx.testing.TestServer;
 import dev.rcx.testing.Wire;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -114,7 +115,7 @@ final class Hostile {
     try {
       tcp.setTcpNoDelay(true);
       tcp.bind(new InetSocketAddress(localIp, 0));
-      tcp.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+      tcp.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
       tcp.setSoTimeout(10_000);
       SSLSocket ssl =
           (SSLSocket) factory.createSocket(tcp, "127.0.0.1", port, /* autoClose= */ true);

@@ -191,7 +191,7 @@ class IdleSessionsTest {
   private static long openFileLimit() throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
       if (line.startsWith("Max open files")) {
-        String[] parts = line.substring("Max open files".length()).trim().split("\\s+");
+        String[] parts = line.substring("Max open files".length()).trim().split("\\s+", -1);
         return parts[0].equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(parts[0]);
       }
     }

@@ -35,7 +35,36 @@ class MalformedRequestsTest {
    * One bad line and what the server must answer: {@code code}, and a message naming {@code
    * mentions}.
    */
-  record Bad(String what, byte[] line, String code, String mentions) {
+  static final class Bad {
+    private final String what;
+    private final byte[] line;
+    private final String code;
+    private final String mentions;
+
+    /** A class, not a record: the line is raw bytes, which a record would compare by identity. */
+    Bad(String what, byte[] line, String code, String mentions) {
+      this.what = what;
+      this.line = line;
+      this.code = code;
+      this.mentions = mentions;
+    }
+
+    String what() {
+      return what;
+    }
+
+    byte[] line() {
+      return line;
+    }
+
+    String code() {
+      return code;
+    }
+
+    String mentions() {
+      return mentions;
+    }
+
     static Bad json(String what, String json, String code, String mentions) {
       return new Bad(what, json.getBytes(StandardCharsets.UTF_8), code, mentions);
     }

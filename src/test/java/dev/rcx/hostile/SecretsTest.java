@@ -37,6 +37,7 @@ class SecretsTest {
   @TempDir Path dir;
 
   @Test
+  @SuppressWarnings("try") // closes the server inside the try to read its final log, then reads it
   void tokensAndHashesInEveryMalformedPosition_neverInRepliesOrAuditLog() throws Exception {
     try (TestServer s = TestServer.start(dir)) {
       String token = Hostile.token(s, USER, PASSWORD);
@@ -137,7 +138,8 @@ class SecretsTest {
   /** {@code template} with every T replaced by the token and every H by the hash, in one pass. */
   static String fill(String template, String token, String hash) {
     StringBuilder b = new StringBuilder();
-    for (char c : template.toCharArray()) {
+    for (int i = 0; i < template.length(); i++) {
+      char c = template.charAt(i);
       b.append(c == 'T' ? token : c == 'H' ? hash : String.valueOf(c));
     }
     return b.toString();

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class SlowSendersTest {
-  private static final Duration HANDSHAKE = Duration.ofMillis(1000);
+  private static final Duration HANDSHAKE = Duration.ofSeconds(1);
   private static final Duration LINE = Duration.ofMillis(1500);
   private static final Duration IDLE = Duration.ofMillis(2500);
 
@@ -264,7 +265,7 @@ class SlowSendersTest {
   private static void trickle(List<Attacker> attackers, AtomicBoolean opened, byte[] hello) {
     byte[] line =
         "{\"type\":\"ping\",\"id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-            .getBytes();
+            .getBytes(StandardCharsets.UTF_8);
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       boolean open = !opened.get();

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WatchdogWedgeTest {
-  private static final Duration HANDSHAKE = Duration.ofMillis(1000);
-  private static final Duration LINE = Duration.ofMillis(1000);
+  private static final Duration HANDSHAKE = Duration.ofSeconds(1);
+  private static final Duration LINE = Duration.ofSeconds(1);
   private static final Duration IDLE = Duration.ofSeconds(30);
   private static final Duration ATTACK = Duration.ofSeconds(3);
 

@@ -44,7 +44,7 @@ class LauncherAotTest {
     m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
     m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "dev.rcx.cli.Main");
     List<String> urls = new ArrayList<>();
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator, -1)) {
       urls.add(Path.of(entry).toUri().toString());
     }
     m.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", urls));

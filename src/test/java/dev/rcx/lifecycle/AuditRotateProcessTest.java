@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -102,15 +101,15 @@ class AuditRotateProcessTest {
 
       // 2. A long command, then `rcx audit rotate`: its start record is now in a closed file.
       RcxClient sleeper = server.loggedIn("user0", "pw", Duration.ofSeconds(90));
-      CompletableFuture.runAsync(
-          () -> {
-            try {
-              sleeper.exec("sleep 50");
-            } catch (IOException e) {
-              // The server is killed mid-command: no reply.
-            }
-          },
-          Executors.newVirtualThreadPerTaskExecutor());
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try {
+                  sleeper.exec("sleep 50");
+                } catch (IOException e) {
+                  // The server is killed mid-command: no reply.
+                }
+              });
       Poll.until("the sleep's command_launched", WAIT, () -> sleepLaunch(data) != null);
       JsonNode launched = sleepLaunch(data);
       sleepPid = launched.path("pid").asLong();

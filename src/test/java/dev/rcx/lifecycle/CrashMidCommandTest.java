@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,15 +44,15 @@ class CrashMidCommandTest {
     long childPid = -1;
     try (ServerProcess server = ServerProcess.start(data, commandsFile, null)) {
       RcxClient c = server.loggedIn("alice", "pw", Duration.ofSeconds(60));
-      CompletableFuture.runAsync(
-          () -> {
-            try {
-              c.exec("pidsleep");
-            } catch (Exception e) {
-              // The server dies mid-command; no reply is expected.
-            }
-          },
-          Executors.newVirtualThreadPerTaskExecutor());
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try {
+                  c.exec("pidsleep");
+                } catch (Exception e) {
+                  // The server dies mid-command; no reply is expected.
+                }
+              });
       childPid = SigtermTest.awaitPids(commands.pidFile("pidsleep"), 1).getFirst();
       // The pid record follows the launch by a moment; the start record preceded it.
       Poll.until(

@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -65,15 +63,15 @@ class OrphanedCommandTest {
    */
   private long startJob(ServerProcess server) throws IOException {
     RcxClient c = server.loggedIn("alice", "pw", Duration.ofSeconds(60));
-    CompletableFuture.runAsync(
-        () -> {
-          try {
-            c.exec("job");
-          } catch (IOException e) {
-            // The server is killed mid-command: no reply.
-          }
-        },
-        Executors.newVirtualThreadPerTaskExecutor());
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                c.exec("job");
+              } catch (IOException e) {
+                // The server is killed mid-command: no reply.
+              }
+            });
     long pid = SigtermTest.awaitPids(commands.pidFile("job"), 1).getFirst();
     Poll.until(
         "command_launched on record",

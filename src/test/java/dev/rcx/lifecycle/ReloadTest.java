@@ -82,14 +82,16 @@ class ReloadTest {
       // 2. SIGHUP with a broken whitelist: refused with file, line and entry; old policy stays.
       Files.writeString(
           commands,
-          "commands:\n"
-              + "  - name: echo\n"
-              + "    path: /bin/echo\n"
-              + "    users: ['*']\n"
-              + "  - name: broken\n"
-              + "    path: /bin/true\n"
-              + "    timeout: banana\n"
-              + "    users: ['*']\n");
+          """
+          commands:
+            - name: echo
+              path: /bin/echo
+              users: ['*']
+            - name: broken
+              path: /bin/true
+              timeout: banana
+              users: ['*']
+          """);
       server.hangup();
       Poll.until("policy_reload_failed", WAIT, () -> count(data, "policy_reload_failed") == 1);
       assertThat(server.process().isAlive()).isTrue();

@@ -13,6 +13,7 @@ import dev.rcx.protocol.Response;
 import dev.rcx.testing.Poll;
 import dev.rcx.testing.TestCommands;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -151,7 +152,7 @@ class SigtermTest {
 
   private static boolean accepts(int port) {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_000);
       return true;
     } catch (IOException e) {
       return false;

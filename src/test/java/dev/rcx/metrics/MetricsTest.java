@@ -152,7 +152,7 @@ class MetricsTest {
   }
 
   private static Path promtool() {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":", -1)) {
       Path p = Path.of(dir, "promtool");
       if (Files.isExecutable(p)) {
         return p;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,7 +28,7 @@ class MessageCodecTest {
     Request r =
         decode(
             "{\"type\":\"auth\",\"username\":\"user1\",\"password_hash\":\""
-                + HASH.toUpperCase()
+                + HASH.toUpperCase(Locale.ROOT)
                 + "\"}");
     assertThat(r).isEqualTo(new Request.Auth("user1", HASH, null));
   }

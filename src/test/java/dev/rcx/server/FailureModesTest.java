@@ -15,6 +15,7 @@ import dev.rcx.tls.ClientTls;
 import dev.rcx.tls.ClientTrust;
 import java.io.IOException;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -327,7 +328,8 @@ class FailureModesTest {
       s.addUser("alice", PW);
       String token = s.token("alice", PW);
       try (Wire w = s.wire()) {
-        byte[] line = (Wire.command(token, "echo", "pieces") + "\n").getBytes();
+        byte[] line =
+            (Wire.command(token, "echo", "pieces") + "\n").getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < line.length; i += 7) {
           w.write(java.util.Arrays.copyOfRange(line, i, Math.min(line.length, i + 7)));
           Thread.sleep(10);
@@ -371,7 +373,7 @@ class FailureModesTest {
   void tlsHandshake_plaintextClientOnTlsPort_failsAndAudited() throws Exception {
     try (TestServer s = TestServer.start(dir)) {
       try (Socket plain = s.rawPlain()) {
-        plain.getOutputStream().write("{\"type\":\"ping\"}\n".getBytes());
+        plain.getOutputStream().write("{\"type\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8));
         plain.getOutputStream().flush();
         Wire w = new Wire(plain);
         assertThat(w.closedByPeer(Duration.ofSeconds(10))).isTrue();

@@ -98,7 +98,7 @@ class OpensslInteropTest {
     if (path == null) {
       return false;
     }
-    for (String d : path.split(File.pathSeparator)) {
+    for (String d : path.split(File.pathSeparator, -1)) {
       if (Files.isExecutable(Path.of(d, program))) {
         return true;
       }

@@ -10,6 +10,7 @@ import dev.rcx.testing.Poll;
 import dev.rcx.testing.TestServer;
 import dev.rcx.testing.Wire;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ class StreamBackpressureTest {
       // A client with a tiny receive window that asks for the output and never reads it.
       Socket tcp = new Socket();
       tcp.setReceiveBufferSize(4096);
-      tcp.connect(new InetSocketAddress("127.0.0.1", s.port()), 5_000);
+      tcp.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), s.port()), 5_000);
       SSLSocket tls =
           (SSLSocket)
               s.pinnedContext().getSocketFactory().createSocket(tcp, "127.0.0.1", s.port(), true);

@@ -38,6 +38,7 @@ class WatchdogTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the watchdog only has to tick while the try runs; nothing calls it
   void housekeepingFails_loggedOnceWithItsCause_thenRecoveryLogged_tickingGoesOn() {
     AtomicInteger runs = new AtomicInteger();
     Runnable housekeeping =

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -81,7 +82,7 @@ final class FakeCollector implements AutoCloseable {
   }
 
   /** Stops listening and drops every connection. */
-  void stop() throws Exception {
+  void stop() throws IOException, InterruptedException {
     ServerSocket s = server;
     server = null;
     if (s != null) {
@@ -166,7 +167,12 @@ final class FakeCollector implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    stop();
+  public void close() throws IOException {
+    try {
+      stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while stopping the fake collector");
+    }
   }
 }

@@ -1,6 +1,8 @@
 package dev.rcx.syslog;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +93,7 @@ final class Rsyslog implements AutoCloseable {
   }
 
   /** Stops it (SIGTERM, as systemd would) and waits for it to exit. */
-  void stop() throws Exception {
+  void stop() throws InterruptedException {
     Process p = process;
     process = null;
     if (p == null) {
@@ -175,7 +177,7 @@ final class Rsyslog implements AutoCloseable {
 
   private boolean listening() {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
       return true;
     } catch (IOException e) {
       return false;
@@ -228,7 +230,12 @@ final class Rsyslog implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    stop();
+  public void close() throws InterruptedIOException {
+    try {
+      stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while stopping rsyslogd");
+    }
   }
 }

@@ -61,7 +61,7 @@ class RsyslogTest {
       ServerConfig.Syslog syslog =
           ServerConfig.Syslog.tls(collector.address(), pki.ca())
               .withMaxBackoff(Duration.ofMillis(500));
-      List<String> log;
+      Path auditFile;
       try (TestServer s = TestServer.start(dir.resolve("server"), withSyslog(syslog))) {
         s.addUser("alice", "pw-alice-1");
         try (RcxClient c = s.loggedIn("alice", "pw-alice-1")) {
@@ -92,10 +92,9 @@ class RsyslogTest {
           ok(c, "echo after the outage");
         }
         awaitAll(collector, s);
-        Path auditFile = s.auditFile();
-        s.close(); // the server_stopped record and the final seal are delivered on close
-        log = lines(auditFile);
-      }
+        auditFile = s.auditFile();
+      } // closing the server writes server_stopped and the final seal; they are delivered too
+      List<String> log = lines(auditFile);
       Poll.until("the records written at shutdown", ARRIVAL, () -> received(collector).equals(log));
       assertThat(collector.received()).containsExactlyElementsOf(log);
       assertHeaders(collector, log);

@@ -11,6 +11,7 @@ import dev.rcx.tls.ClientTls;
 import dev.rcx.tls.ClientTrust;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -294,7 +295,7 @@ public final class TestServer implements AutoCloseable {
     if (localAddress != null) {
       s.bind(new InetSocketAddress(localAddress, 0));
     }
-    s.connect(new InetSocketAddress("127.0.0.1", port()), 5_000);
+    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port()), 5_000);
     s.setSoTimeout(10_000);
     return s;
   }

@@ -1,6 +1,7 @@
 package dev.rcx.testing;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,12 +49,10 @@ public final class Tmpfs implements AutoCloseable {
   /** Writes a filler file until the file system refuses more (ENOSPC); returns its size. */
   public long fill() throws IOException {
     byte[] block = new byte[4096];
-    long written = 0;
     try (OutputStream out = Files.newOutputStream(filler)) {
       // Bounded: a tmpfs of at most 1 GiB in these tests.
       for (int i = 0; i < (1 << 18); i++) {
         out.write(block);
-        written += block.length;
       }
     } catch (IOException e) {
       if (!String.valueOf(e.getMessage()).contains("space")) {
@@ -66,7 +65,6 @@ public final class Tmpfs implements AutoCloseable {
       for (int i = 0; i < 4096; i++) {
         out.write(0);
         out.flush();
-        written++;
       }
     } catch (IOException e) {
       // Full to the last byte.
@@ -91,8 +89,14 @@ public final class Tmpfs implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException, InterruptedException {
-    String out = run("umount", "-l", dir.toString());
+  public void close() throws IOException {
+    String out;
+    try {
+      out = run("umount", "-l", dir.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while unmounting " + dir);
+    }
     if (out != null) {
       throw new IOException("umount " + dir + " failed: " + out);
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class ClientTrustTest {
 
   @Test
   void pinned_rightFingerprintInAnyForm_connects() throws Exception {
-    String lowerNoColons = serverA.fingerprint().replace(":", "").toLowerCase();
+    String lowerNoColons = serverA.fingerprint().replace(":", "").toLowerCase(Locale.ROOT);
     try (LoopbackServer server = serve(serverA)) {
       assertThat(
               exchange(new ClientTrust.PinnedFingerprint(lowerNoColons), "localhost", server)
@@ -122,7 +123,7 @@ class ClientTrustTest {
               + "\nlocalhost:"
               + server.port()
               + " "
-              + serverA.fingerprint().replace(":", "").toLowerCase()
+              + serverA.fingerprint().replace(":", "").toLowerCase(Locale.ROOT)
               + "\n");
       RecordingPrompt prompt = new RecordingPrompt(true);
 

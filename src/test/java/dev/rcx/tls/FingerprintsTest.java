@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,8 +58,8 @@ class FingerprintsTest {
     String canonical = Fingerprints.sha256(TestPki.ca("normalize").certificate());
     String bare = canonical.replace(":", "");
 
-    assertThat(Fingerprints.normalize(bare.toLowerCase())).isEqualTo(canonical);
-    assertThat(Fingerprints.normalize(canonical.toLowerCase())).isEqualTo(canonical);
+    assertThat(Fingerprints.normalize(bare.toLowerCase(Locale.ROOT))).isEqualTo(canonical);
+    assertThat(Fingerprints.normalize(canonical.toLowerCase(Locale.ROOT))).isEqualTo(canonical);
     assertThat(Fingerprints.normalize("  " + bare + "\n")).isEqualTo(canonical);
     assertThat(Fingerprints.normalize("SHA256:" + canonical)).isEqualTo(canonical);
     assertThat(Fingerprints.normalize("sha256 Fingerprint=" + canonical)).isEqualTo(canonical);

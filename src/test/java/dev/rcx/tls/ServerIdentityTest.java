@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rcx.files.AtomicFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -132,8 +133,8 @@ class ServerIdentityTest {
   @Test
   void atomicWrite_existingFile_isReplacedWholeWithExactMode() throws IOException {
     Path target = dir.resolve("sub/secret");
-    AtomicFiles.replace(target, "one".getBytes(), AtomicFiles.OWNER_ONLY);
-    AtomicFiles.replace(target, "two".getBytes(), AtomicFiles.OWNER_ONLY);
+    AtomicFiles.replace(target, "one".getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_ONLY);
+    AtomicFiles.replace(target, "two".getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_ONLY);
 
     assertThat(Files.readString(target)).isEqualTo("two");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
