@@ -152,49 +152,11 @@ class FleetProcessTest {
     return pb.start();
   }
 
-  /** A finished run: a class, not a record, since its outputs are raw bytes (no value equality). */
-  private static final class Ran {
-    private final int code;
-    private final byte[] out;
-    private final byte[] err;
-
-    Ran(int code, byte[] out, byte[] err) {
-      this.code = code;
-      this.out = out;
-      this.err = err;
-    }
-
-    int code() {
-      return code;
-    }
-
-    byte[] out() {
-      return out;
-    }
-
-    byte[] err() {
-      return err;
-    }
-
-    String outText() {
-      return new String(out, StandardCharsets.UTF_8);
-    }
-
-    String errText() {
-      return new String(err, StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public String toString() {
-      return "exit " + code + "\n--- stdout\n" + outText() + "--- stderr\n" + errText();
-    }
-  }
-
-  private Ran run(String... rest) throws Exception {
+  private ProcessRun run(String... rest) throws Exception {
     Process p = start(rest);
     try {
       assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("rcx exited").isTrue();
-      return new Ran(p.exitValue(), Files.readAllBytes(out()), Files.readAllBytes(err()));
+      return new ProcessRun(p.exitValue(), Files.readAllBytes(out()), Files.readAllBytes(err()));
     } finally {
       p.destroyForcibly();
     }
@@ -245,7 +207,7 @@ class FleetProcessTest {
 
   @Test
   void group_binaryOutput_exactBytesPerHost_inTheOrderGiven() throws Exception {
-    Ran r = run("--group", "--hosts", hosts(), "bin");
+    ProcessRun r = run("--group", "--hosts", hosts(), "bin");
     assertThat(r.code()).as(r.toString()).isZero();
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     for (TestServer s : List.of(slow, fast)) {
@@ -267,7 +229,7 @@ class FleetProcessTest {
 
   @Test
   void json_binaryOutput_base64WithEncoding_decodesToTheExactBytes() throws Exception {
-    Ran r = run("--json", "--hosts", hosts(), "bin");
+    ProcessRun r = run("--json", "--hosts", hosts(), "bin");
     assertThat(r.code()).as(r.toString()).isZero();
     String[] lines = r.outText().strip().split("\n");
     assertThat(lines).hasSize(2);
@@ -282,7 +244,7 @@ class FleetProcessTest {
 
   @Test
   void prefixed_binaryOutput_invalidBytesEscaped_withANoteNamingTheExactModes() throws Exception {
-    Ran r = run("--hosts", hosts(), "bin");
+    ProcessRun r = run("--hosts", hosts(), "bin");
     assertThat(r.code()).as(r.toString()).isZero();
     for (TestServer s : List.of(slow, fast)) {
       assertThat(r.outText()).containsPattern(line(s, "text"));

@@ -60,41 +60,12 @@ class OutputProcessTest {
     server.close();
   }
 
-  /** A finished run: a class, not a record, since its outputs are raw bytes (no value equality). */
-  private static final class Ran {
-    private final int code;
-    private final byte[] out;
-    private final byte[] err;
-
-    Ran(int code, byte[] out, byte[] err) {
-      this.code = code;
-      this.out = out;
-      this.err = err;
-    }
-
-    int code() {
-      return code;
-    }
-
-    byte[] out() {
-      return out;
-    }
-
-    byte[] err() {
-      return err;
-    }
-
-    String errText() {
-      return new String(err, java.nio.charset.StandardCharsets.UTF_8);
-    }
-  }
-
   /** {@code rcx exec} as a child JVM: password on stdin, stdout and stderr into files. */
-  private Ran rcxExec(String... rest) throws Exception {
+  private ProcessRun rcxExec(String... rest) throws Exception {
     Process p = startExec(rest);
     try {
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("rcx exited").isTrue();
-      return new Ran(p.exitValue(), Files.readAllBytes(out()), Files.readAllBytes(err()));
+      return new ProcessRun(p.exitValue(), Files.readAllBytes(out()), Files.readAllBytes(err()));
     } finally {
       p.destroyForcibly();
     }
@@ -248,7 +219,7 @@ class OutputProcessTest {
 
   @Test
   void exec_randomBinaryOutput_writtenByteForByteToStdoutAndStderr() throws Exception {
-    Ran r = rcxExec("blobs");
+    ProcessRun r = rcxExec("blobs");
     assertThat(r.code()).as(r.errText()).isZero();
     assertThat(r.out()).isEqualTo(stdoutBytes);
     assertThat(r.err()).isEqualTo(stderrBytes);
@@ -256,12 +227,12 @@ class OutputProcessTest {
 
   @Test
   void exec_outputCutAtCap_exits250UnlessAllowTruncated() throws Exception {
-    Ran cut = rcxExec("flood");
+    ProcessRun cut = rcxExec("flood");
     assertThat(cut.code()).as(cut.errText()).isEqualTo(ExitCodes.TRUNCATED).isEqualTo(250);
     assertThat(cut.out()).hasSize(1024);
     assertThat(cut.errText()).contains("truncated").contains("--allow-truncated");
 
-    Ran allowed = rcxExec("--allow-truncated", "flood");
+    ProcessRun allowed = rcxExec("--allow-truncated", "flood");
     assertThat(allowed.code()).as(allowed.errText()).isZero();
     assertThat(allowed.out()).hasSize(1024);
     assertThat(allowed.errText()).contains("truncated");
