@@ -37,9 +37,11 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/rcx-pyserver.XXXXXX")"
-pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  # start_python runs in a command substitution (a subshell), so its pids are kept in a file.
+  if [ -s "$work/pids" ]; then
+    while read -r p; do kill "$p" 2>/dev/null || true; done <"$work/pids"
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -54,7 +56,7 @@ password="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
 start_python() {
   local log="$work/py-$#-$RANDOM.log"
   python3 "$here/server.py" --password "$password" --user bench "$@" >"$log" 2>&1 &
-  pids+=("$!")
+  echo "$!" >>"$work/pids"
   for _ in $(seq 1 100); do
     if grep -qs '^listening on' "$log"; then sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$log"; return; fi
     sleep 0.1
