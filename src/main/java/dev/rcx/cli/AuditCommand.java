@@ -277,7 +277,7 @@ final class AuditCommand implements Callable<Integer> {
       try {
         reply =
             Files.exists(socket)
-                ? ControlSocket.request(dir, "rotate", wait(timeout))
+                ? ControlSocket.request(dir, "rotate", ControlReplies.timeout(timeout))
                 : offline(dir, "no server runs with this data dir (no " + socket + ")");
       } catch (IOException e) {
         if (!(e.getCause() instanceof java.net.ConnectException)) {
@@ -288,13 +288,7 @@ final class AuditCommand implements Callable<Integer> {
         // A socket file left by a server that died: nobody listens.
         reply = offline(dir, "no server answers on " + socket + " (left by a server that died)");
       }
-      if (reply.startsWith("OK ")) {
-        spec.commandLine().getOut().println(reply.substring(3));
-        return ExitCodes.OK;
-      }
-      String message = reply.startsWith("FAILED ") ? reply.substring(7) : reply;
-      spec.commandLine().getErr().println("Error: " + message);
-      return ExitCodes.FAILED;
+      return ControlReplies.print(reply, spec);
     }
 
     private String offline(Path dir, String why) {
@@ -337,14 +331,6 @@ final class AuditCommand implements Callable<Integer> {
             + ")";
       } catch (AuditException e) {
         return "FAILED " + why + ", and rotating offline failed: " + e.getMessage();
-      }
-    }
-
-    private static java.time.Duration wait(String value) {
-      try {
-        return dev.rcx.config.Durations.parse("--timeout", value);
-      } catch (dev.rcx.config.ConfigException e) {
-        throw new CliException(ExitCodes.USAGE, e.getMessage());
       }
     }
   }

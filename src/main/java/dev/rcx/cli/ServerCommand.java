@@ -1,8 +1,6 @@
 package dev.rcx.cli;
 
-import dev.rcx.config.ConfigException;
 import dev.rcx.config.ConfigLoader;
-import dev.rcx.config.Durations;
 import dev.rcx.config.ServerConfig;
 import dev.rcx.server.ControlSocket;
 import dev.rcx.server.RcxServer;
@@ -11,7 +9,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -243,29 +240,17 @@ final class ServerCommand implements Callable<Integer> {
             "How long to wait for the server's answer, like 30s (default: ${DEFAULT-VALUE}).")
     String timeout = "30s";
 
-    private static Duration wait(String value) {
-      try {
-        return Durations.parse("--timeout", value);
-      } catch (ConfigException e) {
-        throw new CliException(ExitCodes.USAGE, Errors.message(e));
-      }
-    }
-
     @Override
     public Integer call() {
       String reply;
       try {
-        reply = ControlSocket.request(dataDir.toAbsolutePath(), "reload", wait(timeout));
+        reply =
+            ControlSocket.request(
+                dataDir.toAbsolutePath(), "reload", ControlReplies.timeout(timeout));
       } catch (IOException e) {
         throw new CliException(ExitCodes.CONNECTION_FAILED, Errors.message(e));
       }
-      if (reply.startsWith("OK ")) {
-        spec.commandLine().getOut().println(reply.substring(3));
-        return ExitCodes.OK;
-      }
-      String message = reply.startsWith("FAILED ") ? reply.substring(7) : reply;
-      spec.commandLine().getErr().println("Error: " + message);
-      return ExitCodes.FAILED;
+      return ControlReplies.print(reply, spec);
     }
   }
 }
