@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link AuditLog#appendReserved} asks the file system for its free space on every call: the log
- * resolves its directory's file store once, but never keeps a free-space figure, and a directory
- * it cannot ask about counts as full.
+ * resolves its directory's file store once, but never keeps a free-space figure, and a directory it
+ * cannot ask about counts as full.
  */
 class FreeSpaceReserveTest {
   @TempDir Path dir;
