@@ -60,7 +60,7 @@ class OrphanGuardTest {
       guard.unregister(4002); // waits for its delay...
       guard.register(4002, 4002, 200); // ...and goes out with this one
     } finally {
-      guard.close();
+      closeAndAwaitWatcher(guard);
     }
     assertThat(replay(text(out))).containsOnlyKeys(4002L).containsEntry(4002L, "4002 200");
   }
@@ -94,7 +94,7 @@ class OrphanGuardTest {
       }
       guard.unregister(999_999); // never registered: nothing written
     } finally {
-      guard.close();
+      closeAndAwaitWatcher(guard);
     }
     Map<Long, String> held = replay(text(out));
     assertThat(held.keySet()).containsExactlyInAnyOrderElementsOf(guard.registeredPids());
@@ -122,6 +122,12 @@ class OrphanGuardTest {
       assertThat(guard.watcherPid()).isNotEqualTo(first);
       assertThat(replay(text(out))).containsOnlyKeys(4004L, 4005L);
     }
+  }
+
+  /** Closes the pipe and waits for the watcher to have written all it read, and exited. */
+  private static void closeAndAwaitWatcher(OrphanGuard guard) {
+    guard.close();
+    Poll.until("watcher exited at end of file", WAIT, () -> guard.watcherPid() == -1);
   }
 
   /** What the real watcher holds after reading {@code lines}: pid to "group start". */
