@@ -74,10 +74,17 @@ public final class Bench {
     List<Point> warmups = warmups(settings, targets.targets(), floor);
     List<Point> plan = plan(settings, targets.targets(), floor);
     long pointMillis = settings.warmup().plus(settings.duration()).toMillis();
+    long serverWarmupMillis =
+        ServerWarmup.watched(targets.targets()).isEmpty() || settings.warmup().isZero()
+            ? 0
+            : settings.serverWarmup().toMillis();
     long total =
-        warmups.stream().mapToLong(p -> p.duration().toMillis()).sum() + plan.size() * pointMillis;
+        warmups.stream().mapToLong(p -> p.duration().toMillis()).sum()
+            + serverWarmupMillis
+            + plan.size() * pointMillis;
     PointRunner runner = new PointRunner(clock);
     List<PointResult> results = new ArrayList<>();
+    ServerWarmup.Outcome warm;
     try (Progress progress =
         settings.progress() ? Progress.onStream(err, total) : Progress.none()) {
       long base = 0;
@@ -85,6 +92,24 @@ public final class Bench {
         run(runner, point, targets, progress, base, "[JIT warm-up] " + point.title());
         base += point.duration().toMillis();
       }
+      long warmBase = base;
+      long[] roundMillis = {0};
+      warm =
+          ServerWarmup.run(
+              settings,
+              targets.targets(),
+              (point, round) -> {
+                run(
+                    runner,
+                    point,
+                    targets,
+                    progress,
+                    Math.min(warmBase + roundMillis[0], warmBase + serverWarmupMillis),
+                    "[server warm-up, round " + round + "] " + point.title());
+                roundMillis[0] += point.duration().toMillis();
+              },
+              clock);
+      base += serverWarmupMillis;
       for (int i = 0; i < plan.size(); i++) {
         Point point = plan.get(i);
         String title = "[" + (i + 1) + "/" + plan.size() + "] " + point.title();
@@ -92,11 +117,16 @@ public final class Bench {
         base += pointMillis;
       }
     }
+    if (warm != null) {
+      err.println("rcx bench: " + warm.describe(settings.serverWarmup()));
+    }
     results = withFloor(results);
     return new BenchResults(
         new BenchResults.Meta(
             commandLine,
-            targets.description(),
+            warm == null
+                ? targets.description()
+                : targets.description() + "; " + warm.describe(settings.serverWarmup()),
             started.toString(),
             Instant.now().toString(),
             loadStart,

@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param rate for an open loop, commands per second over all clients; null for a closed loop
  * @param floor whether to measure the local spawn floor at each client count
  * @param progress whether to show a progress bar on stderr
+ * @param serverWarmup the longest unmeasured warm-up of servers that run as their own process on
+ *     this machine, before the first point ({@link ServerWarmup}); zero for none
  */
 public record BenchSettings(
     List<Workload> workloads,
@@ -28,7 +30,33 @@ public record BenchSettings(
     String command,
     @Nullable Double rate,
     boolean floor,
-    boolean progress) {
+    boolean progress,
+    Duration serverWarmup) {
+
+  /** The default of {@code --server-warmup}. */
+  public static final Duration DEFAULT_SERVER_WARMUP = Duration.ofSeconds(60);
+
+  /** Settings with the default server warm-up. */
+  public BenchSettings(
+      List<Workload> workloads,
+      Map<Workload, List<Integer>> clients,
+      Duration warmup,
+      Duration duration,
+      String command,
+      @Nullable Double rate,
+      boolean floor,
+      boolean progress) {
+    this(
+        workloads,
+        clients,
+        warmup,
+        duration,
+        command,
+        rate,
+        floor,
+        progress,
+        DEFAULT_SERVER_WARMUP);
+  }
 
   public BenchSettings {
     workloads = List.copyOf(workloads);
@@ -48,6 +76,10 @@ public record BenchSettings(
     Words.split(Objects.requireNonNull(command, "command"));
     if (warmup.isNegative()) {
       throw new IllegalArgumentException("--warmup: must not be negative, but was " + warmup);
+    }
+    if (serverWarmup.isNegative()) {
+      throw new IllegalArgumentException(
+          "--server-warmup: must not be negative, but was " + serverWarmup);
     }
     if (duration.isNegative() || duration.isZero()) {
       throw new IllegalArgumentException("--duration: must be positive, but was " + duration);

@@ -26,6 +26,8 @@ final class Cells {
           "auth p50 ms",
           "errors",
           "server CPU us/cmd",
+          "of it JIT",
+          "command CPU us/cmd",
           "client CPU us/cmd",
           "server RSS MiB",
           "TLS resumed",
@@ -50,12 +52,10 @@ final class Cells {
         ms(r.tlsHandshake() == null ? null : r.tlsHandshake().p50()),
         ms(r.auth() == null ? null : r.auth().p50()),
         errors(r),
-        r.serverCpuUsPerCommand() == null
-            ? "-"
-            : String.format(Locale.ROOT, "%.0f", r.serverCpuUsPerCommand()),
-        r.clientCpuUsPerCommand() == null
-            ? "-"
-            : String.format(Locale.ROOT, "%.0f", r.clientCpuUsPerCommand()),
+        us(r.serverCpuUsPerCommand()),
+        us(r.serverJitUsPerCommand()),
+        us(r.commandCpuUsPerCommand()),
+        us(r.clientCpuUsPerCommand()),
         r.serverRssMib() == null ? "-" : String.format(Locale.ROOT, "%.0f", r.serverRssMib()),
         r.resumedFraction() == null
             ? "-"
@@ -67,6 +67,10 @@ final class Cells {
 
   static String rate(double perSecond) {
     return String.format(Locale.ROOT, perSecond >= 100 ? "%.0f" : "%.1f", perSecond);
+  }
+
+  static String us(@Nullable Double us) {
+    return us == null ? "-" : String.format(Locale.ROOT, "%.0f", us);
   }
 
   static String ms(@Nullable Double ms) {

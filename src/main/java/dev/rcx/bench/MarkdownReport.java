@@ -118,9 +118,16 @@ final class MarkdownReport {
       - **TLS hs / auth** are the p50 of the TLS handshake and of the password login (request to reply, including
         Argon2id). For `session` they are the one handshake and login per client before the window; for `reconnect`
         the handshakes are resumed ones in the window and the login is the one before it.
-      - **Server CPU** (in-process servers only) is this JVM's CPU time during the window minus the CPU time of the
-        load threads, per successful command. It therefore includes the server's threads, TLS, the audit log, and
-        the JVM's GC and JIT threads for both sides; it excludes the commands' own CPU (child processes).
+      - **Server CPU** is, for a server in its own process on this machine (the default, or `--server-pid`), the
+        CPU time of that process during the window (Linux /proc), per successful command; **of it JIT** is the part
+        its JIT compiler threads used (well above 0: the server was still warming up); **command CPU** is the CPU
+        time of the commands it ran (its reaped children). For in-process servers, server CPU is this JVM's CPU time
+        minus the load threads', so it includes the JVM's GC and JIT threads for both sides; JIT and command CPU
+        are then not measured.
+      - **Server warm-up.** Servers in their own process are first driven, unmeasured, in rounds of every workload
+        until their JIT compilers use under 5% of their CPU, or for at most `--server-warmup` (default 60 s); the
+        servers row above says how it ended. A long-running server is warm; measuring a fresh JVM would charge the
+        compiling to every command.
       - **Other CPUs** is the CPU time other processes on this machine used during the window, in CPUs (Linux
         /proc: machine-wide busy time minus this process and the commands it spawned). Near 0 means the point was
         measured on an otherwise quiet machine; on a shared machine, treat points with a high value with suspicion.

@@ -31,6 +31,11 @@ import org.jspecify.annotations.Nullable;
  *     process ({@code /proc}) when it runs apart on this machine; estimated as this JVM's minus the
  *     load threads' when it runs in this JVM (then it includes this JVM's GC and JIT threads); null
  *     for a remote server
+ * @param serverJitUsPerCommand of the server's CPU time, what its JIT compiler threads used, per
+ *     successful command: well above 0 means the server was still warming up; null unless it runs
+ *     as its own process on this machine
+ * @param commandCpuUsPerCommand CPU time of the commands the server ran (its reaped child
+ *     processes), per successful command; null unless it runs as its own process on this machine
  * @param clientCpuUsPerCommand CPU time of the load threads (the clients) per successful command
  * @param serverRssMib the server process's resident memory at the end of the window, in MiB; null
  *     unless the server runs as its own process on this machine
@@ -57,6 +62,8 @@ public record PointResult(
     Map<String, String> errorExamples,
     @Nullable Double cpuUsPerCommand,
     @Nullable Double serverCpuUsPerCommand,
+    @Nullable Double serverJitUsPerCommand,
+    @Nullable Double commandCpuUsPerCommand,
     @Nullable Double otherCpus,
     @Nullable Double clientCpuUsPerCommand,
     @Nullable Double serverRssMib,
@@ -102,6 +109,8 @@ public record PointResult(
     b.errorExamples = errorExamples;
     b.cpuUsPerCommand = cpuUsPerCommand;
     b.serverCpuUsPerCommand = serverCpuUsPerCommand;
+    b.serverJitUsPerCommand = serverJitUsPerCommand;
+    b.commandCpuUsPerCommand = commandCpuUsPerCommand;
     b.otherCpus = otherCpus;
     b.clientCpuUsPerCommand = clientCpuUsPerCommand;
     b.serverRssMib = serverRssMib;
@@ -128,6 +137,8 @@ public record PointResult(
     private Map<String, String> errorExamples = Map.of();
     private @Nullable Double cpuUsPerCommand;
     private @Nullable Double serverCpuUsPerCommand;
+    private @Nullable Double serverJitUsPerCommand;
+    private @Nullable Double commandCpuUsPerCommand;
     private @Nullable Double otherCpus;
     private @Nullable Double clientCpuUsPerCommand;
     private @Nullable Double serverRssMib;
@@ -201,6 +212,16 @@ public record PointResult(
       return this;
     }
 
+    public Builder serverJitUsPerCommand(@Nullable Double v) {
+      serverJitUsPerCommand = v;
+      return this;
+    }
+
+    public Builder commandCpuUsPerCommand(@Nullable Double v) {
+      commandCpuUsPerCommand = v;
+      return this;
+    }
+
     public Builder otherCpus(@Nullable Double v) {
       otherCpus = v;
       return this;
@@ -248,6 +269,8 @@ public record PointResult(
           errorExamples,
           cpuUsPerCommand,
           serverCpuUsPerCommand,
+          serverJitUsPerCommand,
+          commandCpuUsPerCommand,
           otherCpus,
           clientCpuUsPerCommand,
           serverRssMib,

@@ -71,7 +71,7 @@ final class PointRunner {
 
     ServerProbe server = point.isFloor() ? null : point.target().server();
     waitUntil(run, t0, start, listener);
-    long serverCpuStart = server == null ? -1 : server.cpuNanos().getAsLong();
+    ProcessCpu serverCpuStart = server == null ? ProcessCpu.UNKNOWN : server.cpu();
     long cpuStart = CpuMeter.process();
     HostCpu.Snapshot hostStart = HostCpu.read();
     long hostStartNanos = clock.nanoTime();
@@ -88,10 +88,8 @@ final class PointRunner {
         new Measured(
             cpuEnd - cpuStart,
             run.loadCpu(threadCpuStart),
-            server == null || serverCpuStart < 0
-                ? -1
-                : server.cpuNanos().getAsLong() - serverCpuStart,
-            server == null ? -1 : server.rssKib().getAsLong());
+            server == null ? ProcessCpu.UNKNOWN : server.cpu().since(serverCpuStart),
+            server == null ? -1 : server.rssKib());
     Double otherCpus =
         HostCpu.otherCpus(hostStart, HostCpu.read(), (clock.nanoTime() - hostStartNanos) / 1e9);
     run.teardown.countDown();
@@ -113,10 +111,11 @@ final class PointRunner {
    *
    * @param processCpu this JVM's
    * @param loadCpu the load threads'
-   * @param serverCpu the server process's, when it runs apart on this machine
+   * @param serverCpu the server process's, when it runs apart on this machine (its own, its JIT's,
+   *     its commands')
    * @param serverRssKib the server process's resident memory at the window's end
    */
-  private record Measured(long processCpu, long loadCpu, long serverCpu, long serverRssKib) {}
+  private record Measured(long processCpu, long loadCpu, ProcessCpu serverCpu, long serverRssKib) {}
 
   private static PointResult result(
       Point p, Run run, Window w, Measured m, boolean serverInProcess, @Nullable Double otherCpus) {
@@ -138,9 +137,11 @@ final class PointRunner {
     if (commands > 0 && loadCpu >= 0) {
       clientCpu = round(loadCpu / 1000.0 / commands);
     }
-    if (commands > 0 && m.serverCpu() >= 0) {
-      serverCpu = round(m.serverCpu() / 1000.0 / commands);
+    if (commands > 0 && m.serverCpu().ownNanos() >= 0) {
+      serverCpu = round(m.serverCpu().ownNanos() / 1000.0 / commands);
     }
+    Double serverJit = perCommand(m.serverCpu().jitNanos(), commands);
+    Double commandCpu = perCommand(m.serverCpu().childrenNanos(), commands);
     Double rss = m.serverRssKib() < 0 ? null : round(m.serverRssKib() / 1024.0);
     return PointResult.builder(p.label(), p.target().transport(), p.clients())
         .targetRate(p.rate())
@@ -153,11 +154,17 @@ final class PointRunner {
         .errorExamples(run.recorders.errorExamples())
         .cpuUsPerCommand(cpu)
         .serverCpuUsPerCommand(serverCpu)
+        .serverJitUsPerCommand(serverJit)
+        .commandCpuUsPerCommand(commandCpu)
         .otherCpus(otherCpus)
         .clientCpuUsPerCommand(clientCpu)
         .serverRssMib(rss)
         .resumedFraction(p.isFloor() ? null : run.recorders.resumedFraction())
         .build();
+  }
+
+  private static @Nullable Double perCommand(long nanos, long commands) {
+    return commands > 0 && nanos >= 0 ? round(nanos / 1000.0 / commands) : null;
   }
 
   static double round(double v) {

@@ -33,7 +33,8 @@ final class ReportFiles {
   static final String CSV_HEADER =
       "workload,transport,clients,target_rate,seconds,commands,throughput,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,"
           + "mean_ms,tls_handshake_p50_ms,tls_handshake_p99_ms,auth_p50_ms,auth_p99_ms,errors,error_codes,"
-          + "cpu_us_per_command,server_cpu_us_per_command,client_cpu_us_per_command,server_rss_mib,"
+          + "cpu_us_per_command,server_cpu_us_per_command,server_jit_us_per_command,"
+          + "command_cpu_us_per_command,client_cpu_us_per_command,server_rss_mib,"
           + "tls_resumed_fraction,other_cpus,floor,efficiency";
 
   private ReportFiles() {}
@@ -97,6 +98,8 @@ final class ReportFiles {
               Cells.codes(p.errorCodes()).replace(' ', ';'),
               num(p.cpuUsPerCommand()),
               num(p.serverCpuUsPerCommand()),
+              num(p.serverJitUsPerCommand()),
+              num(p.commandCpuUsPerCommand()),
               num(p.clientCpuUsPerCommand()),
               num(p.serverRssMib()),
               num(p.resumedFraction()),

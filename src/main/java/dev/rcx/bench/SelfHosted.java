@@ -231,12 +231,12 @@ public final class SelfHosted implements AutoCloseable {
         + t.pid()
         + ", plaintext pid "
         + p.pid()
-        + "), default configuration, each its own JVM; server CPU and RSS read from /proc";
+        + "), default configuration, each its own JVM; server CPU, its commands' CPU and RSS read from /proc";
   }
 
   private static @Nullable ServerProbe probe(Hosted h) {
     ServerProcess p = h.process();
-    return p == null ? null : new ServerProbe(p.pid(), p::cpuNanos, p::rssKib);
+    return p == null ? null : new ServerProbe(p.pid());
   }
 
   /** Where the servers keep their files (users, certificate, audit logs). */

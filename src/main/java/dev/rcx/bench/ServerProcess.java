@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * class path) in a new JVM, so its JIT, GC and CPU do not mix with the load generator's. Its
  * standard output and error go to {@code server.out} and {@code server.err} in its data directory;
  * {@link #start} waits for the "listening" line to learn the ephemeral port and the certificate
- * fingerprint. Its CPU time and resident memory are read from {@code /proc}.
+ * fingerprint. Its CPU time and resident memory are read from {@code /proc} ({@link ServerProbe}).
  */
 final class ServerProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -120,16 +120,6 @@ final class ServerProcess implements AutoCloseable {
 
   long pid() {
     return process.pid();
-  }
-
-  /** CPU time (user + system) the server has used so far, in nanoseconds; -1 if unknown. */
-  long cpuNanos() {
-    return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
-  }
-
-  /** Resident memory in KiB ({@code VmRSS} in {@code /proc/PID/status}); -1 if unknown. */
-  long rssKib() {
-    return ProcStatus.kib(process.pid(), "VmRSS");
   }
 
   /** SIGTERM (graceful shutdown), then SIGKILL if it has not exited in {@link #STOP_TIMEOUT}. */

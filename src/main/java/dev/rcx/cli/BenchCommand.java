@@ -9,6 +9,7 @@ import dev.rcx.bench.OperationFailedException;
 import dev.rcx.bench.PointResult;
 import dev.rcx.bench.RcxTarget;
 import dev.rcx.bench.SelfHosted;
+import dev.rcx.bench.ServerProbe;
 import dev.rcx.bench.Target;
 import dev.rcx.bench.Targets;
 import dev.rcx.bench.Workload;
@@ -60,6 +61,7 @@ final class BenchCommand implements Callable<Integer> {
   private static final List<String> REMOTE_ONLY =
       List.of(
           "--plain-port",
+          "--server-pid",
           "--no-tls",
           "--user",
           "--password-stdin",
@@ -93,6 +95,24 @@ final class BenchCommand implements Callable<Integer> {
       paramLabel = "TIME",
       description = "Unmeasured warm-up per point (default: ${DEFAULT-VALUE}).")
   String warmup = "1s";
+
+  @Option(
+      names = "--server-warmup",
+      paramLabel = "TIME",
+      description =
+          "Longest unmeasured warm-up of servers running as their own process on this machine,"
+              + " before the first point: rounds of every workload until their JIT compilers use"
+              + " under 5% of their CPU (default: ${DEFAULT-VALUE}; 0s for none).")
+  String serverWarmup = "60s";
+
+  @Option(
+      names = "--server-pid",
+      paramLabel = "PID[,PID]",
+      description =
+          "With --host: the process id of the server at --port (and of the one at --plain-port),"
+              + " when it runs on this machine, to report its CPU, its commands' CPU and its"
+              + " memory.")
+  @Nullable String serverPids;
 
   @Option(
       names = "--command",
@@ -253,9 +273,18 @@ final class BenchCommand implements Callable<Integer> {
       List<Integer> counts = clients == null ? null : BenchOptions.parseClients(clients);
       Duration d = BenchOptions.parseDuration("--duration", duration);
       Duration w = BenchOptions.parseDuration("--warmup", warmup);
+      Duration sw = BenchOptions.parseDuration("--server-warmup", serverWarmup);
       Double r = rate == null ? null : BenchOptions.parseRate(rate);
       return new BenchSettings(
-          chosen, BenchOptions.clientsFor(chosen, counts), w, d, command, r, !noFloor, !noProgress);
+          chosen,
+          BenchOptions.clientsFor(chosen, counts),
+          w,
+          d,
+          command,
+          r,
+          !noFloor,
+          !noProgress,
+          sw);
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.USAGE, Errors.message(e));
     }
@@ -283,6 +312,7 @@ final class BenchCommand implements Callable<Integer> {
   private Targets remoteTargets(PrintWriter err) {
     String h = host == null ? "127.0.0.1" : host;
     int p = port == null ? 7443 : port;
+    List<ServerProbe> probes = serverProbes(); // a usage error comes before the password prompt
     char[] password =
         Passwords.read(passwordStdin, System.in, "Password for " + user + "@" + h + ": ");
     String hash = RcxClient.sha256Hex(password);
@@ -290,9 +320,10 @@ final class BenchCommand implements Callable<Integer> {
     List<Target> targets = new ArrayList<>();
     try {
       RcxTarget first =
-          noTls
-              ? RcxTarget.plaintext(h, p, user, hash, command)
-              : RcxTarget.tls(h, p, trust(err, h, p), user, hash, command);
+          (noTls
+                  ? RcxTarget.plaintext(h, p, user, hash, command)
+                  : RcxTarget.tls(h, p, trust(err, h, p), user, hash, command))
+              .withServer(probes.isEmpty() ? null : probes.get(0));
       targets.add(first);
       if (fullHandshakes && !noTls) {
         targets.add(first.withoutResumption());
@@ -303,7 +334,9 @@ final class BenchCommand implements Callable<Integer> {
               ExitCodes.USAGE,
               "--plain-port: the server at --port is already plaintext (--no-tls)");
         }
-        targets.add(RcxTarget.plaintext(h, plainPort, user, hash, command));
+        targets.add(
+            RcxTarget.plaintext(h, plainPort, user, hash, command)
+                .withServer(probes.size() < 2 ? null : probes.get(1)));
       }
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.USAGE, Errors.message(e));
@@ -313,6 +346,49 @@ final class BenchCommand implements Callable<Integer> {
         targets,
         false,
         plainPort == null ? where : where + " (plaintext at port " + plainPort + ")");
+  }
+
+  /** The processes named by {@code --server-pid}, checked to exist here; empty if not given. */
+  private List<ServerProbe> serverProbes() {
+    if (serverPids == null) {
+      return List.of();
+    }
+    String[] parts = serverPids.split(",", -1);
+    int servers = plainPort == null ? 1 : 2;
+    if (parts.length > servers) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "--server-pid: "
+              + parts.length
+              + " process ids for "
+              + servers
+              + " server"
+              + (servers == 1 ? "" : "s")
+              + " (one for --port"
+              + (servers == 1
+                  ? ", and a second only with --plain-port)"
+                  : ", one for --plain-port)"));
+    }
+    List<ServerProbe> probes = new ArrayList<>();
+    for (String part : parts) {
+      long pid;
+      try {
+        pid = Long.parseLong(part.strip());
+        probes.add(new ServerProbe(pid));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(
+            ExitCodes.USAGE,
+            "--server-pid: '" + part + "' is not a process id (a positive number)");
+      }
+      if (ProcessHandle.of(pid).isEmpty()) {
+        throw new CliException(
+            ExitCodes.USAGE,
+            "--server-pid: no process "
+                + pid
+                + " runs on this machine; give the pid of the server at --host");
+      }
+    }
+    return probes;
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.rcx.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rcx.auth.UserStore;
 import dev.rcx.cli.Main;
 import dev.rcx.config.ServerConfig;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -137,6 +140,78 @@ class BenchCommandTest {
       assertThat(Files.readString(results.resolve("results.json")))
           .contains("\"mode\" : \"running server at 127.0.0.1:" + server.port() + "\"")
           .contains("\"command_line\" : \"rcx bench --host 127.0.0.1 --port " + server.port());
+    }
+  }
+
+  @Test
+  void remote_serverPid_reportsTheServersCpuAndItsCommandsCpu() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("server"));
+    UserStore.open(data.resolve(UserStore.DEFAULT_FILE_NAME))
+        .add("alice", "pw".toCharArray(), Set.of("ops"));
+    // The server runs in this JVM, so this JVM's pid is the server's, and the commands it spawns
+    // are this JVM's children.
+    try (RcxServer server =
+        RcxServer.builder(ServerConfig.defaults().withPort(0), data)
+            .shutdownGrace(Duration.ofSeconds(1))
+            .start()) {
+      Path results = dir.resolve("out");
+      int code =
+          withStdin(
+              "pw\n",
+              () ->
+                  rcx(
+                      "bench",
+                      "--host",
+                      "127.0.0.1",
+                      "--port",
+                      "" + server.port(),
+                      "--fingerprint",
+                      server.fingerprint(),
+                      "--server-pid",
+                      Long.toString(ProcessHandle.current().pid()),
+                      "-u",
+                      "alice",
+                      "--password-stdin",
+                      "--workload",
+                      "session",
+                      "--clients",
+                      "2",
+                      "--duration",
+                      "1s",
+                      "--warmup",
+                      "0s",
+                      "--no-floor",
+                      "--no-progress",
+                      "--out",
+                      results.toString()));
+
+      assertThat(code).as(err.toString()).isEqualTo(0);
+      JsonNode point =
+          new ObjectMapper()
+              .readTree(results.resolve("results.json").toFile())
+              .get("points")
+              .get(0);
+      assertThat(point.get("commands").asLong()).isPositive();
+      assertThat(point.get("server_cpu_us_per_command").asDouble()).isPositive();
+      assertThat(point.get("command_cpu_us_per_command").asDouble()).isPositive();
+      assertThat(point.get("server_jit_us_per_command").isNull()).isFalse();
+      assertThat(point.get("server_rss_mib").asDouble()).isPositive();
+    }
+  }
+
+  @Test
+  void serverPid_badOrAbsentOrTooMany_usageExitNamingTheOption() {
+    for (String[] args :
+        List.of(
+            new String[] {"bench", "--host", "127.0.0.1", "--server-pid", "abc"},
+            new String[] {"bench", "--host", "127.0.0.1", "--server-pid", "0"},
+            new String[] {"bench", "--host", "127.0.0.1", "--server-pid", "1,2"},
+            new String[] {"bench", "--host", "127.0.0.1", "--server-pid", "999999999"},
+            new String[] {"bench", "--server-pid", "1"})) {
+      out.getBuffer().setLength(0);
+      err.getBuffer().setLength(0);
+      assertThat(withStdin("pw\n", () -> rcx(args))).as(String.join(" ", args)).isEqualTo(254);
+      assertThat(err.toString()).as(String.join(" ", args)).contains("--server-pid");
     }
   }
 

@@ -41,12 +41,13 @@ class BenchServerModesTest {
                 "1",
                 "--duration",
                 "500ms",
-                "--warmup",
-                "0s",
                 "--no-floor",
                 "--no-progress",
                 "--out",
                 dir.toString()));
+    if (!List.of(extra).contains("--warmup")) {
+      args.addAll(List.of("--warmup", "0s"));
+    }
     args.addAll(List.of(extra));
     int code =
         Main.run(
@@ -85,9 +86,32 @@ class BenchServerModesTest {
       assertThat(p.get("server_rss_mib").asDouble()).as(transport).isPositive();
       assertThat(p.get("server_cpu_us_per_command").asDouble()).as(transport).isPositive();
       assertThat(p.get("client_cpu_us_per_command").isNull()).as(transport).isFalse();
+      // Each reconnect ran `echo hi` in a child of the server process.
+      assertThat(p.get("command_cpu_us_per_command").asDouble()).as(transport).isPositive();
+      assertThat(p.get("server_jit_us_per_command").asDouble()).as(transport).isNotNegative();
     }
     assertThat(point(results, "tls").get("resumed_fraction").asDouble()).isEqualTo(1.0);
     assertThat(point(results, "plaintext").get("resumed_fraction").isNull()).isTrue();
+  }
+
+  @Test
+  void bench_serverWarmup_runsRoundsBeforeThePointsAndSaysHowItEnded() throws Exception {
+    JsonNode results = bench("--warmup", "100ms", "--server-warmup", "2s");
+
+    String mode = results.get("meta").get("mode").asText();
+    assertThat(mode)
+        .containsPattern("servers warmed up for \\d+ s \\(1 round\\)")
+        .containsPattern("tls \\d+\\.\\d%, plaintext \\d+\\.\\d%");
+    assertThat(err.toString()).contains("rcx bench: servers warmed up for");
+    assertThat(point(results, "tls").get("commands").asLong()).isPositive();
+  }
+
+  @Test
+  void bench_zeroServerWarmup_noWarmupRounds() throws Exception {
+    JsonNode results = bench("--warmup", "100ms", "--server-warmup", "0s");
+
+    assertThat(results.get("meta").get("mode").asText()).doesNotContain("warmed up");
+    assertThat(err.toString()).doesNotContain("warmed up");
   }
 
   @Test
