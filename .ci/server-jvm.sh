@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# JVM settings for `rcx server`, a small long-running daemon; sourced by ./rcx. See README.md, "Memory of rcx server".
+# JVM settings for `rcx server`, a small long-running daemon, and for one-shot client runs; sourced by ./rcx, and by
+# the jlink image's bin/rcx (the dist build copies this file to lib/jvm-opts.sh). See README.md, "Memory of rcx server".
 #
 # rcx_server_jvm_opts SUBCOMMAND: sets the array RCX_JVM_ARGS (empty unless SUBCOMMAND is `server`) and exports
 # MALLOC_ARENA_MAX=2 for the server unless already set.
