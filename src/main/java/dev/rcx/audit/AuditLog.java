@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -265,6 +266,9 @@ public final class AuditLog implements AuditSink {
   private long firstLineEnd; // bytes of the current file's first record, newline included
   private @Nullable Set<String> openCommands; // command ids started, not ended; null: not tracked
   private @Nullable PendingRotation pendingRotation; // the file was renamed; its successor is due
+
+  /** The file system of the log's directory, for {@link #usableSpace}; null until first asked. */
+  private volatile @Nullable FileStore directoryStore;
 
   private AuditLog(
       Path file,
@@ -788,13 +792,24 @@ public final class AuditLog implements AuditSink {
     append(event);
   }
 
+  /**
+   * Free bytes on the log directory's file system; 0 when that cannot be told (treated as full, the
+   * safe side).
+   */
   private long usableSpace() {
     try {
-      // The directory, not the file: a rotation renames the file away for a moment, and this runs
-      // outside the lock.
-      return java.nio.file.Files.getFileStore(file.toAbsolutePath().getParent()).getUsableSpace();
+      FileStore store = directoryStore;
+      if (store == null) {
+        // The directory, not the file: a rotation renames the file away for a moment, and this
+        // runs outside the lock. Resolved once: on Linux getFileStore reads the whole mount table.
+        store = Files.getFileStore(AtomicFiles.directoryOf(file.toAbsolutePath()));
+        directoryStore = store;
+      }
+      // A statvfs(2) of the directory's path on every call: free space is never cached, and a
+      // directory that is gone (or unreadable) makes this throw, so it counts as full.
+      return store.getUsableSpace();
     } catch (IOException e) {
-      return 0; // cannot tell: treat as full, the safe side
+      return 0;
     }
   }
 

@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +34,30 @@ import org.slf4j.LoggerFactory;
  */
 public final class OrphanGuard implements ProcessGuard {
   private static final Logger LOG = LoggerFactory.getLogger(OrphanGuard.class);
-  private static final String STOP = "";
+
+  /**
+   * Longest a removal waits to be written. Removals are not urgent (the watcher checks a pid's
+   * start time before it kills, and a pid that is some group's id is not handed out again), so they
+   * go out with the next registration or after this, and the writer wakes once per command, not
+   * twice.
+   */
+  static final Duration REMOVAL_DELAY = Duration.ofMillis(100);
+
+  /** Removals written at once when this many are waiting, whatever their age. */
+  static final int REMOVAL_BATCH = 256;
 
   private final List<String> command;
-  // Lines for the watcher, written by the rcx-orphan-guard thread: callers (the launching thread,
-  // the launcher's I/O thread) never wait on the pipe, even while the watcher JVM is still booting.
-  private final LinkedBlockingQueue<String> outbox = new LinkedBlockingQueue<>();
+  // Guards registered, additions, removals, removalsDue and stopping. Lines for the watcher are
+  // written by the rcx-orphan-guard thread: callers (the launching thread, the launcher's I/O
+  // thread) never wait on the pipe, even while the watcher JVM is still booting.
+  private final Object lock = new Object();
   private final Map<Long, String> registered = new LinkedHashMap<>();
+  // Registration lines not written yet, by pid: written as soon as the writer runs.
+  private final LinkedHashMap<Long, String> additions = new LinkedHashMap<>();
+  // Pids whose registration was written and whose process has ended since.
+  private final List<Long> removals = new ArrayList<>();
+  private long removalsDue; // System.nanoTime() by which removals are written
+  private boolean stopping;
   private final Thread writer;
   // Replaced only by the writer thread (after start, only it writes to the process's stdin pipe).
   private volatile Process watcher;
@@ -63,19 +81,23 @@ public final class OrphanGuard implements ProcessGuard {
             .info()
             .command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    OrphanGuard guard =
-        new OrphanGuard(
-            List.of(
-                java,
-                "-Xmx8m",
-                "-Xss256k",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-XX:CICompilerCount=1",
-                "-Xshare:auto",
-                "-cp",
-                System.getProperty("java.class.path"),
-                OrphanGuardMain.class.getName()));
+    return start(
+        List.of(
+            java,
+            "-Xmx8m",
+            "-Xss256k",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:CICompilerCount=1",
+            "-Xshare:auto",
+            "-cp",
+            System.getProperty("java.class.path"),
+            OrphanGuardMain.class.getName()));
+  }
+
+  /** A guard whose watcher is {@code command} (tests use one that records what it is told). */
+  static OrphanGuard start(List<String> command) throws IOException {
+    OrphanGuard guard = new OrphanGuard(command);
     guard.writer.start();
     return guard;
   }
@@ -105,33 +127,59 @@ public final class OrphanGuard implements ProcessGuard {
   @Override
   public void register(long pid, long processGroup, long startTime) {
     String line = "+ " + pid + " " + processGroup + " " + startTime + "\n";
-    synchronized (registered) {
+    synchronized (lock) {
       registered.put(pid, line);
+      additions.put(pid, line);
+      lock.notifyAll();
     }
-    outbox.offer(line);
   }
 
   @Override
   public void unregister(long pid) {
-    boolean known;
-    synchronized (registered) {
-      known = registered.remove(pid) != null;
-    }
-    if (known) {
-      outbox.offer("- " + pid + "\n");
+    synchronized (lock) {
+      if (registered.remove(pid) == null) {
+        return;
+      }
+      if (additions.remove(pid) != null) {
+        return; // its registration was never written: nothing to take back
+      }
+      removals.add(pid);
+      if (removals.size() == 1) {
+        removalsDue = System.nanoTime() + REMOVAL_DELAY.toNanos();
+        lock.notifyAll(); // an idle writer starts its clock
+      } else if (removals.size() >= REMOVAL_BATCH) {
+        lock.notifyAll();
+      }
     }
   }
 
   private void writeLoop() {
     List<String> batch = new ArrayList<>();
     while (true) {
-      try {
-        batch.add(outbox.take());
-      } catch (InterruptedException e) {
-        return;
+      boolean stop;
+      synchronized (lock) {
+        try {
+          while (!stopping && additions.isEmpty() && !removalsDueNow()) {
+            if (removals.isEmpty()) {
+              lock.wait();
+            } else {
+              long left = removalsDue - System.nanoTime();
+              lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+          }
+        } catch (InterruptedException e) {
+          return;
+        }
+        stop = stopping;
+        // Removals first: each takes back a registration written in an earlier batch, while a
+        // registration here may reuse a removed pid and must stay.
+        for (long pid : removals) {
+          batch.add("- " + pid + "\n");
+        }
+        removals.clear();
+        batch.addAll(additions.values());
+        additions.clear();
       }
-      outbox.drainTo(batch);
-      boolean stop = batch.remove(STOP);
       write(batch);
       batch.clear();
       if (stop) {
@@ -139,6 +187,12 @@ public final class OrphanGuard implements ProcessGuard {
         return;
       }
     }
+  }
+
+  /** Caller holds the lock. */
+  private boolean removalsDueNow() {
+    return !removals.isEmpty()
+        && (removals.size() >= REMOVAL_BATCH || System.nanoTime() - removalsDue >= 0);
   }
 
   private void write(List<String> lines) {
@@ -153,11 +207,14 @@ public final class OrphanGuard implements ProcessGuard {
             p.pid(),
             p.exitValue());
         List<String> replay;
-        synchronized (registered) {
+        synchronized (lock) {
           replay = List.copyOf(registered.values());
+          // The replay holds everything still registered, these included.
+          additions.clear();
+          removals.clear();
         }
         watcher = launch(command, replay);
-        return; // the replay holds everything still registered
+        return;
       }
       StringBuilder text = new StringBuilder();
       lines.forEach(text::append);
@@ -190,7 +247,10 @@ public final class OrphanGuard implements ProcessGuard {
       return;
     }
     closed = true;
-    outbox.offer(STOP);
+    synchronized (lock) {
+      stopping = true;
+      lock.notifyAll();
+    }
     try {
       writer.join(2_000);
     } catch (InterruptedException e) {
@@ -200,7 +260,7 @@ public final class OrphanGuard implements ProcessGuard {
 
   /** The registrations the watcher would act on now, for tests. */
   List<Long> registeredPids() {
-    synchronized (registered) {
+    synchronized (lock) {
       return new ArrayList<>(registered.keySet());
     }
   }

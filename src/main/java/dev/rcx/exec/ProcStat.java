@@ -1,6 +1,9 @@
 package dev.rcx.exec;
 
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,15 +30,31 @@ public record ProcStat(long pid, char state, long processGroup, long startTime) 
     return state == 'Z' || state == 'X';
   }
 
+  /**
+   * Bytes of a stat line read: 52 numeric fields of at most 20 digits and a command name of at most
+   * 64 bytes fit; a longer line would lose only fields after the start time.
+   */
+  static final int MAX_LINE = 1280;
+
   /** The process {@code pid}, or empty if there is none (or no /proc). */
   public static Optional<ProcStat> of(long pid) {
-    String text;
-    try {
-      text = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
+    // Read once per command launch: one read(2) into a small buffer, not Files.readString, which
+    // reads a file of unknown size a byte first and then twice more, and the kernel formats the
+    // whole line for each read.
+    byte[] buf = new byte[MAX_LINE];
+    int n = 0;
+    try (InputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
+      int r;
+      while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
+        n += r;
+        if (buf[n - 1] == '\n') {
+          break; // the whole line: no read for end of file
+        }
+      }
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
-    return parse(pid, text);
+    return parse(pid, new String(buf, 0, n, StandardCharsets.ISO_8859_1));
   }
 
   /** Parses a stat line; empty if it does not have the expected shape. */
@@ -45,17 +64,41 @@ public record ProcStat(long pid, char state, long processGroup, long startTime) 
     if (close < 0 || close + 2 >= text.length()) {
       return Optional.empty();
     }
-    String[] f = text.substring(close + 2).strip().split(" ", 0);
-    if (f.length < 20 || f[0].length() != 1) {
+    // Fields 3.. (state, ppid, pgrp, ... starttime is the 20th of them), separated by one space.
+    int begin = close + 2;
+    int end = text.length();
+    while (end > begin && Character.isWhitespace(text.charAt(end - 1))) {
+      end--;
+    }
+    int[] starts = new int[FIELDS];
+    int[] ends = new int[FIELDS];
+    int field = 0;
+    int at = begin;
+    while (field < FIELDS && at <= end) {
+      int space = text.indexOf(' ', at);
+      int stop = space < 0 || space > end ? end : space;
+      starts[field] = at;
+      ends[field] = stop;
+      field++;
+      at = stop + 1;
+    }
+    if (field < FIELDS || ends[0] - starts[0] != 1) {
       return Optional.empty();
     }
     try {
       return Optional.of(
-          new ProcStat(pid, f[0].charAt(0), Long.parseLong(f[2]), Long.parseLong(f[19])));
+          new ProcStat(
+              pid,
+              text.charAt(starts[0]),
+              Long.parseLong(text, starts[2], ends[2], 10),
+              Long.parseLong(text, starts[19], ends[19], 10)));
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
   }
+
+  /** Fields parsed after the command name: up to the start time. */
+  private static final int FIELDS = 20;
 
   /** Every live (not zombie) process whose process group is {@code group}. */
   public static List<ProcStat> inGroup(long group) {
