@@ -27,6 +27,18 @@ rcx_server_jvm_opts() {
   read -r -a RCX_JVM_ARGS <<< "$opts"
 }
 
+# rcx_bench_server_jvm_opts SUBCOMMAND: for `bench`, exports RCX_BENCH_SERVER_JVM_OPTS with the flags
+# rcx_server_jvm_opts gives `rcx server` (and MALLOC_ARENA_MAX), so the server processes the bench starts run as a
+# real `rcx server` does; the bench's own JVM keeps the JVM's defaults. An RCX_BENCH_SERVER_JVM_OPTS already set wins.
+rcx_bench_server_jvm_opts() {
+  [ "${1:-}" = bench ] || return 0
+  if [ -z "${RCX_BENCH_SERVER_JVM_OPTS+set}" ]; then
+    rcx_server_jvm_opts server
+    export RCX_BENCH_SERVER_JVM_OPTS="${RCX_JVM_ARGS[*]}"
+  fi
+  RCX_JVM_ARGS=()
+}
+
 # rcx_client_jvm_opts SUBCOMMAND: appends to RCX_JVM_ARGS the JVM flags of a short-lived client run (exec, login,
 # logout, status, shell, completion, help, --version and --help): C1 only (-XX:TieredStopAtLevel=1; C2 compiled
 # for ~1 s of CPU in a one-shot `rcx exec` whose whole run is shorter than that), the serial GC (no GC threads to

@@ -98,12 +98,15 @@ public final class SelfHosted implements AutoCloseable {
   private final Hosted tls;
   private final Hosted plaintext;
   private final String passwordSha256Hex;
+  private final List<String> javaOptions;
 
-  private SelfHosted(Path dir, Hosted tls, Hosted plaintext, String passwordSha256Hex) {
+  private SelfHosted(
+      Path dir, Hosted tls, Hosted plaintext, String passwordSha256Hex, List<String> javaOptions) {
     this.dir = dir;
     this.tls = tls;
     this.plaintext = plaintext;
     this.passwordSha256Hex = passwordSha256Hex;
+    this.javaOptions = javaOptions;
   }
 
   /**
@@ -115,6 +118,7 @@ public final class SelfHosted implements AutoCloseable {
   public static SelfHosted start(int maxClients) throws IOException {
     ServerConfig config = config(maxClients);
     return start(
+        List.of(),
         (d, tls) ->
             new InJvm(
                 RcxServer.builder(tls ? config : config.withTls(config.tls().withEnabled(false)), d)
@@ -132,6 +136,7 @@ public final class SelfHosted implements AutoCloseable {
       throws IOException {
     List<String> options = List.copyOf(javaOptions);
     return start(
+        options,
         (d, tls) -> {
           Path yaml = d.resolve("rcx.yaml");
           Files.writeString(
@@ -149,7 +154,7 @@ public final class SelfHosted implements AutoCloseable {
         });
   }
 
-  private static SelfHosted start(Starter starter) throws IOException {
+  private static SelfHosted start(List<String> javaOptions, Starter starter) throws IOException {
     Path dir = Files.createTempDirectory("rcx-bench-");
     try {
       Path tlsDir = Files.createDirectories(dir.resolve("tls"));
@@ -164,7 +169,7 @@ public final class SelfHosted implements AutoCloseable {
           StandardCopyOption.COPY_ATTRIBUTES);
       Hosted tlsServer = starter.start(tlsDir, true);
       try {
-        return new SelfHosted(dir, tlsServer, starter.start(plainDir, false), hash);
+        return new SelfHosted(dir, tlsServer, starter.start(plainDir, false), hash, javaOptions);
       } catch (IOException | RuntimeException e) {
         tlsServer.close();
         throw e;
@@ -231,7 +236,9 @@ public final class SelfHosted implements AutoCloseable {
         + t.pid()
         + ", plaintext pid "
         + p.pid()
-        + "), default configuration, each its own JVM; server CPU, its commands' CPU and RSS read from /proc";
+        + "), default configuration, each its own JVM"
+        + (javaOptions.isEmpty() ? "" : " (JVM flags: " + String.join(" ", javaOptions) + ")")
+        + "; server CPU, its commands' CPU and RSS read from /proc";
   }
 
   private static @Nullable ServerProbe probe(Hosted h) {

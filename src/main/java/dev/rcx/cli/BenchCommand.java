@@ -290,11 +290,19 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The server processes' JVM flags: those the launcher gives {@code rcx server} (it passes them in
+   * RCX_BENCH_SERVER_JVM_OPTS, so the bench measures the server as it runs), then {@code
+   * --server-java-opts}, which may override them.
+   */
   private List<String> serverOptions() {
-    if (serverJavaOpts == null || serverJavaOpts.isBlank()) {
-      return List.of();
-    }
-    return List.of(serverJavaOpts.strip().split("\\s+"));
+    List<String> options = new ArrayList<>(words(System.getenv("RCX_BENCH_SERVER_JVM_OPTS")));
+    options.addAll(words(serverJavaOpts));
+    return options;
+  }
+
+  private static List<String> words(@Nullable String s) {
+    return s == null || s.isBlank() ? List.of() : List.of(s.strip().split("\\s+"));
   }
 
   private void refuseOptions(List<String> names, String rule) {

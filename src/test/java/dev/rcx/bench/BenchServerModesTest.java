@@ -96,9 +96,11 @@ class BenchServerModesTest {
 
   @Test
   void bench_serverWarmup_runsRoundsBeforeThePointsAndSaysHowItEnded() throws Exception {
-    JsonNode results = bench("--warmup", "100ms", "--server-warmup", "2s");
+    JsonNode results =
+        bench("--warmup", "100ms", "--server-warmup", "2s", "--server-java-opts", "-Xmx300m");
 
     String mode = results.get("meta").get("mode").asText();
+    assertThat(mode).contains("(JVM flags: -Xmx300m)");
     assertThat(mode)
         .containsPattern("servers warmed up for \\d+ s \\(1 round\\)")
         .containsPattern("tls \\d+\\.\\d%, plaintext \\d+\\.\\d%");

@@ -148,6 +148,41 @@ class ServerJvmOptsTest {
     assertThat(flag(printed, "G1PeriodicGCInterval")).isEqualTo("10000");
   }
 
+  /** Sources the script, calls the bench function for {@code subcommand}, prints what it set. */
+  private static List<String> benchOpts(String subcommand, Map<String, String> env)
+      throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                ". .ci/server-jvm.sh; RCX_JVM_ARGS=(); rcx_bench_server_jvm_opts \"$1\";"
+                    + " printf '%s\\n' \"servers=${RCX_BENCH_SERVER_JVM_OPTS-unset}\""
+                    + " \"own=${RCX_JVM_ARGS[*]}\" \"arena=${MALLOC_ARENA_MAX:-unset}\"",
+                "sh",
+                subcommand)
+            .directory(REPO.toFile());
+    pb.environment().remove("RCX_SERVER_JVM_OPTS");
+    pb.environment().remove("RCX_BENCH_SERVER_JVM_OPTS");
+    pb.environment().remove("MALLOC_ARENA_MAX");
+    pb.environment().putAll(env);
+    return run(pb);
+  }
+
+  @Test
+  void bench_passesTheServersFlagsToItsServerProcesses_keepsItsOwnJvmDefaults() throws Exception {
+    String server = String.join(" ", opts("server", Map.of()).subList(0, 6));
+
+    assertThat(benchOpts("bench", Map.of()))
+        .containsExactly("servers=" + server, "own=", "arena=2");
+    assertThat(benchOpts("bench", Map.of("RCX_SERVER_JVM_OPTS", "-Xmx64m")))
+        .containsExactly("servers=-Xmx64m", "own=", "arena=2");
+    assertThat(benchOpts("bench", Map.of("RCX_BENCH_SERVER_JVM_OPTS", "-Xmx99m")))
+        .containsExactly("servers=-Xmx99m", "own=", "arena=unset");
+    assertThat(benchOpts("server", Map.of()))
+        .containsExactly("servers=unset", "own=", "arena=unset");
+    assertThat(benchOpts("exec", Map.of())).containsExactly("servers=unset", "own=", "arena=unset");
+  }
+
   private static String flag(List<String> printed, String name) {
     return printed.stream()
         .map(String::strip)
