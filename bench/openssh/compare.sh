@@ -10,7 +10,8 @@
 #    at each client count; then the ssh client binary itself (multiplexed and new connection per command).
 # 4. Prints the tables and writes comparison.md plus each run's full report (JSON, CSV, charts) to --out.
 #
-# Usage: bench/openssh/compare.sh [--clients 1,5,10,20] [--duration 5s] [--warmup 1s] [--command 'echo hi']
+# Usage: bench/openssh/compare.sh [--clients 1,5,10,20] [--duration 5s] [--warmup 1s] [--server-warmup 120s]
+#        [--command 'echo hi']
 #                                 [--out DIR] [--no-ssh-binary]
 # --out defaults to bench-out/openssh-<timestamp>. With the defaults a run takes about 5 minutes on 2 cores (build,
 # then 28 + 12 points of warm-up + duration each). sshd must run as root to switch to the user it logs in; as another
@@ -28,10 +29,10 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --out) [ $# -ge 2 ] || { echo "compare.sh: --out needs a directory" >&2; exit 2; }; out="$2"; shift 2 ;;
     --out=*) out="${1#--out=}"; shift ;;
-    --clients|--duration|--warmup|--command)
+    --clients|--duration|--warmup|--server-warmup|--command)
       [ $# -ge 2 ] || { echo "compare.sh: $1 needs a value" >&2; exit 2; }
       java_args+=("$1" "$2"); shift 2 ;;
-    --clients=*|--duration=*|--warmup=*|--command=*|--no-ssh-binary|--ssh-binary) java_args+=("$1"); shift ;;
+    --clients=*|--duration=*|--warmup=*|--server-warmup=*|--command=*|--no-ssh-binary|--ssh-binary) java_args+=("$1"); shift ;;
     -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac

@@ -10,9 +10,9 @@
 # 3. Prints a side-by-side table (throughput, p50, p99, each server's own CPU and its commands' CPU per command)
 #    and writes comparison.md and both runs' full reports to --out.
 #
-# Usage: bench/python-server/compare.sh [--clients 10,20] [--duration 5s] [--warmup 1s] [--server-warmup 60s]
+# Usage: bench/python-server/compare.sh [--clients 10,20] [--duration 5s] [--warmup 1s] [--server-warmup 120s]
 #        [--out DIR]
-# --out defaults to bench-out/python-server-<timestamp>. With the defaults a run takes about two minutes on 2 cores.
+# --out defaults to bench-out/python-server-<timestamp>. With the defaults a run takes about three minutes on 2 cores.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,7 +20,7 @@ root="$(cd "$here/../.." && pwd)"
 clients="10,20"
 duration="5s"
 warmup="1s"
-server_warmup="60s"
+server_warmup="120s"
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in

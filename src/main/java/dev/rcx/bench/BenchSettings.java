@@ -34,7 +34,7 @@ public record BenchSettings(
     Duration serverWarmup) {
 
   /** The default of {@code --server-warmup}. */
-  public static final Duration DEFAULT_SERVER_WARMUP = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_SERVER_WARMUP = Duration.ofMinutes(2);
 
   /** Settings with the default server warm-up. */
   public BenchSettings(

@@ -125,7 +125,7 @@ final class MarkdownReport {
         minus the load threads', so it includes the JVM's GC and JIT threads for both sides; JIT and command CPU
         are then not measured.
       - **Server warm-up.** Servers in their own process are first driven, unmeasured, in rounds of every workload
-        until their JIT compilers use under 5% of their CPU, or for at most `--server-warmup` (default 60 s); the
+        until their JIT compilers use under 5% of their CPU, or for at most `--server-warmup` (default 120 s); the
         servers row above says how it ended. A long-running server is warm; measuring a fresh JVM would charge the
         compiling to every command.
       - **Other CPUs** is the CPU time other processes on this machine used during the window, in CPUs (Linux

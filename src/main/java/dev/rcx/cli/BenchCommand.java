@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
       "Measure rcx: throughput, latency percentiles, TLS cost and efficiency against the local spawn floor.",
       "Without --host/--port it starts a TLS and a plaintext `rcx server`, each its own process (temporary",
       "directory, a bench user), and reports their CPU and memory apart from the load generator's.",
-      "Default plan (about 3 minutes on 2 cores): session and reconnect at 1,5,10,20 clients, login at 1,5,20,",
+      "Default plan (about 5 minutes on 2 cores, with up to 2 of server warm-up): session and reconnect at 1,5,10,20 clients, login at 1,5,20,",
       "each with and without TLS, plus the floor at each count; 1s warm-up and 5s measured per point."
     },
     footer = {
@@ -103,7 +103,7 @@ final class BenchCommand implements Callable<Integer> {
           "Longest unmeasured warm-up of servers running as their own process on this machine,"
               + " before the first point: rounds of every workload until their JIT compilers use"
               + " under 5% of their CPU (default: ${DEFAULT-VALUE}; 0s for none).")
-  String serverWarmup = "60s";
+  String serverWarmup = "120s";
 
   @Option(
       names = "--server-pid",

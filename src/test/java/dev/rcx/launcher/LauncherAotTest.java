@@ -128,4 +128,19 @@ class LauncherAotTest {
     assertThat(run("--version")).startsWith("rcx ").hasLineCount(1);
     assertThat(Files.readAllBytes(aot)).containsExactly(1, 2, 3);
   }
+
+  @Test
+  void jvmWarning_goesToStderr_stdoutIsOnlyRcxOutput() throws Exception {
+    layout();
+    // No large pages are configured on these machines: the JVM warns, through its unified
+    // logging, whose default output is stdout.
+    String out =
+        run(
+            Map.of(
+                "RCX_NO_AOT", "1",
+                "RCX_JAVA_OPTS", "-XX:+UseLargePages -XX:LargePageSizeInBytes=1g"),
+            "--version");
+
+    assertThat(out).startsWith("rcx ").doesNotContain("warning").hasLineCount(1);
+  }
 }

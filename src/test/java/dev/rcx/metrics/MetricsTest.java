@@ -89,6 +89,12 @@ class MetricsTest {
       assertThat(value(m, "rcx_audit_write_seconds_count")).isGreaterThan(5);
       assertThat(value(m, "rcx_sessions_live")).isEqualTo(1);
 
+      // The user added while the server runs is audited by its housekeeping about a second later:
+      // wait for that record, so the count below moves only if /health writes one.
+      Poll.until(
+          "user_changed audited",
+          Duration.ofSeconds(20),
+          () -> !s.auditEvents("user_changed").isEmpty());
       int auditLines = s.auditLines().size();
       HttpResponse<String> health = get(base + "/health");
       assertThat(health.statusCode()).isEqualTo(200);

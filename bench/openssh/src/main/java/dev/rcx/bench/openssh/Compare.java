@@ -90,6 +90,14 @@ final class Compare implements Callable<Integer> {
   String warmup = "1s";
 
   @Option(
+      names = "--server-warmup",
+      defaultValue = "120s",
+      description =
+          "Longest unmeasured warm-up of the rcx servers before the first point, until their JIT"
+              + " is quiet (default: ${DEFAULT-VALUE}; 0s for none).")
+  String serverWarmup = "120s";
+
+  @Option(
       names = "--command",
       defaultValue = "echo hi",
       description = "Command to run (default: ${DEFAULT-VALUE}).")
@@ -118,6 +126,7 @@ final class Compare implements Callable<Integer> {
     List<Integer> counts = BenchOptions.parseClients(clients);
     Duration measured = BenchOptions.parseDuration("--duration", duration);
     Duration warm = BenchOptions.parseDuration("--warmup", warmup);
+    Duration serverWarm = BenchOptions.parseDuration("--server-warmup", serverWarmup);
     PrintStream err = System.err;
 
     List<Workload> workloads = List.of(Workload.SESSION, Workload.RECONNECT, Workload.LOGIN);
@@ -130,7 +139,8 @@ final class Compare implements Callable<Integer> {
             command,
             null,
             true,
-            true);
+            true,
+            serverWarm);
     BenchResults versus;
     List<String> negotiated;
     try (SelfHosted servers = SelfHosted.startProcesses(main.maxClients(), List.of());
