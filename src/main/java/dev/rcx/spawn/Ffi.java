@@ -94,18 +94,19 @@ final class Ffi {
     Object stateLayout = optionClass.getMethod("captureStateLayout").invoke(null);
     captureSize = (long) layoutClass.getMethod("byteSize").invoke(stateLayout);
     errnoOffset = byteOffset(stateLayout, "errno");
-    // The capture buffer is written by the downcall, so it must be a segment of the right size, not
-    // zero-length.
-    MethodHandle reinterpret =
-        LOOKUP.findVirtual(
-            segmentClass, "reinterpret", MethodType.methodType(segmentClass, long.class));
-    errnoSegment =
-        MethodHandles.filterReturnValue(
-            ofAddress, MethodHandles.insertArguments(reinterpret, 1, captureSize));
-
     Object nullSegment = segmentClass.getField("NULL").get(null);
     Object everything =
         segmentClass.getMethod("reinterpret", long.class).invoke(nullSegment, Long.MAX_VALUE);
+    // The capture buffer is written by the downcall, so it must be a segment of the right size, not
+    // zero-length: a slice of the whole address space. Not reinterpret per call: it is
+    // caller-sensitive, so each call walked the stack to find its caller.
+    MethodHandle asSlice =
+        LOOKUP.findVirtual(
+            segmentClass, "asSlice", MethodType.methodType(segmentClass, long.class, long.class));
+    // (address) -> everything.asSlice(address, captureSize)
+    errnoSegment =
+        MethodHandles.insertArguments(
+            MethodHandles.insertArguments(asSlice, 2, captureSize), 0, everything);
     getInt = access(int32Unaligned, VarHandle.AccessMode.GET, everything);
     setInt = access(int32Unaligned, VarHandle.AccessMode.SET, everything);
     getByte = access(int8, VarHandle.AccessMode.GET, everything);
