@@ -102,7 +102,7 @@ final class BenchCommand implements Callable<Integer> {
       description =
           "Longest unmeasured warm-up of servers running as their own process on this machine,"
               + " before the first point: rounds of every workload until their JIT compilers use"
-              + " under 5% of their CPU (default: ${DEFAULT-VALUE}; 0s for none).")
+              + " under 5%% of their CPU (default: ${DEFAULT-VALUE}; 0s for none).")
   String serverWarmup = "120s";
 
   @Option(

@@ -47,6 +47,16 @@ class BenchCommandTest {
   }
 
   @Test
+  void help_rendersEveryOptionWithoutAFormatWarning() {
+    assertThat(rcx("bench", "--help")).isEqualTo(0);
+    assertThat(out.toString())
+        .contains("--server-warmup=TIME")
+        .contains("under 5% of their CPU")
+        .contains("--server-pid=PID[,PID]");
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
   void badDuration_usageExitWithMessage() {
     assertThat(rcx("bench", "--duration", "10")).isEqualTo(254);
     assertThat(err.toString()).startsWith("Error: --duration: expected a duration such as 500ms");

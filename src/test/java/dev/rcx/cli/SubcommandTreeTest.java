@@ -2,6 +2,9 @@ package dev.rcx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,6 +36,26 @@ class SubcommandTreeTest {
     assertThat(Main.subcommandsFor(new String[] {"exce", "uptime"})).isEqualTo(all);
     assertThat(Main.subcommandsFor(new String[] {"help", "exec"})).isEqualTo(all);
     assertThat(Main.subcommandsFor(new String[] {"completion"})).isEqualTo(all);
+  }
+
+  @Test
+  void everyHelpText_formatsWithoutAPicocliWarning() {
+    // picocli formats descriptions with String.format: a bare '%' makes it print the raw text and a
+    // warning on System.err.
+    PrintStream saved = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      Main.SUBCOMMANDS.forEach((name, command) -> usageOfTree(new CommandLine(command.get())));
+    } finally {
+      System.setErr(saved);
+    }
+    assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
+  }
+
+  private static void usageOfTree(CommandLine cl) {
+    assertThat(cl.getUsageMessage()).isNotBlank();
+    cl.getSubcommands().values().forEach(SubcommandTreeTest::usageOfTree);
   }
 
   @Test
