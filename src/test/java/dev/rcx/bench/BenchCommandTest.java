@@ -107,13 +107,7 @@ class BenchCommandTest {
 
   @Test
   void remote_runningServer_writesResults() throws Exception {
-    Path data = Files.createDirectories(dir.resolve("server"));
-    UserStore.open(data.resolve(UserStore.DEFAULT_FILE_NAME))
-        .add("alice", "pw".toCharArray(), Set.of("ops"));
-    try (RcxServer server =
-        RcxServer.builder(ServerConfig.defaults().withPort(0), data)
-            .shutdownGrace(Duration.ofSeconds(1))
-            .start()) {
+    try (RcxServer server = serverWithAlice()) {
       Path results = dir.resolve("out");
       int code =
           withStdin(
@@ -155,15 +149,9 @@ class BenchCommandTest {
 
   @Test
   void remote_serverPid_reportsTheServersCpuAndItsCommandsCpu() throws Exception {
-    Path data = Files.createDirectories(dir.resolve("server"));
-    UserStore.open(data.resolve(UserStore.DEFAULT_FILE_NAME))
-        .add("alice", "pw".toCharArray(), Set.of("ops"));
     // The server runs in this JVM, so this JVM's pid is the server's, and the commands it spawns
     // are this JVM's children.
-    try (RcxServer server =
-        RcxServer.builder(ServerConfig.defaults().withPort(0), data)
-            .shutdownGrace(Duration.ofSeconds(1))
-            .start()) {
+    try (RcxServer server = serverWithAlice()) {
       Path results = dir.resolve("out");
       int code =
           withStdin(
@@ -227,13 +215,7 @@ class BenchCommandTest {
 
   @Test
   void remote_wrongPassword_authFailedExit() throws Exception {
-    Path data = Files.createDirectories(dir.resolve("server"));
-    UserStore.open(data.resolve(UserStore.DEFAULT_FILE_NAME))
-        .add("alice", "pw".toCharArray(), Set.of("ops"));
-    try (RcxServer server =
-        RcxServer.builder(ServerConfig.defaults().withPort(0), data)
-            .shutdownGrace(Duration.ofSeconds(1))
-            .start()) {
+    try (RcxServer server = serverWithAlice()) {
       int code =
           withStdin(
               "wrong\n",
@@ -252,6 +234,16 @@ class BenchCommandTest {
       assertThat(code).isEqualTo(252);
       assertThat(err.toString()).contains("Error: login at 127.0.0.1 (tls) failed");
     }
+  }
+
+  /** A TLS server in this JVM whose users file has alice with password "pw". */
+  private RcxServer serverWithAlice() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("server"));
+    UserStore.open(data.resolve(UserStore.DEFAULT_FILE_NAME))
+        .add("alice", "pw".toCharArray(), Set.of("ops"));
+    return RcxServer.builder(ServerConfig.defaults().withPort(0), data)
+        .shutdownGrace(Duration.ofSeconds(1))
+        .start();
   }
 
   private static int withStdin(String text, java.util.function.IntSupplier body) {
