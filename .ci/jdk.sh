@@ -1,6 +1,6 @@
 # Sourced by ./mvnw, ./rcx and .ci/run (POSIX sh: mvnw runs under /bin/sh): sets JAVA_HOME to a JDK >= 21.
-# JAVA_HOME when it is new enough, else the JDK whose javac is first on PATH when it is new enough, else the newest
-# JDK (with javac) under /usr/lib/jvm (or $RCX_JVM_ROOT), else a clear error.
+# JAVA_HOME when it is new enough, else the newest JDK (with javac) under /usr/lib/jvm (or $RCX_JVM_ROOT) when it is
+# new enough, else the JDK whose javac is first on PATH when it is new enough, else a clear error.
 rcx_jdk_feature() {
   # Sets rcx_jdk_v to the feature version (17, 21, 25, ...) of the JDK at $1, or to "". Reads the release file in
   # the shell itself: ./rcx calls this on every run, and a fork of sed costs more than the rest of the picker.
@@ -37,16 +37,8 @@ rcx_pick_jdk() {
   if rcx_jdk_ok "${JAVA_HOME:-}"; then
     return 0
   fi
-  # The JDK a plain `mvn` would use with JAVA_HOME unset: the one whose javac is on PATH.
-  rcx_javac=$(command -v javac 2>/dev/null || true)
-  if [ -n "$rcx_javac" ]; then
-    rcx_path_jdk=$(dirname "$(dirname "$(readlink -f "$rcx_javac")")")
-    if rcx_jdk_ok "$rcx_path_jdk"; then
-      rcx_use_jdk "$rcx_path_jdk"
-      return 0
-    fi
-  fi
-  # Globbing may be off (mvnw runs with set -f); turn it on for this loop only.
+  # Globbing may be off (mvnw runs with set -f); turn it on for this loop only. The scan forks nothing (./rcx
+  # runs it on every call): the release files are read by the shell itself.
   case $- in *f*) rcx_noglob=1; set +f ;; *) rcx_noglob=0 ;; esac
   for rcx_dir in "${RCX_JVM_ROOT:-/usr/lib/jvm}"/*/; do
     rcx_dir=${rcx_dir%/}
@@ -61,7 +53,18 @@ rcx_pick_jdk() {
     rcx_use_jdk "$rcx_best"
     return 0
   fi
-  echo "Error: rcx needs a JDK 21 or newer. JAVA_HOME=${JAVA_HOME:-<unset>} is not one, javac on PATH is ${rcx_javac:-<none>}, and none was found under ${RCX_JVM_ROOT:-/usr/lib/jvm}." >&2
+  # None there: a JDK installed elsewhere (SDKMAN, /opt) whose javac is on PATH. Only this path forks (readlink).
+  rcx_javac=$(command -v javac 2>/dev/null || true)
+  if [ -n "$rcx_javac" ]; then
+    rcx_path_jdk=$(readlink -f "$rcx_javac" 2>/dev/null || true)
+    rcx_path_jdk=${rcx_path_jdk%/*}
+    rcx_path_jdk=${rcx_path_jdk%/*}
+    if rcx_jdk_ok "$rcx_path_jdk"; then
+      rcx_use_jdk "$rcx_path_jdk"
+      return 0
+    fi
+  fi
+  echo "Error: rcx needs a JDK 21 or newer. JAVA_HOME=${JAVA_HOME:-<unset>} is not one, none was found under ${RCX_JVM_ROOT:-/usr/lib/jvm}, and javac on PATH is ${rcx_javac:-<none>}." >&2
   echo "Install one (e.g. Temurin 21+ or openjdk-21-jdk) and set JAVA_HOME to it." >&2
   return 1
 }

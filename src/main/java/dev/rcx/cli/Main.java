@@ -53,6 +53,7 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    ClientPrewarm.startFor(args);
     // Byte-capable writers: a remote command's output is passed through exactly, not re-encoded.
     int code =
         run(

@@ -18,9 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The JDK choice shared by ./mvnw, ./rcx and .ci/run: JAVA_HOME if >= 21, else javac on PATH if >=
- * 21, else the newest under the JVM root, else an error. The picker runs under bash (./rcx) and
- * POSIX sh (./mvnw); the wrapper itself is run too, with JAVA_HOME unset.
+ * The JDK choice shared by ./mvnw, ./rcx and .ci/run: JAVA_HOME if >= 21, else the newest under the
+ * JVM root if >= 21, else javac on PATH if >= 21, else an error. The picker runs under bash (./rcx)
+ * and POSIX sh (./mvnw); the wrapper itself is run too, with JAVA_HOME unset.
  */
 @Timeout(120)
 class JdkPickerTest {
@@ -123,12 +123,47 @@ class JdkPickerTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"bash", "sh"})
-  void pick_javacOnPath21_winsOverNewestUnderRoot(String shell) throws Exception {
+  void pick_newestUnderRoot_winsOverJavacOnPath21(String shell) throws Exception {
     Path root = tmp.resolve("jvm");
-    fakeJdk(root, "jdk-25", "25.0.3");
+    Path newest = fakeJdk(root, "jdk-25", "25.0.3");
     Path onPath = fakeJdk(tmp.resolve("sdk"), "jdk-22", "22.0.1");
     Result r = pick(shell, env(root, onPath));
+    assertThat(r.out()).isEqualTo(newest.toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"bash", "sh"})
+  void pick_javacOnPath21_isUsedWhenNoneUnderRootIs21(String shell) throws Exception {
+    Path root = tmp.resolve("jvm");
+    fakeJdk(root, "jdk-17", "17.0.15");
+    Path onPath = fakeJdk(tmp.resolve("sdk"), "jdk-22", "22.0.1");
+    Result r = pick(shell, env(root, onPath));
+    assertThat(r.exit()).isZero();
     assertThat(r.out()).isEqualTo(onPath.toString());
+    assertThat(r.err()).isEmpty();
+  }
+
+  /**
+   * ./rcx picks the JDK on every call: with JAVA_HOME unset and a JDK under the root, the picker
+   * runs no other program (each fork and exec cost ~7 ms of a one-shot {@code rcx exec}). PATH
+   * holds only a javac and a readlink that leaves a mark if it is run.
+   */
+  @Test
+  void pick_jdkUnderRoot_runsNoOtherProgram() throws Exception {
+    Path root = tmp.resolve("jvm");
+    Path newest = fakeJdk(root, "jdk-25", "25.0.3");
+    Path onPath = fakeJdk(tmp.resolve("sdk"), "jdk-17", "17.0.15");
+    Map<String, String> env = env(root, onPath);
+    Path bin = tmp.resolve("pathbin-" + onPath.getFileName());
+    Path mark = tmp.resolve("readlink-ran");
+    for (String tool : new String[] {"readlink", "dirname", "sed"}) {
+      Path f = bin.resolve(tool);
+      Files.writeString(f, "#!/bin/sh\necho " + tool + " >> " + mark + "\nexit 1\n");
+      f.toFile().setExecutable(true);
+    }
+    Result r = pick("bash", env);
+    assertThat(r.out()).isEqualTo(newest.toString());
+    assertThat(mark).as("no external program ran").doesNotExist();
   }
 
   @ParameterizedTest
