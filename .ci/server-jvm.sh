@@ -4,8 +4,11 @@
 #
 # rcx_server_jvm_opts SUBCOMMAND: sets the array RCX_JVM_ARGS (empty unless SUBCOMMAND is `server`) and exports
 # MALLOC_ARENA_MAX=2 for the server unless already set.
-#   - G1 with a 16 MiB initial heap, free heap returned to the OS (MaxHeapFreeRatio 30) and a periodic GC after 10 s
-#     without one, so an idle server gives back what a burst of logins took (each Argon2id hash allocates 19 MiB);
+#   - the serial collector with a 16 MiB initial heap and free heap returned to the OS at each full collection
+#     (MaxHeapFreeRatio 30); the server itself (IdleHeapTrim) runs full collections after 10 s without one, so an idle
+#     server gives back what a burst of logins took (each Argon2id hash allocates 19 MiB). On this small heap the
+#     serial collector costs a resumed TLS reconnect about a quarter less server CPU than G1 did (no concurrent
+#     marking, cheaper barriers), and its idle RSS is lower; see docs/bench/2026-12-01-perf-round-two.md, session 7;
 #   - a heap cap of 128 MiB + 24 MiB per core, at least 256 MiB: Argon2id runs one hash per core at once;
 #   - glibc malloc limited to 2 arenas: the JIT and TLS threads otherwise keep per-thread arenas resident.
 # RCX_SERVER_JVM_OPTS replaces these JVM flags (set it empty for the JVM's own defaults); RCX_JAVA_OPTS is added after
@@ -21,7 +24,7 @@ rcx_server_jvm_opts() {
     cores="$(nproc 2>/dev/null || echo 2)"
     heap=$((128 + 24 * cores))
     [ "$heap" -ge 256 ] || heap=256
-    opts="-XX:+UseG1GC -Xms16m -Xmx${heap}m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:G1PeriodicGCInterval=10000"
+    opts="-XX:+UseSerialGC -Xms16m -Xmx${heap}m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
   fi
   export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
   read -r -a RCX_JVM_ARGS <<< "$opts"

@@ -749,6 +749,7 @@ public final class RcxServer implements AutoCloseable {
     private final SessionManager sessions;
     private final UserChangeAuditor userChanges;
     private final ServerContext ctx;
+    private final Optional<IdleHeapTrim> heapTrim = IdleHeapTrim.forThisJvm(Duration.ofSeconds(10));
     private int ticks;
 
     Housekeeping(SessionManager sessions, UserChangeAuditor userChanges, ServerContext ctx) {
@@ -762,6 +763,7 @@ public final class RcxServer implements AutoCloseable {
       if (ticks % 5 == 0) {
         userChanges.drain(); // about once a second
         ctx.flushSuppressed(/* all= */ false);
+        heapTrim.ifPresent(IdleHeapTrim::tick);
       }
       if (ticks % 50 == 0) {
         sessions.purge();

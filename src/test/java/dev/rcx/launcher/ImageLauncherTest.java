@@ -135,7 +135,8 @@ class ImageLauncherTest {
     assertThat(flag(client, "UsePerfData")).isEqualTo("false");
 
     String server = run(rcx, print, "server", "--help").out();
-    assertThat(flag(server, "UseG1GC")).isEqualTo("true");
+    assertThat(flag(server, "UseSerialGC")).isEqualTo("true");
+    assertThat(flag(server, "UsePerfData")).isEqualTo("true");
     assertThat(flag(server, "TieredStopAtLevel")).isEqualTo("4");
     assertThat(flag(server, "MaxHeapFreeRatio")).isEqualTo("30");
 
