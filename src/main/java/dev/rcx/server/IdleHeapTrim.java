@@ -15,9 +15,10 @@ import java.util.function.Supplier;
  * about a quarter less server CPU than G1 on a small heap), which shrinks its heap only at a full
  * collection, and an idle server runs none: after a burst of logins (19 MiB per Argon2id hash) it
  * would keep its peak. So when no collection has run for {@code quiet} (the server allocates on
- * every request, so it is idle) and the committed heap is above what it was after the last trim,
- * this asks for one full collection, as G1's {@code G1PeriodicGCInterval} does for G1. At most one
- * per idle period: a heap that stays large because its data is live is not collected again.
+ * every request, so it is idle) and the committed heap is more than {@link #SLACK_BYTES} above
+ * where the last trim left it, this runs full collections, one per tick while the heap falls (at
+ * most {@link #MAX_STEPS}), as G1's {@code G1PeriodicGCInterval} does for G1. Then none until the
+ * heap grows again: a heap that stays large because its data is live is not collected every 10 s.
  */
 final class IdleHeapTrim {
   /** Growth below this is not worth a full collection. */
@@ -31,10 +32,10 @@ final class IdleHeapTrim {
   private final LongSupplier collections;
   private final Supplier<MemoryUsage> heap;
   private final Runnable collect;
+  private final long initial;
   private long lastCount = -1;
   private long quietSince;
   private long trimmedCommitted;
-  private final long initial;
 
   /** Collections of the trim under way; 0 when none is. */
   private int steps;
