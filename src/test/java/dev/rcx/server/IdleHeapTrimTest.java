@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,6 +29,11 @@ class IdleHeapTrimTest {
   private long afterCollection = 16 * MIB;
 
   private IdleHeapTrim trim() {
+    return trim(() -> afterCollection);
+  }
+
+  /** A trim over the fake heap; a full collection leaves {@code committedAfter} committed. */
+  private IdleHeapTrim trim(LongSupplier committedAfter) {
     return new IdleHeapTrim(
         Duration.ofSeconds(10),
         now::get,
@@ -36,7 +42,7 @@ class IdleHeapTrimTest {
         () -> {
           collected.incrementAndGet();
           collections.incrementAndGet();
-          committed.set(afterCollection);
+          committed.set(committedAfter.getAsLong());
         });
   }
 
@@ -91,16 +97,7 @@ class IdleHeapTrimTest {
     long[] steps = {180, 120, 60, 20};
     AtomicInteger step = new AtomicInteger();
     IdleHeapTrim stepped =
-        new IdleHeapTrim(
-            Duration.ofSeconds(10),
-            now::get,
-            collections::get,
-            () -> new MemoryUsage(16 * MIB, 4 * MIB, committed.get(), 256 * MIB),
-            () -> {
-              collected.incrementAndGet();
-              collections.incrementAndGet();
-              committed.set(steps[Math.min(step.getAndIncrement(), steps.length - 1)] * MIB);
-            });
+        trim(() -> steps[Math.min(step.getAndIncrement(), steps.length - 1)] * MIB);
     committed.set(200 * MIB);
     seconds(stepped, 10);
     assertThat(collected).hasValue(0);
